@@ -1,0 +1,27 @@
+package io.github.hpa4j.bridge;
+
+import io.github.hpa4j.core.PageOperationException;
+
+/**
+ * A system call behind a page operation returned an error. {@link #errorName()} is errno's name;
+ * {@link #call()} is the call as issued, arguments included, e.g.
+ * {@code madvise(0x7f3c00000000, 2097152, MADV_DONTNEED)}.
+ */
+public final class NativeCallException extends PageOperationException {
+    private final String call;
+    private final int errno;
+
+    public NativeCallException(String operation, long address, long length, String call, int errno) {
+        super(operation, address, length, Errno.name(errno), call);
+        this.call = call;
+        this.errno = errno;
+    }
+
+    public String call() {
+        return call;
+    }
+
+    public int errno() {
+        return errno;
+    }
+}

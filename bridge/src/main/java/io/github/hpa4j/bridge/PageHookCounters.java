@@ -1,0 +1,36 @@
+package io.github.hpa4j.bridge;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** The counters behind {@link PageHookStats}. LongAdder: page workers update, a monitor reads rarely. */
+final class PageHookCounters {
+    final LongAdder mapCalls = new LongAdder();
+    final LongAdder mapBytes = new LongAdder();
+    final LongAdder unmapCalls = new LongAdder();
+    final LongAdder unmapBytes = new LongAdder();
+    final LongAdder purgeCalls = new LongAdder();
+    final LongAdder purgeBytes = new LongAdder();
+    final LongAdder hugifyCalls = new LongAdder();
+    final LongAdder hugifyBytes = new LongAdder();
+    final LongAdder dehugifyCalls = new LongAdder();
+    final LongAdder dehugifyBytes = new LongAdder();
+    final LongAdder collapses = new LongAdder();
+    final LongAdder collapseFailures = new LongAdder();
+    final LongAdder errors = new LongAdder();
+
+    static void add(LongAdder calls, LongAdder bytes, long size) {
+        calls.increment();
+        bytes.add(size);
+    }
+
+    PageHookStats snapshot() {
+        return new PageHookStats(
+                mapCalls.sum(), mapBytes.sum(),
+                unmapCalls.sum(), unmapBytes.sum(),
+                purgeCalls.sum(), purgeBytes.sum(),
+                hugifyCalls.sum(), hugifyBytes.sum(),
+                dehugifyCalls.sum(), dehugifyBytes.sum(),
+                collapses.sum(), collapseFailures.sum(),
+                errors.sum());
+    }
+}

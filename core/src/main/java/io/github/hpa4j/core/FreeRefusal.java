@@ -1,0 +1,31 @@
+package io.github.hpa4j.core;
+
+/** Why a free was refused; each is checked against the shard's own record of live extents. */
+public enum FreeRefusal {
+    /** No extent was given. */
+    NULL_EXTENT("no extent given"),
+    /** The address is not page-aligned, so no extent can start there. */
+    MISALIGNED_ADDRESS("address is not page-aligned"),
+    /** The address lies in no slab of this shard. */
+    UNKNOWN_ADDRESS("address is in no slab of this shard"),
+    /** The address lies inside a live extent but is not its start. */
+    INTERIOR_ADDRESS("address is inside a live extent, not at its start"),
+    /** A live extent starts there, but of another size. */
+    WRONG_SIZE("size differs from the live extent's"),
+    /** The address is in one of the shard's slabs but no live extent covers it: a double free. */
+    NOT_ALLOCATED("no live extent there (double free?)"),
+    /** The extent names another shard. */
+    WRONG_SHARD("extent belongs to another shard"),
+    /** The same extent appears twice in one batch. */
+    DUPLICATE_IN_BATCH("extent appears twice in the batch");
+
+    private final String description;
+
+    FreeRefusal(String description) {
+        this.description = description;
+    }
+
+    public String description() {
+        return description;
+    }
+}

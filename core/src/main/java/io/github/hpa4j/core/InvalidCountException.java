@@ -1,0 +1,15 @@
+package io.github.hpa4j.core;
+
+/** A batch of a count that is not positive, or larger than a batch may be. */
+public final class InvalidCountException extends InvalidRequestException {
+    private final int count;
+
+    public InvalidCountException(int count, int max) {
+        super("batch count must be between 1 and " + max + ", got " + count);
+        this.count = count;
+    }
+
+    public int count() {
+        return count;
+    }
+}

@@ -1,0 +1,792 @@
+package io.github.hpa4j.core;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One HPA shard: a port of jemalloc's {@code hpa_shard_t} and the policy of {@code src/hpa.c}.
+ * It allocates page-granular extents from its slabs, frees them, and decides when to purge dirty
+ * pages and when to hugify dense slabs.
+ *
+ * <p>Single-threaded. hpa.c guards a shard with {@code mtx} and drops it around OS calls; here the
+ * owner (the shard actor, or one lock in the baseline) serialises every call, and the points where
+ * hpa.c unlocks become {@link DeferredJob}s: {@link #beginPurge()} / {@link #beginHugify()} do
+ * what hpa.c does before the unlock, a {@link JobExecutor} makes the OS calls elsewhere, and
+ * {@link #finish} / {@link #abort} do what it does after the relock. Built without an executor,
+ * the shard runs each job inline, which is hpa.c's behaviour exactly. {@code grow_mtx} becomes the
+ * caller's business: {@link #allocNoGrow} never grows, and {@link #addSlab} takes a slab the
+ * caller obtained from eden.
+ */
+public final class Shard {
+    /** hpa.c's bound on the operations one alloc or free may do when deferral is not allowed. */
+    static final int MAX_OPS_NOT_FORCED = 16;
+    /** The largest count one batch call takes. */
+    public static final int MAX_BATCH = 1 << 16;
+    /** {@link #nanosUntilDeferredWork()} when there is nothing to do (BACKGROUND_THREAD_DEFERRED_MAX). */
+    public static final long NO_DEFERRED_WORK = Long.MAX_VALUE;
+
+    private final int index;
+    private final PageHooks hooks;
+    private final Clock clock;
+    private final JobExecutor executor;
+    private ShardOptions options;
+
+    private final PageSlabSet psset = new PageSlabSet();
+    private final LongHashMap<SlabExtents> slabsByAddress = new LongHashMap<>();
+    /* One age counter for both fresh and reused slabs; see addSlab. */
+    private long ageCounter;
+
+    private long npendingPurge;
+    private int jobsInFlight;
+    private long lastPurgeNanos;
+
+    private long npurgePasses;
+    private long npurges;
+    private long nhugifies;
+    private long ndehugifies;
+    private long npurgeAborts;
+    private long nhugifyAborts;
+
+    private long liveExtents;
+    private long liveBytes;
+    private boolean disabled;
+    private boolean destroyed;
+
+    /** A shard that runs its purge and hugify jobs inline through {@code hooks}. */
+    public Shard(int index, ShardOptions options, PageHooks hooks, Clock clock) {
+        this(index, options, hooks, clock, null);
+    }
+
+    /**
+     * A shard that hands its jobs to {@code executor}; {@code hooks} then serve only
+     * {@link #destroy()}.
+     */
+    public Shard(int index, ShardOptions options, PageHooks hooks, Clock clock, JobExecutor executor) {
+        if (index < 0) {
+            throw new IllegalArgumentException("shard index must not be negative, got " + index);
+        }
+        this.index = index;
+        this.options = options;
+        this.hooks = hooks;
+        this.clock = clock;
+        this.executor = executor;
+        this.lastPurgeNanos = clock.nanoTime();
+    }
+
+    public int index() {
+        return index;
+    }
+
+    public ShardOptions options() {
+        return options;
+    }
+
+    // ---------------------------------------------------------------- allocation
+
+    /**
+     * The size the shard would allocate for a request of {@code bytes}: rounded up to whole pages.
+     * Throws {@link InvalidSizeException} for sizes the shard never serves.
+     */
+    public long allocSize(long bytes) {
+        if (bytes <= 0 || bytes > options.slabMaxAlloc()) {
+            throw new InvalidSizeException(bytes, options.slabMaxAlloc());
+        }
+        return Pages.pageCeiling(bytes);
+    }
+
+    /**
+     * hpa_alloc: one extent, growing from {@code grow} when no slab fits. hpa.c refuses alignment
+     * above a page and zeroed requests (it does not know which pages are zero); so does this.
+     */
+    public Extent alloc(long bytes, long alignment, boolean zero, SlabSource grow) {
+        if (alignment > Pages.PAGE) {
+            throw new UnsupportedRequestException("alignment " + alignment + " above a page is not supported");
+        }
+        if (zero) {
+            throw new UnsupportedRequestException("zeroed allocation is not supported");
+        }
+        return alloc(bytes, grow);
+    }
+
+    public Extent alloc(long bytes, SlabSource grow) {
+        List<Extent> out = new ArrayList<>(1);
+        allocBatch(bytes, 1, grow, out);
+        return out.get(0);
+    }
+
+    /**
+     * hpa_alloc_batch: {@code count} extents of {@code bytes} each, appended to {@code out}. Tries
+     * the slabs it has, then grows one slab at a time and tries again. All or nothing: hpa.c
+     * returns a short batch when growing fails, hpa4j frees what it got and throws
+     * {@link EdenExhaustedException}, so no caller ever holds half a batch. It also keeps growing
+     * until the batch is complete, where hpa.c grows once per call.
+     */
+    public void allocBatch(long bytes, int count, SlabSource grow, List<Extent> out) {
+        int first = out.size();
+        int got = allocNoGrow(bytes, count, out);
+        while (got < count) {
+            PageSlab slab;
+            try {
+                slab = grow.extract();
+            } catch (EdenExhaustedException e) {
+                List<Extent> partial = out.subList(first, out.size());
+                for (Extent extent : partial) {
+                    dallocLocked(extent);
+                }
+                partial.clear();
+                maybeDoDeferredWork(false);
+                throw e;
+            }
+            addSlab(slab);
+            got += allocNoGrow(bytes, count - got, out);
+        }
+    }
+
+    /**
+     * hpa_try_alloc_batch_no_grow: up to {@code count} extents from the slabs the shard has,
+     * appended to {@code out}; returns how many. Then does deferred work if deferral is not allowed.
+     */
+    public int allocNoGrow(long bytes, int count, List<Extent> out) {
+        checkNotDisabled();
+        long size = allocSize(bytes);
+        checkCount(count);
+        int nsuccess = 0;
+        while (nsuccess < count && allocOneNoGrow(size, out)) {
+            nsuccess++;
+        }
+        maybeDoDeferredWork(false);
+        return nsuccess;
+    }
+
+    /**
+     * A fresh slab from eden joins the shard. hpa.c keeps the age eden gave it, drawn from a
+     * counter shared by every shard, and stamps reused empty slabs from the shard's own counter,
+     * so the two kinds of ages can collide and misorder. hpa4j stamps both from the shard's
+     * counter: a slab that joins is the youngest, just as a reused one is.
+     */
+    public void addSlab(PageSlab slab) {
+        checkNotDestroyed();
+        if (slab.inSet() || slabsByAddress.get(slab.address()) != null) {
+            throw new IllegalArgumentException(slab + " already belongs to a shard");
+        }
+        if (!slab.empty()) {
+            throw new IllegalArgumentException(slab + " is not fresh");
+        }
+        slab.age(ageCounter++);
+        slabsByAddress.put(slab.address(), new SlabExtents(slab));
+        psset.insert(slab);
+    }
+
+    private boolean allocOneNoGrow(long size, List<Extent> out) {
+        PageSlab ps = psset.pickAlloc(size);
+        if (ps == null) {
+            return false;
+        }
+        psset.updateBegin(ps);
+        if (ps.empty()) {
+            /*
+             * A slab that was empty is treated as brand new for fragmentation avoidance: the age
+             * approximates the age of the allocations in it, and these are the youngest.
+             */
+            ps.age(ageCounter++);
+        }
+        int npages = (int) (size >>> Pages.LG_PAGE);
+        int page = ps.reserveAlloc(npages);
+        slabsByAddress.get(ps.address()).register(page, npages);
+        updatePurgeHugifyEligibility(ps);
+        psset.updateEnd(ps);
+        liveExtents++;
+        liveBytes += size;
+        out.add(new Extent(ps.address() + ((long) page << Pages.LG_PAGE), size, index));
+        return true;
+    }
+
+    // ---------------------------------------------------------------- free
+
+    /** hpa_dalloc. Refuses, unchanged, an extent that is not live in this shard. */
+    public void free(Extent extent) {
+        checkNotDestroyed();
+        validateFree(extent);
+        dallocLocked(extent);
+        maybeDoDeferredWork(false);
+    }
+
+    /**
+     * hpa_dalloc_batch. The whole batch is checked first: if any extent is refused, none is freed
+     * and the {@link InvalidFreeException} names the first bad one.
+     */
+    public void freeBatch(List<Extent> extents) {
+        checkNotDestroyed();
+        checkCount(extents.size());
+        for (Extent extent : extents) {
+            validateFree(extent);
+        }
+        checkNoDuplicates(extents);
+        for (Extent extent : extents) {
+            dallocLocked(extent);
+        }
+        maybeDoDeferredWork(false);
+    }
+
+    /** Throws {@link InvalidFreeException} unless {@code extent} is a live extent of this shard. */
+    public void validateFree(Extent extent) {
+        if (extent == null) {
+            throw new InvalidFreeException(FreeRefusal.NULL_EXTENT, 0, 0, index);
+        }
+        long address = extent.address();
+        long size = extent.size();
+        if (extent.shard() != index) {
+            throw new InvalidFreeException(FreeRefusal.WRONG_SHARD, address, size, index);
+        }
+        if (!Pages.isPageAligned(address)) {
+            throw new InvalidFreeException(FreeRefusal.MISALIGNED_ADDRESS, address, size, index);
+        }
+        SlabExtents record = slabsByAddress.get(Pages.hugepageBase(address));
+        if (record == null) {
+            throw new InvalidFreeException(FreeRefusal.UNKNOWN_ADDRESS, address, size, index);
+        }
+        int page = (int) ((address - record.slab.address()) >>> Pages.LG_PAGE);
+        int npages = record.pagesAt(page);
+        if (npages == 0) {
+            FreeRefusal reason = record.slab.isActive(page) ? FreeRefusal.INTERIOR_ADDRESS : FreeRefusal.NOT_ALLOCATED;
+            throw new InvalidFreeException(reason, address, size, index);
+        }
+        if (size != (long) npages << Pages.LG_PAGE) {
+            throw new InvalidFreeException(FreeRefusal.WRONG_SIZE, address, size, index);
+        }
+    }
+
+    private void checkNoDuplicates(List<Extent> extents) {
+        if (extents.size() < 2) {
+            return;
+        }
+        long[] addresses = new long[extents.size()];
+        for (int i = 0; i < addresses.length; i++) {
+            addresses[i] = extents.get(i).address();
+        }
+        Arrays.sort(addresses);
+        for (int i = 1; i < addresses.length; i++) {
+            if (addresses[i] == addresses[i - 1]) {
+                throw new InvalidFreeException(FreeRefusal.DUPLICATE_IN_BATCH, addresses[i], 0, index);
+            }
+        }
+    }
+
+    /** hpa_dalloc_locked, for an extent already validated. */
+    private void dallocLocked(Extent extent) {
+        SlabExtents record = slabsByAddress.get(extent.slabAddress());
+        PageSlab ps = record.slab;
+        int page = (int) ((extent.address() - ps.address()) >>> Pages.LG_PAGE);
+        record.deregister(page);
+        liveExtents--;
+        liveBytes -= extent.size();
+        psset.updateBegin(ps);
+        ps.unreserve(page, extent.pages());
+        updatePurgeHugifyEligibility(ps);
+        psset.updateEnd(ps);
+    }
+
+    // ---------------------------------------------------------------- policy
+
+    /**
+     * hpa_good_hugification_candidate. The comparison is {@code >=}, not {@code >}, for the
+     * important case of a threshold of exactly a hugepage.
+     */
+    boolean goodHugificationCandidate(PageSlab ps) {
+        return (long) ps.nactive() * Pages.PAGE >= options.hugificationThreshold();
+    }
+
+    /** hpa_adjusted_ndirty: dirty pages not already on their way back to the OS. */
+    long adjustedNdirty() {
+        return psset.ndirty() - npendingPurge;
+    }
+
+    /** hpa_ndirty_max: dirty_mult times active pages, or unlimited. */
+    long ndirtyMax() {
+        if (options.dirtyMult() == FixedPoint.UNLIMITED) {
+            return Long.MAX_VALUE;
+        }
+        return FixedPoint.mulFrac(psset.nactive(), options.dirtyMult());
+    }
+
+    /**
+     * hpa_hugify_blocked_by_ndirty: hugifying the next candidate would back its retained pages,
+     * which count as dirty from then on, and push the shard over its dirty limit.
+     */
+    boolean hugifyBlockedByNdirty() {
+        PageSlab toHugify = psset.pickHugify();
+        if (toHugify == null) {
+            return false;
+        }
+        return adjustedNdirty() + toHugify.nretained() > ndirtyMax();
+    }
+
+    /** hpa_should_purge. */
+    boolean shouldPurge() {
+        return adjustedNdirty() > ndirtyMax() || hugifyBlockedByNdirty();
+    }
+
+    /**
+     * hpa_update_purge_hugify_eligibility, called inside every update bracket.
+     *
+     * <p>Hugepages are costly to purge, so hugify only slabs that are particularly full. With THP
+     * enabled and defrag both "madvise" (common, and the case on the machines hpa4j was built on),
+     * the first touch after a hugification can stall for a long time; jemalloc's answer, kept here,
+     * is time-based: hugify only after a slab has been a candidate for the hugify delay.
+     *
+     * <p>Once eligible, a slab stays eligible even if it stops meeting the threshold: otherwise a
+     * slab that is dense most of the time but sees intervening frees might never be hugified. The
+     * delay gives such frees a chance to be purged first (which clears eligibility); if they are
+     * not, hugifying does no harm and may help. The exception is an empty slab: hugifying it cannot
+     * help until it is reused, which is likely not soon.
+     */
+    private void updatePurgeHugifyEligibility(PageSlab ps) {
+        if (ps.changingState()) {
+            ps.purgeAllowed(false);
+            ps.disallowHugify();
+            return;
+        }
+        ps.purgeAllowed(ps.ndirty() > 0);
+        if (goodHugificationCandidate(ps) && !ps.huge()) {
+            ps.allowHugify(clock.nanoTime());
+        }
+        if (ps.nactive() == 0) {
+            ps.disallowHugify();
+        }
+    }
+
+    /** hpa_shard_has_deferred_work. */
+    public boolean hasDeferredWork() {
+        return psset.pickHugify() != null || shouldPurge();
+    }
+
+    // ---------------------------------------------------------------- deferred work
+
+    /**
+     * hpa_try_purge up to the unlock: picks the slab most worth purging, stops allocation from it,
+     * fixes the ranges to purge and counts their pages as pending. Returns null when there is
+     * nothing to purge. The caller runs the job and ends it with {@link #finish} or {@link #abort}.
+     */
+    public PurgeJob beginPurge() {
+        checkNotDestroyed();
+        PageSlab ps = psset.pickPurge();
+        if (ps == null) {
+            return null;
+        }
+        assert ps.purgeAllowed() && !ps.changingState();
+
+        // Nobody else may purge or hugify the slab meanwhile; frees into it are fine.
+        psset.updateBegin(ps);
+        assert ps.allocAllowed();
+        ps.midPurge(true);
+        ps.purgeAllowed(false);
+        ps.disallowHugify();
+        /*
+         * Unlike hugifying, purging cannot allow allocation from the slab: an extent handed out and
+         * then purged would lose its contents.
+         */
+        ps.allocAllowed(false);
+        psset.updateEnd(ps);
+
+        boolean dehugify = ps.huge();
+        PurgeState state = new PurgeState();
+        int numToPurge = ps.purgeBegin(state);
+        npendingPurge += numToPurge;
+
+        List<Long> ranges = new ArrayList<>(4);
+        for (long range = ps.purgeNext(state); range != BitRange.NONE; range = ps.purgeNext(state)) {
+            ranges.add(range);
+        }
+        long[] addresses = new long[ranges.size()];
+        long[] sizes = new long[ranges.size()];
+        for (int i = 0; i < addresses.length; i++) {
+            long range = ranges.get(i);
+            addresses[i] = ps.address() + ((long) BitRange.begin(range) << Pages.LG_PAGE);
+            sizes[i] = (long) BitRange.length(range) << Pages.LG_PAGE;
+        }
+        jobsInFlight++;
+        return new PurgeJob(index, ps, state, dehugify, numToPurge, addresses, sizes);
+    }
+
+    /**
+     * hpa_try_hugify up to the unlock: picks the longest-waiting candidate if the dirty limit
+     * allows and it has waited the hugify delay. Returns null otherwise.
+     */
+    public HugifyJob beginHugify() {
+        checkNotDestroyed();
+        if (hugifyBlockedByNdirty()) {
+            return null;
+        }
+        PageSlab ps = psset.pickHugify();
+        if (ps == null) {
+            return null;
+        }
+        assert ps.hugifyAllowed() && !ps.changingState();
+        if (clock.millisSince(ps.timeHugifyAllowed()) < options.hugifyDelayMs()) {
+            return null;
+        }
+        psset.updateBegin(ps);
+        ps.midHugify(true);
+        ps.purgeAllowed(false);
+        ps.disallowHugify();
+        assert ps.allocAllowed();
+        psset.updateEnd(ps);
+        jobsInFlight++;
+        return new HugifyJob(index, ps);
+    }
+
+    /** The job's OS calls succeeded: hpa.c's work after the relock. */
+    public void finish(DeferredJob job) {
+        switch (job) {
+            case PurgeJob purge -> finishPurge(purge);
+            case HugifyJob hugify -> finishHugify(hugify);
+        }
+    }
+
+    /**
+     * The job's OS calls failed (perhaps part way): the slab leaves its mid phase as if the job had
+     * never begun. Its pages stay counted dirty (a range that was purged anyway is only purged
+     * again) and a slab that was not hugified stays non-huge; it is picked again later.
+     */
+    public void abort(DeferredJob job) {
+        switch (job) {
+            case PurgeJob purge -> abortPurge(purge);
+            case HugifyJob hugify -> abortHugify(hugify);
+        }
+    }
+
+    private void finishPurge(PurgeJob job) {
+        PageSlab ps = endJob(job, job.ended);
+        job.ended = true;
+        npendingPurge -= job.pendingPages();
+        npurgePasses++;
+        npurges += job.rangeCount();
+        lastPurgeNanos = clock.nanoTime();
+        if (job.dehugify()) {
+            ndehugifies++;
+        }
+        psset.updateBegin(ps);
+        if (job.dehugify()) {
+            ps.dehugify();
+        }
+        ps.purgeEnd(job.state());
+        ps.midPurge(false);
+        ps.allocAllowed(true);
+        updatePurgeHugifyEligibility(ps);
+        psset.updateEnd(ps);
+    }
+
+    private void abortPurge(PurgeJob job) {
+        PageSlab ps = endJob(job, job.ended);
+        job.ended = true;
+        npendingPurge -= job.pendingPages();
+        npurgeAborts++;
+        psset.updateBegin(ps);
+        ps.midPurge(false);
+        ps.allocAllowed(true);
+        updatePurgeHugifyEligibility(ps);
+        psset.updateEnd(ps);
+    }
+
+    private void finishHugify(HugifyJob job) {
+        PageSlab ps = endJob(job, job.ended);
+        job.ended = true;
+        nhugifies++;
+        psset.updateBegin(ps);
+        ps.hugify();
+        ps.midHugify(false);
+        updatePurgeHugifyEligibility(ps);
+        psset.updateEnd(ps);
+    }
+
+    /* The candidate becomes eligible again from now, so the hugify delay is also the retry delay. */
+    private void abortHugify(HugifyJob job) {
+        PageSlab ps = endJob(job, job.ended);
+        job.ended = true;
+        nhugifyAborts++;
+        psset.updateBegin(ps);
+        ps.midHugify(false);
+        updatePurgeHugifyEligibility(ps);
+        psset.updateEnd(ps);
+    }
+
+    private PageSlab endJob(DeferredJob job, boolean ended) {
+        if (job.shard() != index) {
+            throw new IllegalArgumentException(job + " belongs to another shard than " + index);
+        }
+        if (ended) {
+            throw new IllegalStateException(job + " has already ended");
+        }
+        PageSlab ps = switch (job) {
+            case PurgeJob purge -> purge.slab();
+            case HugifyJob hugify -> hugify.slab();
+        };
+        SlabExtents record = slabsByAddress.get(ps.address());
+        if (record == null || record.slab != ps) {
+            throw new IllegalArgumentException(job + " is not a job of this shard");
+        }
+        jobsInFlight--;
+        return ps;
+    }
+
+    /** hpa_shard_do_deferred_work: everything due, now (forced). */
+    public void doDeferredWork() {
+        maybeDoDeferredWork(true);
+    }
+
+    /**
+     * hpa_shard_maybe_do_deferred_work. A forced call (the background pass) works while there is
+     * work; an unforced one (after an alloc or free) only when deferral is not allowed, and does at
+     * most {@value #MAX_OPS_NOT_FORCED} operations to bound the caller's latency. Purging comes
+     * before hugifying, so that the dirty limit is met first. Returns the jobs begun.
+     *
+     * <p>With an executor the jobs are still in flight when this returns; pages they will purge
+     * already count as pending, so the loop does not begin the same work twice, and a slab in
+     * flight is in no list to be picked again.
+     */
+    public int maybeDoDeferredWork(boolean forced) {
+        if (destroyed || (!forced && options.deferralAllowed())) {
+            return 0;
+        }
+        int maxOps = forced ? Integer.MAX_VALUE : MAX_OPS_NOT_FORCED;
+        int nops = 0;
+        boolean purged;
+        boolean hugified;
+        do {
+            purged = false;
+            while (nops < maxOps && shouldPurge()) {
+                PurgeJob job = beginPurge();
+                if (job == null) {
+                    break;
+                }
+                nops++;
+                if (!dispatch(job)) {
+                    return nops;
+                }
+                purged = true;
+            }
+            HugifyJob job = beginHugify();
+            hugified = job != null;
+            if (hugified) {
+                nops++;
+                if (!dispatch(job)) {
+                    return nops;
+                }
+            }
+        } while ((purged || hugified) && nops < maxOps);
+        return nops;
+    }
+
+    /*
+     * Returns false when an inline job failed: the pass stops there, or it would pick the same slab
+     * again at once and spin while the OS keeps refusing. The next pass retries.
+     */
+    private boolean dispatch(DeferredJob job) {
+        if (executor != null) {
+            executor.execute(job);
+            return true;
+        }
+        try {
+            job.run(hooks);
+        } catch (PageOperationException e) {
+            abort(job);
+            return false;
+        }
+        finish(job);
+        return true;
+    }
+
+    /**
+     * hpa_time_until_deferred_work: nanoseconds until a background pass has work, 0 for now, or
+     * {@link #NO_DEFERRED_WORK}.
+     */
+    public long nanosUntilDeferredWork() {
+        long timeNanos = NO_DEFERRED_WORK;
+        PageSlab toHugify = psset.pickHugify();
+        if (toHugify != null) {
+            long sinceAllowedMs = clock.millisSince(toHugify.timeHugifyAllowed());
+            if (sinceAllowedMs >= options.hugifyDelayMs()) {
+                return 0;
+            }
+            // Not candidate for long enough yet: sleep for the rest.
+            timeNanos = (options.hugifyDelayMs() - sinceAllowedMs) * 1_000_000L;
+        }
+        if (shouldPurge()) {
+            // A shard that never purged need not wait an interval.
+            if (npurgePasses == 0) {
+                return 0;
+            }
+            long sinceLastPurgeMs = clock.millisSince(lastPurgeNanos);
+            if (sinceLastPurgeMs < options.minPurgeIntervalMs()) {
+                timeNanos = Math.min(timeNanos, (options.minPurgeIntervalMs() - sinceLastPurgeMs) * 1_000_000L);
+            } else {
+                timeNanos = 0;
+            }
+        }
+        return timeNanos;
+    }
+
+    /**
+     * hpa_shard_set_deferral_allowed. Turning deferral off does the deferred work now, forced, since
+     * no background pass will come for it.
+     */
+    public void setDeferralAllowed(boolean allowed) {
+        boolean previouslyAllowed = options.deferralAllowed();
+        options = options.withDeferralAllowed(allowed);
+        if (previouslyAllowed && !allowed) {
+            maybeDoDeferredWork(true);
+        }
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /** hpa_shard_disable: no more allocations; frees and jobs in flight still end normally. */
+    public void disable() {
+        disabled = true;
+    }
+
+    public boolean disabled() {
+        return disabled;
+    }
+
+    /**
+     * hpa_shard_destroy: unmaps every slab. hpa.c expects every extent freed by now; hpa4j reclaims
+     * the slabs of live extents too and reports them, since a JVM application may shut down with
+     * allocations still held. Jobs in flight must have ended.
+     */
+    public Reclaimed destroy() {
+        if (destroyed) {
+            return new Reclaimed(0, 0, 0);
+        }
+        if (jobsInFlight != 0) {
+            throw new IllegalStateException("shard " + index + " has " + jobsInFlight + " jobs in flight");
+        }
+        disabled = true;
+        destroyed = true;
+        Reclaimed reclaimed = new Reclaimed(liveExtents, liveBytes, slabsByAddress.size());
+        List<PageSlab> slabs = new ArrayList<>(slabsByAddress.size());
+        slabsByAddress.forEachValue(record -> slabs.add(record.slab));
+        for (PageSlab ps : slabs) {
+            psset.remove(ps);
+            slabsByAddress.remove(ps.address());
+            hooks.unmap(ps.address(), Pages.HUGEPAGE);
+        }
+        liveExtents = 0;
+        liveBytes = 0;
+        return reclaimed;
+    }
+
+    /**
+     * What {@link #destroy()} took back.
+     *
+     * @param liveExtents extents that were never freed
+     * @param liveBytes   their bytes
+     * @param slabs       slabs unmapped
+     */
+    public record Reclaimed(long liveExtents, long liveBytes, long slabs) {
+    }
+
+    // ---------------------------------------------------------------- stats
+
+    /** hpa_shard_stats_merge: a snapshot. */
+    public ShardStats stats() {
+        return new ShardStats(index, psset.stats().copy(), counters(), npendingPurge, jobsInFlight,
+                liveExtents, liveBytes);
+    }
+
+    public ShardCounters counters() {
+        return new ShardCounters(npurgePasses, npurges, nhugifies, ndehugifies, npurgeAborts, nhugifyAborts);
+    }
+
+    public long npendingPurge() {
+        return npendingPurge;
+    }
+
+    public int jobsInFlight() {
+        return jobsInFlight;
+    }
+
+    public long liveExtents() {
+        return liveExtents;
+    }
+
+    public long nactive() {
+        return psset.nactive();
+    }
+
+    public long ndirty() {
+        return psset.ndirty();
+    }
+
+    public long nslabs() {
+        return slabsByAddress.size();
+    }
+
+    /** Every slab of the shard, for tests and stats (a copy). */
+    public List<PageSlab> slabs() {
+        List<PageSlab> slabs = new ArrayList<>(slabsByAddress.size());
+        slabsByAddress.forEachValue(record -> slabs.add(record.slab));
+        return slabs;
+    }
+
+    /**
+     * Cross-checks the shard's counters with its slabs: every slab consistent, the slab set's totals
+     * equal to the sums over slabs, active pages equal to the pages of live extents. Returns null
+     * when all hold, else the first mismatch. For tests; walks every slab.
+     */
+    public String inconsistency() {
+        long active = 0;
+        long dirty = 0;
+        long registeredPages = 0;
+        List<PageSlab> slabs = slabs();
+        for (PageSlab ps : slabs) {
+            String problem = ps.inconsistency();
+            if (problem != null) {
+                return ps + ": " + problem;
+            }
+            active += ps.nactive();
+            dirty += ps.ndirty();
+            SlabExtents record = slabsByAddress.get(ps.address());
+            for (int page = 0; page < Pages.HUGEPAGE_PAGES; page++) {
+                registeredPages += record.pagesAt(page);
+            }
+        }
+        if (active != psset.nactive() || dirty != psset.ndirty() || slabs.size() != psset.npageslabs()) {
+            return "slab set totals (" + psset.npageslabs() + " slabs, " + psset.nactive() + " active, "
+                    + psset.ndirty() + " dirty) differ from the slabs (" + slabs.size() + ", " + active + ", "
+                    + dirty + ")";
+        }
+        if (registeredPages != active || liveBytes != active << Pages.LG_PAGE) {
+            return "active pages " + active + " but live extents cover " + registeredPages + " pages / "
+                    + liveBytes + " bytes";
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------- checks
+
+    private void checkNotDisabled() {
+        if (disabled) {
+            throw new ShardDisabledException(index);
+        }
+    }
+
+    private void checkNotDestroyed() {
+        if (destroyed) {
+            throw new ShardDisabledException(index);
+        }
+    }
+
+    private static void checkCount(int count) {
+        if (count < 1 || count > MAX_BATCH) {
+            throw new InvalidCountException(count, MAX_BATCH);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Shard[" + index + ", " + slabsByAddress.size() + " slabs, " + psset.nactive() + " active, "
+                + psset.ndirty() + " dirty pages]";
+    }
+}

@@ -1,0 +1,75 @@
+package io.github.hpa4j.core;
+
+/**
+ * A shard's settings: jemalloc's {@code hpa_shard_opts_t}, with its defaults.
+ *
+ * @param slabMaxAlloc          the largest allocation the shard serves, bytes (a page multiple, at
+ *                              most a hugepage). Larger requests are refused.
+ * @param hugificationThreshold a slab becomes a hugification candidate once this many bytes of it
+ *                              are active (compared with {@code >=}, so a threshold of exactly a
+ *                              hugepage means "when full").
+ * @param dirtyMult             purge once dirty pages exceed this fraction (a {@link FixedPoint}) of
+ *                              active pages; {@link FixedPoint#UNLIMITED} disables purging.
+ * @param deferralAllowed       whether purging and hugifying wait for a background pass (the actors'
+ *                              per-shard timer, jemalloc's background thread) instead of running
+ *                              after each alloc and free.
+ * @param hugifyDelayMs         how long a slab stays a candidate before it is hugified.
+ * @param minPurgeIntervalMs    the least time between two purge passes of a background pass.
+ */
+public record ShardOptions(
+        long slabMaxAlloc,
+        long hugificationThreshold,
+        int dirtyMult,
+        boolean deferralAllowed,
+        long hugifyDelayMs,
+        long minPurgeIntervalMs) {
+
+    /** HPA_SHARD_OPTS_DEFAULT, except that deferral is allowed: hpa4j always has its timers. */
+    public static final ShardOptions DEFAULTS = new ShardOptions(
+            64 * 1024, Pages.HUGEPAGE * 95 / 100, FixedPoint.ofPercent(25), true, 10_000, 5_000);
+
+    public ShardOptions {
+        if (slabMaxAlloc <= 0 || slabMaxAlloc > Pages.HUGEPAGE || !Pages.isPageAligned(slabMaxAlloc)) {
+            throw new IllegalArgumentException("slab_max_alloc must be a page multiple in (0, "
+                    + Pages.HUGEPAGE + "], got " + slabMaxAlloc);
+        }
+        if (hugificationThreshold <= 0 || hugificationThreshold > Pages.HUGEPAGE) {
+            throw new IllegalArgumentException("hugification_threshold must be in (0, " + Pages.HUGEPAGE
+                    + "] bytes, got " + hugificationThreshold);
+        }
+        if (dirtyMult < 0 && dirtyMult != FixedPoint.UNLIMITED) {
+            throw new IllegalArgumentException("dirty_mult must be a non-negative ratio or unlimited (-1), got "
+                    + FixedPoint.toString(dirtyMult));
+        }
+        if (hugifyDelayMs < 0) {
+            throw new IllegalArgumentException("hugify_delay_ms must not be negative, got " + hugifyDelayMs);
+        }
+        if (minPurgeIntervalMs < 0) {
+            throw new IllegalArgumentException("min_purge_interval_ms must not be negative, got " + minPurgeIntervalMs);
+        }
+    }
+
+    public ShardOptions withSlabMaxAlloc(long value) {
+        return new ShardOptions(value, hugificationThreshold, dirtyMult, deferralAllowed, hugifyDelayMs, minPurgeIntervalMs);
+    }
+
+    public ShardOptions withHugificationThreshold(long value) {
+        return new ShardOptions(slabMaxAlloc, value, dirtyMult, deferralAllowed, hugifyDelayMs, minPurgeIntervalMs);
+    }
+
+    public ShardOptions withDirtyMult(int value) {
+        return new ShardOptions(slabMaxAlloc, hugificationThreshold, value, deferralAllowed, hugifyDelayMs, minPurgeIntervalMs);
+    }
+
+    public ShardOptions withDeferralAllowed(boolean value) {
+        return new ShardOptions(slabMaxAlloc, hugificationThreshold, dirtyMult, value, hugifyDelayMs, minPurgeIntervalMs);
+    }
+
+    public ShardOptions withHugifyDelayMs(long value) {
+        return new ShardOptions(slabMaxAlloc, hugificationThreshold, dirtyMult, deferralAllowed, value, minPurgeIntervalMs);
+    }
+
+    public ShardOptions withMinPurgeIntervalMs(long value) {
+        return new ShardOptions(slabMaxAlloc, hugificationThreshold, dirtyMult, deferralAllowed, hugifyDelayMs, value);
+    }
+}

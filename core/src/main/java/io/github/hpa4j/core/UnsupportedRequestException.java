@@ -1,0 +1,11 @@
+package io.github.hpa4j.core;
+
+/**
+ * A request the HPA does not handle, as in hpa.c: alignment above a page, or zeroed memory (the
+ * HPA does not track which pages are known to be zero).
+ */
+public final class UnsupportedRequestException extends InvalidRequestException {
+    public UnsupportedRequestException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,411 @@
+package io.github.hpa4j.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The shard's policy, after jemalloc's test/unit/hpa.c, driven by a manual clock and fake hooks. */
+class ShardTest {
+    private final ManualClock clock = new ManualClock();
+    private final RecordingHooks hooks = new RecordingHooks();
+    private final Eden eden = new Eden(hooks);
+    private final List<DeferredJob> inFlight = new ArrayList<>();
+
+    private Shard inlineShard(ShardOptions options) {
+        return new Shard(0, options, hooks, clock);
+    }
+
+    private Shard asyncShard(ShardOptions options) {
+        return new Shard(0, options, hooks, clock, inFlight::add);
+    }
+
+    private static void assertConsistent(Shard shard) {
+        assertNull(shard.inconsistency());
+    }
+
+    private List<Extent> allocPages(Shard shard, int count) {
+        List<Extent> out = new ArrayList<>();
+        shard.allocBatch(Pages.PAGE, count, eden, out);
+        return out;
+    }
+
+    @Test
+    void shouldReuseContiguousPagesAfterBatchFree() {
+        Shard shard = inlineShard(ShardOptions.DEFAULTS);
+        List<Extent> first = allocPages(shard, 8);
+        for (int i = 0; i < 8; i++) {
+            assertEquals(first.get(0).address() + i * Pages.PAGE, first.get(i).address(), "first fit, in order");
+        }
+        shard.freeBatch(first);
+        List<Extent> second = allocPages(shard, 8);
+        assertEquals(first, second, "the freed range is reused, page for page");
+        assertEquals(1, shard.nslabs());
+        assertConsistent(shard);
+    }
+
+    @Test
+    void shouldServeABatchLargerThanOneSlabByGrowingAgain() {
+        Shard shard = inlineShard(ShardOptions.DEFAULTS);
+        List<Extent> out = new ArrayList<>();
+        shard.allocBatch(64 * 1024, 64, eden, out);
+        assertEquals(64, out.size());
+        assertEquals(2, shard.nslabs(), "64 x 64 KiB is two hugepages");
+        assertEquals(64 * 16, shard.nactive());
+        assertConsistent(shard);
+    }
+
+    @Test
+    void shouldRefuseSizesAboveSlabMaxAllocAndChangeNothing() {
+        Shard shard = inlineShard(ShardOptions.DEFAULTS);
+        allocPages(shard, 3);
+        ShardStats before = shard.stats();
+        InvalidSizeException e = assertThrows(InvalidSizeException.class,
+                () -> shard.alloc(64 * 1024 + 1, eden));
+        assertEquals(64 * 1024, e.max());
+        assertThrows(InvalidSizeException.class, () -> shard.alloc(0, eden));
+        assertThrows(InvalidSizeException.class, () -> shard.alloc(-Pages.PAGE, eden));
+        assertEquals(before, shard.stats());
+        assertEquals(1, hooks.count("map"), "a refused size never grows");
+    }
+
+    @Test
+    void shouldServeExactlySlabMaxAlloc() {
+        Shard shard = inlineShard(ShardOptions.DEFAULTS);
+        assertEquals(64 * 1024, shard.alloc(64 * 1024, eden).size());
+        assertEquals(Pages.PAGE, shard.alloc(1, eden).size(), "sizes round up to whole pages");
+    }
+
+    @Test
+    void shouldRefuseAlignmentAbovePageAndZeroedRequests() {
+        Shard shard = inlineShard(ShardOptions.DEFAULTS);
+        assertThrows(UnsupportedRequestException.class, () -> shard.alloc(Pages.PAGE, 2 * Pages.PAGE, false, eden));
+        assertThrows(UnsupportedRequestException.class, () -> shard.alloc(Pages.PAGE, Pages.PAGE, true, eden));
+        assertEquals(0, shard.nslabs());
+        assertEquals(Pages.PAGE, shard.alloc(Pages.PAGE, Pages.PAGE, false, eden).size());
+    }
+
+    @Test
+    void shouldRefuseBadBatchCounts() {
+        Shard shard = inlineShard(ShardOptions.DEFAULTS);
+        assertThrows(InvalidCountException.class, () -> shard.allocBatch(Pages.PAGE, 0, eden, new ArrayList<>()));
+        assertThrows(InvalidCountException.class, () -> shard.allocBatch(Pages.PAGE, -1, eden, new ArrayList<>()));
+        assertThrows(InvalidCountException.class,
+                () -> shard.allocBatch(Pages.PAGE, Shard.MAX_BATCH + 1, eden, new ArrayList<>()));
+        assertThrows(InvalidCountException.class, () -> shard.freeBatch(List.of()));
+        assertEquals(0, shard.nslabs());
+    }
+
+    /** jemalloc's test_defer_time, with a dip below the threshold that keeps eligibility. */
+    @Test
+    void shouldFollowTheDeferredWorkTimeline() {
+        Shard shard = inlineShard(ShardOptions.DEFAULTS);
+        List<Extent> extents = allocPages(shard, Pages.HUGEPAGE_PAGES);
+        shard.doDeferredWork();
+        assertEquals(0, hooks.count("hugify"), "hugified before the delay");
+
+        clock.advanceMillis(9_999);
+        shard.doDeferredWork();
+        assertEquals(0, hooks.count("hugify"), "hugified before the delay");
+
+        clock.advanceMillis(1);
+        shard.doDeferredWork();
+        assertEquals(1, hooks.count("hugify"), "hugify after 10 s");
+        assertTrue(shard.slabs().get(0).huge());
+
+        // Free half: 256 dirty pages against 256 active is far above dirty_mult 25 %.
+        shard.freeBatch(extents.subList(0, Pages.HUGEPAGE_PAGES / 2));
+        shard.doDeferredWork();
+        assertEquals(1, hooks.count("hugify"), "no second hugify yet");
+        assertEquals(1, hooks.count("dehugify"), "a huge slab is dehugified before part of it is purged");
+        assertEquals(Pages.HUGEPAGE / 2, hooks.bytes("purge"));
+        assertFalse(shard.slabs().get(0).huge());
+        assertEquals(0, shard.ndirty());
+
+        // Refill: the slab meets the threshold again and becomes a candidate.
+        hooks.reset();
+        extents = new ArrayList<>(extents.subList(Pages.HUGEPAGE_PAGES / 2, Pages.HUGEPAGE_PAGES));
+        extents.addAll(allocPages(shard, Pages.HUGEPAGE_PAGES / 2));
+        // Dip below the threshold (486 pages): eligibility is sticky.
+        shard.freeBatch(extents.subList(0, 40));
+        assertTrue(shard.slabs().get(0).nactive() * Pages.PAGE < ShardOptions.DEFAULTS.hugificationThreshold());
+        assertTrue(shard.slabs().get(0).hugifyAllowed(), "still a candidate after the dip");
+        shard.doDeferredWork();
+        assertEquals(0, hooks.count("hugify"), "hugified before the delay");
+        assertEquals(0, hooks.count("purge"), "40 dirty pages are within dirty_mult");
+
+        clock.advanceMillis(10_000);
+        shard.doDeferredWork();
+        assertEquals(1, hooks.count("hugify"), "hugified again after the delay");
+        assertEquals(new ShardCounters(1, 1, 2, 1, 0, 0), shard.counters());
+        assertConsistent(shard);
+    }
+
+    @Test
+    void shouldNotHugifyAnEmptySlab() {
+        Shard shard = inlineShard(ShardOptions.DEFAULTS.withDirtyMult(FixedPoint.UNLIMITED));
+        List<Extent> extents = allocPages(shard, Pages.HUGEPAGE_PAGES);
+        assertTrue(shard.slabs().get(0).hugifyAllowed());
+        shard.freeBatch(extents);
+        assertFalse(shard.slabs().get(0).hugifyAllowed(), "an empty slab is not a candidate");
+        clock.advanceMillis(20_000);
+        shard.doDeferredWork();
+        assertEquals(0, hooks.count("hugify"));
+    }
+
+    @Test
+    void shouldDoNothingAfterAllocOrFreeWhileDeferralIsAllowed() {
+        Shard shard = inlineShard(ShardOptions.DEFAULTS.withHugifyDelayMs(0));
+        List<Extent> extents = allocPages(shard, Pages.HUGEPAGE_PAGES);
+        shard.freeBatch(extents.subList(0, 300));
+        assertEquals(0, hooks.count("hugify") + hooks.count("purge"), "the background pass does it");
+        assertTrue(shard.hasDeferredWork());
+        assertEquals(0, shard.nanosUntilDeferredWork(), "a shard that never purged purges at once");
+    }
+
+    @Test
+    void shouldWorkAfterEachAllocAndFreeWhenDeferralIsNotAllowed() {
+        Shard shard = inlineShard(ShardOptions.DEFAULTS.withDeferralAllowed(false).withHugifyDelayMs(0));
+        List<Extent> extents = allocPages(shard, Pages.HUGEPAGE_PAGES);
+        assertEquals(1, hooks.count("hugify"), "hugified by the alloc itself");
+        shard.freeBatch(extents.subList(0, 300));
+        assertEquals(1, hooks.count("purge"));
+        assertEquals(0, shard.ndirty());
+    }
+
+    @Test
+    void shouldBoundUnforcedWorkToSixteenOperations() {
+        Shard shard = asyncShard(ShardOptions.DEFAULTS.withDeferralAllowed(false));
+        // 20 slabs, each with a dirty page and one active page: 20 purge candidates.
+        List<Extent> keep = new ArrayList<>();
+        List<Extent> dirty = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            List<Extent> full = new ArrayList<>();
+            shard.allocBatch(64 * 1024, 32, eden, full);
+            keep.add(full.get(0));
+            dirty.addAll(full.subList(1, 32));
+        }
+        inFlight.clear();
+        shard.freeBatch(dirty);
+        assertEquals(Shard.MAX_OPS_NOT_FORCED, inFlight.size(), "an unforced pass stops after 16 jobs");
+        assertEquals(16, shard.jobsInFlight());
+        inFlight.forEach(shard::finish);
+        inFlight.clear();
+        shard.doDeferredWork();
+        assertEquals(4, inFlight.size(), "a forced pass does the rest");
+        inFlight.forEach(shard::finish);
+        assertEquals(0, shard.ndirty());
+        assertConsistent(shard);
+    }
+
+    @Test
+    void shouldTurnDeferralOffByDoingTheWorkNow() {
+        Shard shard = inlineShard(ShardOptions.DEFAULTS);
+        List<Extent> extents = allocPages(shard, 100);
+        shard.freeBatch(extents.subList(0, 90));
+        assertEquals(90, shard.ndirty());
+        shard.setDeferralAllowed(false);
+        assertEquals(0, shard.ndirty());
+        assertFalse(shard.options().deferralAllowed());
+    }
+
+    @Test
+    void shouldPurgeEmptyHugeSlabsFirstThenEmptyThenDirtiestWithNonHugeBeforeHuge() {
+        Shard shard = asyncShard(ShardOptions.DEFAULTS.withHugifyDelayMs(0));
+        List<Extent> a = allocChunks(shard, 32);
+        List<Extent> c = allocChunks(shard, 32);
+        shard.doDeferredWork();
+        assertEquals(2, inFlight.size(), "the two full slabs are hugified");
+        inFlight.forEach(shard::finish);
+        List<Extent> b = allocChunks(shard, 32);
+        List<Extent> d = allocChunks(shard, 32);
+        List<Extent> e = allocChunks(shard, 32);
+
+        shard.freeBatch(a);                // empty, huge
+        shard.freeBatch(b);                // empty, non-huge
+        shard.freeBatch(c.subList(0, 4));  // 64 dirty pages, huge
+        shard.freeBatch(d.subList(0, 4));  // 64 dirty pages, non-huge
+        shard.freeBatch(e.subList(0, 8));  // 128 dirty pages, non-huge
+
+        List<Long> order = new ArrayList<>();
+        for (PurgeJob job = shard.beginPurge(); job != null; job = shard.beginPurge()) {
+            order.add(job.slabAddress());
+        }
+        assertEquals(List.of(a.get(0).slabAddress(), b.get(0).slabAddress(), e.get(0).slabAddress(),
+                d.get(0).slabAddress(), c.get(0).slabAddress()), order);
+    }
+
+    private List<Extent> allocChunks(Shard shard, int count) {
+        List<Extent> out = new ArrayList<>();
+        shard.allocBatch(64 * 1024, count, eden, out);
+        return out;
+    }
+
+    @Test
+    void shouldServeNoAllocationFromASlabBeingPurgedButAcceptFreesIntoIt() {
+        Shard shard = asyncShard(ShardOptions.DEFAULTS);
+        List<Extent> extents = allocPages(shard, 100);
+        long slab = extents.get(0).slabAddress();
+        shard.freeBatch(extents.subList(0, 50));
+        shard.doDeferredWork();
+        assertEquals(1, inFlight.size());
+        PurgeJob job = (PurgeJob) inFlight.get(0);
+        assertEquals(50, job.pendingPages());
+        assertEquals(50, shard.npendingPurge());
+        assertTrue(shard.slabs().get(0).midPurge());
+
+        Extent fresh = shard.alloc(Pages.PAGE, eden);
+        assertNotEquals(slab, fresh.slabAddress(), "a slab in mid_purge serves no allocation");
+        assertEquals(2, shard.nslabs());
+
+        shard.free(extents.get(60)); // a free into the slab being purged
+        shard.finish(job);
+        assertEquals(1, shard.ndirty(), "the page freed during the purge is still dirty");
+        assertEquals(0, shard.npendingPurge());
+        assertFalse(shard.slabs().stream().anyMatch(PageSlab::changingState));
+        assertEquals(new ShardCounters(1, 1, 0, 0, 0, 0), shard.counters());
+        assertConsistent(shard);
+    }
+
+    @Test
+    void shouldLoseNothingWhenAPurgeJobIsAborted() {
+        Shard shard = asyncShard(ShardOptions.DEFAULTS);
+        List<Extent> extents = allocPages(shard, 100);
+        shard.freeBatch(extents.subList(0, 50));
+        ShardStats before = shard.stats();
+        shard.doDeferredWork();
+        DeferredJob job = inFlight.remove(0);
+        shard.abort(job);
+        ShardStats after = shard.stats();
+        assertEquals(before.slabs(), after.slabs(), "pages stay dirty and active as they were");
+        assertEquals(0, after.npendingPurge());
+        assertEquals(0, after.jobsInFlight());
+        assertEquals(1, after.counters().npurgeAborts());
+        assertThrows(IllegalStateException.class, () -> shard.finish(job), "a job ends once");
+
+        shard.doDeferredWork();
+        assertEquals(1, inFlight.size(), "the slab is picked again");
+        shard.finish(inFlight.get(0));
+        assertEquals(0, shard.ndirty());
+        assertConsistent(shard);
+    }
+
+    @Test
+    void shouldLeaveAFailedHugifyNonHugeAndRetryAfterTheDelay() {
+        Shard shard = inlineShard(ShardOptions.DEFAULTS);
+        allocPages(shard, Pages.HUGEPAGE_PAGES);
+        clock.advanceMillis(10_000);
+        hooks.failHugify = true;
+        shard.doDeferredWork();
+        assertFalse(shard.slabs().get(0).huge());
+        assertEquals(1, shard.counters().nhugifyAborts());
+        assertEquals(10_000_000_000L, shard.nanosUntilDeferredWork(), "retried after another delay");
+        hooks.failHugify = false;
+        clock.advanceMillis(10_000);
+        shard.doDeferredWork();
+        assertTrue(shard.slabs().get(0).huge());
+    }
+
+    @Test
+    void shouldKeepAllocationsAndPagesWhenInlinePurgeFails() {
+        Shard shard = inlineShard(ShardOptions.DEFAULTS);
+        List<Extent> extents = allocPages(shard, 100);
+        shard.freeBatch(extents.subList(0, 80));
+        hooks.failPurge = true;
+        shard.doDeferredWork();
+        assertEquals(80, shard.ndirty());
+        assertEquals(1, shard.counters().npurgeAborts());
+        assertConsistent(shard);
+    }
+
+    @Test
+    void shouldReportTimeUntilHugifyAndUntilTheNextPurgeInterval() {
+        Shard shard = inlineShard(ShardOptions.DEFAULTS);
+        assertEquals(Shard.NO_DEFERRED_WORK, shard.nanosUntilDeferredWork());
+        List<Extent> extents = allocPages(shard, Pages.HUGEPAGE_PAGES);
+        assertEquals(10_000_000_000L, shard.nanosUntilDeferredWork());
+        clock.advanceMillis(4_000);
+        assertEquals(6_000_000_000L, shard.nanosUntilDeferredWork());
+        clock.advanceMillis(6_000);
+        assertEquals(0, shard.nanosUntilDeferredWork(), "the hugify is due");
+        shard.doDeferredWork();
+        assertEquals(Shard.NO_DEFERRED_WORK, shard.nanosUntilDeferredWork());
+
+        shard.freeBatch(extents.subList(0, 300));
+        assertEquals(0, shard.nanosUntilDeferredWork(), "a shard that never purged purges at once");
+        shard.doDeferredWork();
+        shard.freeBatch(extents.subList(300, 400));
+        assertEquals(5_000_000_000L, shard.nanosUntilDeferredWork(), "the next purge waits the interval");
+        clock.advanceMillis(2_000);
+        assertEquals(3_000_000_000L, shard.nanosUntilDeferredWork());
+        clock.advanceMillis(3_000);
+        assertEquals(0, shard.nanosUntilDeferredWork());
+    }
+
+    @Test
+    void shouldReturnEdenExhaustedAndChangeNothingWhenMapFails() {
+        Shard shard = inlineShard(ShardOptions.DEFAULTS);
+        hooks.failMap = true;
+        assertThrows(EdenExhaustedException.class, () -> shard.alloc(Pages.PAGE, eden));
+        assertEquals(0, shard.nslabs());
+        assertEquals(0, shard.liveExtents());
+        hooks.failMap = false;
+        assertEquals(Pages.PAGE, shard.alloc(Pages.PAGE, eden).size(), "service resumes");
+    }
+
+    @Test
+    void shouldGiveBackAPartialBatchWhenGrowingFails() {
+        Shard shard = inlineShard(ShardOptions.DEFAULTS);
+        Eden oneSlabEden = new Eden(hooks, 1);
+        List<Extent> out = new ArrayList<>();
+        shard.allocBatch(64 * 1024, 20, oneSlabEden, out);
+        hooks.failMap = true;
+        List<Extent> batch = new ArrayList<>();
+        assertThrows(EdenExhaustedException.class, () -> shard.allocBatch(64 * 1024, 20, oneSlabEden, batch));
+        assertTrue(batch.isEmpty(), "all or nothing");
+        assertEquals(20, shard.liveExtents());
+        assertEquals(20 * 16, shard.nactive());
+        assertConsistent(shard);
+    }
+
+    @Test
+    void shouldDestroyByUnmappingEverySlabAndReportingLiveExtents() {
+        Shard shard = inlineShard(ShardOptions.DEFAULTS);
+        List<Extent> out = new ArrayList<>();
+        shard.allocBatch(64 * 1024, 40, eden, out);
+        shard.freeBatch(out.subList(0, 10));
+        Shard.Reclaimed reclaimed = shard.destroy();
+        assertEquals(new Shard.Reclaimed(30, 30 * 64 * 1024, 2), reclaimed);
+        assertEquals(2, hooks.count("unmap"));
+        assertEquals(2 * Pages.HUGEPAGE, hooks.bytes("unmap"));
+        assertThrows(ShardDisabledException.class, () -> shard.alloc(Pages.PAGE, eden));
+        assertThrows(ShardDisabledException.class, () -> shard.free(out.get(20)));
+    }
+
+    @Test
+    void shouldRefuseToDestroyWithJobsInFlight() {
+        Shard shard = asyncShard(ShardOptions.DEFAULTS);
+        List<Extent> extents = allocPages(shard, 100);
+        shard.freeBatch(extents);
+        shard.doDeferredWork();
+        assertThrows(IllegalStateException.class, shard::destroy);
+        shard.finish(inFlight.get(0));
+        assertEquals(1, shard.destroy().slabs());
+    }
+
+    @Test
+    void shouldRefuseAllocationButAcceptFreesOnceDisabled() {
+        Shard shard = inlineShard(ShardOptions.DEFAULTS);
+        Extent extent = shard.alloc(Pages.PAGE, eden);
+        shard.disable();
+        assertThrows(ShardDisabledException.class, () -> shard.alloc(Pages.PAGE, eden));
+        shard.free(extent);
+        assertEquals(0, shard.liveExtents());
+    }
+}
