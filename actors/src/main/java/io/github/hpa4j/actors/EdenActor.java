@@ -1,0 +1,96 @@
+package io.github.hpa4j.actors;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import io.github.hpa4j.core.Eden;
+import io.github.hpa4j.core.EdenExhaustedException;
+import io.github.hpa4j.core.PageSlab;
+
+/**
+ * Owns core's {@link Eden}: its mailbox is hpa.c's {@code central->grow_mtx}. Shards ask it for
+ * slabs one at a time while they go on serving frees and allocations that fit. Runs on the blocking
+ * dispatcher, since growing may mmap.
+ */
+public final class EdenActor extends AbstractBehavior<EdenActor.Command> {
+
+    public sealed interface Command {
+    }
+
+    /** A shard needs a fresh slab. */
+    public record Extract(int shard, ActorRef<ExtractReply> replyTo) implements Command {
+    }
+
+    /** Shutdown: unmap what is left of eden, after every shard unmapped its slabs. */
+    public record Release(ActorRef<Released> replyTo) implements Command {
+    }
+
+    public record GetMappedBytes(ActorRef<MappedBytes> replyTo) implements Command {
+    }
+
+    public sealed interface ExtractReply {
+    }
+
+    public record SlabExtracted(PageSlab slab) implements ExtractReply {
+    }
+
+    public record ExtractFailed(EdenExhaustedException error) implements ExtractReply {
+    }
+
+    public record Released(long remainingBytesUnmapped) {
+    }
+
+    public record MappedBytes(long mapped, long remaining) {
+    }
+
+    public static Behavior<Command> create(Eden eden) {
+        return Behaviors.setup(context -> new EdenActor(context, eden));
+    }
+
+    private final Eden eden;
+
+    private EdenActor(ActorContext<Command> context, Eden eden) {
+        super(context);
+        this.eden = eden;
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Extract.class, this::onExtract)
+                .onMessage(Release.class, this::onRelease)
+                .onMessage(GetMappedBytes.class, this::onGetMappedBytes)
+                .build();
+    }
+
+    private Behavior<Command> onExtract(Extract extract) {
+        long mappingsBefore = eden.mappings();
+        ExtractReply reply;
+        try {
+            reply = new SlabExtracted(eden.extract());
+        } catch (EdenExhaustedException e) {
+            getContext().getLog().warn("eden could not grow for shard {}: {}", extract.shard(), e.getMessage());
+            reply = new ExtractFailed(e);
+        }
+        if (eden.mappings() != mappingsBefore) {
+            getContext().getLog().debug("eden mapped {} bytes ({} in all)", eden.remainingBytes(), eden.mappedBytes());
+        }
+        extract.replyTo().tell(reply);
+        return this;
+    }
+
+    private Behavior<Command> onRelease(Release release) {
+        long remaining = eden.remainingBytes();
+        eden.destroy();
+        release.replyTo().tell(new Released(remaining));
+        return this;
+    }
+
+    private Behavior<Command> onGetMappedBytes(GetMappedBytes get) {
+        get.replyTo().tell(new MappedBytes(eden.mappedBytes(), eden.remainingBytes()));
+        return this;
+    }
+}

@@ -1,0 +1,180 @@
+package io.github.hpa4j.actors;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import io.github.hpa4j.bridge.HugifyStyle;
+import io.github.hpa4j.core.FixedPoint;
+import io.github.hpa4j.core.Pages;
+import io.github.hpa4j.core.ShardOptions;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * The validated {@code hpa4j} configuration. Every problem is reported with its key, once, when the
+ * allocator starts (as Aeron's {@code Context.conclude()} does), never later on a hot path.
+ */
+public record Hpa4jSettings(
+        int shards,
+        ShardOptions shardOptions,
+        int edenHugepages,
+        HugifyStyle hugifyStyle,
+        int stashCapacity,
+        Duration askTimeout,
+        Duration jobRetryBackoff,
+        Duration jobRetryBackoffMax,
+        int pageWorkers) {
+
+    public static final String ROOT = "hpa4j";
+    /** The dispatcher page workers and eden run on. */
+    public static final String DISPATCHER = ROOT + ".page-worker-dispatcher";
+
+    public Hpa4jSettings {
+        require(shards >= 1, "shards", "must be at least 1, got " + shards);
+        require(edenHugepages >= 1, "eden-hugepages", "must be at least 1, got " + edenHugepages);
+        require(stashCapacity >= 1, "stash-capacity", "must be at least 1, got " + stashCapacity);
+        require(!askTimeout.isNegative() && !askTimeout.isZero(), "ask-timeout", "must be positive");
+        require(!jobRetryBackoff.isNegative(), "job-retry-backoff", "must not be negative");
+        require(jobRetryBackoffMax.compareTo(jobRetryBackoff) >= 0, "job-retry-backoff-max",
+                "must be at least job-retry-backoff");
+        require(pageWorkers >= 1, "page-workers", "must be at least 1, got " + pageWorkers);
+    }
+
+    /** Reads and validates the {@code hpa4j} section of {@code config}. */
+    public static Hpa4jSettings fromConfig(Config config) {
+        Config c = config.getConfig(ROOT);
+        int shards = intOf(c, "shards");
+        if (shards == 0) {
+            shards = Runtime.getRuntime().availableProcessors();
+        }
+        ShardOptions options;
+        long slabMaxAlloc = bytesOf(c, "slab-max-alloc");
+        require(slabMaxAlloc > 0 && slabMaxAlloc <= Pages.HUGEPAGE, "slab-max-alloc",
+                "must be in (0, " + Pages.HUGEPAGE + "] bytes, got " + slabMaxAlloc);
+        long threshold = hugificationThreshold(c);
+        int dirtyMult = ratioOf(c, "dirty-mult");
+        try {
+            options = new ShardOptions(Pages.pageCeiling(slabMaxAlloc), threshold, dirtyMult,
+                    booleanOf(c, "deferral-allowed"), millisOf(c, "hugify-delay"), millisOf(c, "min-purge-interval"));
+        } catch (IllegalArgumentException e) {
+            throw new Hpa4jConfigException(ROOT, e.getMessage(), e);
+        }
+        return new Hpa4jSettings(shards, options, intOf(c, "eden-hugepages"), hugifyStyleOf(c),
+                intOf(c, "stash-capacity"), durationOf(c, "ask-timeout"), durationOf(c, "job-retry-backoff"),
+                durationOf(c, "job-retry-backoff-max"), intOf(c, "page-workers"));
+    }
+
+    public Hpa4jSettings withShards(int value) {
+        return new Hpa4jSettings(value, shardOptions, edenHugepages, hugifyStyle, stashCapacity, askTimeout,
+                jobRetryBackoff, jobRetryBackoffMax, pageWorkers);
+    }
+
+    public Hpa4jSettings withShardOptions(ShardOptions value) {
+        return new Hpa4jSettings(shards, value, edenHugepages, hugifyStyle, stashCapacity, askTimeout,
+                jobRetryBackoff, jobRetryBackoffMax, pageWorkers);
+    }
+
+    public Hpa4jSettings withStashCapacity(int value) {
+        return new Hpa4jSettings(shards, shardOptions, edenHugepages, hugifyStyle, value, askTimeout,
+                jobRetryBackoff, jobRetryBackoffMax, pageWorkers);
+    }
+
+    public Hpa4jSettings withAskTimeout(Duration value) {
+        return new Hpa4jSettings(shards, shardOptions, edenHugepages, hugifyStyle, stashCapacity, value,
+                jobRetryBackoff, jobRetryBackoffMax, pageWorkers);
+    }
+
+    public Hpa4jSettings withEdenHugepages(int value) {
+        return new Hpa4jSettings(shards, shardOptions, value, hugifyStyle, stashCapacity, askTimeout,
+                jobRetryBackoff, jobRetryBackoffMax, pageWorkers);
+    }
+
+    private static long hugificationThreshold(Config c) {
+        String key = "hugification-threshold";
+        String text = stringOf(c, key).trim();
+        if (text.endsWith("%")) {
+            double percent;
+            try {
+                percent = Double.parseDouble(text.substring(0, text.length() - 1).trim());
+            } catch (NumberFormatException e) {
+                throw new Hpa4jConfigException(ROOT + "." + key, "not a percentage: \"" + text + "\"", e);
+            }
+            require(percent > 0 && percent <= 100, key, "must be in (0%, 100%], got " + text);
+            return (long) Math.ceil(Pages.HUGEPAGE * percent / 100.0);
+        }
+        long bytes = bytesOf(c, key);
+        require(bytes > 0 && bytes <= Pages.HUGEPAGE, key, "must be in (0, " + Pages.HUGEPAGE + "] bytes, got " + bytes);
+        return bytes;
+    }
+
+    private static int ratioOf(Config c, String key) {
+        String text = stringOf(c, key);
+        try {
+            return FixedPoint.parse(text.trim());
+        } catch (IllegalArgumentException e) {
+            throw new Hpa4jConfigException(ROOT + "." + key, e.getMessage(), e);
+        }
+    }
+
+    private static HugifyStyle hugifyStyleOf(Config c) {
+        String text = stringOf(c, "hugify-style");
+        try {
+            return HugifyStyle.valueOf(text.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new Hpa4jConfigException(ROOT + ".hugify-style",
+                    "must be one of advise, collapse, eager, none; got \"" + text + "\"", e);
+        }
+    }
+
+    private static void require(boolean condition, String key, String problem) {
+        if (!condition) {
+            throw new Hpa4jConfigException(ROOT + "." + key, problem);
+        }
+    }
+
+    /* Typesafe Config's own errors name the path too, but with its origin noise; rewrap uniformly. */
+    private static int intOf(Config c, String key) {
+        try {
+            return c.getInt(key);
+        } catch (ConfigException e) {
+            throw new Hpa4jConfigException(ROOT + "." + key, e.getMessage(), e);
+        }
+    }
+
+    private static long bytesOf(Config c, String key) {
+        try {
+            return c.getBytes(key);
+        } catch (ConfigException e) {
+            throw new Hpa4jConfigException(ROOT + "." + key, e.getMessage(), e);
+        }
+    }
+
+    private static boolean booleanOf(Config c, String key) {
+        try {
+            return c.getBoolean(key);
+        } catch (ConfigException e) {
+            throw new Hpa4jConfigException(ROOT + "." + key, e.getMessage(), e);
+        }
+    }
+
+    private static String stringOf(Config c, String key) {
+        try {
+            return c.getString(key);
+        } catch (ConfigException e) {
+            throw new Hpa4jConfigException(ROOT + "." + key, e.getMessage(), e);
+        }
+    }
+
+    private static Duration durationOf(Config c, String key) {
+        try {
+            return c.getDuration(key);
+        } catch (ConfigException e) {
+            throw new Hpa4jConfigException(ROOT + "." + key, e.getMessage(), e);
+        }
+    }
+
+    private static long millisOf(Config c, String key) {
+        Duration d = durationOf(c, key);
+        require(!d.isNegative(), key, "must not be negative");
+        return d.toMillis();
+    }
+}

@@ -1,0 +1,54 @@
+package io.github.hpa4j.actors;
+
+import io.github.hpa4j.bridge.AddressRange;
+import io.github.hpa4j.core.PageHooks;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Page hooks that remember the regions eden mapped, so that smaps can be read for the allocator's
+ * own memory only. Regions are few (one per eden refill), so a copy-on-write list is cheap.
+ */
+final class MappedRegions implements PageHooks {
+    private final PageHooks delegate;
+    private final List<AddressRange> regions = new CopyOnWriteArrayList<>();
+
+    MappedRegions(PageHooks delegate) {
+        this.delegate = delegate;
+    }
+
+    List<AddressRange> regions() {
+        return List.copyOf(regions);
+    }
+
+    PageHooks delegate() {
+        return delegate;
+    }
+
+    @Override
+    public long map(long size) {
+        long address = delegate.map(size);
+        regions.add(new AddressRange(address, size));
+        return address;
+    }
+
+    @Override
+    public void unmap(long address, long size) {
+        delegate.unmap(address, size);
+    }
+
+    @Override
+    public void purge(long address, long size) {
+        delegate.purge(address, size);
+    }
+
+    @Override
+    public void hugify(long address, long size) {
+        delegate.hugify(address, size);
+    }
+
+    @Override
+    public void dehugify(long address, long size) {
+        delegate.dehugify(address, size);
+    }
+}

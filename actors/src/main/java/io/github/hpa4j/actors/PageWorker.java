@@ -1,0 +1,65 @@
+package io.github.hpa4j.actors;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import io.github.hpa4j.core.DeferredJob;
+import io.github.hpa4j.core.PageHooks;
+
+/**
+ * Makes the slow OS calls of purge and hugify jobs (madvise), outside the shard actors, on the
+ * blocking dispatcher: hpa.c's "unlock; hooks; relock", with the relock being the reply. Stateless;
+ * every job gets exactly one reply, whatever happens, so no slab stays mid_purge or mid_hugify.
+ */
+public final class PageWorker extends AbstractBehavior<PageWorker.Command> {
+
+    public sealed interface Command {
+    }
+
+    /** Run {@code job}'s OS calls and tell {@code replyTo} how it went. */
+    public record RunJob(DeferredJob job, ActorRef<JobOutcome> replyTo) implements Command {
+    }
+
+    public sealed interface JobOutcome {
+        DeferredJob job();
+    }
+
+    public record JobSucceeded(DeferredJob job) implements JobOutcome {
+    }
+
+    public record JobFailed(DeferredJob job, RuntimeException error) implements JobOutcome {
+    }
+
+    public static Behavior<Command> create(PageHooks hooks) {
+        return Behaviors.setup(context -> new PageWorker(context, hooks));
+    }
+
+    private final PageHooks hooks;
+
+    private PageWorker(ActorContext<Command> context, PageHooks hooks) {
+        super(context);
+        this.hooks = hooks;
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder().onMessage(RunJob.class, this::onRunJob).build();
+    }
+
+    private Behavior<Command> onRunJob(RunJob run) {
+        JobOutcome outcome;
+        try {
+            run.job().run(hooks);
+            outcome = new JobSucceeded(run.job());
+        } catch (RuntimeException e) {
+            // Any failure, even a bug, aborts the job in the shard rather than stranding the slab.
+            getContext().getLog().warn("{} failed: {}", run.job(), e.toString());
+            outcome = new JobFailed(run.job(), e);
+        }
+        run.replyTo().tell(outcome);
+        return this;
+    }
+}

@@ -1,0 +1,453 @@
+package io.github.hpa4j.actors;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.TimerScheduler;
+import io.github.hpa4j.core.AllocatorException;
+import io.github.hpa4j.core.Clock;
+import io.github.hpa4j.core.DeferredJob;
+import io.github.hpa4j.core.Extent;
+import io.github.hpa4j.core.PageHooks;
+import io.github.hpa4j.core.Shard;
+import io.github.hpa4j.core.ShardDisabledException;
+import io.github.hpa4j.core.ShardStats;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One HPA shard as an actor: the mailbox is hpa.c's {@code shard->mtx}, one message one critical
+ * section. The actor holds no policy; it routes messages into core's {@link Shard} and carries out
+ * what the shard decides:
+ * <ul>
+ *   <li>growing: at most one {@link EdenActor.Extract} in flight ({@code shard->grow_mtx});
+ *       allocations that cannot be served wait in a bounded stash meanwhile, while frees and
+ *       allocations that fit go on;</li>
+ *   <li>purge and hugify jobs go to the page worker, and its reply ends the job;</li>
+ *   <li>deferred work runs from a timer armed with the time until it is due (jemalloc's
+ *       background thread), or after each alloc and free when deferral is not allowed.</li>
+ * </ul>
+ * Bad requests are answered with a typed failure and change nothing; they never throw here.
+ */
+public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
+
+    // ------------------------------------------------------------------ protocol
+
+    public sealed interface Command {
+    }
+
+    /** Allocate {@code count} extents of {@code bytes} each (rounded up to pages). All or nothing. */
+    public record Allocate(long bytes, int count, ActorRef<AllocateReply> replyTo) implements Command {
+    }
+
+    /** Free allocations of this shard. All or nothing: one bad allocation refuses the batch. */
+    public record Free(List<Allocation> allocations, ActorRef<FreeReply> replyTo) implements Command {
+    }
+
+    public record GetStats(ActorRef<ShardSnapshot> replyTo) implements Command {
+    }
+
+    /** Do the deferred work due now, forced (hpa_shard_do_deferred_work). */
+    public record RunDeferredWork(ActorRef<DeferredWorkStarted> replyTo) implements Command {
+    }
+
+    /** hpa_shard_set_deferral_allowed; turning deferral off does the due work at once. */
+    public record SetDeferralAllowed(boolean allowed, ActorRef<DeferralSet> replyTo) implements Command {
+    }
+
+    /** Graceful stop: refuse new allocations, wait for jobs in flight, unmap every slab. */
+    public record Stop(ActorRef<ShardStopped> replyTo) implements Command {
+    }
+
+    public sealed interface AllocateReply {
+    }
+
+    public record Allocated(List<Allocation> allocations) implements AllocateReply {
+    }
+
+    public record AllocateFailed(AllocatorException error) implements AllocateReply {
+    }
+
+    public sealed interface FreeReply {
+    }
+
+    public record Freed(int count) implements FreeReply {
+    }
+
+    public record FreeFailed(AllocatorException error) implements FreeReply {
+    }
+
+    /**
+     * One shard's state.
+     *
+     * @param stats       core's snapshot (bins, counters, pending purge, jobs in flight, live extents)
+     * @param stashDepth  allocations waiting for eden
+     * @param growing     whether a slab request to eden is in flight
+     * @param heldJobs    jobs held back by a failure back-off
+     */
+    public record ShardSnapshot(ShardStats stats, int stashDepth, boolean growing, int heldJobs) {
+    }
+
+    /** @param jobsBegun purge and hugify jobs the pass sent to the page worker */
+    public record DeferredWorkStarted(int jobsBegun) {
+    }
+
+    public record DeferralSet(boolean allowed) {
+    }
+
+    public record ShardStopped(int shard, Shard.Reclaimed reclaimed) {
+    }
+
+    private record ExtractReplyReceived(EdenActor.ExtractReply reply) implements Command {
+    }
+
+    private record JobOutcomeReceived(PageWorker.JobOutcome outcome) implements Command {
+    }
+
+    private enum DeferredWorkDue implements Command { INSTANCE }
+
+    private enum BackoffOver implements Command { INSTANCE }
+
+    // ------------------------------------------------------------------ behaviour
+
+    public static Behavior<Command> create(int index, Hpa4jSettings settings, PageHooks hooks, Clock clock,
+                                           ActorRef<EdenActor.Command> eden,
+                                           ActorRef<PageWorker.Command> pageWorkers) {
+        Behavior<Command> behavior = Behaviors.setup(context -> Behaviors.withTimers(timers ->
+                new ShardActor(context, timers, index, settings, hooks, clock, eden, pageWorkers)));
+        /*
+         * Resume, never restart: a restart would drop the shard's metadata while its memory stays
+         * mapped and its extents stay in callers' hands. Bad input never throws here; anything that
+         * does is a bug, logged by Akka, and the shard goes on serving.
+         */
+        return Behaviors.supervise(behavior).onFailure(SupervisorStrategy.resume());
+    }
+
+    private static final String DEFERRED_WORK_TIMER = "deferred-work";
+    private static final String BACKOFF_TIMER = "backoff";
+
+    private final int index;
+    private final Hpa4jSettings settings;
+    private final Clock clock;
+    private final TimerScheduler<Command> timers;
+    private final ActorRef<EdenActor.Command> eden;
+    private final ActorRef<PageWorker.Command> pageWorkers;
+    private final ActorRef<EdenActor.ExtractReply> extractReplies;
+    private final ActorRef<PageWorker.JobOutcome> jobOutcomes;
+    private final Shard shard;
+
+    private final ArrayDeque<PendingAllocation> stash = new ArrayDeque<>();
+    private boolean growing;
+    private final List<DeferredJob> heldJobs = new ArrayList<>();
+    private Duration backoff = Duration.ZERO;
+    private boolean backingOff;
+    private long deferredWorkDeadline = Long.MAX_VALUE;
+    private ActorRef<ShardStopped> stopRequester;
+
+    private ShardActor(ActorContext<Command> context, TimerScheduler<Command> timers, int index,
+                       Hpa4jSettings settings, PageHooks hooks, Clock clock, ActorRef<EdenActor.Command> eden,
+                       ActorRef<PageWorker.Command> pageWorkers) {
+        super(context);
+        this.index = index;
+        this.settings = settings;
+        this.clock = clock;
+        this.timers = timers;
+        this.eden = eden;
+        this.pageWorkers = pageWorkers;
+        this.extractReplies = context.messageAdapter(EdenActor.ExtractReply.class, ExtractReplyReceived::new);
+        this.jobOutcomes = context.messageAdapter(PageWorker.JobOutcome.class, JobOutcomeReceived::new);
+        this.shard = new Shard(index, settings.shardOptions(), hooks, clock, this::dispatch);
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Allocate.class, this::onAllocate)
+                .onMessage(Free.class, this::onFree)
+                .onMessage(ExtractReplyReceived.class, this::onExtractReply)
+                .onMessage(JobOutcomeReceived.class, this::onJobOutcome)
+                .onMessageEquals(DeferredWorkDue.INSTANCE, this::onDeferredWorkDue)
+                .onMessageEquals(BackoffOver.INSTANCE, this::onBackoffOver)
+                .onMessage(GetStats.class, this::onGetStats)
+                .onMessage(RunDeferredWork.class, this::onRunDeferredWork)
+                .onMessage(SetDeferralAllowed.class, this::onSetDeferralAllowed)
+                .onMessage(Stop.class, this::onStop)
+                .build();
+    }
+
+    private Behavior<Command> onAllocate(Allocate request) {
+        List<Extent> got = new ArrayList<>(Math.max(0, Math.min(request.count(), 64)));
+        try {
+            shard.allocNoGrow(request.bytes(), request.count(), got);
+        } catch (AllocatorException e) {
+            request.replyTo().tell(new AllocateFailed(e));
+            return this;
+        }
+        if (got.size() == request.count()) {
+            request.replyTo().tell(new Allocated(toAllocations(got)));
+        } else if (stash.size() >= settings.stashCapacity()) {
+            giveBack(got);
+            request.replyTo().tell(new AllocateFailed(new ShardOverloadedException(index, settings.stashCapacity())));
+        } else {
+            stash.add(new PendingAllocation(request, got));
+            growIfIdle();
+        }
+        afterStateChange();
+        return this;
+    }
+
+    private Behavior<Command> onFree(Free request) {
+        List<Allocation> allocations = request.allocations();
+        try {
+            if (allocations.size() == 1) {
+                Allocation allocation = allocations.get(0);
+                shard.free(allocation == null ? null : allocation.extent());
+            } else {
+                List<Extent> extents = new ArrayList<>(allocations.size());
+                for (Allocation allocation : allocations) {
+                    extents.add(allocation == null ? null : allocation.extent());
+                }
+                shard.freeBatch(extents);
+            }
+        } catch (AllocatorException e) {
+            request.replyTo().tell(new FreeFailed(e));
+            return this;
+        }
+        request.replyTo().tell(new Freed(allocations.size()));
+        afterStateChange();
+        return this;
+    }
+
+    private void growIfIdle() {
+        if (!growing) {
+            growing = true;
+            eden.tell(new EdenActor.Extract(index, extractReplies));
+        }
+    }
+
+    private Behavior<Command> onExtractReply(ExtractReplyReceived received) {
+        growing = false;
+        switch (received.reply()) {
+            case EdenActor.SlabExtracted extracted -> {
+                shard.addSlab(extracted.slab());
+                serveStash();
+            }
+            case EdenActor.ExtractFailed failed -> failStash(failed.error());
+        }
+        afterStateChange();
+        return this;
+    }
+
+    /* Serves waiting allocations in arrival order; the first that still does not fit grows again. */
+    private void serveStash() {
+        while (!stash.isEmpty()) {
+            PendingAllocation pending = stash.peek();
+            if (shard.disabled()) {
+                failStash(new ShardDisabledException(index));
+                return;
+            }
+            shard.allocNoGrow(pending.request.bytes(), pending.missing(), pending.got);
+            if (pending.missing() > 0) {
+                growIfIdle();
+                return;
+            }
+            stash.poll();
+            pending.request.replyTo().tell(new Allocated(toAllocations(pending.got)));
+        }
+    }
+
+    private void failStash(AllocatorException error) {
+        for (PendingAllocation pending : stash) {
+            giveBack(pending.got);
+            pending.request.replyTo().tell(new AllocateFailed(error));
+        }
+        stash.clear();
+    }
+
+    private void giveBack(List<Extent> extents) {
+        if (!extents.isEmpty()) {
+            shard.freeBatch(extents);
+        }
+    }
+
+    /* The shard's JobExecutor: called from inside core while it handles one of our messages. */
+    private void dispatch(DeferredJob job) {
+        if (backingOff) {
+            heldJobs.add(job);
+        } else {
+            pageWorkers.tell(new PageWorker.RunJob(job, jobOutcomes));
+        }
+    }
+
+    private Behavior<Command> onJobOutcome(JobOutcomeReceived received) {
+        switch (received.outcome()) {
+            case PageWorker.JobSucceeded succeeded -> {
+                shard.finish(succeeded.job());
+                backoff = Duration.ZERO;
+            }
+            case PageWorker.JobFailed failed -> {
+                shard.abort(failed.job());
+                startBackoff();
+            }
+        }
+        if (stopRequester == null) {
+            // As the next alloc or free would: without deferral, work left by the 16-job bound goes on.
+            shard.maybeDoDeferredWork(false);
+        }
+        afterStateChange();
+        return this;
+    }
+
+    private void startBackoff() {
+        Duration initial = settings.jobRetryBackoff();
+        backoff = backoff.isZero() ? initial : min(backoff.multipliedBy(2), settings.jobRetryBackoffMax());
+        if (!backingOff) {
+            backingOff = true;
+            timers.startSingleTimer(BACKOFF_TIMER, BackoffOver.INSTANCE, backoff);
+            getContext().getLog().info("shard {}: a page job failed; holding new jobs for {} ms", index, backoff.toMillis());
+        }
+    }
+
+    private Behavior<Command> onBackoffOver() {
+        backingOff = false;
+        for (DeferredJob job : heldJobs) {
+            pageWorkers.tell(new PageWorker.RunJob(job, jobOutcomes));
+        }
+        heldJobs.clear();
+        afterStateChange();
+        return this;
+    }
+
+    /*
+     * With deferral allowed, re-arms the background timer when the work now due is earlier than the
+     * armed deadline. Cheap on the hot path: one clock read and a compare, unless the deadline moves.
+     */
+    private void afterStateChange() {
+        if (stopRequester != null) {
+            completeStopIfQuiet();
+            return;
+        }
+        if (!shard.options().deferralAllowed()) {
+            return;
+        }
+        long delay = shard.nanosUntilDeferredWork();
+        if (delay == Shard.NO_DEFERRED_WORK) {
+            return;
+        }
+        long deadline = clock.nanoTime() + delay;
+        if (deadline >= deferredWorkDeadline && timers.isTimerActive(DEFERRED_WORK_TIMER)) {
+            return;
+        }
+        deferredWorkDeadline = deadline;
+        timers.startSingleTimer(DEFERRED_WORK_TIMER, DeferredWorkDue.INSTANCE, Duration.ofNanos(delay));
+    }
+
+    private Behavior<Command> onDeferredWorkDue() {
+        deferredWorkDeadline = Long.MAX_VALUE;
+        if (stopRequester != null) {
+            return this;
+        }
+        int begun = shard.maybeDoDeferredWork(true);
+        getContext().getLog().debug("shard {}: background pass began {} jobs", index, begun);
+        /*
+         * If nothing could begin although work is due (its slabs are all in flight), wait for a
+         * job to end or the next alloc or free rather than spin on a zero-delay timer.
+         */
+        if (begun > 0 || shard.nanosUntilDeferredWork() > 0) {
+            afterStateChange();
+        }
+        return this;
+    }
+
+    private Behavior<Command> onGetStats(GetStats get) {
+        get.replyTo().tell(new ShardSnapshot(shard.stats(), stash.size(), growing, heldJobs.size()));
+        return this;
+    }
+
+    private Behavior<Command> onRunDeferredWork(RunDeferredWork run) {
+        int begun = stopRequester == null ? shard.maybeDoDeferredWork(true) : 0;
+        run.replyTo().tell(new DeferredWorkStarted(begun));
+        afterStateChange();
+        return this;
+    }
+
+    private Behavior<Command> onSetDeferralAllowed(SetDeferralAllowed set) {
+        shard.setDeferralAllowed(set.allowed());
+        if (!set.allowed()) {
+            timers.cancel(DEFERRED_WORK_TIMER);
+            deferredWorkDeadline = Long.MAX_VALUE;
+        }
+        set.replyTo().tell(new DeferralSet(set.allowed()));
+        afterStateChange();
+        return this;
+    }
+
+    private Behavior<Command> onStop(Stop stop) {
+        if (stopRequester != null || shard.disabled()) {
+            stop.replyTo().tell(new ShardStopped(index, new Shard.Reclaimed(0, 0, 0)));
+            return this;
+        }
+        stopRequester = stop.replyTo();
+        shard.disable();
+        // Frees still come in while jobs end; with deferral allowed they begin no new jobs.
+        shard.setDeferralAllowed(true);
+        failStash(new ShardDisabledException(index));
+        timers.cancelAll();
+        backingOff = false;
+        for (DeferredJob job : heldJobs) {
+            shard.abort(job);
+        }
+        heldJobs.clear();
+        completeStopIfQuiet();
+        return this;
+    }
+
+    /* Unmaps only once no OS call can still touch a slab and no slab is on its way from eden. */
+    private void completeStopIfQuiet() {
+        if (stopRequester == null || growing || shard.jobsInFlight() > 0) {
+            return;
+        }
+        Shard.Reclaimed reclaimed = shard.destroy();
+        if (reclaimed.liveExtents() > 0) {
+            getContext().getLog().info("shard {} stopped: reclaimed {} live extents ({} bytes) in {} slabs", index,
+                    reclaimed.liveExtents(), reclaimed.liveBytes(), reclaimed.slabs());
+        } else {
+            getContext().getLog().info("shard {} stopped: unmapped {} slabs", index, reclaimed.slabs());
+        }
+        stopRequester.tell(new ShardStopped(index, reclaimed));
+        stopRequester = null;
+    }
+
+    private List<Allocation> toAllocations(List<Extent> extents) {
+        List<Allocation> allocations = new ArrayList<>(extents.size());
+        for (Extent extent : extents) {
+            allocations.add(Allocation.of(extent));
+        }
+        return allocations;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** An allocation waiting for eden, with what it already got. */
+    private static final class PendingAllocation {
+        final Allocate request;
+        final List<Extent> got;
+
+        PendingAllocation(Allocate request, List<Extent> got) {
+            this.request = request;
+            this.got = got;
+        }
+
+        int missing() {
+            return request.count() - got.size();
+        }
+    }
+}
