@@ -4,6 +4,7 @@ import io.github.hpa4j.core.Pages;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.BitSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -12,12 +13,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * access. The contract still holds: purge fills with zeros, so purged pages read zero (but stay
  * resident: the JDK cannot give pages back). Hugify and dehugify are counted no-ops.
  *
- * <p>Only whole mappings can be unmapped; a partial or unknown range is refused with
- * {@link IllegalPageRangeException} (jemalloc's HPA only unmaps whole regions). Purge and (de)hugify
- * must lie inside one mapping. Thread-safe.
+ * <p>Any page range inside one mapping can be unmapped, as with munmap (shards unmap their slabs
+ * one by one, eden its remainder); the arena is closed once every page of it is unmapped. A range
+ * outside every mapping, or unmapped already, is refused with {@link IllegalPageRangeException}.
+ * Purge and (de)hugify must lie inside one mapping. Thread-safe.
  */
 public final class ArenaPageHooks implements CountedPageHooks {
-    private record Mapping(Arena arena, MemorySegment segment) {
+    /** One arena; {@code unmapped} has a bit per page already given back (guarded by the mapping). */
+    private record Mapping(Arena arena, MemorySegment segment, BitSet unmapped) {
+        int pages() {
+            return (int) (segment.byteSize() >>> Pages.LG_PAGE);
+        }
     }
 
     private final ConcurrentHashMap<Long, Mapping> mappings = new ConcurrentHashMap<>();
@@ -36,7 +42,7 @@ public final class ArenaPageHooks implements CountedPageHooks {
                 arena.close();
                 throw new IllegalPageRangeException("map", 0, size, "Arena.allocate failed: " + e);
             }
-            mappings.put(segment.address(), new Mapping(arena, segment));
+            mappings.put(segment.address(), new Mapping(arena, segment, new BitSet()));
             PageHookCounters.add(counters.mapCalls, counters.mapBytes, size);
             return segment.address();
         } catch (RuntimeException e) {
@@ -49,12 +55,18 @@ public final class ArenaPageHooks implements CountedPageHooks {
     public void unmap(long address, long size) {
         try {
             PageRanges.checkRange("unmap", address, size);
-            Mapping mapping = mappings.get(address);
-            if (mapping == null || mapping.segment().byteSize() != size) {
-                throw new IllegalPageRangeException("unmap", address, size, "not a whole mapping made by these hooks");
-            }
-            if (mappings.remove(address, mapping)) {
-                mapping.arena().close();
+            Mapping mapping = mappingOf("unmap", address, size);
+            int first = (int) ((address - mapping.segment().address()) >>> Pages.LG_PAGE);
+            int last = first + (int) (size >>> Pages.LG_PAGE);
+            synchronized (mapping) {
+                int alreadyUnmapped = mapping.unmapped().nextSetBit(first);
+                if (alreadyUnmapped >= 0 && alreadyUnmapped < last) {
+                    throw new IllegalPageRangeException("unmap", address, size, "part of the range is unmapped already");
+                }
+                mapping.unmapped().set(first, last);
+                if (mapping.unmapped().cardinality() == mapping.pages() && mappings.remove(mapping.segment().address(), mapping)) {
+                    mapping.arena().close();
+                }
             }
             PageHookCounters.add(counters.unmapCalls, counters.unmapBytes, size);
         } catch (RuntimeException e) {
@@ -101,11 +113,24 @@ public final class ArenaPageHooks implements CountedPageHooks {
 
     /** The part of the one mapping holding {@code [address, address + size)}; refused otherwise. */
     private MemorySegment slice(String operation, long address, long size) {
+        Mapping mapping = mappingOf(operation, address, size);
+        long offset = address - mapping.segment().address();
+        synchronized (mapping) {
+            int first = (int) (offset >>> Pages.LG_PAGE);
+            int unmapped = mapping.unmapped().nextSetBit(first);
+            if (unmapped >= 0 && unmapped < first + (int) (size >>> Pages.LG_PAGE)) {
+                throw new IllegalPageRangeException(operation, address, size, "part of the range is unmapped");
+            }
+        }
+        return mapping.segment().asSlice(offset, size);
+    }
+
+    private Mapping mappingOf(String operation, long address, long size) {
         // Linear scan: the fallback is for correctness on odd platforms, not speed.
         for (Mapping m : mappings.values()) {
             long base = m.segment().address();
             if (address >= base && address + size <= base + m.segment().byteSize()) {
-                return m.segment().asSlice(address - base, size);
+                return m;
             }
         }
         throw new IllegalPageRangeException(operation, address, size, "not inside a mapping made by these hooks");
