@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -43,6 +44,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: every method may be called from any thread. A plain thread always talks to the
  * same shard (stable affinity by thread id); a free always goes to the allocation's own shard.
+ * The returned stages complete on an Akka dispatcher thread (often a shard's): chain heavy work
+ * with the {@code *Async} variants, not on that thread.
  * Actors may instead use the message protocol of {@link ShardActor} on {@link #shardFor}.
  */
 public final class Hpa4j implements Extension {
@@ -85,6 +88,7 @@ public final class Hpa4j implements Extension {
     private final AtomicLong reclaimed = new AtomicLong();
     private final SmapsReader smaps = ThpSupport.isAvailable() ? new SmapsReader() : null;
     private final AtomicReference<CompletableFuture<ShutdownReport>> stopping = new AtomicReference<>();
+    private final Executor blockingExecutor;
 
     private Hpa4j(ActorSystem<?> system, Hpa4jSettings settings, PageHooks pageHooks, Clock clock) {
         this.system = system;
@@ -92,6 +96,7 @@ public final class Hpa4j implements Extension {
         this.hooks = new MappedRegions(pageHooks);
         String prefix = "hpa4j-" + INSTANCES.incrementAndGet();
         DispatcherSelector blocking = DispatcherSelector.fromConfig(Hpa4jSettings.DISPATCHER);
+        this.blockingExecutor = system.dispatchers().lookup(blocking);
 
         this.eden = system.systemActorOf(EdenActor.create(new Eden(hooks, settings.edenHugepages())),
                 prefix + "-eden", blocking);
@@ -149,7 +154,7 @@ public final class Hpa4j implements Extension {
      */
     public CompletionStage<List<Allocation>> allocateBatch(long bytes, int count) {
         if (stopping.get() != null) {
-            return CompletableFuture.failedFuture(new ShardDisabledException(-1));
+            return CompletableFuture.failedFuture(ShardDisabledException.allocatorStopped());
         }
         return ask(shardForCurrentThread(), (ActorRef<ShardActor.AllocateReply> replyTo) ->
                 new ShardActor.Allocate(bytes, count, replyTo))
@@ -172,7 +177,7 @@ public final class Hpa4j implements Extension {
      */
     public CompletionStage<Void> freeBatch(List<Allocation> allocations) {
         if (stopping.get() != null) {
-            return CompletableFuture.failedFuture(new ShardDisabledException(-1));
+            return CompletableFuture.failedFuture(ShardDisabledException.allocatorStopped());
         }
         Map<Integer, List<Allocation>> byShard = new HashMap<>();
         for (Allocation allocation : allocations) {
@@ -210,7 +215,9 @@ public final class Hpa4j implements Extension {
     /** A snapshot of every shard, eden and the allocator's smaps figures. */
     public CompletionStage<AllocatorStats> stats() {
         CompletionStage<EdenActor.MappedBytes> mapped = ask(eden, EdenActor.GetMappedBytes::new);
-        return forEachShard(ShardActor.GetStats::new, s -> s).thenCombine(mapped, (snapshots, bytes) -> {
+        // Reading smaps takes milliseconds: do it on the blocking dispatcher, not the thread that
+        // completed the last ask (a shard's).
+        return forEachShard(ShardActor.GetStats::new, s -> s).thenCombineAsync(mapped, (snapshots, bytes) -> {
             ShardStats total = ShardStats.empty();
             for (ShardActor.ShardSnapshot snapshot : snapshots) {
                 total = total.plus(snapshot.stats());
@@ -218,7 +225,7 @@ public final class Hpa4j implements Extension {
             SmapsReading reading = smaps == null ? SmapsReading.EMPTY : smaps.read(hooks.regions());
             return new AllocatorStats(snapshots, total, bytes.mapped(), bytes.remaining(), reading,
                     hooks.delegate() instanceof CountedPageHooks counted ? counted.stats() : null, reclaimed.get());
-        });
+        }, blockingExecutor);
     }
 
     // ------------------------------------------------------------------ lifecycle

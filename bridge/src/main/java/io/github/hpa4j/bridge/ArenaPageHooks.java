@@ -53,8 +53,7 @@ public final class ArenaPageHooks implements CountedPageHooks {
 
     @Override
     public void unmap(long address, long size) {
-        try {
-            PageRanges.checkRange("unmap", address, size);
+        counters.count("unmap", address, size, counters.unmapCalls, counters.unmapBytes, () -> {
             Mapping mapping = mappingOf("unmap", address, size);
             int first = (int) ((address - mapping.segment().address()) >>> Pages.LG_PAGE);
             int last = first + (int) (size >>> Pages.LG_PAGE);
@@ -64,51 +63,31 @@ public final class ArenaPageHooks implements CountedPageHooks {
                     throw new IllegalPageRangeException("unmap", address, size, "part of the range is unmapped already");
                 }
                 mapping.unmapped().set(first, last);
-                if (mapping.unmapped().cardinality() == mapping.pages() && mappings.remove(mapping.segment().address(), mapping)) {
+                if (mapping.unmapped().cardinality() == mapping.pages()
+                        && mappings.remove(mapping.segment().address(), mapping)) {
                     mapping.arena().close();
                 }
             }
-            PageHookCounters.add(counters.unmapCalls, counters.unmapBytes, size);
-        } catch (RuntimeException e) {
-            counters.errors.increment();
-            throw e;
-        }
+        });
     }
+
 
     @Override
     public void purge(long address, long size) {
-        try {
-            PageRanges.checkRange("purge", address, size);
-            slice("purge", address, size).fill((byte) 0);
-            PageHookCounters.add(counters.purgeCalls, counters.purgeBytes, size);
-        } catch (RuntimeException e) {
-            counters.errors.increment();
-            throw e;
-        }
+        counters.count("purge", address, size, counters.purgeCalls, counters.purgeBytes,
+                () -> slice("purge", address, size).fill((byte) 0));
     }
 
     @Override
     public void hugify(long address, long size) {
-        try {
-            PageRanges.checkRange("hugify", address, size);
-            slice("hugify", address, size);
-            PageHookCounters.add(counters.hugifyCalls, counters.hugifyBytes, size);
-        } catch (RuntimeException e) {
-            counters.errors.increment();
-            throw e;
-        }
+        counters.count("hugify", address, size, counters.hugifyCalls, counters.hugifyBytes,
+                () -> slice("hugify", address, size));
     }
 
     @Override
     public void dehugify(long address, long size) {
-        try {
-            PageRanges.checkRange("dehugify", address, size);
-            slice("dehugify", address, size);
-            PageHookCounters.add(counters.dehugifyCalls, counters.dehugifyBytes, size);
-        } catch (RuntimeException e) {
-            counters.errors.increment();
-            throw e;
-        }
+        counters.count("dehugify", address, size, counters.dehugifyCalls, counters.dehugifyBytes,
+                () -> slice("dehugify", address, size));
     }
 
     /** The part of the one mapping holding {@code [address, address + size)}; refused otherwise. */

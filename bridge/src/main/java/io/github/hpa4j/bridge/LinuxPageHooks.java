@@ -94,33 +94,20 @@ public final class LinuxPageHooks implements CountedPageHooks {
 
     @Override
     public void unmap(long address, long size) {
-        try {
-            PageRanges.checkRange("unmap", address, size);
-            munmapOrThrow("unmap", address, size);
-            PageHookCounters.add(counters.unmapCalls, counters.unmapBytes, size);
-        } catch (RuntimeException e) {
-            counters.errors.increment();
-            throw e;
-        }
+        counters.count("unmap", address, size, counters.unmapCalls, counters.unmapBytes,
+                () -> munmapOrThrow("unmap", address, size));
     }
 
     /** MADV_DONTNEED on private anonymous memory: the next read faults in a zero page. */
     @Override
     public void purge(long address, long size) {
-        try {
-            PageRanges.checkRange("purge", address, size);
-            madviseOrThrow("purge", address, size, Syscalls.MADV_DONTNEED);
-            PageHookCounters.add(counters.purgeCalls, counters.purgeBytes, size);
-        } catch (RuntimeException e) {
-            counters.errors.increment();
-            throw e;
-        }
+        counters.count("purge", address, size, counters.purgeCalls, counters.purgeBytes,
+                () -> madviseOrThrow("purge", address, size, Syscalls.MADV_DONTNEED));
     }
 
     @Override
     public void hugify(long address, long size) {
-        try {
-            PageRanges.checkRange("hugify", address, size);
+        counters.count("hugify", address, size, counters.hugifyCalls, counters.hugifyBytes, () -> {
             switch (style) {
                 case ADVISE -> madviseOrThrow("hugify", address, size, Syscalls.MADV_HUGEPAGE);
                 case COLLAPSE -> {
@@ -133,11 +120,7 @@ public final class LinuxPageHooks implements CountedPageHooks {
                     // EAGER advised the whole region at map time; NONE leaves THP to the kernel.
                 }
             }
-            PageHookCounters.add(counters.hugifyCalls, counters.hugifyBytes, size);
-        } catch (RuntimeException e) {
-            counters.errors.increment();
-            throw e;
-        }
+        });
     }
 
     /**
@@ -165,16 +148,11 @@ public final class LinuxPageHooks implements CountedPageHooks {
      */
     @Override
     public void dehugify(long address, long size) {
-        try {
-            PageRanges.checkRange("dehugify", address, size);
+        counters.count("dehugify", address, size, counters.dehugifyCalls, counters.dehugifyBytes, () -> {
             if (style == HugifyStyle.ADVISE || style == HugifyStyle.COLLAPSE) {
                 madviseOrThrow("dehugify", address, size, Syscalls.MADV_NOHUGEPAGE);
             }
-            PageHookCounters.add(counters.dehugifyCalls, counters.dehugifyBytes, size);
-        } catch (RuntimeException e) {
-            counters.errors.increment();
-            throw e;
-        }
+        });
     }
 
     @Override

@@ -23,6 +23,21 @@ final class PageHookCounters {
         bytes.add(size);
     }
 
+    /**
+     * Checks the range, makes the call, and counts it: as a success in {@code calls}/{@code bytes},
+     * or, whatever it throws, in {@code errors}.
+     */
+    void count(String operation, long address, long size, LongAdder calls, LongAdder bytes, Runnable call) {
+        try {
+            PageRanges.checkRange(operation, address, size);
+            call.run();
+            add(calls, bytes, size);
+        } catch (RuntimeException e) {
+            errors.increment();
+            throw e;
+        }
+    }
+
     PageHookStats snapshot() {
         return new PageHookStats(
                 mapCalls.sum(), mapBytes.sum(),

@@ -6,17 +6,42 @@ package io.github.hpa4j.core;
  * page worker) and hands it back to {@link Shard#finish} or, when the OS call failed,
  * {@link Shard#abort}. Until then its slab is mid_purge or mid_hugify.
  */
-public sealed interface DeferredJob permits PurgeJob, HugifyJob {
+public abstract sealed class DeferredJob permits PurgeJob, HugifyJob {
+    private final int shard;
+    private final PageSlab slab;
+    /* Owned by the shard: the page worker only runs the job, it never reads or writes this. */
+    private boolean ended;
+
+    DeferredJob(int shard, PageSlab slab) {
+        this.shard = shard;
+        this.slab = slab;
+    }
+
     /** The shard that began the job and must end it. */
-    int shard();
+    public int shard() {
+        return shard;
+    }
 
     /** The slab's address. */
-    long slabAddress();
+    public long slabAddress() {
+        return slab.address();
+    }
+
+    PageSlab slab() {
+        return slab;
+    }
+
+    /** Marks the job ended; false if it had ended already. */
+    boolean markEnded() {
+        boolean first = !ended;
+        ended = true;
+        return first;
+    }
 
     /**
      * Makes the OS calls, in the order hpa.c makes them. Safe to call from any thread: it reads only
      * what the job fixed when it began. Throws {@link PageOperationException} on the first failed
      * call.
      */
-    void run(PageHooks hooks);
+    public abstract void run(PageHooks hooks);
 }

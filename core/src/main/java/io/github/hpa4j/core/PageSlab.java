@@ -111,6 +111,10 @@ public final class PageSlab {
         return timeHugifyAllowed;
     }
 
+    /*
+     * allowHugify and disallowHugify must be the last change of an update bracket: the consistency
+     * check compares hugifyAllowed with inSetHugifyContainer, which only PageSlabSet.updateEnd syncs.
+     */
     void allowHugify(long nowNanos) {
         assert !midHugify;
         hugifyAllowed = true;

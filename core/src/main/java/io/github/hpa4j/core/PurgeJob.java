@@ -5,39 +5,21 @@ package io.github.hpa4j.core;
  * then give back each range of dirty pages fixed at begin time. Allocation from the slab is
  * disallowed until the job ends, so no range can become active meanwhile; frees into it go on.
  */
-public final class PurgeJob implements DeferredJob {
-    private final int shard;
-    private final PageSlab slab;
+public final class PurgeJob extends DeferredJob {
     private final PurgeState state;
     private final boolean dehugify;
     private final int pendingPages;
     private final long[] rangeAddresses;
     private final long[] rangeSizes;
-    boolean ended;
 
     PurgeJob(int shard, PageSlab slab, PurgeState state, boolean dehugify, int pendingPages,
              long[] rangeAddresses, long[] rangeSizes) {
-        this.shard = shard;
-        this.slab = slab;
+        super(shard, slab);
         this.state = state;
         this.dehugify = dehugify;
         this.pendingPages = pendingPages;
         this.rangeAddresses = rangeAddresses;
         this.rangeSizes = rangeSizes;
-    }
-
-    @Override
-    public int shard() {
-        return shard;
-    }
-
-    @Override
-    public long slabAddress() {
-        return slab.address();
-    }
-
-    PageSlab slab() {
-        return slab;
     }
 
     PurgeState state() {
@@ -78,7 +60,7 @@ public final class PurgeJob implements DeferredJob {
     @Override
     public void run(PageHooks hooks) {
         if (dehugify) {
-            hooks.dehugify(slab.address(), Pages.HUGEPAGE);
+            hooks.dehugify(slabAddress(), Pages.HUGEPAGE);
         }
         for (int i = 0; i < rangeAddresses.length; i++) {
             hooks.purge(rangeAddresses[i], rangeSizes[i]);
@@ -87,7 +69,7 @@ public final class PurgeJob implements DeferredJob {
 
     @Override
     public String toString() {
-        return "PurgeJob[shard " + shard + ", slab 0x" + Long.toHexString(slab.address()) + ", " + pendingPages
+        return "PurgeJob[shard " + shard() + ", slab 0x" + Long.toHexString(slabAddress()) + ", " + pendingPages
                 + " dirty pages in " + rangeAddresses.length + " ranges" + (dehugify ? ", dehugify" : "") + "]";
     }
 }

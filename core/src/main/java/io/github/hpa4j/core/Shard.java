@@ -439,92 +439,78 @@ public final class Shard {
     /** The job's OS calls succeeded: hpa.c's work after the relock. */
     public void finish(DeferredJob job) {
         switch (job) {
-            case PurgeJob purge -> finishPurge(purge);
-            case HugifyJob hugify -> finishHugify(hugify);
+            case PurgeJob purge -> endPurge(purge, true);
+            case HugifyJob hugify -> endHugify(hugify, true);
         }
     }
 
     /**
      * The job's OS calls failed (perhaps part way): the slab leaves its mid phase as if the job had
      * never begun. Its pages stay counted dirty (a range that was purged anyway is only purged
-     * again) and a slab that was not hugified stays non-huge; it is picked again later.
+     * again) and a slab that was not hugified stays non-huge; it is picked again later. A failed
+     * hugify makes the slab a candidate again from now, so the hugify delay is also its retry delay.
      */
     public void abort(DeferredJob job) {
         switch (job) {
-            case PurgeJob purge -> abortPurge(purge);
-            case HugifyJob hugify -> abortHugify(hugify);
+            case PurgeJob purge -> endPurge(purge, false);
+            case HugifyJob hugify -> endHugify(hugify, false);
         }
     }
 
-    private void finishPurge(PurgeJob job) {
-        PageSlab ps = endJob(job, job.ended);
-        job.ended = true;
+    private void endPurge(PurgeJob job, boolean purged) {
+        PageSlab ps = endJob(job);
         npendingPurge -= job.pendingPages();
-        npurgePasses++;
-        npurges += job.rangeCount();
-        lastPurgeNanos = clock.nanoTime();
-        if (job.dehugify()) {
-            ndehugifies++;
+        if (purged) {
+            npurgePasses++;
+            npurges += job.rangeCount();
+            lastPurgeNanos = clock.nanoTime();
+            if (job.dehugify()) {
+                ndehugifies++;
+            }
+        } else {
+            npurgeAborts++;
         }
         psset.updateBegin(ps);
-        if (job.dehugify()) {
-            ps.dehugify();
+        if (purged) {
+            if (job.dehugify()) {
+                ps.dehugify();
+            }
+            ps.purgeEnd(job.state());
         }
-        ps.purgeEnd(job.state());
         ps.midPurge(false);
         ps.allocAllowed(true);
         updatePurgeHugifyEligibility(ps);
         psset.updateEnd(ps);
     }
 
-    private void abortPurge(PurgeJob job) {
-        PageSlab ps = endJob(job, job.ended);
-        job.ended = true;
-        npendingPurge -= job.pendingPages();
-        npurgeAborts++;
+    private void endHugify(HugifyJob job, boolean hugified) {
+        PageSlab ps = endJob(job);
+        if (hugified) {
+            nhugifies++;
+        } else {
+            nhugifyAborts++;
+        }
         psset.updateBegin(ps);
-        ps.midPurge(false);
-        ps.allocAllowed(true);
-        updatePurgeHugifyEligibility(ps);
-        psset.updateEnd(ps);
-    }
-
-    private void finishHugify(HugifyJob job) {
-        PageSlab ps = endJob(job, job.ended);
-        job.ended = true;
-        nhugifies++;
-        psset.updateBegin(ps);
-        ps.hugify();
+        if (hugified) {
+            ps.hugify();
+        }
         ps.midHugify(false);
         updatePurgeHugifyEligibility(ps);
         psset.updateEnd(ps);
     }
 
-    /* The candidate becomes eligible again from now, so the hugify delay is also the retry delay. */
-    private void abortHugify(HugifyJob job) {
-        PageSlab ps = endJob(job, job.ended);
-        job.ended = true;
-        nhugifyAborts++;
-        psset.updateBegin(ps);
-        ps.midHugify(false);
-        updatePurgeHugifyEligibility(ps);
-        psset.updateEnd(ps);
-    }
-
-    private PageSlab endJob(DeferredJob job, boolean ended) {
+    /* Checks that the job is this shard's and still in flight, and marks it ended. */
+    private PageSlab endJob(DeferredJob job) {
+        PageSlab ps = job.slab();
         if (job.shard() != index) {
             throw new IllegalArgumentException(job + " belongs to another shard than " + index);
         }
-        if (ended) {
-            throw new IllegalStateException(job + " has already ended");
-        }
-        PageSlab ps = switch (job) {
-            case PurgeJob purge -> purge.slab();
-            case HugifyJob hugify -> hugify.slab();
-        };
         SlabExtents record = slabsByAddress.get(ps.address());
         if (record == null || record.slab != ps) {
             throw new IllegalArgumentException(job + " is not a job of this shard");
+        }
+        if (!job.markEnded()) {
+            throw new IllegalStateException(job + " has already ended");
         }
         jobsInFlight--;
         return ps;
@@ -600,19 +586,25 @@ public final class Shard {
     /**
      * hpa_time_until_deferred_work: nanoseconds until a background pass has work, 0 for now, or
      * {@link #NO_DEFERRED_WORK}.
+     *
+     * <p>Unlike hpa.c, work that no pass could begin is not reported as due: a hugify candidate
+     * blocked by the dirty limit waits for purging (the purge branch below), and purging waits when
+     * every dirty slab is already in flight. jemalloc's background thread has a minimum sleep that
+     * hides this; a timer armed with 0 would spin. The end of a job or the next alloc or free asks
+     * again.
      */
     public long nanosUntilDeferredWork() {
         long timeNanos = NO_DEFERRED_WORK;
         PageSlab toHugify = psset.pickHugify();
-        if (toHugify != null) {
+        if (toHugify != null && !hugifyBlockedByNdirty()) {
             long sinceAllowedMs = clock.millisSince(toHugify.timeHugifyAllowed());
             if (sinceAllowedMs >= options.hugifyDelayMs()) {
                 return 0;
             }
-            // Not candidate for long enough yet: sleep for the rest.
+            // Not a candidate for long enough yet: sleep for the rest.
             timeNanos = (options.hugifyDelayMs() - sinceAllowedMs) * 1_000_000L;
         }
-        if (shouldPurge()) {
+        if (shouldPurge() && psset.pickPurge() != null) {
             // A shard that never purged need not wait an interval.
             if (npurgePasses == 0) {
                 return 0;

@@ -5,4 +5,13 @@ public final class ShardDisabledException extends AllocatorException {
     public ShardDisabledException(int shard) {
         super("shard " + shard + " is shut down");
     }
+
+    private ShardDisabledException(String message) {
+        super(message);
+    }
+
+    /** The whole allocator was stopped; the request reached no shard. */
+    public static ShardDisabledException allocatorStopped() {
+        return new ShardDisabledException("the allocator is shut down");
+    }
 }

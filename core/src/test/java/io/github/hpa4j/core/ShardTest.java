@@ -349,6 +349,32 @@ class ShardTest {
     }
 
     @Test
+    void shouldNotReportWorkDueThatNoPassCouldBegin() {
+        // dirty_mult 0: hugifying would back the 12 retained pages and exceed the limit, and there
+        // is nothing dirty to purge, so the candidate can never be hugified.
+        Shard shard = inlineShard(ShardOptions.DEFAULTS.withDirtyMult(0));
+        allocPages(shard, 500);
+        clock.advanceMillis(20_000);
+        assertTrue(shard.hugifyBlockedByNdirty());
+        assertEquals(0, shard.maybeDoDeferredWork(true), "a forced pass begins nothing");
+        assertEquals(Shard.NO_DEFERRED_WORK, shard.nanosUntilDeferredWork(), "so no timer should fire for it");
+    }
+
+    @Test
+    void shouldNotReportPurgeDueWhileEveryDirtySlabIsInFlight() {
+        Shard shard = asyncShard(ShardOptions.DEFAULTS);
+        List<Extent> extents = allocPages(shard, 100);
+        shard.freeBatch(extents.subList(0, 90));
+        shard.doDeferredWork();
+        assertEquals(1, inFlight.size());
+        shard.freeBatch(extents.subList(90, 95)); // more dirt in the slab being purged: 5 dirty, 5 active
+        assertTrue(shard.shouldPurge());
+        assertEquals(Shard.NO_DEFERRED_WORK, shard.nanosUntilDeferredWork(), "wait for the job to end");
+        shard.finish(inFlight.get(0));
+        assertEquals(5_000_000_000L, shard.nanosUntilDeferredWork(), "then purge again after the interval");
+    }
+
+    @Test
     void shouldReturnEdenExhaustedAndChangeNothingWhenMapFails() {
         Shard shard = inlineShard(ShardOptions.DEFAULTS);
         hooks.failMap = true;
