@@ -348,7 +348,14 @@ public final class Shard {
             return;
         }
         ps.purgeAllowed(ps.ndirty() > 0);
-        if (goodHugificationCandidate(ps) && !ps.huge()) {
+        /*
+         * hpa.c stamps the time on every update while the slab meets the threshold, so a dense slab
+         * that keeps serving allocations and frees never waits out the delay, and, being first in
+         * the FIFO hugify list, holds back every candidate behind it. hpa4j keeps the time the slab
+         * became a candidate: the delay then measures how long it has met the criteria, which is
+         * what the comment above asks for.
+         */
+        if (goodHugificationCandidate(ps) && !ps.huge() && !ps.hugifyAllowed()) {
             ps.allowHugify(clock.nanoTime());
         }
         if (ps.nactive() == 0) {

@@ -148,6 +148,19 @@ class ShardTest {
     }
 
     @Test
+    void shouldHugifyADenseSlabAfterTheDelayEvenWhileItChurns() {
+        Shard shard = inlineShard(ShardOptions.DEFAULTS);
+        List<Extent> extents = allocPages(shard, Pages.HUGEPAGE_PAGES);
+        for (int second = 0; second < 10; second++) {
+            clock.advanceMillis(1_000);
+            shard.free(extents.get(second));
+            extents.set(second, shard.alloc(Pages.PAGE, eden)); // the slab stays above the threshold
+            shard.doDeferredWork();
+        }
+        assertEquals(1, hooks.count("hugify"), "10 s after it first met the threshold, not after its last change");
+    }
+
+    @Test
     void shouldNotHugifyAnEmptySlab() {
         Shard shard = inlineShard(ShardOptions.DEFAULTS.withDirtyMult(FixedPoint.UNLIMITED));
         List<Extent> extents = allocPages(shard, Pages.HUGEPAGE_PAGES);
