@@ -13,7 +13,7 @@ import java.util.List;
  * @param shards        each shard's snapshot
  * @param total         the sum over shards
  * @param mappedBytes   address space eden has mapped
- * @param edenRemaining of it, bytes not yet carved into slabs
+ * @param edenRemaining of it, bytes not carved into slabs (counted from the shards' slabs)
  * @param smaps         Rss and AnonHugePages of the allocator's regions ({@link SmapsReading#EMPTY}
  *                      where smaps cannot be read)
  * @param pageCalls     the OS calls made so far, or null when the hooks do not count them

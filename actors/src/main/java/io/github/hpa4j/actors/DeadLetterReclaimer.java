@@ -17,7 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Takes back allocations nobody received. When an ask times out, or an actor client stops, the
  * shard's {@link ShardActor.Allocated} reply goes to dead letters; this actor, subscribed to them,
- * frees those allocations to their shards so no page is lost.
+ * frees those allocations to their shards so no page is lost. Dead letters are system-wide, so it
+ * takes only allocations from its own allocator's regions: another instance's go to its own
+ * reclaimer.
  */
 final class DeadLetterReclaimer extends AbstractBehavior<DeadLetterReclaimer.Command> {
 
@@ -30,18 +32,21 @@ final class DeadLetterReclaimer extends AbstractBehavior<DeadLetterReclaimer.Com
     private record FreeOutcome(ShardActor.FreeReply reply) implements Command {
     }
 
-    static Behavior<Command> create(List<ActorRef<ShardActor.Command>> shards, AtomicLong reclaimed) {
-        return Behaviors.setup(context -> new DeadLetterReclaimer(context, shards, reclaimed));
+    static Behavior<Command> create(List<ActorRef<ShardActor.Command>> shards, MappedRegions regions,
+                                    AtomicLong reclaimed) {
+        return Behaviors.setup(context -> new DeadLetterReclaimer(context, shards, regions, reclaimed));
     }
 
     private final List<ActorRef<ShardActor.Command>> shards;
+    private final MappedRegions regions;
     private final AtomicLong reclaimed;
     private final ActorRef<ShardActor.FreeReply> freeReplies;
 
     private DeadLetterReclaimer(ActorContext<Command> context, List<ActorRef<ShardActor.Command>> shards,
-                                AtomicLong reclaimed) {
+                                MappedRegions regions, AtomicLong reclaimed) {
         super(context);
         this.shards = shards;
+        this.regions = regions;
         this.reclaimed = reclaimed;
         this.freeReplies = context.messageAdapter(ShardActor.FreeReply.class, FreeOutcome::new);
         ActorRef<DeadLetter> deadLetters = context.messageAdapter(DeadLetter.class, DeadLetterReceived::new);
@@ -60,7 +65,12 @@ final class DeadLetterReclaimer extends AbstractBehavior<DeadLetterReclaimer.Com
         if (received.deadLetter().message() instanceof ShardActor.Allocated allocated) {
             Map<Integer, List<Allocation>> byShard = new HashMap<>();
             for (Allocation allocation : allocated.allocations()) {
-                byShard.computeIfAbsent(allocation.shard(), s -> new ArrayList<>()).add(allocation);
+                if (allocation.shard() < shards.size() && regions.contains(allocation.address())) {
+                    byShard.computeIfAbsent(allocation.shard(), s -> new ArrayList<>()).add(allocation);
+                }
+            }
+            if (byShard.isEmpty()) {
+                return this;
             }
             byShard.forEach((shard, allocations) ->
                     shards.get(shard).tell(new ShardActor.Free(allocations, freeReplies)));

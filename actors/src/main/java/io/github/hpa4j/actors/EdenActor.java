@@ -28,9 +28,6 @@ public final class EdenActor extends AbstractBehavior<EdenActor.Command> {
     public record Release(ActorRef<Released> replyTo) implements Command {
     }
 
-    public record GetMappedBytes(ActorRef<MappedBytes> replyTo) implements Command {
-    }
-
     public sealed interface ExtractReply {
     }
 
@@ -43,14 +40,12 @@ public final class EdenActor extends AbstractBehavior<EdenActor.Command> {
     public record Released(long remainingBytesUnmapped) {
     }
 
-    public record MappedBytes(long mapped, long remaining) {
-    }
-
     public static Behavior<Command> create(Eden eden) {
         return Behaviors.setup(context -> new EdenActor(context, eden));
     }
 
     private final Eden eden;
+    private boolean failing;
 
     private EdenActor(ActorContext<Command> context, Eden eden) {
         super(context);
@@ -62,7 +57,6 @@ public final class EdenActor extends AbstractBehavior<EdenActor.Command> {
         return newReceiveBuilder()
                 .onMessage(Extract.class, this::onExtract)
                 .onMessage(Release.class, this::onRelease)
-                .onMessage(GetMappedBytes.class, this::onGetMappedBytes)
                 .build();
     }
 
@@ -71,8 +65,16 @@ public final class EdenActor extends AbstractBehavior<EdenActor.Command> {
         ExtractReply reply;
         try {
             reply = new SlabExtracted(eden.extract());
+            if (failing) {
+                failing = false;
+                getContext().getLog().info("eden maps again");
+            }
         } catch (EdenExhaustedException e) {
-            getContext().getLog().warn("eden could not grow for shard {}: {}", extract.shard(), e.getMessage());
+            // Once per streak: under a lasting failure every shard keeps asking.
+            if (!failing) {
+                failing = true;
+                getContext().getLog().warn("eden could not grow for shard {}: {}", extract.shard(), e.getMessage());
+            }
             reply = new ExtractFailed(e);
         }
         if (eden.mappings() != mappingsBefore) {
@@ -86,11 +88,6 @@ public final class EdenActor extends AbstractBehavior<EdenActor.Command> {
         long remaining = eden.remainingBytes();
         eden.destroy();
         release.replyTo().tell(new Released(remaining));
-        return this;
-    }
-
-    private Behavior<Command> onGetMappedBytes(GetMappedBytes get) {
-        get.replyTo().tell(new MappedBytes(eden.mappedBytes(), eden.remainingBytes()));
         return this;
     }
 }

@@ -20,6 +20,7 @@ import io.github.hpa4j.core.AllocatorException;
 import io.github.hpa4j.core.Clock;
 import io.github.hpa4j.core.Eden;
 import io.github.hpa4j.core.PageHooks;
+import io.github.hpa4j.core.Pages;
 import io.github.hpa4j.core.ShardDisabledException;
 import io.github.hpa4j.core.ShardStats;
 import java.time.Duration;
@@ -109,7 +110,7 @@ public final class Hpa4j implements Extension {
                     prefix + "-shard-" + i, Props.empty()));
         }
         this.shards = List.copyOf(refs);
-        system.systemActorOf(DeadLetterReclaimer.create(shards, reclaimed), prefix + "-reclaimer", Props.empty());
+        system.systemActorOf(DeadLetterReclaimer.create(shards, hooks, reclaimed), prefix + "-reclaimer", Props.empty());
 
         CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), prefix + "-stop",
                 () -> stop().thenApply(report -> Done.getInstance()));
@@ -212,18 +213,21 @@ public final class Hpa4j implements Extension {
                 set -> set).thenApply(all -> null);
     }
 
-    /** A snapshot of every shard, eden and the allocator's smaps figures. */
+    /**
+     * A snapshot of every shard and the allocator's smaps figures. It does not ask eden, so it
+     * answers even while eden waits in a slow mmap.
+     */
     public CompletionStage<AllocatorStats> stats() {
-        CompletionStage<EdenActor.MappedBytes> mapped = ask(eden, EdenActor.GetMappedBytes::new);
         // Reading smaps takes milliseconds: do it on the blocking dispatcher, not the thread that
         // completed the last ask (a shard's).
-        return forEachShard(ShardActor.GetStats::new, s -> s).thenCombineAsync(mapped, (snapshots, bytes) -> {
+        return forEachShard(ShardActor.GetStats::new, s -> s).thenApplyAsync(snapshots -> {
             ShardStats total = ShardStats.empty();
             for (ShardActor.ShardSnapshot snapshot : snapshots) {
                 total = total.plus(snapshot.stats());
             }
+            long mapped = hooks.mappedBytes();
             SmapsReading reading = smaps == null ? SmapsReading.EMPTY : smaps.read(hooks.regions());
-            return new AllocatorStats(snapshots, total, bytes.mapped(), bytes.remaining(), reading,
+            return new AllocatorStats(snapshots, total, mapped, mapped - total.npageslabs() * Pages.HUGEPAGE, reading,
                     hooks.delegate() instanceof CountedPageHooks counted ? counted.stats() : null, reclaimed.get());
         }, blockingExecutor);
     }

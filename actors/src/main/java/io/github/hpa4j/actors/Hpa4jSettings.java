@@ -41,7 +41,12 @@ public record Hpa4jSettings(
 
     /** Reads and validates the {@code hpa4j} section of {@code config}. */
     public static Hpa4jSettings fromConfig(Config config) {
-        Config c = config.getConfig(ROOT);
+        Config c;
+        try {
+            c = config.getConfig(ROOT);
+        } catch (ConfigException e) {
+            throw new Hpa4jConfigException(ROOT, e.getMessage(), e);
+        }
         int shards = intOf(c, "shards");
         if (shards == 0) {
             shards = Runtime.getRuntime().availableProcessors();
@@ -52,9 +57,14 @@ public record Hpa4jSettings(
                 "must be in (0, " + Pages.HUGEPAGE + "] bytes, got " + slabMaxAlloc);
         long threshold = hugificationThreshold(c);
         int dirtyMult = ratioOf(c, "dirty-mult");
+        // Read outside the try: a Hpa4jConfigException is an IllegalArgumentException and would
+        // lose its key there.
+        boolean deferralAllowed = booleanOf(c, "deferral-allowed");
+        long hugifyDelayMs = millisOf(c, "hugify-delay");
+        long minPurgeIntervalMs = millisOf(c, "min-purge-interval");
         try {
             options = new ShardOptions(Pages.pageCeiling(slabMaxAlloc), threshold, dirtyMult,
-                    booleanOf(c, "deferral-allowed"), millisOf(c, "hugify-delay"), millisOf(c, "min-purge-interval"));
+                    deferralAllowed, hugifyDelayMs, minPurgeIntervalMs);
         } catch (IllegalArgumentException e) {
             throw new Hpa4jConfigException(ROOT, e.getMessage(), e);
         }
@@ -99,7 +109,10 @@ public record Hpa4jSettings(
                 throw new Hpa4jConfigException(ROOT + "." + key, "not a percentage: \"" + text + "\"", e);
             }
             require(percent > 0 && percent <= 100, key, "must be in (0%, 100%], got " + text);
-            return (long) Math.ceil(Pages.HUGEPAGE * percent / 100.0);
+            // Rounded down, as jemalloc's default HUGEPAGE * 95 / 100 is.
+            long bytes = (long) Math.floor(Pages.HUGEPAGE * percent / 100.0);
+            require(bytes > 0, key, "must be at least one byte of a hugepage, got " + text);
+            return bytes;
         }
         long bytes = bytesOf(c, key);
         require(bytes > 0 && bytes <= Pages.HUGEPAGE, key, "must be in (0, " + Pages.HUGEPAGE + "] bytes, got " + bytes);

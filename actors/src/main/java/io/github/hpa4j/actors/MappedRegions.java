@@ -17,12 +17,31 @@ final class MappedRegions implements PageHooks {
         this.delegate = delegate;
     }
 
+    /** Address space mapped so far; slabs unmapped at shutdown are not subtracted. */
+    long mappedBytes() {
+        long bytes = 0;
+        for (AddressRange region : regions) {
+            bytes += region.size();
+        }
+        return bytes;
+    }
+
     List<AddressRange> regions() {
         return List.copyOf(regions);
     }
 
     PageHooks delegate() {
         return delegate;
+    }
+
+    /** Whether {@code address} lies in a region mapped through these hooks. */
+    boolean contains(long address) {
+        for (AddressRange region : regions) {
+            if (address >= region.address() && address < region.end()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

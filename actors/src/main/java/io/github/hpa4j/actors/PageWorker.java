@@ -56,7 +56,8 @@ public final class PageWorker extends AbstractBehavior<PageWorker.Command> {
             outcome = new JobSucceeded(run.job());
         } catch (RuntimeException e) {
             // Any failure, even a bug, aborts the job in the shard rather than stranding the slab.
-            getContext().getLog().warn("{} failed: {}", run.job(), e.toString());
+            // DEBUG: the shard logs the back-off this starts, once, not every failed call.
+            getContext().getLog().debug("{} failed: {}", run.job(), e.toString());
             outcome = new JobFailed(run.job(), e);
         }
         run.replyTo().tell(outcome);

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One HPA shard as an actor: the mailbox is hpa.c's {@code shard->mtx}, one message one critical
@@ -46,8 +47,15 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     public record Allocate(long bytes, int count, ActorRef<AllocateReply> replyTo) implements Command {
     }
 
-    /** Free allocations of this shard. All or nothing: one bad allocation refuses the batch. */
+    /**
+     * Free allocations of this shard. All or nothing: one bad allocation refuses the batch. A null
+     * allocation in the list is refused with a typed reply; a null list is refused here, since the
+     * shard could not answer it.
+     */
     public record Free(List<Allocation> allocations, ActorRef<FreeReply> replyTo) implements Command {
+        public Free {
+            Objects.requireNonNull(allocations, "allocations");
+        }
     }
 
     public record GetStats(ActorRef<ShardSnapshot> replyTo) implements Command {
@@ -147,6 +155,8 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     private final List<DeferredJob> heldJobs = new ArrayList<>();
     private Duration backoff = Duration.ZERO;
     private boolean backingOff;
+    /* The last background pass stopped at the job limit: it goes on as its jobs end. */
+    private boolean passCut;
     private long deferredWorkDeadline = Long.MAX_VALUE;
     private ActorRef<ShardStopped> stopRequester;
 
@@ -162,7 +172,9 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         this.pageWorkers = pageWorkers;
         this.extractReplies = context.messageAdapter(EdenActor.ExtractReply.class, ExtractReplyReceived::new);
         this.jobOutcomes = context.messageAdapter(PageWorker.JobOutcome.class, JobOutcomeReceived::new);
-        this.shard = new Shard(index, settings.shardOptions(), hooks, clock, this::dispatch);
+        // No more jobs in flight than there are page workers: more would only queue, each holding a
+        // slab mid_purge where allocations cannot use it.
+        this.shard = new Shard(index, settings.shardOptions(), hooks, clock, this::dispatch, settings.pageWorkers());
     }
 
     @Override
@@ -296,12 +308,23 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
                 startBackoff();
             }
         }
-        if (stopRequester == null) {
-            // As the next alloc or free would: without deferral, work left by the 16-job bound goes on.
-            shard.maybeDoDeferredWork(false);
+        if (stopRequester == null && !backingOff) {
+            if (passCut) {
+                runBackgroundPass();
+            } else {
+                // As the next alloc or free would: without deferral, work left by the 16-job bound goes on.
+                shard.maybeDoDeferredWork(false);
+            }
         }
         afterStateChange();
         return this;
+    }
+
+    /* hpa_shard_do_deferred_work: forced, bounded only by the jobs in flight. */
+    private int runBackgroundPass() {
+        int begun = shard.maybeDoDeferredWork(true);
+        passCut = shard.atJobLimit();
+        return begun;
     }
 
     private void startBackoff() {
@@ -320,6 +343,9 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
             pageWorkers.tell(new PageWorker.RunJob(job, jobOutcomes));
         }
         heldJobs.clear();
+        if (stopRequester == null) {
+            shard.maybeDoDeferredWork(false);
+        }
         afterStateChange();
         return this;
     }
@@ -333,7 +359,12 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
             completeStopIfQuiet();
             return;
         }
-        if (!shard.options().deferralAllowed()) {
+        /*
+         * While backing off, begin nothing from the timer: a job begun now would only wait in
+         * heldJobs, its slab mid_purge and unable to serve allocations for the whole back-off (for
+         * ever, if the OS keeps refusing). onBackoffOver re-arms the timer.
+         */
+        if (!shard.options().deferralAllowed() || backingOff) {
             return;
         }
         long delay = shard.nanosUntilDeferredWork();
@@ -350,10 +381,10 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
 
     private Behavior<Command> onDeferredWorkDue() {
         deferredWorkDeadline = Long.MAX_VALUE;
-        if (stopRequester != null) {
-            return this;
+        if (stopRequester != null || backingOff) {
+            return this; // a timer armed before the failure; onBackoffOver re-arms it
         }
-        int begun = shard.maybeDoDeferredWork(true);
+        int begun = runBackgroundPass();
         getContext().getLog().debug("shard {}: background pass began {} jobs", index, begun);
         /*
          * If nothing could begin although work is due (its slabs are all in flight), wait for a
@@ -371,7 +402,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     }
 
     private Behavior<Command> onRunDeferredWork(RunDeferredWork run) {
-        int begun = stopRequester == null ? shard.maybeDoDeferredWork(true) : 0;
+        int begun = stopRequester == null ? runBackgroundPass() : 0;
         run.replyTo().tell(new DeferredWorkStarted(begun));
         afterStateChange();
         return this;

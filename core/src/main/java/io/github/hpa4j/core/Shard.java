@@ -30,6 +30,7 @@ public final class Shard {
     private final PageHooks hooks;
     private final Clock clock;
     private final JobExecutor executor;
+    private final int maxJobsInFlight;
     private ShardOptions options;
 
     private final PageSlabSet psset = new PageSlabSet();
@@ -55,17 +56,33 @@ public final class Shard {
 
     /** A shard that runs its purge and hugify jobs inline through {@code hooks}. */
     public Shard(int index, ShardOptions options, PageHooks hooks, Clock clock) {
-        this(index, options, hooks, clock, null);
+        this(index, options, hooks, clock, null, Integer.MAX_VALUE);
     }
 
     /**
-     * A shard that hands its jobs to {@code executor}; {@code hooks} then serve only
-     * {@link #destroy()}.
+     * A shard that hands its jobs to {@code executor}, with no limit on jobs in flight; {@code hooks}
+     * then serve only {@link #destroy()}.
      */
     public Shard(int index, ShardOptions options, PageHooks hooks, Clock clock, JobExecutor executor) {
+        this(index, options, hooks, clock, executor, Integer.MAX_VALUE);
+    }
+
+    /**
+     * A shard that hands its jobs to {@code executor} and has at most {@code maxJobsInFlight} of them
+     * in flight. In hpa.c one thread purges one slab at a time; jobs run elsewhere have no such
+     * bound, and every slab in mid_purge is one allocation cannot use, so a slow OS would make the
+     * shard grow. A pass that reaches the bound stops; {@link #atJobLimit()} tells the owner to go on
+     * with it when a job ends.
+     */
+    public Shard(int index, ShardOptions options, PageHooks hooks, Clock clock, JobExecutor executor,
+                 int maxJobsInFlight) {
         if (index < 0) {
             throw new IllegalArgumentException("shard index must not be negative, got " + index);
         }
+        if (maxJobsInFlight < 1) {
+            throw new IllegalArgumentException("max jobs in flight must be at least 1, got " + maxJobsInFlight);
+        }
+        this.maxJobsInFlight = maxJobsInFlight;
         this.index = index;
         this.options = options;
         this.hooks = hooks;
@@ -548,7 +565,7 @@ public final class Shard {
         boolean hugified;
         do {
             purged = false;
-            while (nops < maxOps && shouldPurge()) {
+            while (nops < maxOps && !atJobLimit() && shouldPurge()) {
                 PurgeJob job = beginPurge();
                 if (job == null) {
                     break;
@@ -559,7 +576,7 @@ public final class Shard {
                 }
                 purged = true;
             }
-            HugifyJob job = beginHugify();
+            HugifyJob job = atJobLimit() ? null : beginHugify();
             hugified = job != null;
             if (hugified) {
                 nops++;
@@ -569,6 +586,11 @@ public final class Shard {
             }
         } while ((purged || hugified) && nops < maxOps);
         return nops;
+    }
+
+    /** Whether as many jobs are in flight as the shard allows: a pass stops there. */
+    public boolean atJobLimit() {
+        return jobsInFlight >= maxJobsInFlight;
     }
 
     /*

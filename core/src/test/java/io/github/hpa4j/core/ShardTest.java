@@ -218,6 +218,25 @@ class ShardTest {
     }
 
     @Test
+    void shouldStopAPassAtTheLimitOfJobsInFlightAndGoOnWhenOneEnds() {
+        Shard shard = new Shard(0, ShardOptions.DEFAULTS, hooks, clock, inFlight::add, 2);
+        List<Extent> dirty = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            List<Extent> full = new ArrayList<>();
+            shard.allocBatch(64 * 1024, 32, eden, full);
+            dirty.addAll(full.subList(1, 32)); // each slab keeps one extent, so each is a purge candidate
+        }
+        shard.freeBatch(dirty);
+        assertEquals(2, shard.maybeDoDeferredWork(true));
+        assertTrue(shard.atJobLimit());
+        assertEquals(0, shard.maybeDoDeferredWork(true), "nothing more begins at the limit");
+        shard.finish(inFlight.remove(0));
+        assertFalse(shard.atJobLimit());
+        assertEquals(1, shard.maybeDoDeferredWork(true), "the pass goes on as a job ends");
+        assertThrows(IllegalArgumentException.class, () -> new Shard(0, ShardOptions.DEFAULTS, hooks, clock, inFlight::add, 0));
+    }
+
+    @Test
     void shouldTurnDeferralOffByDoingTheWorkNow() {
         Shard shard = inlineShard(ShardOptions.DEFAULTS);
         List<Extent> extents = allocPages(shard, 100);

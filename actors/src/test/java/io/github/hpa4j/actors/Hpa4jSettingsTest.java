@@ -1,0 +1,127 @@
+package io.github.hpa4j.actors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.github.hpa4j.bridge.HugifyStyle;
+import io.github.hpa4j.core.Eden;
+import io.github.hpa4j.core.FixedPoint;
+import io.github.hpa4j.core.Pages;
+import io.github.hpa4j.core.ShardOptions;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** reference.conf holds jemalloc's defaults, and every bad value fails at start naming its key. */
+class Hpa4jSettingsTest {
+
+    private static Hpa4jSettings load(String hocon) {
+        return Hpa4jSettings.fromConfig(ConfigFactory.parseString(hocon).withFallback(ConfigFactory.load()));
+    }
+
+    @Test
+    void shouldMapReferenceConfToJemallocsDefaults() {
+        Hpa4jSettings settings = Hpa4jSettings.fromConfig(ConfigFactory.load());
+        ShardOptions options = settings.shardOptions();
+        assertEquals(64 * 1024, options.slabMaxAlloc(), "hpa_slab_max_alloc 64 KiB");
+        assertEquals(Pages.HUGEPAGE * 95 / 100, options.hugificationThreshold(), "95 % of a hugepage");
+        assertEquals(FixedPoint.ofPercent(25), options.dirtyMult(), "dirty_mult 25 %");
+        assertEquals(10_000, options.hugifyDelayMs(), "hugify delay 10 s");
+        assertEquals(5_000, options.minPurgeIntervalMs(), "min purge interval 5 s");
+        assertTrue(options.deferralAllowed(), "deferral on");
+        assertEquals(ShardOptions.DEFAULTS, options);
+
+        assertEquals(Runtime.getRuntime().availableProcessors(), settings.shards(), "shards = 0: one per processor");
+        assertEquals(Eden.DEFAULT_EDEN_HUGEPAGES, settings.edenHugepages(), "HPA_EDEN_SIZE");
+        assertEquals(HugifyStyle.COLLAPSE, settings.hugifyStyle());
+        assertEquals(1024, settings.stashCapacity());
+        assertEquals(Duration.ofSeconds(5), settings.askTimeout());
+        assertEquals(Duration.ofSeconds(1), settings.jobRetryBackoff());
+        assertEquals(Duration.ofSeconds(30), settings.jobRetryBackoffMax());
+        assertEquals(2, settings.pageWorkers());
+    }
+
+    @Test
+    void shouldReadTheOtherAcceptedFormsOfEachValue() {
+        Hpa4jSettings settings = load("""
+                hpa4j {
+                  shards = 3
+                  slab-max-alloc = 5000
+                  hugification-threshold = 1MiB
+                  dirty-mult = "0.5"
+                  deferral-allowed = off
+                  hugify-style = Advise
+                }
+                """);
+        assertEquals(3, settings.shards());
+        assertEquals(2 * Pages.PAGE, settings.shardOptions().slabMaxAlloc(), "rounded up to whole pages");
+        assertEquals(1024 * 1024, settings.shardOptions().hugificationThreshold(), "a size is taken as bytes");
+        assertEquals(FixedPoint.ofPercent(50), settings.shardOptions().dirtyMult());
+        assertEquals(false, settings.shardOptions().deferralAllowed());
+        assertEquals(HugifyStyle.ADVISE, settings.hugifyStyle());
+        assertEquals(FixedPoint.UNLIMITED, load("hpa4j.dirty-mult = unlimited").shardOptions().dirtyMult());
+        assertEquals(Pages.HUGEPAGE, load("hpa4j.hugification-threshold = \"100%\"").shardOptions()
+                .hugificationThreshold(), "100 % means when full");
+    }
+
+    @ParameterizedTest(name = "hpa4j.{0} = {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            dirty-mult             | lots
+            dirty-mult             | "-10%"
+            hugify-style           | sometimes
+            shards                 | -1
+            shards                 | many
+            slab-max-alloc         | 4MiB
+            slab-max-alloc         | 0
+            hugification-threshold | 120%
+            hugification-threshold | 0%
+            hugification-threshold | "0.00001%"
+            hugification-threshold | 3MiB
+            hugification-threshold | "ninety%"
+            deferral-allowed       | maybe
+            hugify-delay           | -1s
+            min-purge-interval     | soon
+            eden-hugepages         | 0
+            stash-capacity         | 0
+            ask-timeout            | 0s
+            job-retry-backoff      | -1s
+            job-retry-backoff-max  | 500ms
+            page-workers           | 0
+            """)
+    void shouldRefuseABadValueWithAnErrorNamingItsKey(String key, String value) {
+        Config config = ConfigFactory.parseString("hpa4j." + key + " = " + value).withFallback(ConfigFactory.load());
+        Hpa4jConfigException error = assertThrows(Hpa4jConfigException.class, () -> Hpa4jSettings.fromConfig(config));
+        assertEquals("hpa4j." + key, error.key());
+        assertTrue(error.getMessage().startsWith("bad setting hpa4j." + key + ": "), error.getMessage());
+    }
+
+    @Test
+    void shouldRefuseASectionThatIsNotAnObjectNamingTheRoot() {
+        Config config = ConfigFactory.parseString("hpa4j = 5");
+        Hpa4jConfigException error = assertThrows(Hpa4jConfigException.class, () -> Hpa4jSettings.fromConfig(config));
+        assertEquals("hpa4j", error.key());
+    }
+
+    @Test
+    void shouldRefuseAMissingKeyNamingIt() {
+        Config config = ConfigFactory.parseString("hpa4j.shards = 1");
+        Hpa4jConfigException error = assertThrows(Hpa4jConfigException.class, () -> Hpa4jSettings.fromConfig(config));
+        assertEquals("hpa4j.slab-max-alloc", error.key(), "the first key read after shards");
+    }
+
+    @Test
+    void shouldRefuseBadValuesGivenInCodeNamingTheirKeys() {
+        Hpa4jSettings settings = TestAllocators.defaults();
+        assertEquals("hpa4j.shards", assertThrows(Hpa4jConfigException.class, () -> settings.withShards(0)).key());
+        assertEquals("hpa4j.stash-capacity",
+                assertThrows(Hpa4jConfigException.class, () -> settings.withStashCapacity(0)).key());
+        assertEquals("hpa4j.ask-timeout",
+                assertThrows(Hpa4jConfigException.class, () -> settings.withAskTimeout(Duration.ofMillis(-1))).key());
+        assertEquals("hpa4j.eden-hugepages",
+                assertThrows(Hpa4jConfigException.class, () -> settings.withEdenHugepages(0)).key());
+    }
+}

@@ -1,0 +1,145 @@
+package io.github.hpa4j.actors;
+
+import static io.github.hpa4j.actors.FakePageHooks.Op.HUGIFY;
+import static io.github.hpa4j.actors.FakePageHooks.Op.PURGE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.ManualTime;
+import io.github.hpa4j.core.FixedPoint;
+import io.github.hpa4j.core.Pages;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A failed OS call on the page worker aborts its job: the slab leaves mid_purge / mid_hugify with
+ * nothing lost, the shard holds new jobs for the retry back-off, and the work is done later.
+ */
+class PageWorkerFailureTest {
+    private static final ActorTestKit testKit = TestAllocators.manualTimeKit();
+    private static final long BACKOFF_MS = 100;
+
+    @AfterAll
+    static void shutdown() {
+        testKit.shutdownTestKit();
+    }
+
+    private static Hpa4jSettings settings() {
+        return TestAllocators.parse("""
+                hpa4j.job-retry-backoff = %dms
+                hpa4j.job-retry-backoff-max = 1s
+                """.formatted(BACKOFF_MS));
+    }
+
+    @Test
+    void shouldAbortAFailedPurgeAndPurgeTheSlabAfterTheRetryBackoff() {
+        TimeControl time = new TimeControl(ManualTime.get(testKit.system()));
+        FakePageHooks hooks = new FakePageHooks();
+        Hpa4j hpa4j = TestAllocators.start(testKit, settings(), hooks, time.clock);
+        ShardClient shard = new ShardClient(testKit, hpa4j.shard(0));
+
+        List<Allocation> pages = shard.allocate(Pages.PAGE, 100);
+        long slab = Pages.hugepageBase(pages.get(0).address());
+        hooks.failNext(PURGE, 1);
+        shard.free(pages.subList(0, 50)); // a shard that never purged purges at once
+
+        ShardActor.ShardSnapshot aborted = shard.awaitSnapshot(s -> {
+            assertEquals(1, s.stats().counters().npurgeAborts(), "the failed purge was aborted");
+            assertEquals(0, s.stats().jobsInFlight(), "its slab is no longer mid_purge");
+        });
+        assertEquals(50, aborted.stats().ndirty(), "the dirty pages are still counted dirty");
+        assertEquals(50, aborted.stats().nactive());
+        assertEquals(0, aborted.stats().npendingPurge());
+        assertEquals(0, aborted.stats().counters().npurgePasses());
+        assertEquals(0, aborted.heldJobs(), "nothing is begun during the back-off");
+        assertEquals(1, hooks.failures(PURGE));
+
+        // During the back-off the slab is an ordinary slab again: it serves allocations.
+        Allocation during = shard.allocate(Pages.PAGE, 1).get(0);
+        assertEquals(slab, Pages.hugepageBase(during.address()), "the aborted slab serves allocations");
+        time.advanceMillis(BACKOFF_MS - 1);
+        ShardActor.ShardSnapshot waiting = shard.snapshot();
+        assertEquals(0, waiting.stats().jobsInFlight(), "no retry before the back-off is over");
+        assertEquals(0, waiting.stats().counters().npurgePasses());
+
+        time.advanceMillis(1);
+        ShardActor.ShardSnapshot purged = shard.awaitSnapshot(s -> {
+            assertEquals(1, s.stats().counters().npurgePasses(), "purged after the back-off");
+            assertEquals(0, s.stats().jobsInFlight());
+        });
+        assertEquals(1, purged.stats().counters().npurgeAborts());
+        assertEquals(51, purged.stats().nactive());
+        assertTrue(purged.stats().ndirty() <= FixedPoint.mulFrac(purged.stats().nactive(), FixedPoint.ofPercent(25)),
+                "dirty pages within dirty_mult: " + purged.stats().ndirty());
+        assertEquals(1, hooks.count(PURGE));
+        shard.free(List.of(during));
+    }
+
+    @Test
+    void shouldDoubleTheBackoffOnRepeatedFailures() {
+        TimeControl time = new TimeControl(ManualTime.get(testKit.system()));
+        FakePageHooks hooks = new FakePageHooks();
+        Hpa4j hpa4j = TestAllocators.start(testKit, settings(), hooks, time.clock);
+        ShardClient shard = new ShardClient(testKit, hpa4j.shard(0));
+
+        List<Allocation> pages = shard.allocate(Pages.PAGE, 100);
+        hooks.failNext(PURGE, 2);
+        shard.free(pages.subList(0, 50));
+        shard.awaitSnapshot(s -> {
+            assertEquals(1, s.stats().counters().npurgeAborts());
+            assertEquals(0, s.stats().jobsInFlight());
+        });
+
+        // Retried after 100 ms, it fails again: the next back-off is 200 ms.
+        time.advanceMillis(BACKOFF_MS);
+        shard.awaitSnapshot(s -> {
+            assertEquals(2, s.stats().counters().npurgeAborts());
+            assertEquals(0, s.stats().jobsInFlight());
+        });
+        time.advanceMillis(BACKOFF_MS);
+        ShardActor.ShardSnapshot waiting = shard.snapshot();
+        assertEquals(0, waiting.stats().jobsInFlight(), "not retried after 100 ms: the back-off doubled");
+        assertEquals(0, waiting.stats().counters().npurgePasses());
+
+        time.advanceMillis(BACKOFF_MS);
+        ShardActor.ShardSnapshot purged = shard.awaitSnapshot(s -> {
+            assertEquals(1, s.stats().counters().npurgePasses(), "purged after 200 ms");
+            assertEquals(0, s.stats().jobsInFlight());
+        });
+        assertEquals(0, purged.stats().ndirty());
+        assertEquals(2, hooks.failures(PURGE));
+        assertEquals(1, hooks.count(PURGE));
+    }
+
+    @Test
+    void shouldLeaveASlabWhoseHugifyFailedNonHugeAndHugifyItAfterAnotherDelay() {
+        TimeControl time = new TimeControl(ManualTime.get(testKit.system()));
+        FakePageHooks hooks = new FakePageHooks();
+        Hpa4j hpa4j = TestAllocators.start(testKit, settings(), hooks, time.clock);
+        ShardClient shard = new ShardClient(testKit, hpa4j.shard(0));
+
+        shard.allocate(Pages.PAGE, Pages.HUGEPAGE_PAGES);
+        hooks.failNext(HUGIFY, 1);
+        time.advanceMillis(10_000);
+        ShardActor.ShardSnapshot aborted = shard.awaitSnapshot(s -> {
+            assertEquals(1, s.stats().counters().nhugifyAborts());
+            assertEquals(0, s.stats().jobsInFlight());
+        });
+        assertEquals(0, aborted.stats().slabs().byHuge(true).npageslabs(), "still non-huge");
+        assertEquals(0, aborted.stats().counters().nhugifies());
+
+        // The candidate is eligible again from the abort: the hugify delay is also the retry delay.
+        time.advanceMillis(9_000);
+        assertEquals(0, shard.snapshot().stats().counters().nhugifies(), "not retried before another delay");
+        time.advanceMillis(1_001);
+        ShardActor.ShardSnapshot hugified = shard.awaitSnapshot(s -> {
+            assertEquals(1, s.stats().counters().nhugifies());
+            assertEquals(0, s.stats().jobsInFlight());
+        });
+        assertEquals(1, hugified.stats().slabs().byHuge(true).npageslabs());
+        assertEquals(1, hooks.failures(HUGIFY));
+        assertEquals(1, hooks.count(HUGIFY));
+    }
+}
