@@ -1,0 +1,112 @@
+package io.github.hpa4j.it;
+
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.github.hpa4j.actors.Hpa4j;
+import io.github.hpa4j.actors.Hpa4jSettings;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Small helpers shared by the integration tests: settings, waiting on stages, unwrapping failures. */
+final class It {
+    /** How long a test waits for one facade call it expects to complete. */
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * Deferred work on a test's time scale: a dense slab is hugified 100 ms after it became a
+     * candidate, purge passes are 100 ms apart, and a failed page job holds the next ones 20 ms
+     * (doubling up to 200 ms) instead of reference.conf's seconds.
+     */
+    static final String FAST_DEFERRED_WORK = """
+            hpa4j.hugify-delay = 100ms
+            hpa4j.min-purge-interval = 100ms
+            hpa4j.job-retry-backoff = 20ms
+            hpa4j.job-retry-backoff-max = 200ms
+            """;
+
+    private It() {
+    }
+
+    /** reference.conf's hpa4j section with {@code overrides} (HOCON) on top, validated. */
+    static Hpa4jSettings settings(String... overrides) {
+        Config config = ConfigFactory.parseString(String.join("\n", overrides))
+                .withFallback(ConfigFactory.defaultReference())
+                .resolve();
+        return Hpa4jSettings.fromConfig(config);
+    }
+
+    /** The stage's value, failing the test if it fails or takes longer than {@link #CALL_TIMEOUT}. */
+    static <T> T get(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new AssertionError("expected success, got " + unwrap(e), unwrap(e));
+        } catch (TimeoutException e) {
+            throw new AssertionError("no answer within " + CALL_TIMEOUT, e);
+        }
+    }
+
+    /** The cause the stage failed with (unwrapped), failing the test if it succeeds. */
+    static Throwable failureOf(CompletionStage<?> stage) {
+        Object value;
+        try {
+            value = stage.toCompletableFuture().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        } catch (ExecutionException e) {
+            return unwrap(e);
+        } catch (TimeoutException e) {
+            throw new AssertionError("no answer within " + CALL_TIMEOUT, e);
+        }
+        return fail("expected a failure, but the call succeeded with " + value);
+    }
+
+    /** The stage's failure, asserted to be a {@code type}. */
+    static <E extends Throwable> E failureOf(CompletionStage<?> stage, Class<E> type) {
+        Throwable failure = failureOf(stage);
+        return assertInstanceOf(type, failure, () -> "expected " + type.getSimpleName() + ", got " + failure);
+    }
+
+    /** Strips the CompletionException / ExecutionException wrappers stages add. */
+    static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /**
+     * A thread the facade maps to shard {@code shard}: {@link Hpa4j} picks a plain thread's shard as
+     * its thread id modulo the shard count, and thread ids are assigned when a Thread is constructed,
+     * so construct until one fits (at most {@code shards} tries; the discarded ones never start).
+     */
+    static Thread threadForShard(Hpa4j hpa4j, int shard, String name, Runnable task) {
+        for (int tries = 0; ; tries++) {
+            Thread thread = new Thread(task, name);
+            if (Math.floorMod(thread.threadId(), (long) hpa4j.shardCount()) == shard) {
+                thread.setDaemon(true);
+                return thread;
+            }
+            if (tries > 10_000) {
+                throw new IllegalStateException("no thread id maps to shard " + shard);
+            }
+        }
+    }
+
+    /** A thread factory whose threads all talk to shard {@code shard} through the facade. */
+    static ThreadFactory threadsForShard(Hpa4j hpa4j, int shard, String name) {
+        return task -> threadForShard(hpa4j, shard, name, task);
+    }
+}
