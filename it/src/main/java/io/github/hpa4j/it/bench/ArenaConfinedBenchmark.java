@@ -1,0 +1,11 @@
+package io.github.hpa4j.it.bench;
+
+import java.lang.foreign.Arena;
+
+/** {@code Arena.ofConfined()}: close is cheap, the arena belongs to one thread. */
+public class ArenaConfinedBenchmark extends ArenaBenchmark {
+    @Override
+    Arena open() {
+        return Arena.ofConfined();
+    }
+}

@@ -1,0 +1,80 @@
+package io.github.hpa4j.it.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Runs the whole benchmark set and writes the report: the JMH speed suite, then one JVM per allocator
+ * for memory quality. {@code --out FILE} (default docs/BENCHMARKS.md), {@code --smoke} for the
+ * CI-sized run. Started by the {@code bench} profile of the it module (see {@link BenchmarkReport#COMMAND}).
+ */
+public final class BenchmarkSuite {
+    /** What every benchmark JVM needs: FFM and Unsafe for hpa4j and Akka, a quiet log, Netty's pool as deployed. */
+    static final List<String> COMMON_JVM_ARGS = List.of(
+            "--enable-native-access=ALL-UNNAMED",
+            "--sun-misc-unsafe-memory-access=allow",
+            "-Dlogback.configurationFile=hpa4j-bench-logback.xml",
+            "-Dio.netty.leakDetection.level=disabled");
+
+    /** JMH forks: the common flags and a fixed heap (also the direct-memory limit for allocateDirect). */
+    static final List<String> FORK_JVM_ARGS = Stream.concat(COMMON_JVM_ARGS.stream(),
+            Stream.of("-Xms1g", "-Xmx1g")).toList();
+
+    private BenchmarkSuite() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        // The driver logs through logback too (ProcessBuilder's System.Logger); without this, DEBUG.
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "hpa4j-bench-logback.xml");
+        }
+        Path out = Path.of("docs/BENCHMARKS.md");
+        boolean smoke = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--out" -> out = Path.of(args[++i]);
+                case "--smoke" -> smoke = true;
+                default -> throw new IllegalArgumentException("usage: BenchmarkSuite [--out FILE] [--smoke]; got " + args[i]);
+            }
+        }
+        run(smoke ? SuiteOptions.SMOKE : SuiteOptions.FULL, out);
+    }
+
+    /** Runs the suite and writes the report to {@code out}. */
+    public static void run(SuiteOptions options, Path out) throws Exception {
+        long start = System.nanoTime();
+        String loadBefore = MachineInfo.loadAverage();
+        Path latencyDir = Files.createTempDirectory("hpa4j-bench-latency");
+        try {
+            List<SpeedRow> speed = SpeedSuite.run(options, FORK_JVM_ARGS, latencyDir);
+            List<MemoryResult> memory = MemorySuite.run(options, COMMON_JVM_ARGS);
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            String load = loadBefore + " at the start, " + MachineInfo.loadAverage() + " at the end";
+            BenchmarkReport.write(out, options, MachineInfo.detect(), load, elapsed, FORK_JVM_ARGS, speed, memory);
+            System.out.printf("benchmarks: wrote %s in %.1f min%n", out.toAbsolutePath().normalize(),
+                    elapsed.toMillis() / 60000.0);
+        } finally {
+            deleteTree(latencyDir);
+        }
+    }
+
+    /** The java of this JVM, so that forks and workloads run on the same JDK (25, from the toolchain). */
+    static String javaExecutable() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.forEach(files::add);
+        }
+        for (int i = files.size() - 1; i >= 0; i--) {
+            Files.deleteIfExists(files.get(i));
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.github.hpa4j.it.bench;
+
+import akka.actor.typed.ActorSystem;
+import io.github.hpa4j.actors.Allocation;
+import io.github.hpa4j.actors.Hpa4j;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * hpa4j through its CompletionStage facade from plain threads: every call is an Akka ask (temporary
+ * actor ref, future, timeout) to the thread's shard, and the caller blocks on the answer as a
+ * synchronous allocator API would. Reference settings (two shards here, collapse, deferral on).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class HpaAskBenchmark {
+    @Param({"4096", "16384", "65536"})
+    public int size;
+
+    private ActorSystem<Void> system;
+    private Hpa4j hpa4j;
+
+    @Setup
+    public void start() {
+        system = BenchAkka.start("hpa-ask");
+        hpa4j = Hpa4j.get(system);
+    }
+
+    @TearDown
+    public void stop() {
+        BenchAkka.stop(system, hpa4j);
+    }
+
+    /** One ask to allocate, one ask to free. */
+    @Benchmark
+    public Allocation pair() {
+        Allocation allocation = hpa4j.allocate(size).toCompletableFuture().join();
+        hpa4j.free(allocation).toCompletableFuture().join();
+        return allocation;
+    }
+
+    /** One ask allocating 64, one ask freeing them. */
+    @Benchmark
+    public List<Allocation> batch() {
+        List<Allocation> allocations = hpa4j.allocateBatch(size, Shapes.BATCH).toCompletableFuture().join();
+        hpa4j.freeBatch(allocations).toCompletableFuture().join();
+        return allocations;
+    }
+}

@@ -1,0 +1,93 @@
+package io.github.hpa4j.it.bench;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+
+/** The allocators hpa4j is compared with, under the memory-quality workload. */
+final class JdkMemorySubjects {
+    private JdkMemorySubjects() {
+    }
+
+    /** Netty's pool, configured as in {@link NettyPooledBenchmark}. */
+    static final class NettyPooled implements MemorySubject {
+        private final PooledByteBufAllocator allocator = new PooledByteBufAllocator(true,
+                PooledByteBufAllocator.defaultNumHeapArena(), PooledByteBufAllocator.defaultNumDirectArena(),
+                PooledByteBufAllocator.defaultPageSize(), PooledByteBufAllocator.defaultMaxOrder(),
+                PooledByteBufAllocator.defaultSmallCacheSize(), PooledByteBufAllocator.defaultNormalCacheSize(),
+                true);
+
+        @Override
+        public Object allocate(int bytes) {
+            ByteBuf buffer = allocator.directBuffer(bytes, bytes);
+            for (int offset = 0; offset < bytes; offset += PAGE) {
+                buffer.setByte(offset, 1);
+            }
+            return buffer;
+        }
+
+        @Override
+        public void free(Object block) {
+            ((ByteBuf) block).release();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** {@code ByteBuffer.allocateDirect}: freed by dropping it; memory returns when a GC runs the Cleaners. */
+    static final class AllocateDirect implements MemorySubject {
+        @Override
+        public Object allocate(int bytes) {
+            ByteBuffer buffer = ByteBuffer.allocateDirect(bytes);
+            for (int offset = 0; offset < bytes; offset += PAGE) {
+                buffer.put(offset, (byte) 1);
+            }
+            return buffer;
+        }
+
+        @Override
+        public void free(Object block) {
+            // Nothing to call: the workload drops its reference.
+        }
+
+        /** Without a GC nothing would ever come back; a real application waits for its next GC. */
+        @Override
+        public void afterFrees() {
+            System.gc();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** One confined arena per allocation: malloc on allocate, free on close. */
+    static final class ConfinedArena implements MemorySubject {
+        private record Block(Arena arena, MemorySegment segment) {
+        }
+
+        @Override
+        public Object allocate(int bytes) {
+            Arena arena = Arena.ofConfined();
+            MemorySegment segment = arena.allocate(bytes);
+            for (long offset = 0; offset < bytes; offset += PAGE) {
+                segment.set(ValueLayout.JAVA_BYTE, offset, (byte) 1);
+            }
+            return new Block(arena, segment);
+        }
+
+        @Override
+        public void free(Object block) {
+            ((Block) block).arena().close();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

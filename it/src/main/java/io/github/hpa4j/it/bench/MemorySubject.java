@@ -1,0 +1,34 @@
+package io.github.hpa4j.it.bench;
+
+import io.github.hpa4j.bridge.SmapsReading;
+
+/**
+ * One allocator under the memory-quality workload. Every allocation is touched page by page, so that
+ * what the workload holds is resident whatever the allocator does on allocation (zeroing or not).
+ */
+interface MemorySubject extends AutoCloseable {
+    /** Allocates {@code bytes} and touches every page of it. */
+    Object allocate(int bytes);
+
+    void free(Object block);
+
+    /** After the big free: what an application of this allocator must do for memory to go back. */
+    default void afterFrees() {
+    }
+
+    /** The allocator's own mappings, where it can tell them apart from the rest of the process. */
+    default SmapsReading ownRegions() {
+        return null;
+    }
+
+    /** A thread timing alloc+free pairs while the workload runs, or null: only hpa4j has one. */
+    default LatencyProbe probe() {
+        return null;
+    }
+
+    @Override
+    void close();
+
+    /** The page size every subject touches at, matching hpa4j's. */
+    int PAGE = 4096;
+}

@@ -1,0 +1,77 @@
+package io.github.hpa4j.it.bench;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Props;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.infra.ThreadParams;
+
+/**
+ * The floor under the actor client: the same loop as {@link HpaActorClientBenchmark} (two round
+ * trips per operation, timed inside the actor) against an echo actor. Each JMH thread has its own
+ * client and its own echo, as each has its own shard there.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class PingPongBenchmark {
+
+    @State(Scope.Benchmark)
+    public static class Actors {
+        ActorSystem<Void> system;
+
+        @Setup
+        public void start() {
+            system = BenchAkka.start("ping-pong");
+        }
+
+        @TearDown
+        public void stop() {
+            BenchAkka.stop(system, null);
+        }
+    }
+
+    private final ActorLoopState loop = new ActorLoopState();
+    private ActorRef<PingPongClient.Command> client;
+    private BenchmarkParams params;
+    private int threadIndex;
+
+    @Setup
+    public void start(Actors actors, ThreadParams thread, BenchmarkParams params) {
+        this.params = params;
+        this.threadIndex = thread.getThreadIndex();
+        ActorRef<EchoActor.Ping> echo = actors.system.systemActorOf(EchoActor.create(), "echo-" + threadIndex,
+                Props.empty());
+        client = actors.system.systemActorOf(PingPongClient.create(echo), "client-" + threadIndex, Props.empty());
+    }
+
+    @Setup(Level.Iteration)
+    public void iteration(IterationParams iteration) {
+        loop.iterationStarts(iteration);
+    }
+
+    @TearDown
+    public void stop() {
+        loop.trialEnds(params, threadIndex);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(Shapes.LOOP_PAIRS)
+    public void pair() {
+        RoundTrips request = loop.request(0, 1, Shapes.LOOP_PAIRS);
+        client.tell(new PingPongClient.Start(request));
+        request.done().join();
+    }
+}

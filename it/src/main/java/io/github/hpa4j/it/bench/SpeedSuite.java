@@ -1,0 +1,74 @@
+package io.github.hpa4j.it.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.HdrHistogram.Histogram;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * The JMH part: every benchmark of this package, once per thread count, one fork each, in sample
+ * mode (so that one run gives both the rate and the percentiles).
+ */
+final class SpeedSuite {
+    private SpeedSuite() {
+    }
+
+    static List<SpeedRow> run(SuiteOptions options, List<String> forkJvmArgs, Path latencyDir) throws RunnerException {
+        List<SpeedRow> rows = new ArrayList<>();
+        for (int threads : options.threads()) {
+            ChainedOptionsBuilder builder = new OptionsBuilder()
+                    .include(Pattern.quote(SpeedSuite.class.getPackageName() + ".") + "\\w+Benchmark\\.\\w+")
+                    .param("size", options.sizes().stream().map(String::valueOf).toArray(String[]::new))
+                    .threads(threads)
+                    .forks(1)
+                    .warmupIterations(1).warmupTime(options.warmup())
+                    .measurementIterations(1).measurementTime(options.measurement())
+                    .timeUnit(TimeUnit.NANOSECONDS)
+                    .jvm(BenchmarkSuite.javaExecutable())
+                    .jvmArgs(forkJvmArgs.toArray(String[]::new))
+                    .jvmArgsAppend("-D" + LatencyLog.DIR_PROPERTY + "=" + latencyDir)
+                    .shouldFailOnError(true)
+                    .verbosity(options.smoke() ? VerboseMode.SILENT : VerboseMode.NORMAL);
+            Collection<RunResult> results = new Runner(builder.build()).run();
+            for (RunResult result : results) {
+                rows.add(toRow(result, latencyDir));
+            }
+        }
+        return rows;
+    }
+
+    private static SpeedRow toRow(RunResult result, Path latencyDir) {
+        BenchmarkParams params = result.getParams();
+        String benchmark = params.getBenchmark();
+        String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+        String type = benchmark.substring(0, benchmark.lastIndexOf('.'));
+        String simpleName = type.substring(type.lastIndexOf('.') + 1);
+        Result<?> primary = result.getPrimaryResult();
+        if (!primary.getScoreUnit().equals("ns/op")) {
+            throw new IllegalStateException(benchmark + ": expected ns/op, got " + primary.getScoreUnit());
+        }
+        // Sample mode: the score is the mean time of one operation on one thread.
+        double invocationsPerSec = params.getThreads() * 1e9 / primary.getScore();
+        String size = params.getParam("size");
+        Optional<Histogram> timedInActor = LatencyLog.read(latencyDir, params);
+        double p50 = timedInActor.map(h -> (double) h.getValueAtPercentile(50))
+                .orElseGet(() -> primary.getStatistics().getPercentile(50));
+        double p99 = timedInActor.map(h -> (double) h.getValueAtPercentile(99))
+                .orElseGet(() -> primary.getStatistics().getPercentile(99));
+        return new SpeedRow(simpleName + "." + method, SpeedRow.Subject.ofBenchmarkClass(simpleName),
+                method.equals("batch"), size == null ? 0 : Integer.parseInt(size), params.getThreads(),
+                invocationsPerSec, p50, p99);
+    }
+}

@@ -1,0 +1,24 @@
+package io.github.hpa4j.it.bench;
+
+import java.util.List;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * How much of the suite runs and for how long. The full suite is sized for about ten minutes on a
+ * two-core machine: 88 JMH forks of ~4 s each and eight memory JVMs of ~20 s each. The smoke suite
+ * only proves that every benchmark and workload runs and that the report is complete (CI).
+ */
+record SuiteOptions(boolean smoke, List<Integer> sizes, List<Integer> threads,
+                    TimeValue warmup, TimeValue measurement, MemoryWorkloadSpec memoryWorkload) {
+
+    /** Fixed so that every allocator, and every run, sees the same sizes and victims. */
+    static final long SEED = 0x6a09e667L;
+
+    static final SuiteOptions FULL = new SuiteOptions(false, List.of(4096, 16384, 65536), List.of(1, 2),
+            TimeValue.seconds(1), TimeValue.seconds(2),
+            new MemoryWorkloadSpec(SEED, 512L << 20, 30_000, 11_000, 6_000));
+
+    static final SuiteOptions SMOKE = new SuiteOptions(true, List.of(4096), List.of(1),
+            TimeValue.milliseconds(100), TimeValue.milliseconds(200),
+            new MemoryWorkloadSpec(SEED, 8L << 20, 200, 200, 200));
+}
