@@ -18,9 +18,23 @@ import java.util.List;
  *                      where smaps cannot be read)
  * @param pageCalls     the OS calls made so far, or null when the hooks do not count them
  * @param reclaimed     allocations taken back after their reply found nobody (ask timeouts)
+ * @param cache         the front cache's figures ({@link CacheStats#NONE} when it is off); its cached
+ *                      extents are included in the shards' active pages and live extents
  */
 public record AllocatorStats(List<ShardActor.ShardSnapshot> shards, ShardStats total, long mappedBytes,
-                             long edenRemaining, SmapsReading smaps, PageHookStats pageCalls, long reclaimed) {
+                             long edenRemaining, SmapsReading smaps, PageHookStats pageCalls, long reclaimed,
+                             CacheStats cache) {
+
+    /** Without cache figures (as before issue 7). */
+    public AllocatorStats(List<ShardActor.ShardSnapshot> shards, ShardStats total, long mappedBytes,
+                          long edenRemaining, SmapsReading smaps, PageHookStats pageCalls, long reclaimed) {
+        this(shards, total, mappedBytes, edenRemaining, smaps, pageCalls, reclaimed, CacheStats.NONE);
+    }
+
+    /** Active bytes the callers hold: active bytes less those sitting in the front cache. */
+    public long heldBytes() {
+        return activeBytes() - cache.cachedBytes();
+    }
 
     public long activeBytes() {
         return total.nactive() * Pages.PAGE;

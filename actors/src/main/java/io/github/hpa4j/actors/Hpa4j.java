@@ -45,6 +45,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: every method may be called from any thread. A plain thread always talks to the
  * same shard (stable affinity by thread id); a free always goes to the allocation's own shard.
+ * With {@code hpa4j.cache.enabled = on} (the default) the facade goes through a per-thread front
+ * cache ({@link FrontCache}, issue 7): most allocations and frees complete at once without a
+ * message, {@link #allocateNow} / {@link #freeNow} are the synchronous fast path, and
+ * {@link #trimCaches} gives cached extents back on demand. An allocation the facade handed out is
+ * freed through the facade (the protocol's {@code Free} would bypass the cache's double-free check).
  * The returned stages complete on an Akka dispatcher thread (often a shard's): chain heavy work
  * with the {@code *Async} variants, not on that thread.
  * Actors may instead use the message protocol of {@link ShardActor} on {@link #shardFor}.
@@ -90,6 +95,9 @@ public final class Hpa4j implements Extension {
     private final SmapsReader smaps = ThpSupport.isAvailable() ? new SmapsReader() : null;
     private final AtomicReference<CompletableFuture<ShutdownReport>> stopping = new AtomicReference<>();
     private final Executor blockingExecutor;
+    /** The front cache, or null when hpa4j.cache.enabled = off. */
+    private final FrontCache front;
+    private final akka.actor.Cancellable sweeper;
 
     private Hpa4j(ActorSystem<?> system, Hpa4jSettings settings, PageHooks pageHooks, Clock clock) {
         this.system = system;
@@ -112,11 +120,41 @@ public final class Hpa4j implements Extension {
         this.shards = List.copyOf(refs);
         system.systemActorOf(DeadLetterReclaimer.create(shards, hooks, reclaimed), prefix + "-reclaimer", Props.empty());
 
+        if (settings.cache().enabled()) {
+            this.front = new FrontCache(settings.cache(), settings.shardOptions().slabMaxAlloc(), new FrontCache.Backend() {
+                @Override
+                public CompletionStage<List<Allocation>> allocate(int shard, long bytes, int count) {
+                    return allocateFrom(shards.get(shard), bytes, count);
+                }
+
+                @Override
+                public CompletionStage<Void> free(int shard, List<Allocation> allocations) {
+                    return freeTo(shards.get(shard), allocations);
+                }
+
+                @Override
+                public CompletionStage<Void> freeUncached(List<Allocation> allocations) {
+                    return freeDirect(allocations);
+                }
+
+                @Override
+                public int shardOfCurrentThread() {
+                    return shardIndexForCurrentThread();
+                }
+            });
+            Duration interval = settings.cache().sweepInterval();
+            this.sweeper = system.scheduler().scheduleAtFixedRate(interval, interval, front::sweep,
+                    system.executionContext());
+        } else {
+            this.front = null;
+            this.sweeper = null;
+        }
+
         CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), prefix + "-stop",
                 () -> stop().thenApply(report -> Done.getInstance()));
-        LOG.info("hpa4j started: {} shards, {} page workers, hugify style {}, slab max alloc {} bytes",
+        LOG.info("hpa4j started: {} shards, {} page workers, hugify style {}, slab max alloc {} bytes, front cache {}",
                 settings.shards(), settings.pageWorkers(), settings.hugifyStyle(),
-                settings.shardOptions().slabMaxAlloc());
+                settings.shardOptions().slabMaxAlloc(), front == null ? "off" : "on");
     }
 
     public Hpa4jSettings settings() {
@@ -137,14 +175,82 @@ public final class Hpa4j implements Extension {
     }
 
     private ActorRef<ShardActor.Command> shardForCurrentThread() {
-        return shards.get((int) Math.floorMod(Thread.currentThread().threadId(), (long) shards.size()));
+        return shards.get(shardIndexForCurrentThread());
+    }
+
+    private int shardIndexForCurrentThread() {
+        return (int) Math.floorMod(Thread.currentThread().threadId(), (long) shards.size());
     }
 
     // ------------------------------------------------------------------ allocation
 
-    /** One allocation of at least {@code bytes}. */
+    /** One allocation of at least {@code bytes}: from the thread's cache (a completed stage) when it can. */
     public CompletionStage<Allocation> allocate(long bytes) {
+        if (front != null && stopping.get() == null) {
+            Allocation hit = front.allocateHit(bytes);
+            if (hit != null) {
+                return CompletableFuture.completedFuture(hit);
+            }
+        }
         return allocateBatch(bytes, 1).thenApply(list -> list.get(0));
+    }
+
+    /**
+     * One allocation of at least {@code bytes}, synchronously: served from the thread's cache without
+     * blocking, or (a miss, or the cache off) waiting for one refill ask. Throws the typed
+     * {@link AllocatorException} itself; an ask that timed out is thrown as a
+     * {@link java.util.concurrent.CompletionException} around the {@link java.util.concurrent.TimeoutException}.
+     */
+    public Allocation allocateNow(long bytes) {
+        if (stopping.get() != null) {
+            throw ShardDisabledException.allocatorStopped();
+        }
+        if (front != null) {
+            Allocation hit = front.allocateHit(bytes);
+            if (hit != null) {
+                return hit;
+            }
+        }
+        return join(allocateBatch(bytes, 1)).get(0);
+    }
+
+    /**
+     * Frees synchronously: returns at once when the cache takes the free; blocks only when the free
+     * goes to a shard (the cache off, or a handle the cache did not hand out). Throws the typed
+     * {@link AllocatorException} itself, e.g. an {@link io.github.hpa4j.core.InvalidFreeException}
+     * {@code NOT_ALLOCATED} for a double free even while the first free sits in a cache.
+     */
+    public void freeNow(Allocation allocation) {
+        if (stopping.get() != null) {
+            throw ShardDisabledException.allocatorStopped();
+        }
+        if (front != null) {
+            CompletionStage<Void> slow = front.free(allocation);
+            if (slow != null) {
+                join(slow);
+            }
+            return;
+        }
+        join(freeDirect(java.util.Collections.singletonList(allocation)));
+    }
+
+    private <T> T join(CompletionStage<T> stage) {
+        try {
+            // The asks behind the stage time out by themselves; this bound is only a safety net.
+            return stage.toCompletableFuture().get(settings.askTimeout().toMillis() * 2 + 1_000,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new java.util.concurrent.CompletionException(cause);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new java.util.concurrent.CompletionException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.CompletionException(e);
+        }
     }
 
     /**
@@ -157,7 +263,14 @@ public final class Hpa4j implements Extension {
         if (stopping.get() != null) {
             return CompletableFuture.failedFuture(ShardDisabledException.allocatorStopped());
         }
-        return ask(shardForCurrentThread(), (ActorRef<ShardActor.AllocateReply> replyTo) ->
+        if (front != null) {
+            return front.allocateBatch(bytes, count);
+        }
+        return allocateFrom(shardForCurrentThread(), bytes, count);
+    }
+
+    private CompletionStage<List<Allocation>> allocateFrom(ActorRef<ShardActor.Command> shard, long bytes, int count) {
+        return ask(shard, (ActorRef<ShardActor.AllocateReply> replyTo) ->
                 new ShardActor.Allocate(bytes, count, replyTo))
                 .thenCompose(reply -> switch (reply) {
                     case ShardActor.Allocated allocated -> CompletableFuture.completedFuture(allocated.allocations());
@@ -167,7 +280,12 @@ public final class Hpa4j implements Extension {
 
     // ------------------------------------------------------------------ free
 
+    /** Frees one allocation: into the thread's cache (a completed stage) when the cache handed it out. */
     public CompletionStage<Void> free(Allocation allocation) {
+        if (front != null && stopping.get() == null) {
+            CompletionStage<Void> slow = front.free(allocation);
+            return slow == null ? CompletableFuture.completedFuture(null) : slow;
+        }
         return freeBatch(java.util.Collections.singletonList(allocation));
     }
 
@@ -180,6 +298,11 @@ public final class Hpa4j implements Extension {
         if (stopping.get() != null) {
             return CompletableFuture.failedFuture(ShardDisabledException.allocatorStopped());
         }
+        return front != null ? front.freeBatch(allocations) : freeDirect(allocations);
+    }
+
+    /* Without the cache: one Free message per shard of the batch. */
+    private CompletionStage<Void> freeDirect(List<Allocation> allocations) {
         Map<Integer, List<Allocation>> byShard = new HashMap<>();
         for (Allocation allocation : allocations) {
             // A null or forged handle still goes to a shard, which refuses it with the reason.
@@ -191,13 +314,41 @@ public final class Hpa4j implements Extension {
             byShard.put(0, List.of());
         }
         List<CompletableFuture<Void>> parts = new ArrayList<>(byShard.size());
-        byShard.forEach((shard, part) -> parts.add(ask(shards.get(shard),
-                (ActorRef<ShardActor.FreeReply> replyTo) -> new ShardActor.Free(part, replyTo))
+        if (byShard.size() == 1) {
+            Map.Entry<Integer, List<Allocation>> only = byShard.entrySet().iterator().next();
+            return freeTo(shards.get(only.getKey()), only.getValue());
+        }
+        byShard.forEach((shard, part) -> parts.add(freeTo(shards.get(shard), part).toCompletableFuture()));
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+    }
+
+    private CompletionStage<Void> freeTo(ActorRef<ShardActor.Command> shard, List<Allocation> allocations) {
+        return ask(shard, (ActorRef<ShardActor.FreeReply> replyTo) -> new ShardActor.Free(allocations, replyTo))
                 .thenCompose(reply -> switch (reply) {
                     case ShardActor.Freed freed -> CompletableFuture.<Void>completedFuture(null);
                     case ShardActor.FreeFailed failed -> CompletableFuture.<Void>failedFuture(failed.error());
-                }).toCompletableFuture()));
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+                });
+    }
+
+    // ------------------------------------------------------------------ front cache
+
+    /** Whether the facade goes through the front cache ({@code hpa4j.cache.enabled}). */
+    public boolean cacheEnabled() {
+        return front != null;
+    }
+
+    /**
+     * A memory-pressure hint: flushes every thread's cache to the shards now. Completes when the
+     * shards have taken every flushed extent back (then the stats' active pages are exactly the
+     * pages callers hold). Does nothing when the cache is off.
+     */
+    public CompletionStage<Void> trimCaches() {
+        return front == null ? CompletableFuture.completedFuture(null) : front.trim();
+    }
+
+    /** The front cache's figures now ({@link CacheStats#NONE} when it is off). */
+    public CacheStats cacheStats() {
+        return front == null ? CacheStats.NONE : front.stats();
     }
 
     // ------------------------------------------------------------------ operations
@@ -228,14 +379,16 @@ public final class Hpa4j implements Extension {
             long mapped = hooks.mappedBytes();
             SmapsReading reading = smaps == null ? SmapsReading.EMPTY : smaps.read(hooks.regions());
             return new AllocatorStats(snapshots, total, mapped, mapped - total.npageslabs() * Pages.HUGEPAGE, reading,
-                    hooks.delegate() instanceof CountedPageHooks counted ? counted.stats() : null, reclaimed.get());
+                    hooks.delegate() instanceof CountedPageHooks counted ? counted.stats() : null, reclaimed.get(),
+                    cacheStats());
         }, blockingExecutor);
     }
 
     // ------------------------------------------------------------------ lifecycle
 
     /**
-     * Stops the allocator (also run by CoordinatedShutdown): every shard refuses new allocations,
+     * Stops the allocator (also run by CoordinatedShutdown): the front caches are flushed first (so
+     * what they held is freed, not reclaimed as live), then every shard refuses new allocations,
      * waits for its jobs in flight and unmaps its slabs; then eden unmaps what is left. Completes
      * with what had to be reclaimed. Idempotent.
      */
@@ -245,7 +398,16 @@ public final class Hpa4j implements Extension {
             return stopping.get();
         }
         Duration timeout = settings.askTimeout().plusSeconds(30);
-        forEachShard(ShardActor.Stop::new, s -> s, timeout)
+        // The caches first: what they hold goes back to the shards, so it is not reported as live.
+        CompletionStage<Void> trimmed = CompletableFuture.completedFuture(null);
+        if (front != null) {
+            sweeper.cancel();
+            trimmed = front.trim().exceptionally(error -> {
+                LOG.warn("hpa4j: flushing the front caches at stop failed", error);
+                return null;
+            });
+        }
+        trimmed.thenCompose(x -> forEachShard(ShardActor.Stop::new, s -> s, timeout))
                 .thenCompose(stopped -> AskPattern.<EdenActor.Command, EdenActor.Released>ask(eden,
                         EdenActor.Release::new, timeout, system.scheduler())
                         .thenApply(released -> ShutdownReport.of(stopped, released.remainingBytesUnmapped())))

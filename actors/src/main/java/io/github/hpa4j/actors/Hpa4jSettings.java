@@ -22,7 +22,8 @@ public record Hpa4jSettings(
         Duration askTimeout,
         Duration jobRetryBackoff,
         Duration jobRetryBackoffMax,
-        int pageWorkers) {
+        int pageWorkers,
+        CacheSettings cache) {
 
     public static final String ROOT = "hpa4j";
     /** The dispatcher page workers and eden run on. */
@@ -37,6 +38,7 @@ public record Hpa4jSettings(
         require(jobRetryBackoffMax.compareTo(jobRetryBackoff) >= 0, "job-retry-backoff-max",
                 "must be at least job-retry-backoff");
         require(pageWorkers >= 1, "page-workers", "must be at least 1, got " + pageWorkers);
+        require(cache != null, "cache", "must be given");
     }
 
     /** Reads and validates the {@code hpa4j} section of {@code config}. */
@@ -70,32 +72,48 @@ public record Hpa4jSettings(
         }
         return new Hpa4jSettings(shards, options, intOf(c, "eden-hugepages"), hugifyStyleOf(c),
                 intOf(c, "stash-capacity"), durationOf(c, "ask-timeout"), durationOf(c, "job-retry-backoff"),
-                durationOf(c, "job-retry-backoff-max"), intOf(c, "page-workers"));
+                durationOf(c, "job-retry-backoff-max"), intOf(c, "page-workers"), cacheOf(c));
+    }
+
+    private static CacheSettings cacheOf(Config c) {
+        boolean enabled = booleanOf(c, "cache.enabled");
+        int maxPerClass = intOf(c, "cache.max-per-class");
+        long maxBytes = bytesOf(c, "cache.max-bytes");
+        int remoteBatch = intOf(c, "cache.remote-batch");
+        Duration sweep = durationOf(c, "cache.sweep-interval");
+        Duration hold = durationOf(c, "cache.max-hold");
+        Duration idle = durationOf(c, "cache.idle-timeout");
+        return new CacheSettings(enabled, maxPerClass, maxBytes, remoteBatch, sweep, hold, idle);
+    }
+
+    public Hpa4jSettings withCache(CacheSettings value) {
+        return new Hpa4jSettings(shards, shardOptions, edenHugepages, hugifyStyle, stashCapacity, askTimeout,
+                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, value);
     }
 
     public Hpa4jSettings withShards(int value) {
         return new Hpa4jSettings(value, shardOptions, edenHugepages, hugifyStyle, stashCapacity, askTimeout,
-                jobRetryBackoff, jobRetryBackoffMax, pageWorkers);
+                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache);
     }
 
     public Hpa4jSettings withShardOptions(ShardOptions value) {
         return new Hpa4jSettings(shards, value, edenHugepages, hugifyStyle, stashCapacity, askTimeout,
-                jobRetryBackoff, jobRetryBackoffMax, pageWorkers);
+                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache);
     }
 
     public Hpa4jSettings withStashCapacity(int value) {
         return new Hpa4jSettings(shards, shardOptions, edenHugepages, hugifyStyle, value, askTimeout,
-                jobRetryBackoff, jobRetryBackoffMax, pageWorkers);
+                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache);
     }
 
     public Hpa4jSettings withAskTimeout(Duration value) {
         return new Hpa4jSettings(shards, shardOptions, edenHugepages, hugifyStyle, stashCapacity, value,
-                jobRetryBackoff, jobRetryBackoffMax, pageWorkers);
+                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache);
     }
 
     public Hpa4jSettings withEdenHugepages(int value) {
         return new Hpa4jSettings(shards, shardOptions, value, hugifyStyle, stashCapacity, askTimeout,
-                jobRetryBackoff, jobRetryBackoffMax, pageWorkers);
+                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache);
     }
 
     private static long hugificationThreshold(Config c) {

@@ -42,7 +42,7 @@ class AskTimeoutReclaimTest {
     @Test
     void shouldFreeTheLateReplyOfATimedOutAllocationSoNoPageLeaks() throws Exception {
         FakePageHooks hooks = new FakePageHooks();
-        Hpa4j hpa4j = TestAllocators.start(testKit, TestAllocators.defaults().withAskTimeout(ASK_TIMEOUT), hooks,
+        Hpa4j hpa4j = TestAllocators.start(testKit, TestAllocators.uncached(TestAllocators.defaults()).withAskTimeout(ASK_TIMEOUT), hooks,
                 new ManualClock());
         ShardClient shard = new ShardClient(testKit, hpa4j.shard(0));
         Gate maps = hooks.gate(MAP);
@@ -86,7 +86,7 @@ class AskTimeoutReclaimTest {
     @Test
     void shouldFreeLateRepliesOfManyTimedOutAllocations() throws Exception {
         FakePageHooks hooks = new FakePageHooks();
-        Hpa4j hpa4j = TestAllocators.start(testKit, TestAllocators.defaults().withAskTimeout(ASK_TIMEOUT), hooks,
+        Hpa4j hpa4j = TestAllocators.start(testKit, TestAllocators.uncached(TestAllocators.defaults()).withAskTimeout(ASK_TIMEOUT), hooks,
                 new ManualClock());
         Gate maps = hooks.gate(MAP);
         try {
@@ -117,7 +117,7 @@ class AskTimeoutReclaimTest {
     void shouldReclaimOnlyItsOwnAllocationsWhenTwoAllocatorsShareASystem() throws Exception {
         FakePageHooks hooksA = new FakePageHooks();
         FakePageHooks hooksB = new FakePageHooks();
-        Hpa4jSettings settings = TestAllocators.defaults().withAskTimeout(ASK_TIMEOUT);
+        Hpa4jSettings settings = TestAllocators.uncached(TestAllocators.defaults()).withAskTimeout(ASK_TIMEOUT);
         Hpa4j a = TestAllocators.start(testKit, settings.withShards(3), hooksA, new ManualClock());
         Hpa4j b = TestAllocators.start(testKit, settings, hooksB, new ManualClock());
 

@@ -43,6 +43,31 @@ class Hpa4jSettingsTest {
         assertEquals(Duration.ofSeconds(1), settings.jobRetryBackoff());
         assertEquals(Duration.ofSeconds(30), settings.jobRetryBackoffMax());
         assertEquals(2, settings.pageWorkers());
+        CacheSettings cache = settings.cache();
+        assertTrue(cache.enabled(), "the front cache is on by default");
+        assertEquals(64, cache.maxPerClass());
+        assertEquals(2 * 1024 * 1024, cache.maxBytes());
+        assertEquals(32, cache.remoteBatch());
+        assertEquals(Duration.ofMillis(100), cache.sweepInterval());
+        assertEquals(Duration.ofSeconds(1), cache.maxHold());
+        assertEquals(Duration.ofMillis(250), cache.idleTimeout());
+    }
+
+    @Test
+    void shouldReadTheCacheSection() {
+        CacheSettings cache = load("""
+                hpa4j.cache {
+                  enabled = off
+                  max-per-class = 8
+                  max-bytes = 64KiB
+                  remote-batch = 4
+                  sweep-interval = 10ms
+                  max-hold = 50ms
+                  idle-timeout = 20ms
+                }
+                """).cache();
+        assertEquals(new CacheSettings(false, 8, 64 * 1024, 4, Duration.ofMillis(10), Duration.ofMillis(50),
+                Duration.ofMillis(20)), cache);
     }
 
     @Test
@@ -91,6 +116,15 @@ class Hpa4jSettingsTest {
             job-retry-backoff      | -1s
             job-retry-backoff-max  | 500ms
             page-workers           | 0
+            cache.enabled          | sometimes
+            cache.max-per-class    | 0
+            cache.max-per-class    | 65537
+            cache.max-bytes        | 100
+            cache.max-bytes        | lots
+            cache.remote-batch     | 0
+            cache.sweep-interval   | 0s
+            cache.max-hold         | -1s
+            cache.idle-timeout     | 0ms
             """)
     void shouldRefuseABadValueWithAnErrorNamingItsKey(String key, String value) {
         Config config = ConfigFactory.parseString("hpa4j." + key + " = " + value).withFallback(ConfigFactory.load());

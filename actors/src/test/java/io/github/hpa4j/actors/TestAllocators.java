@@ -26,6 +26,14 @@ final class TestAllocators {
                 .withFallback(ConfigFactory.load()));
     }
 
+    /**
+     * {@code settings} with the front cache off: for tests that count the messages of the facade's
+     * asks one by one (a cache would add refill extras to them).
+     */
+    static Hpa4jSettings uncached(Hpa4jSettings settings) {
+        return settings.withCache(settings.cache().withEnabled(false));
+    }
+
     /** A kit whose scheduler only moves when the test says so. */
     static ActorTestKit manualTimeKit() {
         return ActorTestKit.create(ManualTime.config().withFallback(ConfigFactory.load()));

@@ -19,7 +19,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Issue 5's stress test: 16 concurrent clients on real memory, half plain threads on the
@@ -56,9 +57,15 @@ class ConcurrentStressTest {
         testKit.shutdownTestKit();
     }
 
-    @Test
-    void sixteenConcurrentClientsNeverShareOrCorruptAPageAndEveryPageIsAccountedForAfterQuiescence() {
+    /**
+     * Run with the front cache (issue 7) on and off: the facade clients then go through their thread
+     * caches (hits, refills, flushes, frees batched to other shards) or send one message per call.
+     */
+    @ParameterizedTest(name = "front cache {0}")
+    @ValueSource(booleans = {true, false})
+    void sixteenConcurrentClientsNeverShareOrCorruptAPageAndEveryPageIsAccountedForAfterQuiescence(boolean cache) {
         Hpa4jSettings settings = It.settings(It.FAST_DEFERRED_WORK,
+                "hpa4j.cache.enabled = " + (cache ? "on" : "off"),
                 "hpa4j.shards = " + SHARDS,
                 // A loaded 2-core machine must never time a healthy reply out here.
                 "hpa4j.ask-timeout = 60s");
@@ -73,8 +80,8 @@ class ConcurrentStressTest {
          * dirty pages dirty_mult allows. Each client ends holding 128.
          */
         Workload workload = new Workload((OPERATIONS + clients - 1) / clients, 64, 0.2, maxPages, 128, 512, 32, 128);
-        System.out.printf("stress: %d clients (%d facade threads, %d protocol actors x %d in flight), %d shards, "
-                        + "%,d operations, seed 0x%x, sizes 1..%d pages uniform%n", clients, FACADE_CLIENTS,
+        System.out.printf("stress: front cache %s; %d clients (%d facade threads, %d protocol actors x %d in flight), %d shards, "
+                        + "%,d operations, seed 0x%x, sizes 1..%d pages uniform%n", cache ? "on" : "off", clients, FACADE_CLIENTS,
                 PROTOCOL_CLIENTS, PIPELINE_DEPTH, SHARDS, OPERATIONS, SEED, maxPages);
 
         Fleet fleet = new Fleet();
@@ -94,6 +101,10 @@ class ConcurrentStressTest {
                         + "%,d allocations held%n", operations, ledger.allocationsClaimed(), Fleet.calls(results),
                 seconds, operations / seconds, live.size());
         assertTrue(operations >= OPERATIONS, "made " + operations + " of " + OPERATIONS + " operations");
+        System.out.println("stress: front cache " + hpa4j.cacheStats());
+        if (cache) {
+            assertTrue(hpa4j.cacheStats().hits() > 0, "the facade clients were served from their caches");
+        }
 
         AllocatorStats quiet = Invariants.assertAfterQuiescence(hpa4j, ledger, live, Duration.ofSeconds(60));
         System.out.println("stress: quiet: " + quiet.total().counters() + ", " + quiet.total().npageslabs()

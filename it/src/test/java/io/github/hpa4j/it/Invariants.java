@@ -27,13 +27,15 @@ final class Invariants {
      * Forces deferred work and waits until every shard is quiet: no purge or hugify job in flight
      * (so no slab is mid_purge / mid_hugify), no pages pending purge, no job held back by a failure
      * back-off, nothing stashed or growing; dirty pages within dirty_mult × active per shard; and no
-     * full slab left non-huge (a full slab is dense, and dense slabs end up hugified). Returns the
-     * quiet snapshot.
+     * full slab left non-huge (a full slab is dense, and dense slabs end up hugified). Every poll
+     * first trims the front caches (issue 7), so that the active pages are the pages callers hold.
+     * Returns the quiet snapshot.
      */
     static AllocatorStats awaitQuiescence(Hpa4j hpa4j, Duration atMost) {
         int dirtyMult = hpa4j.settings().shardOptions().dirtyMult();
         AtomicReference<AllocatorStats> quiet = new AtomicReference<>();
         await("quiescence").atMost(atMost).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            It.get(hpa4j.trimCaches());
             It.get(hpa4j.runDeferredWork());
             AllocatorStats stats = It.get(hpa4j.stats());
             for (ShardActor.ShardSnapshot shard : stats.shards()) {
@@ -68,6 +70,7 @@ final class Invariants {
         for (PatternLedger.Tracked tracked : live) {
             perShard[tracked.allocation().shard()] += tracked.pages();
         }
+        assertEquals(0, stats.cache().cachedExtents(), "the front caches were trimmed: " + stats.cache());
         assertEquals(pages, stats.total().nactive(), "active pages in the stats = pages of live allocations");
         assertEquals(live.size(), stats.total().liveExtents(), "live extents in the stats = live allocations");
         assertEquals(bytes, stats.total().liveBytes(), "live bytes in the stats = bytes of live allocations");

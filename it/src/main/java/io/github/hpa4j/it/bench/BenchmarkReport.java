@@ -53,9 +53,12 @@ final class BenchmarkReport {
         md.append("""
                 What is measured:
 
+                - **hpa4j facade + front cache**: `Hpa4j.allocateNow`/`freeNow` (`allocateBatch`/`freeBatch` for \
+                batches) with the reference settings, front cache on: a pair is served from the thread's cache; \
+                a miss is one batch refill, an overflowing bin one batch flush.
                 - **hpa4j ask facade**: `Hpa4j.allocate`/`free` (`allocateBatch`/`freeBatch`) from the JMH \
-                thread, one ask per call, blocking on the answer. Reference settings: 2 shards (one per core), \
-                collapse, deferral on (purges on page workers).
+                thread with the front cache off, one ask per call, blocking on the answer. Reference settings: \
+                2 shards (one per core), collapse, deferral on (purges on page workers).
                 - **hpa4j actor client**: an actor sends `Allocate`/`Free` with `replyTo` to its shard and waits \
                 for each reply before the next request; 1000 pairs (100 batches) per JMH call, each timed in the \
                 actor. Each JMH thread has its own client and shard.

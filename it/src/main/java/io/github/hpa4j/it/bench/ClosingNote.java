@@ -5,6 +5,7 @@ import static io.github.hpa4j.it.bench.SpeedRow.Subject.ARENA_SHARED;
 import static io.github.hpa4j.it.bench.SpeedRow.Subject.ASK_ECHO;
 import static io.github.hpa4j.it.bench.SpeedRow.Subject.HPA_ACTOR;
 import static io.github.hpa4j.it.bench.SpeedRow.Subject.HPA_ASK;
+import static io.github.hpa4j.it.bench.SpeedRow.Subject.HPA_CACHED;
 import static io.github.hpa4j.it.bench.SpeedRow.Subject.HPA_CORE_LOCK;
 import static io.github.hpa4j.it.bench.SpeedRow.Subject.NETTY;
 import static io.github.hpa4j.it.bench.SpeedRow.Subject.PING_PONG;
@@ -33,6 +34,13 @@ final class ClosingNote {
 
     void appendHeadline(StringBuilder md) {
         md.append("At 4 KiB, one thread (pairs):\n\n");
+        pair(HPA_CACHED, 1).ifPresent(cached -> md.append("- hpa4j facade with its front cache: ")
+                .append(Fmt.rate(cached.opsPerSec())).append(" pairs/s = ").append(Fmt.ratio(speed.ratioToNetty(cached)))
+                .append(" Netty; p50 ").append(Fmt.nanos(cached.p50Nanos())).append(", p99 ")
+                .append(Fmt.nanos(cached.p99Nanos())).append(".\n"));
+        pair(HPA_CACHED, 2).ifPresent(cached -> md.append("- the same with 2 threads: ")
+                .append(Fmt.rate(cached.opsPerSec())).append(" pairs/s = ").append(Fmt.ratio(speed.ratioToNetty(cached)))
+                .append(" Netty.\n"));
         pair(HPA_ASK, 1).ifPresent(ask -> md.append("- hpa4j ask facade: ").append(Fmt.rate(ask.opsPerSec()))
                 .append(" pairs/s = ").append(Fmt.ratio(speed.ratioToNetty(ask))).append(" Netty, ")
                 .append(Fmt.ratio(speed.ratioToFloor(ask, ASK_ECHO))).append(" the bare ask echo; p50 ")

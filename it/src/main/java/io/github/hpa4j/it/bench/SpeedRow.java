@@ -22,6 +22,7 @@ record SpeedRow(String benchmark, Subject subject, boolean batch, int size, int 
 
     /** The benchmarked things, in report order. */
     enum Subject {
+        HPA_CACHED("hpa4j facade + front cache"),
         HPA_ASK("hpa4j ask facade"),
         HPA_ACTOR("hpa4j actor client (tell)"),
         HPA_CORE_LOCK("hpa4j core + one lock"),
@@ -44,6 +45,7 @@ record SpeedRow(String benchmark, Subject subject, boolean batch, int size, int 
 
         static Subject ofBenchmarkClass(String simpleName) {
             return switch (simpleName) {
+                case "HpaCachedBenchmark" -> HPA_CACHED;
                 case "HpaAskBenchmark" -> HPA_ASK;
                 case "HpaActorClientBenchmark" -> HPA_ACTOR;
                 case "CoreLockBenchmark" -> HPA_CORE_LOCK;

@@ -1,0 +1,59 @@
+package io.github.hpa4j.actors;
+
+import io.github.hpa4j.core.Pages;
+import io.github.hpa4j.core.Shard;
+import java.time.Duration;
+
+/**
+ * The validated {@code hpa4j.cache} section: the front cache in front of the shards (see
+ * {@link FrontCache}). Every bound is per thread cache.
+ *
+ * @param enabled      whether the facade goes through the cache at all
+ * @param maxPerClass  extents one size class (page count) of one thread cache holds at most
+ * @param maxBytes     bytes one thread cache holds at most over all its size classes
+ * @param remoteBatch  frees of another shard's extents gathered before one batch goes to that shard
+ * @param sweepInterval how often the sweeper looks at every cache
+ * @param maxHold      the longest an extent stays cached (so the longest a cache keeps a slab from
+ *                     being emptied and purged is {@code maxHold + sweepInterval})
+ * @param idleTimeout  a cache whose thread made no call for this long is flushed whole
+ */
+public record CacheSettings(boolean enabled, int maxPerClass, long maxBytes, int remoteBatch, Duration sweepInterval,
+                            Duration maxHold, Duration idleTimeout) {
+
+    /** No cache: every call is one message, as before issue 7. */
+    public static final CacheSettings DISABLED = new CacheSettings(false, 1, Pages.PAGE, 1, Duration.ofSeconds(1),
+            Duration.ofSeconds(1), Duration.ofSeconds(1));
+
+    public CacheSettings {
+        require(maxPerClass >= 1 && maxPerClass <= Shard.MAX_BATCH, "max-per-class",
+                "must be in [1, " + Shard.MAX_BATCH + "], got " + maxPerClass);
+        require(maxBytes >= Pages.PAGE, "max-bytes", "must be at least one page (" + Pages.PAGE + " bytes), got " + maxBytes);
+        require(remoteBatch >= 1 && remoteBatch <= Shard.MAX_BATCH, "remote-batch",
+                "must be in [1, " + Shard.MAX_BATCH + "], got " + remoteBatch);
+        require(positive(sweepInterval), "sweep-interval", "must be positive");
+        require(positive(maxHold), "max-hold", "must be positive");
+        require(positive(idleTimeout), "idle-timeout", "must be positive");
+    }
+
+    public CacheSettings withEnabled(boolean value) {
+        return new CacheSettings(value, maxPerClass, maxBytes, remoteBatch, sweepInterval, maxHold, idleTimeout);
+    }
+
+    public CacheSettings withMaxPerClass(int value) {
+        return new CacheSettings(enabled, value, maxBytes, remoteBatch, sweepInterval, maxHold, idleTimeout);
+    }
+
+    public CacheSettings withTimes(Duration sweep, Duration hold, Duration idle) {
+        return new CacheSettings(enabled, maxPerClass, maxBytes, remoteBatch, sweep, hold, idle);
+    }
+
+    private static boolean positive(Duration d) {
+        return d != null && !d.isNegative() && !d.isZero();
+    }
+
+    private static void require(boolean condition, String key, String problem) {
+        if (!condition) {
+            throw new Hpa4jConfigException(Hpa4jSettings.ROOT + ".cache." + key, problem);
+        }
+    }
+}
