@@ -9,16 +9,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * CI's proof that the benchmarks run: the whole suite in smoke mode (every JMH benchmark forked once
  * with a 100 ms warm-up and a 200 ms measurement, every memory-quality JVM on a tiny workload), and a
  * report with every table and every row. It asserts completeness, never speed: the numbers of a smoke
- * run mean nothing. Skip with {@code -Dhpa4j.bench.skipSmoke=true}.
+ * run mean nothing.
  */
-@DisabledIfSystemProperty(named = "hpa4j.bench.skipSmoke", matches = "true")
 class BenchmarkSmokeTest {
 
     @Test
