@@ -8,6 +8,7 @@ import io.github.hpa4j.core.Pages;
 import io.github.hpa4j.core.ShardOptions;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.BiFunction;
 
 /**
  * The validated {@code hpa4j} configuration. Every problem is reported with its key, once, when the
@@ -163,44 +164,32 @@ public record Hpa4jSettings(
     }
 
     /* Typesafe Config's own errors name the path too, but with its origin noise; rewrap uniformly. */
-    private static int intOf(Config c, String key) {
+    private static <T> T read(Config c, String key, BiFunction<Config, String, T> getter) {
         try {
-            return c.getInt(key);
+            return getter.apply(c, key);
         } catch (ConfigException e) {
             throw new Hpa4jConfigException(ROOT + "." + key, e.getMessage(), e);
         }
+    }
+
+    private static int intOf(Config c, String key) {
+        return read(c, key, Config::getInt);
     }
 
     private static long bytesOf(Config c, String key) {
-        try {
-            return c.getBytes(key);
-        } catch (ConfigException e) {
-            throw new Hpa4jConfigException(ROOT + "." + key, e.getMessage(), e);
-        }
+        return read(c, key, Config::getBytes);
     }
 
     private static boolean booleanOf(Config c, String key) {
-        try {
-            return c.getBoolean(key);
-        } catch (ConfigException e) {
-            throw new Hpa4jConfigException(ROOT + "." + key, e.getMessage(), e);
-        }
+        return read(c, key, Config::getBoolean);
     }
 
     private static String stringOf(Config c, String key) {
-        try {
-            return c.getString(key);
-        } catch (ConfigException e) {
-            throw new Hpa4jConfigException(ROOT + "." + key, e.getMessage(), e);
-        }
+        return read(c, key, Config::getString);
     }
 
     private static Duration durationOf(Config c, String key) {
-        try {
-            return c.getDuration(key);
-        } catch (ConfigException e) {
-            throw new Hpa4jConfigException(ROOT + "." + key, e.getMessage(), e);
-        }
+        return read(c, key, Config::getDuration);
     }
 
     private static long millisOf(Config c, String key) {
