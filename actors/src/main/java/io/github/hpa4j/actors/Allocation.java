@@ -1,38 +1,153 @@
 package io.github.hpa4j.actors;
 
-import io.github.hpa4j.bridge.Extents;
 import io.github.hpa4j.core.Extent;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
- * Memory handed out by hpa4j: page-aligned, page-granular, owned by one shard until freed. A value:
- * a free is checked against the owning shard's record of live extents, so a forged or stale handle
- * is refused with a typed error, never trusted.
+ * Memory handed out by hpa4j: page-aligned, page-granular, owned by one shard until freed.
  *
- * @param address the first byte
- * @param size    bytes, a whole number of pages (the request rounded up)
- * @param shard   the shard that owns it and to which a free must go
+ * <p><b>A capability, not a value.</b> Only hpa4j creates allocations, and each one stands for one
+ * hand-out of its extent: equality is identity, never address. The handle carries its own state,
+ * changed atomically, so exactly one free of it wins and every later free is refused
+ * ({@link io.github.hpa4j.core.FreeRefusal#NOT_ALLOCATED}), even once the same address has been
+ * handed to somebody else under a new handle. A handle is refused by any other allocator
+ * ({@code FOREIGN_ALLOCATION}, or {@code ALLOCATOR_STOPPED} once its own allocator has stopped).
+ *
+ * <p><b>Its segment is scoped.</b> {@link #segment()} is bound to the allocator's shared arena,
+ * which closes when the allocator stops, before any memory is unmapped: access afterwards throws
+ * {@link IllegalStateException} instead of crashing the JVM. At {@code hpa4j.safety.level = checked}
+ * (or {@code paranoid}) each allocation has an arena of its own that its free closes, so access after
+ * free throws too; at {@code standard} a stale segment still reaches the memory it was given, which
+ * may belong to a new owner by then.
+ *
+ * <p>{@link #close()} frees it (synchronously), for try-with-resources.
  */
-public record Allocation(long address, long size, int shard) {
+public final class Allocation implements AutoCloseable {
+    /** What a handle's holder may still do with it. */
+    public enum State {
+        /** Handed out and not yet freed: the holder owns its memory. */
+        LIVE,
+        /** Freed into a thread cache, its extent not yet handed out again. */
+        CACHED,
+        /** Freed: its extent went back to its shard, or out again under another handle. */
+        FREED
+    }
 
-    static Allocation of(Extent extent) {
-        return new Allocation(extent.address(), extent.size(), extent.shard());
+    private static final int LIVE = 0;
+    /* Held by a free in progress (a batch claims every handle before any shard frees anything). */
+    private static final int CLAIMED = 1;
+    private static final int CACHED = 2;
+    private static final int FREED = 3;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Allocation.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final long address;
+    private final long size;
+    private final int shard;
+    private final Handles issuer;
+    private final MemorySegment segment;
+    /** The allocation's own scope in checked mode, closed by its free; null otherwise. */
+    final Arena ownScope;
+    /** Where it was allocated (checked and paranoid levels), else null; set before it is handed out. */
+    Throwable site;
+    /** Its leak tracker while it is live and sampled, else null. */
+    LeakDetector.Tracker leak;
+    private volatile int state;
+
+    Allocation(long address, long size, int shard, Handles issuer, MemorySegment segment, Arena ownScope,
+               Throwable site) {
+        this.address = address;
+        this.size = size;
+        this.shard = shard;
+        this.issuer = issuer;
+        this.segment = segment;
+        this.ownScope = ownScope;
+        this.site = site;
+    }
+
+    /** The first byte. */
+    public long address() {
+        return address;
+    }
+
+    /** Bytes: a whole number of pages (the request rounded up). */
+    public long size() {
+        return size;
+    }
+
+    /** The shard that owns it. */
+    public int shard() {
+        return shard;
     }
 
     /**
-     * A view of exactly this allocation: access outside it throws. Valid until the allocation is
-     * freed; using it afterwards is a use-after-free the JVM cannot catch.
+     * A view of exactly this allocation: access outside it throws, and so does any access once the
+     * allocator has stopped (or, in checked mode, once this allocation was freed).
      */
     public MemorySegment segment() {
-        return Extents.segmentOf(address, size);
+        return segment;
+    }
+
+    /** Live, cached or freed, now. */
+    public State state() {
+        return switch ((int) STATE.getAcquire(this)) {
+            case LIVE, CLAIMED -> State.LIVE;
+            case CACHED -> State.CACHED;
+            default -> State.FREED;
+        };
+    }
+
+    /** Frees it through its allocator's facade, synchronously; a second close is refused. */
+    @Override
+    public void close() {
+        issuer.facade().freeNow(this);
+    }
+
+    Handles issuer() {
+        return issuer;
     }
 
     Extent extent() {
         return new Extent(address, size, shard);
     }
 
+    /* Exactly one claim of a live handle wins. */
+    boolean claim() {
+        return STATE.compareAndSet(this, LIVE, CLAIMED);
+    }
+
+    /* A batch that was refused gives back the claims it won. */
+    void unclaim() {
+        STATE.setRelease(this, LIVE);
+    }
+
+    boolean claimed() {
+        return (int) STATE.getAcquire(this) == CLAIMED;
+    }
+
+    /* After the claim: the extent goes into a thread cache. */
+    void markCached() {
+        STATE.setRelease(this, CACHED);
+    }
+
+    /* After the claim, or when a cached extent goes out again under a new handle. */
+    void markFreed() {
+        STATE.setRelease(this, FREED);
+    }
+
     @Override
     public String toString() {
-        return "Allocation[0x" + Long.toHexString(address) + ", " + size + " bytes, shard " + shard + "]";
+        return "Allocation[0x" + Long.toHexString(address) + ", " + size + " bytes, shard " + shard + ", "
+                + state() + "]";
     }
 }

@@ -17,23 +17,21 @@ import java.util.List;
  * @param smaps         Rss and AnonHugePages of the allocator's regions ({@link SmapsReading#EMPTY}
  *                      where smaps cannot be read)
  * @param pageCalls     the OS calls made so far, or null when the hooks do not count them
- * @param reclaimed     allocations taken back after their reply found nobody (ask timeouts)
+ * @param reclaimed     allocations taken back because nobody received them (an ask that timed out,
+ *                      a stage its caller cancelled or completed, an interrupted synchronous call, a
+ *                      reply to an actor that stopped)
  * @param cache         the front cache's figures ({@link CacheStats#NONE} when it is off); its cached
  *                      extents are included in the shards' active pages and live extents
+ * @param safety        leak reports, writes after free and quarantine; quarantined extents are
+ *                      included in the shards' active pages too
  */
 public record AllocatorStats(List<ShardActor.ShardSnapshot> shards, ShardStats total, long mappedBytes,
                              long edenRemaining, SmapsReading smaps, PageHookStats pageCalls, long reclaimed,
-                             CacheStats cache) {
+                             CacheStats cache, SafetyStats safety) {
 
-    /** Without cache figures (as before issue 7). */
-    public AllocatorStats(List<ShardActor.ShardSnapshot> shards, ShardStats total, long mappedBytes,
-                          long edenRemaining, SmapsReading smaps, PageHookStats pageCalls, long reclaimed) {
-        this(shards, total, mappedBytes, edenRemaining, smaps, pageCalls, reclaimed, CacheStats.NONE);
-    }
-
-    /** Active bytes the callers hold: active bytes less those sitting in the front cache. */
+    /** Active bytes the callers hold: active bytes less those in the front cache and the quarantines. */
     public long heldBytes() {
-        return activeBytes() - cache.cachedBytes();
+        return activeBytes() - cache.cachedBytes() - safety.quarantinedBytes();
     }
 
     public long activeBytes() {

@@ -20,7 +20,7 @@ import java.time.Duration;
 public record CacheSettings(boolean enabled, int maxPerClass, long maxBytes, int remoteBatch, Duration sweepInterval,
                             Duration maxHold, Duration idleTimeout) {
 
-    /** No cache: every call is one message, as before issue 7. */
+    /** No cache: every facade call is one message to a shard. */
     public static final CacheSettings DISABLED = new CacheSettings(false, 1, Pages.PAGE, 1, Duration.ofSeconds(1),
             Duration.ofSeconds(1), Duration.ofSeconds(1));
 

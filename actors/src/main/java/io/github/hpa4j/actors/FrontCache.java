@@ -1,19 +1,14 @@
 package io.github.hpa4j.actors;
 
-import io.github.hpa4j.core.AllocatorException;
-import io.github.hpa4j.core.FreeRefusal;
-import io.github.hpa4j.core.InvalidFreeException;
 import io.github.hpa4j.core.Pages;
 import io.github.hpa4j.core.Shard;
 import io.github.hpa4j.core.ShardDisabledException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The front cache (issue 7): jemalloc's thread caches and small-extent cache (SEC) in front of the
- * shard actors, so that most allocations and frees send no message and those that do move many
- * extents at once.
+ * The front cache: jemalloc's thread caches and small-extent cache (SEC) in front of the shard
+ * actors, so that most allocations and frees send no message and those that do move many extents
+ * at once.
  *
  * <p><b>Per thread, not per client actor.</b> The facade's callers are plain threads, and the shard
  * affinity is already per thread (thread id modulo shards), so a thread's cache only ever holds its
@@ -38,32 +33,21 @@ import org.slf4j.LoggerFactory;
  * each entry stamped with the sweeper's tick when it was pushed, so the oldest entries sit at the
  * bottom. Bounds: {@code max-per-class} entries per bin, {@code max-bytes} per thread.
  *
+ * <p><b>What a bin holds</b> is the retired handle of the free that put the extent there (state
+ * {@link Allocation.State#CACHED}): the facade has already claimed and retired it, so the cache
+ * never judges a free and keeps no record of what it handed out. A hit hands the extent out under a
+ * new handle ({@link Handles#reissue}); the old one stays refused for ever.
+ *
  * <ul>
  *   <li>Allocation: a hit pops the bin (no message). A miss sends one {@code Allocate} for what
  *       the bin lacks plus up to half a bin more; the extras go into the bin when the reply comes
  *       (on the shard's thread, under the cache's lock). A failed call gives back what it popped.</li>
- *   <li>Free: checked against {@link #handles}, the front's record of every extent it handed out
- *       or holds. A match (address, size and shard) goes into the thread's bin when the extent is
- *       the thread's shard's and fits, into the per-owner batch of frees for another shard's
- *       extent (one message per {@code remote-batch} frees), else into a flush. A free the front
- *       did not hand out (the protocol's, a forged or stale handle) goes to the shard as before,
- *       which validates it and names its typed reason.</li>
- *   <li>A full bin flushes its older half as one batch free; a cache over {@code max-bytes}
+ *   <li>Free: into the thread's bin when the extent is the thread's shard's and fits, into the
+ *       per-owner batch of frees for another shard's extent (one message per {@code remote-batch}
+ *       frees), else into a flush.</li>
+ *   <li>A full bin flushes its older half as one batch release; a cache over {@code max-bytes}
  *       flushes the older half of every bin.</li>
  * </ul>
- *
- * <p><b>State of an address</b> in {@link #handles}: a {@link Handle}, live (handed out by the
- * front, in the caller's hands) or cached (freed to the front: in a bin or a pending batch), or an
- * {@link InFlight} marker (in a batch free on its way to the shard). A hit and a free only flip
- * their handle's flag; the map entry changes only when a handle moves to the thread that uses it.
- * Handles are allocated by the thread that flips them because two threads flipping neighbouring
- * objects (map nodes made one after another by the thread that completed their refills) share a
- * cache line: writing the map entries on every hit and free cut two-thread throughput from 57 M to
- * 11–25 M pairs/s. A free of a cached address
- * is a double free caught at once ({@link FreeRefusal#NOT_ALLOCATED}, nothing changed); a free
- * meeting an in-flight marker waits for that batch and is then judged again, so it can neither be
- * lost nor slip past the shard's own check. Each batch has its own marker, so a late completion
- * never clears the state a later refill gave the same address.
  *
  * <p><b>Giving memory back.</b> A sweeper (Akka scheduler, {@code sweep-interval}) flushes entries
  * older than {@code max-hold} (so a cached extent keeps its slab from being emptied and purged for
@@ -77,76 +61,23 @@ import org.slf4j.LoggerFactory;
 final class FrontCache {
     private static final Logger LOG = LoggerFactory.getLogger(FrontCache.class);
 
-    /**
-     * An address the front holds, and whether it is handed out ({@code live}) or cached. Created by
-     * the thread that will flip it ({@link #home}), so that its flag shares no cache line with
-     * another thread's.
-     */
-    private static final class Handle {
-        private static final VarHandle LIVE;
-
-        static {
-            try {
-                LIVE = MethodHandles.lookup().findVarHandle(Handle.class, "live", boolean.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
-        final Allocation allocation;
-        final Thread home = Thread.currentThread();
-        private volatile boolean live;
-
-        Handle(Allocation allocation, boolean live) {
-            this.allocation = allocation;
-            this.live = live;
-        }
-
-        boolean live() {
-            return live;
-        }
-
-        /* Exactly one free of a live handle wins; the others are double frees. */
-        boolean free() {
-            return LIVE.compareAndSet(this, true, false);
-        }
-
-        /* Undoes a free this thread won. */
-        void unfree() {
-            live = true;
-        }
-
-        boolean heldBy(Allocation a) {
-            return live && allocation.equals(a);
-        }
-
-        boolean homeIsHere() {
-            return home == Thread.currentThread();
-        }
-    }
-
-    private static boolean isCached(Object state) {
-        return state instanceof Handle h && !h.live();
-    }
-
     /** What the front sends to the shards: one message each. */
     interface Backend {
+        /** Fresh live handles from {@code shard}. */
         CompletionStage<List<Allocation>> allocate(int shard, long bytes, int count);
 
-        CompletionStage<Void> free(int shard, List<Allocation> allocations);
-
-        /** The old path: one message per shard of the batch, validated by the shards. */
-        CompletionStage<Void> freeUncached(List<Allocation> allocations);
+        /** Gives the extents of retired handles back to {@code shard}. */
+        CompletionStage<Void> release(int shard, List<Allocation> retired);
 
         int shardOfCurrentThread();
     }
 
     private final CacheSettings settings;
     private final Backend backend;
+    private final Handles handles;
     private final int classes;
     private final long maxHoldNanos;
     private final long idleNanos;
-    private final ConcurrentHashMap<Long, Object> handles = new ConcurrentHashMap<>(1 << 12);
     private final Set<ThreadCache> caches = ConcurrentHashMap.newKeySet();
     private final ThreadLocal<ThreadCache> local = ThreadLocal.withInitial(this::register);
     /* The sweeper's clock: coarse on purpose, so the hot path reads a field instead of the clock. */
@@ -157,9 +88,10 @@ final class FrontCache {
     private final AtomicLong retiredFlushes = new AtomicLong();
     private final AtomicLong retiredRemote = new AtomicLong();
 
-    FrontCache(CacheSettings settings, long slabMaxAlloc, Backend backend) {
+    FrontCache(CacheSettings settings, long slabMaxAlloc, Handles handles, Backend backend) {
         this.settings = settings;
         this.backend = backend;
+        this.handles = handles;
         this.classes = (int) (Pages.pageCeiling(slabMaxAlloc) >>> Pages.LG_PAGE);
         this.maxHoldNanos = settings.maxHold().toNanos();
         this.idleNanos = settings.idleTimeout().toNanos();
@@ -188,17 +120,16 @@ final class FrontCache {
             return null;
         }
         ThreadCache cache = local.get();
-        Allocation allocation;
+        Allocation cached;
         synchronized (cache) {
             cache.lastUsed = tick;
-            allocation = cache.pop(pages);
-            if (allocation == null) {
+            cached = cache.pop(pages);
+            if (cached == null) {
                 return null;
             }
             cache.hits++;
         }
-        markLive(allocation);
-        return allocation;
+        return handles.reissue(cached);
     }
 
     /** {@code count} extents, from the bin as far as it goes and one refill for the rest. */
@@ -209,22 +140,22 @@ final class FrontCache {
         }
         ThreadCache cache = local.get();
         long size = (long) pages << Pages.LG_PAGE;
-        List<Allocation> out = new ArrayList<>(count);
+        List<Allocation> popped = new ArrayList<>(count);
         int extra;
         synchronized (cache) {
             cache.lastUsed = tick;
-            while (out.size() < count) {
+            while (popped.size() < count) {
                 Allocation a = cache.pop(pages);
                 if (a == null) {
                     break;
                 }
-                out.add(a);
+                popped.add(a);
             }
-            cache.hits += out.size();
-            if (out.size() == count) {
+            cache.hits += popped.size();
+            if (popped.size() == count) {
                 extra = -1;
             } else {
-                int missing = count - out.size();
+                int missing = count - popped.size();
                 cache.misses += missing;
                 cache.refills++;
                 extra = cache.refillRoom(pages, size);
@@ -232,57 +163,31 @@ final class FrontCache {
             }
         }
         if (extra < 0) {
-            handOut(out);
-            return CompletableFuture.completedFuture(out);
+            return CompletableFuture.completedFuture(reissue(popped, new ArrayList<>(count)));
         }
-        int missing = count - out.size();
+        int missing = count - popped.size();
         return backend.allocate(cache.shard, size, missing + extra).handle((got, error) -> {
             if (error != null) {
-                giveBack(cache, out); // all or nothing: what was popped goes back
-                throw error instanceof java.util.concurrent.CompletionException c ? c
-                        : new java.util.concurrent.CompletionException(error);
-            }
-            List<Allocation> extras = got.subList(missing, got.size());
-            for (Allocation a : extras) {
-                handles.put(a.address(), new Handle(a, false));
+                giveBack(cache, popped); // all or nothing: what was popped goes back
+                throw error instanceof CompletionException c ? c : new CompletionException(error);
             }
             List<Flush> flushes = new ArrayList<>(0);
+            List<Allocation> extras = handles.retireUnheld(got.subList(missing, got.size()));
             synchronized (cache) {
                 for (Allocation a : extras) {
                     cache.accept(a, flushes);
                 }
             }
-            out.addAll(got.subList(0, missing));
-            handOut(out);
             send(flushes);
-            return out;
+            return reissue(popped, new ArrayList<>(got.subList(0, missing)));
         });
     }
 
-    private void handOut(List<Allocation> allocations) {
-        for (Allocation a : allocations) {
-            markLive(a);
+    private List<Allocation> reissue(List<Allocation> popped, List<Allocation> out) {
+        for (Allocation a : popped) {
+            out.add(handles.reissue(a));
         }
-    }
-
-    /*
-     * A cached extent (or a fresh one) goes into a caller's hands. Only the cache it was popped from
-     * can do this for a cached one, so a plain write is enough; a handle made elsewhere is replaced
-     * by one of this thread's.
-     */
-    private void markLive(Allocation a) {
-        if (handles.get(a.address()) instanceof Handle h && h.homeIsHere() && h.allocation.equals(a)) {
-            h.unfree();
-        } else {
-            handles.put(a.address(), new Handle(a, true));
-        }
-    }
-
-    /* After this thread won the free of {@code h}: the handle moves to this thread if it lives elsewhere. */
-    private void rehome(Handle h) {
-        if (!h.homeIsHere()) {
-            handles.replace(h.allocation.address(), h, new Handle(h.allocation, false));
-        }
+        return out;
     }
 
     private void giveBack(ThreadCache cache, List<Allocation> popped) {
@@ -301,148 +206,54 @@ final class FrontCache {
 
     // ------------------------------------------------------------------ free
 
-    /**
-     * Takes a free: null when the front took it (nothing more to wait for), else the stage of the
-     * slow path (a shard's validation, or a typed refusal).
-     */
-    CompletionStage<Void> free(Allocation allocation) {
-        if (allocation == null) {
-            return backend.freeUncached(java.util.Collections.singletonList(null));
-        }
-        Long address = allocation.address();
-        Object state = handles.get(address);
-        if (state instanceof Handle h && h.heldBy(allocation)) {
-            if (!h.free()) {
-                return CompletableFuture.failedFuture(doubleFree(allocation)); // a concurrent free won
-            }
-            rehome(h);
-            ThreadCache cache = local.get();
-            List<Flush> flushes = new ArrayList<>(0);
-            synchronized (cache) {
-                cache.lastUsed = tick;
-                cache.accept(allocation, flushes);
-            }
-            send(flushes);
-            return null;
-        }
-        return refused(state, List.of(allocation), allocation);
-    }
-
-    /** Frees a batch: all through the front, or (one of them unknown to it) all through the shards. */
-    CompletionStage<Void> freeBatch(List<Allocation> allocations) {
-        int n = allocations.size();
-        if (n == 0 || n > Shard.MAX_BATCH) {
-            return backend.freeUncached(allocations); // InvalidCount from the shard
-        }
-        if (n == 1) {
-            CompletionStage<Void> slow = free(allocations.get(0));
-            return slow == null ? CompletableFuture.completedFuture(null) : slow;
-        }
-        /*
-         * Scan the whole batch before choosing a path: an address the front holds must never reach a
-         * shard through the uncached path (the shard, which counts it active, would free it while
-         * it sits in a bin). A null or a duplicate makes the shard refuse the whole batch, so those
-         * may go to the shard whatever else the batch holds.
-         */
-        Set<Long> seen = new HashSet<>(n * 2);
-        boolean allFront = true;
-        for (Allocation a : allocations) {
-            if (a == null || !seen.add(a.address())) {
-                return uncached(allocations); // the shard names null extents and duplicates
-            }
-            Object state = handles.get(a.address());
-            if (isCached(state) || state instanceof InFlight) {
-                return refused(state, allocations, a);
-            }
-            if (!(state instanceof Handle h && h.heldBy(a))) {
-                allFront = false;
-            }
-        }
-        if (!allFront) {
-            return uncached(allocations);
-        }
-        Handle[] won = new Handle[n];
-        for (int i = 0; i < n; i++) {
-            Allocation a = allocations.get(i);
-            if (!(handles.get(a.address()) instanceof Handle h && h.heldBy(a) && h.free())) {
-                for (int j = 0; j < i; j++) { // a concurrent free won: undo ours, change nothing
-                    won[j].unfree();
-                }
-                return CompletableFuture.failedFuture(doubleFree(a));
-            }
-            won[i] = h;
-        }
-        for (Handle h : won) {
-            rehome(h);
-        }
+    /** Takes the retired handles of a free the facade has judged: into the thread's cache. */
+    void free(List<Allocation> retired) {
         ThreadCache cache = local.get();
         List<Flush> flushes = new ArrayList<>(0);
         synchronized (cache) {
             cache.lastUsed = tick;
-            for (Allocation a : allocations) {
+            for (Allocation a : retired) {
                 cache.accept(a, flushes);
             }
         }
         send(flushes);
-        return CompletableFuture.completedFuture(null);
     }
 
-    /* A free the front cannot take: a double free of a cached extent, one in flight, or unknown. */
-    private CompletionStage<Void> refused(Object state, List<Allocation> batch, Allocation culprit) {
-        if (isCached(state)) {
-            return CompletableFuture.failedFuture(doubleFree(culprit));
-        }
-        if (state instanceof InFlight inFlight) {
-            // Judged again once the batch carrying that address has been answered.
-            return inFlight.done.thenCompose(x -> {
-                CompletionStage<Void> again = batch.size() == 1 ? free(batch.get(0)) : freeBatch(batch);
-                return again == null ? CompletableFuture.<Void>completedFuture(null) : again;
-            });
-        }
-        return uncached(batch);
-    }
-
-    /* The shards validate; afterwards the front forgets what it had handed out of these. */
-    private CompletionStage<Void> uncached(List<Allocation> batch) {
-        return backend.freeUncached(batch).thenApply(x -> {
-            for (Allocation a : batch) {
-                if (a != null && handles.get(a.address()) instanceof Handle h && h.heldBy(a)) {
-                    handles.remove(a.address(), h);
-                }
+    /** As {@link #free(List)} for one handle, without a list on the way in. */
+    void free(Allocation retired) {
+        ThreadCache cache = local.get();
+        List<Flush> flushes = null;
+        synchronized (cache) {
+            cache.lastUsed = tick;
+            if (cache.fits(retired)) {
+                cache.push(retired);
+            } else {
+                flushes = new ArrayList<>(1);
+                cache.accept(retired, flushes);
             }
-            return x;
-        });
-    }
-
-    private static InvalidFreeException doubleFree(Allocation a) {
-        return new InvalidFreeException(FreeRefusal.NOT_ALLOCATED, a.address(), a.size(), a.shard());
+        }
+        if (flushes != null) {
+            send(flushes);
+        }
     }
 
     // ------------------------------------------------------------------ flushing
 
-    /** One batch free to one shard, with the marker its addresses carry meanwhile. */
-    private record Flush(int shard, List<Allocation> allocations, boolean remote, InFlight marker) {
+    /** One batch release to one shard. */
+    private record Flush(int shard, List<Allocation> allocations) {
     }
 
-    private static final class InFlight {
-        final CompletableFuture<Void> done = new CompletableFuture<>();
-    }
-
-    /* Called under the cache's lock: marks the batch in flight; send() sends it after the unlock. */
+    /* Called under the cache's lock; send() sends it after the unlock. */
     private Flush flushOf(ThreadCache cache, int shard, List<Allocation> allocations) {
-        InFlight marker = new InFlight();
         for (Allocation a : allocations) {
-            if (handles.get(a.address()) instanceof Handle h && !h.live()) {
-                handles.replace(a.address(), h, marker);
-            }
+            a.markFreed();
         }
-        boolean remote = shard != cache.shard;
-        if (remote) {
+        if (shard != cache.shard) {
             cache.remoteBatches++;
         } else {
             cache.flushes++;
         }
-        return new Flush(shard, allocations, remote, marker);
+        return new Flush(shard, allocations);
     }
 
     private CompletableFuture<Void> send(List<Flush> flushes) {
@@ -456,42 +267,19 @@ final class FrontCache {
         return CompletableFuture.allOf(all);
     }
 
-    private CompletableFuture<Void> send(Flush flush) {
-        return backend.free(flush.shard, flush.allocations)
-                .exceptionallyCompose(error -> retryOneByOne(flush, error))
-                .handle((x, error) -> {
-                    for (Allocation a : flush.allocations) {
-                        handles.remove(a.address(), flush.marker);
-                    }
-                    flush.marker.done.complete(null);
-                    return (Void) null;
-                }).toCompletableFuture();
-    }
-
     /*
-     * A batch the front built is valid unless an extent was also freed behind the front's back (the
-     * protocol) or the allocator is stopping. All or nothing would keep the good ones active for
-     * ever: free them one by one, and log the ones refused.
+     * Every handle of a flush was claimed once by a free, so its shard holds each extent live: a
+     * refusal means the shard is stopping (it reclaims them) or a bug, logged.
      */
-    private CompletionStage<Void> retryOneByOne(Flush flush, Throwable error) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException c && c.getCause() != null
-                ? c.getCause() : error;
-        if (cause instanceof ShardDisabledException) {
-            return CompletableFuture.completedFuture(null); // the stopping shard reclaims them
-        }
-        if (flush.allocations.size() == 1 || !(cause instanceof AllocatorException)) {
-            LOG.warn("front cache: a batch free of {} extents to shard {} failed: {}", flush.allocations.size(),
-                    flush.shard, cause.toString());
-            return CompletableFuture.completedFuture(null);
-        }
-        List<CompletableFuture<Void>> parts = new ArrayList<>(flush.allocations.size());
-        for (Allocation a : flush.allocations) {
-            parts.add(backend.free(flush.shard, List.of(a)).toCompletableFuture().exceptionally(e -> {
-                LOG.warn("front cache: free of {} refused: {}", a, e.getMessage());
-                return null;
-            }));
-        }
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+    private CompletableFuture<Void> send(Flush flush) {
+        return backend.release(flush.shard, flush.allocations).handle((x, error) -> {
+            Throwable cause = error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error;
+            if (cause != null && !(cause instanceof ShardDisabledException)) {
+                LOG.error("front cache: shard {} refused to take back {} cached extents", flush.shard,
+                        flush.allocations.size(), cause);
+            }
+            return (Void) null;
+        }).toCompletableFuture();
     }
 
     // ------------------------------------------------------------------ giving memory back
@@ -614,7 +402,14 @@ final class FrontCache {
             return (int) Math.max(0, Math.min(Math.min(room, settings.maxPerClass() / 2), byBytes));
         }
 
-        /* A freed (or refilled) extent whose state is CACHED: into a bin, a remote batch or a flush. */
+        /* Whether a retired handle goes straight into its bin, with no flush to make room. */
+        boolean fits(Allocation a) {
+            long size = a.size();
+            return !retired && a.shard() == shard && bytes + size <= settings.maxBytes()
+                    && counts[(int) (size >>> Pages.LG_PAGE)] < settings.maxPerClass();
+        }
+
+        /* A retired handle (a free's, or a refill's extra): into a bin, a remote batch or a flush. */
         void accept(Allocation a, List<Flush> out) {
             if (retired) { // its thread ended while a refill was on its way: nobody would sweep it
                 out.add(flushOf(this, a.shard(), new ArrayList<>(List.of(a))));
@@ -644,10 +439,11 @@ final class FrontCache {
                 }
                 out.add(flushOf(this, shard, batch));
             }
-            push(pages, a);
+            push(a);
         }
 
-        private void push(int pages, Allocation a) {
+        void push(Allocation a) {
+            int pages = (int) (a.size() >>> Pages.LG_PAGE);
             Allocation[] bin = items[pages];
             if (bin == null) {
                 items[pages] = bin = new Allocation[settings.maxPerClass()];
@@ -658,6 +454,7 @@ final class FrontCache {
             since[pages][n] = tick;
             counts[pages] = n + 1;
             bytes += a.size();
+            a.markCached();
         }
 
         /* The bottom k entries of a bin (the oldest) into out. */
@@ -692,6 +489,7 @@ final class FrontCache {
                 remoteSince.get(owner)[0] = tick;
             }
             pending.add(a);
+            a.markCached();
             remoteBytes += a.size();
             if (pending.size() >= settings.remoteBatch()) {
                 out.add(drainRemote(owner));

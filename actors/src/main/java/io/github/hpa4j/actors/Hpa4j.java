@@ -19,18 +19,27 @@ import io.github.hpa4j.bridge.ThpSupport;
 import io.github.hpa4j.core.AllocatorException;
 import io.github.hpa4j.core.Clock;
 import io.github.hpa4j.core.Eden;
+import io.github.hpa4j.core.Extent;
+import io.github.hpa4j.core.InvalidCountException;
+import io.github.hpa4j.core.InvalidFreeException;
 import io.github.hpa4j.core.PageHooks;
+import io.github.hpa4j.core.Shard;
 import io.github.hpa4j.core.Pages;
 import io.github.hpa4j.core.ShardDisabledException;
 import io.github.hpa4j.core.ShardStats;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -46,10 +55,10 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: every method may be called from any thread. A plain thread always talks to the
  * same shard (stable affinity by thread id); a free always goes to the allocation's own shard.
  * With {@code hpa4j.cache.enabled = on} (the default) the facade goes through a per-thread front
- * cache ({@link FrontCache}, issue 7): most allocations and frees complete at once without a
- * message, {@link #allocateNow} / {@link #freeNow} are the synchronous fast path, and
- * {@link #trimCaches} gives cached extents back on demand. An allocation the facade handed out is
- * freed through the facade (the protocol's {@code Free} would bypass the cache's double-free check).
+ * cache ({@link FrontCache}): most allocations and frees complete at once without a message,
+ * {@link #allocateNow} / {@link #freeNow} are the synchronous fast path, and {@link #trimCaches}
+ * gives cached extents back on demand. Every free, through the facade or the protocol, is judged
+ * on its {@link Allocation} handle first: one free of a handle wins, whoever holds its address now.
  * The returned stages complete on an Akka dispatcher thread (often a shard's): chain heavy work
  * with the {@code *Async} variants, not on that thread.
  * Actors may instead use the message protocol of {@link ShardActor} on {@link #shardFor}.
@@ -89,6 +98,7 @@ public final class Hpa4j implements Extension {
     private final ActorSystem<?> system;
     private final Hpa4jSettings settings;
     private final MappedRegions hooks;
+    private final Handles handles;
     private final ActorRef<EdenActor.Command> eden;
     private final List<ActorRef<ShardActor.Command>> shards;
     private final AtomicLong reclaimed = new AtomicLong();
@@ -97,12 +107,14 @@ public final class Hpa4j implements Extension {
     private final Executor blockingExecutor;
     /** The front cache, or null when hpa4j.cache.enabled = off. */
     private final FrontCache front;
-    private final akka.actor.Cancellable sweeper;
+    private final akka.actor.Cancellable housekeeping;
 
     private Hpa4j(ActorSystem<?> system, Hpa4jSettings settings, PageHooks pageHooks, Clock clock) {
         this.system = system;
         this.settings = settings;
         this.hooks = new MappedRegions(pageHooks);
+        this.handles = new Handles(settings.safety(), settings.shards(), settings.shardOptions().slabMaxAlloc());
+        handles.bind(this);
         String prefix = "hpa4j-" + INSTANCES.incrementAndGet();
         DispatcherSelector blocking = DispatcherSelector.fromConfig(Hpa4jSettings.DISPATCHER);
         this.blockingExecutor = system.dispatchers().lookup(blocking);
@@ -114,47 +126,48 @@ public final class Hpa4j implements Extension {
                 prefix + "-page-workers", Props.empty());
         List<ActorRef<ShardActor.Command>> refs = new ArrayList<>(settings.shards());
         for (int i = 0; i < settings.shards(); i++) {
-            refs.add(system.systemActorOf(ShardActor.create(i, settings, hooks, clock, eden, workers),
+            refs.add(system.systemActorOf(ShardActor.create(i, settings, hooks, clock, eden, workers, handles),
                     prefix + "-shard-" + i, Props.empty()));
         }
         this.shards = List.copyOf(refs);
-        system.systemActorOf(DeadLetterReclaimer.create(shards, hooks, reclaimed), prefix + "-reclaimer", Props.empty());
+        system.systemActorOf(DeadLetterReclaimer.create(handles, this::reclaim), prefix + "-reclaimer", Props.empty());
 
         if (settings.cache().enabled()) {
-            this.front = new FrontCache(settings.cache(), settings.shardOptions().slabMaxAlloc(), new FrontCache.Backend() {
-                @Override
-                public CompletionStage<List<Allocation>> allocate(int shard, long bytes, int count) {
-                    return allocateFrom(shards.get(shard), bytes, count);
-                }
+            this.front = new FrontCache(settings.cache(), settings.shardOptions().slabMaxAlloc(), handles,
+                    new FrontCache.Backend() {
+                        @Override
+                        public CompletionStage<List<Allocation>> allocate(int shard, long bytes, int count) {
+                            return allocateFrom(shards.get(shard), bytes, count);
+                        }
 
-                @Override
-                public CompletionStage<Void> free(int shard, List<Allocation> allocations) {
-                    return freeTo(shards.get(shard), allocations);
-                }
+                        @Override
+                        public CompletionStage<Void> release(int shard, List<Allocation> retired) {
+                            return releaseTo(shard, retired);
+                        }
 
-                @Override
-                public CompletionStage<Void> freeUncached(List<Allocation> allocations) {
-                    return freeDirect(allocations);
-                }
-
-                @Override
-                public int shardOfCurrentThread() {
-                    return shardIndexForCurrentThread();
-                }
-            });
-            Duration interval = settings.cache().sweepInterval();
-            this.sweeper = system.scheduler().scheduleAtFixedRate(interval, interval, front::sweep,
-                    system.executionContext());
+                        @Override
+                        public int shardOfCurrentThread() {
+                            return shardIndexForCurrentThread();
+                        }
+                    });
         } else {
             this.front = null;
-            this.sweeper = null;
         }
+        // The cache's sweeper and the leak detector's poll share one timer.
+        Duration interval = front != null ? settings.cache().sweepInterval() : Duration.ofSeconds(1);
+        this.housekeeping = system.scheduler().scheduleAtFixedRate(interval, interval, () -> {
+            handles.pollLeaks();
+            if (front != null) {
+                front.sweep();
+            }
+        }, system.executionContext());
 
         CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), prefix + "-stop",
                 () -> stop().thenApply(report -> Done.getInstance()));
-        LOG.info("hpa4j started: {} shards, {} page workers, hugify style {}, slab max alloc {} bytes, front cache {}",
-                settings.shards(), settings.pageWorkers(), settings.hugifyStyle(),
-                settings.shardOptions().slabMaxAlloc(), front == null ? "off" : "on");
+        LOG.info("hpa4j started: {} shards, {} page workers, hugify style {}, slab max alloc {} bytes, front cache {}, "
+                        + "safety {}", settings.shards(), settings.pageWorkers(), settings.hugifyStyle(),
+                settings.shardOptions().slabMaxAlloc(), front == null ? "off" : "on",
+                settings.safety().level().name().toLowerCase(java.util.Locale.ROOT));
     }
 
     public Hpa4jSettings settings() {
@@ -184,22 +197,30 @@ public final class Hpa4j implements Extension {
 
     // ------------------------------------------------------------------ allocation
 
-    /** One allocation of at least {@code bytes}: from the thread's cache (a completed stage) when it can. */
-    public CompletionStage<Allocation> allocate(long bytes) {
+    /**
+     * One allocation of at least {@code bytes}: from the thread's cache (a completed stage) when it
+     * can. The caller may cancel the stage or complete it itself (e.g. {@code orTimeout}): an
+     * allocation that arrives afterwards is freed again and counted as reclaimed.
+     */
+    public CompletableFuture<Allocation> allocate(long bytes) {
         if (front != null && stopping.get() == null) {
             Allocation hit = front.allocateHit(bytes);
             if (hit != null) {
-                return CompletableFuture.completedFuture(hit);
+                return CompletableFuture.completedFuture(stamp(hit, handles.siteHere()));
             }
         }
-        return allocateBatch(bytes, 1).thenApply(list -> list.get(0));
+        CompletableFuture<Allocation> result = new CompletableFuture<>();
+        deliver(batchFromShards(bytes, 1), handles.siteHere(), result, list -> list.get(0));
+        return result;
     }
 
     /**
      * One allocation of at least {@code bytes}, synchronously: served from the thread's cache without
      * blocking, or (a miss, or the cache off) waiting for one refill ask. Throws the typed
      * {@link AllocatorException} itself; an ask that timed out is thrown as a
-     * {@link java.util.concurrent.CompletionException} around the {@link java.util.concurrent.TimeoutException}.
+     * {@link CompletionException} around the {@link java.util.concurrent.TimeoutException}, and an
+     * interrupt as one around the {@link InterruptedException} (the interrupt flag set again). What
+     * arrives after a timeout or an interrupt is freed again.
      */
     public Allocation allocateNow(long bytes) {
         if (stopping.get() != null) {
@@ -208,65 +229,103 @@ public final class Hpa4j implements Extension {
         if (front != null) {
             Allocation hit = front.allocateHit(bytes);
             if (hit != null) {
-                return hit;
+                return stamp(hit, handles.siteHere());
             }
         }
-        return join(allocateBatch(bytes, 1)).get(0);
+        CompletableFuture<Allocation> result = new CompletableFuture<>();
+        deliver(batchFromShards(bytes, 1), handles.siteHere(), result, list -> list.get(0));
+        return join(result);
     }
 
     /**
      * Frees synchronously: returns at once when the cache takes the free; blocks only when the free
-     * goes to a shard (the cache off, or a handle the cache did not hand out). Throws the typed
-     * {@link AllocatorException} itself, e.g. an {@link io.github.hpa4j.core.InvalidFreeException}
-     * {@code NOT_ALLOCATED} for a double free even while the first free sits in a cache.
+     * goes to a shard (the cache off). Throws the typed {@link AllocatorException} itself, e.g. an
+     * {@link InvalidFreeException} {@code NOT_ALLOCATED} for a second free of the same handle.
      */
     public void freeNow(Allocation allocation) {
-        if (stopping.get() != null) {
-            throw ShardDisabledException.allocatorStopped();
+        CompletableFuture<Void> stage = free(allocation);
+        if (!stage.isDone() || stage.isCompletedExceptionally()) {
+            join(stage);
         }
-        if (front != null) {
-            CompletionStage<Void> slow = front.free(allocation);
-            if (slow != null) {
-                join(slow);
-            }
-            return;
-        }
-        join(freeDirect(java.util.Collections.singletonList(allocation)));
     }
 
-    private <T> T join(CompletionStage<T> stage) {
+    /*
+     * Waits for a stage of ours. On a timeout or an interrupt the stage is completed first, so an
+     * allocation arriving later is freed by deliver(); one that arrived just before is freed here.
+     */
+    private <T> T join(CompletableFuture<T> stage) {
         try {
             // The asks behind the stage time out by themselves; this bound is only a safety net.
-            return stage.toCompletableFuture().get(settings.askTimeout().toMillis() * 2 + 1_000,
-                    java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+            return stage.get(settings.askTimeout().toMillis() * 2 + 1_000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException runtime) {
                 throw runtime;
             }
-            throw new java.util.concurrent.CompletionException(cause);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new java.util.concurrent.CompletionException(e);
+            throw new CompletionException(cause);
+        } catch (TimeoutException e) {
+            abandon(stage, e);
+            throw new CompletionException(e);
         } catch (InterruptedException e) {
+            abandon(stage, e);
             Thread.currentThread().interrupt();
-            throw new java.util.concurrent.CompletionException(e);
+            throw new CompletionException(e);
+        }
+    }
+
+    private void abandon(CompletableFuture<?> stage, Throwable why) {
+        if (!stage.completeExceptionally(why) && !stage.isCompletedExceptionally()) {
+            Object value = stage.join();
+            if (value instanceof Allocation allocation) {
+                reclaim(List.of(allocation));
+            }
         }
     }
 
     /**
      * {@code count} allocations of {@code bytes} each, from one shard, in one message. Fails with
      * an {@link AllocatorException} (bad size or count, out of memory, overload, shut down) or, when
-     * no reply came within {@code hpa4j.ask-timeout}, a {@link java.util.concurrent.TimeoutException};
-     * a late reply is then freed again.
+     * no reply came within {@code hpa4j.ask-timeout}, a {@link java.util.concurrent.TimeoutException}.
+     * Whatever arrives after the stage failed, was cancelled or was completed by the caller is freed
+     * again and counted as reclaimed.
      */
-    public CompletionStage<List<Allocation>> allocateBatch(long bytes, int count) {
+    public CompletableFuture<List<Allocation>> allocateBatch(long bytes, int count) {
         if (stopping.get() != null) {
             return CompletableFuture.failedFuture(ShardDisabledException.allocatorStopped());
         }
-        if (front != null) {
-            return front.allocateBatch(bytes, count);
+        CompletableFuture<List<Allocation>> result = new CompletableFuture<>();
+        deliver(batchFromShards(bytes, count), handles.siteHere(), result, list -> list);
+        return result;
+    }
+
+    private CompletionStage<List<Allocation>> batchFromShards(long bytes, int count) {
+        return front != null ? front.allocateBatch(bytes, count) : allocateFrom(shardForCurrentThread(), bytes, count);
+    }
+
+    /*
+     * Hands what a shard or cache produced to the caller's stage; when the caller no longer waits
+     * for it (cancelled, completed by the caller, abandoned by join), it is freed again instead.
+     */
+    private <T> void deliver(CompletionStage<List<Allocation>> produced, Throwable site, CompletableFuture<T> result,
+                             Function<List<Allocation>, T> shape) {
+        produced.whenComplete((list, error) -> {
+            if (error != null) {
+                result.completeExceptionally(error instanceof CompletionException c && c.getCause() != null
+                        ? c.getCause() : error);
+                return;
+            }
+            handles.stamp(list, site);
+            if (!result.complete(shape.apply(list))) {
+                reclaim(list);
+            }
+        });
+    }
+
+    private Allocation stamp(Allocation allocation, Throwable site) {
+        if (site != null) {
+            handles.stamp(List.of(allocation), site);
         }
-        return allocateFrom(shardForCurrentThread(), bytes, count);
+        return allocation;
     }
 
     private CompletionStage<List<Allocation>> allocateFrom(ActorRef<ShardActor.Command> shard, long bytes, int count) {
@@ -280,54 +339,103 @@ public final class Hpa4j implements Extension {
 
     // ------------------------------------------------------------------ free
 
-    /** Frees one allocation: into the thread's cache (a completed stage) when the cache handed it out. */
-    public CompletionStage<Void> free(Allocation allocation) {
-        if (front != null && stopping.get() == null) {
-            CompletionStage<Void> slow = front.free(allocation);
-            return slow == null ? CompletableFuture.completedFuture(null) : slow;
-        }
-        return freeBatch(java.util.Collections.singletonList(allocation));
-    }
-
     /**
-     * Frees allocations, each to its own shard, one message per shard. Each shard's part is all or
-     * nothing; if a part fails the stage fails with the first error while other shards' parts may
-     * have been freed.
+     * Frees one allocation: into the thread's cache (a completed stage) when the cache is on. A
+     * handle is freed once: a second free, a handle of another allocator or null is refused with a
+     * typed {@link InvalidFreeException} and changes nothing.
      */
-    public CompletionStage<Void> freeBatch(List<Allocation> allocations) {
+    public CompletableFuture<Void> free(Allocation allocation) {
         if (stopping.get() != null) {
             return CompletableFuture.failedFuture(ShardDisabledException.allocatorStopped());
         }
-        return front != null ? front.freeBatch(allocations) : freeDirect(allocations);
+        List<Allocation> one = Collections.singletonList(allocation);
+        AllocatorException refusal = handles.claim(one, -1);
+        if (refusal != null) {
+            return CompletableFuture.failedFuture(refusal);
+        }
+        if (front != null && !handles.checked()) {
+            handles.release(one);
+            front.free(allocation);
+            return CompletableFuture.completedFuture(null);
+        }
+        return releaseClaimed(one);
     }
 
-    /* Without the cache: one Free message per shard of the batch. */
-    private CompletionStage<Void> freeDirect(List<Allocation> allocations) {
-        Map<Integer, List<Allocation>> byShard = new HashMap<>();
-        for (Allocation allocation : allocations) {
-            // A null or forged handle still goes to a shard, which refuses it with the reason.
-            int shard = allocation == null || allocation.shard() < 0 || allocation.shard() >= shards.size()
-                    ? 0 : allocation.shard();
-            byShard.computeIfAbsent(shard, s -> new ArrayList<>()).add(allocation);
+    /**
+     * Frees allocations of any shards, all or nothing: every handle is claimed before any shard frees
+     * anything, and one bad entry (null, freed already, twice in the batch, another allocator's)
+     * refuses the whole batch with a typed {@link InvalidFreeException} and changes nothing.
+     */
+    public CompletableFuture<Void> freeBatch(List<Allocation> allocations) {
+        if (stopping.get() != null) {
+            return CompletableFuture.failedFuture(ShardDisabledException.allocatorStopped());
         }
-        if (byShard.isEmpty()) {
-            byShard.put(0, List.of());
+        if (allocations.isEmpty() || allocations.size() > Shard.MAX_BATCH) {
+            return CompletableFuture.failedFuture(new InvalidCountException(allocations.size(), Shard.MAX_BATCH));
+        }
+        AllocatorException refusal = handles.claim(allocations, -1);
+        if (refusal != null) {
+            return CompletableFuture.failedFuture(refusal);
+        }
+        return releaseClaimed(allocations);
+    }
+
+    /* The extents of claimed handles go back: into the cache, else to their shards. */
+    private CompletableFuture<Void> releaseClaimed(List<Allocation> claimed) {
+        List<Allocation> reusable = handles.release(claimed);
+        if (reusable.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (front != null) {
+            front.free(reusable);
+            return CompletableFuture.completedFuture(null);
+        }
+        return releaseToOwners(reusable);
+    }
+
+    /* One Release message per shard of the retired handles. */
+    private CompletableFuture<Void> releaseToOwners(List<Allocation> retired) {
+        Map<Integer, List<Allocation>> byShard = new HashMap<>();
+        for (Allocation allocation : retired) {
+            byShard.computeIfAbsent(allocation.shard(), s -> new ArrayList<>()).add(allocation);
         }
         List<CompletableFuture<Void>> parts = new ArrayList<>(byShard.size());
-        if (byShard.size() == 1) {
-            Map.Entry<Integer, List<Allocation>> only = byShard.entrySet().iterator().next();
-            return freeTo(shards.get(only.getKey()), only.getValue());
-        }
-        byShard.forEach((shard, part) -> parts.add(freeTo(shards.get(shard), part).toCompletableFuture()));
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+        byShard.forEach((shard, part) -> parts.add(releaseTo(shard, part).toCompletableFuture()));
+        return parts.size() == 1 ? parts.get(0) : CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
     }
 
-    private CompletionStage<Void> freeTo(ActorRef<ShardActor.Command> shard, List<Allocation> allocations) {
-        return ask(shard, (ActorRef<ShardActor.FreeReply> replyTo) -> new ShardActor.Free(allocations, replyTo))
+    private CompletionStage<Void> releaseTo(int shard, List<Allocation> retired) {
+        List<Extent> extents = new ArrayList<>(retired.size());
+        for (Allocation allocation : retired) {
+            extents.add(allocation.extent());
+        }
+        return ask(shards.get(shard), (ActorRef<ShardActor.FreeReply> replyTo) -> new ShardActor.Release(extents, replyTo))
                 .thenCompose(reply -> switch (reply) {
                     case ShardActor.Freed freed -> CompletableFuture.<Void>completedFuture(null);
                     case ShardActor.FreeFailed failed -> CompletableFuture.<Void>failedFuture(failed.error());
                 });
+    }
+
+    /*
+     * Allocations nobody will receive (an ask that timed out, a stage the caller gave up, a reply
+     * to an actor that stopped) go straight back to their shards and are counted as reclaimed.
+     */
+    void reclaim(List<Allocation> unreceived) {
+        List<Allocation> mine = handles.retireUnheld(unreceived);
+        if (mine.isEmpty()) {
+            return;
+        }
+        releaseToOwners(mine).whenComplete((x, error) -> {
+            if (error == null) {
+                reclaimed.addAndGet(mine.size());
+            } else if (!(unwrap(error) instanceof ShardDisabledException)) {
+                LOG.warn("hpa4j could not reclaim {} allocations nobody received", mine.size(), error);
+            }
+        });
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error;
     }
 
     // ------------------------------------------------------------------ front cache
@@ -338,12 +446,15 @@ public final class Hpa4j implements Extension {
     }
 
     /**
-     * A memory-pressure hint: flushes every thread's cache to the shards now. Completes when the
-     * shards have taken every flushed extent back (then the stats' active pages are exactly the
-     * pages callers hold). Does nothing when the cache is off.
+     * A memory-pressure hint: flushes every thread's cache (and, at the checked levels, every
+     * quarantine) to the shards now. Completes when the shards have taken every flushed extent back
+     * (then the stats' active pages are exactly the pages callers hold).
      */
     public CompletionStage<Void> trimCaches() {
-        return front == null ? CompletableFuture.completedFuture(null) : front.trim();
+        List<Allocation> quarantined = handles.drainQuarantines();
+        CompletableFuture<Void> drained = quarantined.isEmpty() ? CompletableFuture.completedFuture(null)
+                : releaseToOwners(quarantined);
+        return front == null ? drained : CompletableFuture.allOf(drained, front.trim());
     }
 
     /** The front cache's figures now ({@link CacheStats#NONE} when it is off). */
@@ -380,17 +491,19 @@ public final class Hpa4j implements Extension {
             SmapsReading reading = smaps == null ? SmapsReading.EMPTY : smaps.read(hooks.regions());
             return new AllocatorStats(snapshots, total, mapped, mapped - total.npageslabs() * Pages.HUGEPAGE, reading,
                     hooks.delegate() instanceof CountedPageHooks counted ? counted.stats() : null, reclaimed.get(),
-                    cacheStats());
+                    cacheStats(), handles.stats());
         }, blockingExecutor);
     }
 
     // ------------------------------------------------------------------ lifecycle
 
     /**
-     * Stops the allocator (also run by CoordinatedShutdown): the front caches are flushed first (so
-     * what they held is freed, not reclaimed as live), then every shard refuses new allocations,
-     * waits for its jobs in flight and unmaps its slabs; then eden unmaps what is left. Completes
-     * with what had to be reclaimed. Idempotent.
+     * Stops the allocator (also run by CoordinatedShutdown). The facade refuses every call from now
+     * on and the shards refuse new allocations; the caches and quarantines are flushed (so what they
+     * held is freed, not reclaimed as live); then every scope closes, so that any access through a
+     * segment this allocator handed out throws {@link IllegalStateException}; only then does every
+     * shard wait for its jobs in flight and unmap its slabs, and eden unmap what is left. Completes with what had to be
+     * reclaimed. Idempotent.
      */
     public CompletionStage<ShutdownReport> stop() {
         CompletableFuture<ShutdownReport> mine = new CompletableFuture<>();
@@ -398,16 +511,14 @@ public final class Hpa4j implements Extension {
             return stopping.get();
         }
         Duration timeout = settings.askTimeout().plusSeconds(30);
-        // The caches first: what they hold goes back to the shards, so it is not reported as live.
-        CompletionStage<Void> trimmed = CompletableFuture.completedFuture(null);
-        if (front != null) {
-            sweeper.cancel();
-            trimmed = front.trim().exceptionally(error -> {
-                LOG.warn("hpa4j: flushing the front caches at stop failed", error);
-                return null;
-            });
-        }
-        trimmed.thenCompose(x -> forEachShard(ShardActor.Stop::new, s -> s, timeout))
+        housekeeping.cancel();
+        forEachShard(ShardActor.Disable::new, d -> d, timeout)
+                .thenCompose(disabled -> trimCaches().exceptionally(error -> {
+                    LOG.warn("hpa4j: flushing the front caches at stop failed", error);
+                    return null;
+                }))
+                .thenComposeAsync(x -> closeScopes(), blockingExecutor)
+                .thenCompose(x -> forEachShard(ShardActor.Stop::new, s -> s, timeout))
                 .thenCompose(stopped -> AskPattern.<EdenActor.Command, EdenActor.Released>ask(eden,
                         EdenActor.Release::new, timeout, system.scheduler())
                         .thenApply(released -> ShutdownReport.of(stopped, released.remainingBytesUnmapped())))
@@ -424,10 +535,33 @@ public final class Hpa4j implements Extension {
         return mine;
     }
 
+    /*
+     * Nothing may be unmapped while a segment can still reach it. A scope stays open only while a
+     * native call holds one of its segments; such a call ends, so closing is retried until it does.
+     */
+    private CompletionStage<Void> closeScopes() {
+        if (handles.close()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        LOG.warn("hpa4j: a native call holds one of its segments; unmapping waits until it returns");
+        Executor later = CompletableFuture.delayedExecutor(10, TimeUnit.MILLISECONDS, blockingExecutor);
+        return CompletableFuture.runAsync(() -> { }, later).thenCompose(x -> closeScopes());
+    }
+
     // ------------------------------------------------------------------ plumbing
 
     private <Req, Res> CompletionStage<Res> ask(ActorRef<Req> target, akka.japi.function.Function<ActorRef<Res>, Req> message) {
-        return AskPattern.ask(target, message, settings.askTimeout(), system.scheduler());
+        try {
+            return AskPattern.ask(target, message, settings.askTimeout(), system.scheduler());
+        } catch (Exception e) {
+            // Akka throws InterruptedException undeclared when an interrupted thread sends to an
+            // actor that has not started yet: nothing was sent, so the call fails as interrupted.
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                return CompletableFuture.failedFuture(e);
+            }
+            throw e;
+        }
     }
 
     private <Res, T> CompletionStage<List<T>> forEachShard(

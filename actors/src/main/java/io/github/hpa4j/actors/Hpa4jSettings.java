@@ -24,7 +24,8 @@ public record Hpa4jSettings(
         Duration jobRetryBackoff,
         Duration jobRetryBackoffMax,
         int pageWorkers,
-        CacheSettings cache) {
+        CacheSettings cache,
+        SafetySettings safety) {
 
     public static final String ROOT = "hpa4j";
     /** The dispatcher page workers and eden run on. */
@@ -40,6 +41,7 @@ public record Hpa4jSettings(
                 "must be at least job-retry-backoff");
         require(pageWorkers >= 1, "page-workers", "must be at least 1, got " + pageWorkers);
         require(cache != null, "cache", "must be given");
+        require(safety != null, "safety", "must be given");
     }
 
     /** Reads and validates the {@code hpa4j} section of {@code config}. */
@@ -73,7 +75,7 @@ public record Hpa4jSettings(
         }
         return new Hpa4jSettings(shards, options, intOf(c, "eden-hugepages"), hugifyStyleOf(c),
                 intOf(c, "stash-capacity"), durationOf(c, "ask-timeout"), durationOf(c, "job-retry-backoff"),
-                durationOf(c, "job-retry-backoff-max"), intOf(c, "page-workers"), cacheOf(c));
+                durationOf(c, "job-retry-backoff-max"), intOf(c, "page-workers"), cacheOf(c), safetyOf(c));
     }
 
     private static CacheSettings cacheOf(Config c) {
@@ -87,34 +89,51 @@ public record Hpa4jSettings(
         return new CacheSettings(enabled, maxPerClass, maxBytes, remoteBatch, sweep, hold, idle);
     }
 
+    private static SafetySettings safetyOf(Config c) {
+        String level = stringOf(c, "safety.level");
+        SafetySettings.Level parsed;
+        try {
+            parsed = SafetySettings.Level.valueOf(level.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new Hpa4jConfigException(ROOT + ".safety.level",
+                    "must be one of standard, checked, paranoid; got \"" + level + "\"", e);
+        }
+        return new SafetySettings(parsed, intOf(c, "safety.leak-sampling"), bytesOf(c, "safety.quarantine-bytes"));
+    }
+
+    public Hpa4jSettings withSafety(SafetySettings value) {
+        return new Hpa4jSettings(shards, shardOptions, edenHugepages, hugifyStyle, stashCapacity, askTimeout,
+                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, value);
+    }
+
     public Hpa4jSettings withCache(CacheSettings value) {
         return new Hpa4jSettings(shards, shardOptions, edenHugepages, hugifyStyle, stashCapacity, askTimeout,
-                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, value);
+                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, value, safety);
     }
 
     public Hpa4jSettings withShards(int value) {
         return new Hpa4jSettings(value, shardOptions, edenHugepages, hugifyStyle, stashCapacity, askTimeout,
-                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache);
+                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety);
     }
 
     public Hpa4jSettings withShardOptions(ShardOptions value) {
         return new Hpa4jSettings(shards, value, edenHugepages, hugifyStyle, stashCapacity, askTimeout,
-                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache);
+                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety);
     }
 
     public Hpa4jSettings withStashCapacity(int value) {
         return new Hpa4jSettings(shards, shardOptions, edenHugepages, hugifyStyle, value, askTimeout,
-                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache);
+                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety);
     }
 
     public Hpa4jSettings withAskTimeout(Duration value) {
         return new Hpa4jSettings(shards, shardOptions, edenHugepages, hugifyStyle, stashCapacity, value,
-                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache);
+                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety);
     }
 
     public Hpa4jSettings withEdenHugepages(int value) {
         return new Hpa4jSettings(shards, shardOptions, value, hugifyStyle, stashCapacity, askTimeout,
-                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache);
+                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety);
     }
 
     private static long hugificationThreshold(Config c) {

@@ -34,16 +34,6 @@ final class MappedRegions implements PageHooks {
         return delegate;
     }
 
-    /** Whether {@code address} lies in a region mapped through these hooks. */
-    boolean contains(long address) {
-        for (AddressRange region : regions) {
-            if (address >= region.address() && address < region.end()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     @Override
     public long map(long size) {
         long address = delegate.map(size);

@@ -12,6 +12,7 @@ import io.github.hpa4j.core.AllocatorException;
 import io.github.hpa4j.core.Clock;
 import io.github.hpa4j.core.DeferredJob;
 import io.github.hpa4j.core.Extent;
+import io.github.hpa4j.core.InvalidCountException;
 import io.github.hpa4j.core.PageHooks;
 import io.github.hpa4j.core.Shard;
 import io.github.hpa4j.core.ShardDisabledException;
@@ -48,14 +49,21 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     }
 
     /**
-     * Free allocations of this shard. All or nothing: one bad allocation refuses the batch. A null
-     * allocation in the list is refused with a typed reply; a null list is refused here, since the
-     * shard could not answer it.
+     * Free allocations of this shard. All or nothing: one bad handle (null, freed already, twice in
+     * the batch, another shard's or another allocator's) refuses the batch and changes nothing. A
+     * null list is refused here, since the shard could not answer it.
      */
     public record Free(List<Allocation> allocations, ActorRef<FreeReply> replyTo) implements Command {
         public Free {
             Objects.requireNonNull(allocations, "allocations");
         }
+    }
+
+    /*
+     * Extents whose handles the facade already claimed and retired (cache flushes, quarantine, what
+     * nobody received): freed without a claim, still validated by the shard.
+     */
+    record Release(List<Extent> extents, ActorRef<FreeReply> replyTo) implements Command {
     }
 
     public record GetStats(ActorRef<ShardSnapshot> replyTo) implements Command {
@@ -71,6 +79,16 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
 
     /** Graceful stop: refuse new allocations, wait for jobs in flight, unmap every slab. */
     public record Stop(ActorRef<ShardStopped> replyTo) implements Command {
+    }
+
+    /*
+     * The first step of the allocator's stop: refuse new allocations (frees go on), so that no handle
+     * is made while the allocator closes its scopes.
+     */
+    record Disable(ActorRef<Disabled> replyTo) implements Command {
+    }
+
+    record Disabled(int shard) {
     }
 
     public sealed interface AllocateReply {
@@ -126,9 +144,9 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
 
     public static Behavior<Command> create(int index, Hpa4jSettings settings, PageHooks hooks, Clock clock,
                                            ActorRef<EdenActor.Command> eden,
-                                           ActorRef<PageWorker.Command> pageWorkers) {
+                                           ActorRef<PageWorker.Command> pageWorkers, Handles handles) {
         Behavior<Command> behavior = Behaviors.setup(context -> Behaviors.withTimers(timers ->
-                new ShardActor(context, timers, index, settings, hooks, clock, eden, pageWorkers)));
+                new ShardActor(context, timers, index, settings, hooks, clock, eden, pageWorkers, handles)));
         /*
          * Resume, never restart: a restart would drop the shard's metadata while its memory stays
          * mapped and its extents stay in callers' hands. Bad input never throws here; anything that
@@ -149,6 +167,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     private final ActorRef<EdenActor.ExtractReply> extractReplies;
     private final ActorRef<PageWorker.JobOutcome> jobOutcomes;
     private final Shard shard;
+    private final Handles handles;
 
     private final ArrayDeque<PendingAllocation> stash = new ArrayDeque<>();
     private boolean growing;
@@ -162,9 +181,10 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
 
     private ShardActor(ActorContext<Command> context, TimerScheduler<Command> timers, int index,
                        Hpa4jSettings settings, PageHooks hooks, Clock clock, ActorRef<EdenActor.Command> eden,
-                       ActorRef<PageWorker.Command> pageWorkers) {
+                       ActorRef<PageWorker.Command> pageWorkers, Handles handles) {
         super(context);
         this.index = index;
+        this.handles = handles;
         this.settings = settings;
         this.clock = clock;
         this.timers = timers;
@@ -182,6 +202,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         return newReceiveBuilder()
                 .onMessage(Allocate.class, this::onAllocate)
                 .onMessage(Free.class, this::onFree)
+                .onMessage(Release.class, this::onRelease)
                 .onMessage(ExtractReplyReceived.class, this::onExtractReply)
                 .onMessage(JobOutcomeReceived.class, this::onJobOutcome)
                 .onMessageEquals(DeferredWorkDue.INSTANCE, this::onDeferredWorkDue)
@@ -189,11 +210,17 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
                 .onMessage(GetStats.class, this::onGetStats)
                 .onMessage(RunDeferredWork.class, this::onRunDeferredWork)
                 .onMessage(SetDeferralAllowed.class, this::onSetDeferralAllowed)
+                .onMessage(Disable.class, this::onDisable)
                 .onMessage(Stop.class, this::onStop)
                 .build();
     }
 
     private Behavior<Command> onAllocate(Allocate request) {
+        if (handles.closed()) {
+            // The allocator is stopping: no handle can be made any more, so nothing is allocated.
+            request.replyTo().tell(new AllocateFailed(new ShardDisabledException(index)));
+            return this;
+        }
         List<Extent> got = new ArrayList<>(Math.max(0, Math.min(request.count(), 64)));
         try {
             shard.allocNoGrow(request.bytes(), request.count(), got);
@@ -202,7 +229,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
             return this;
         }
         if (got.size() == request.count()) {
-            request.replyTo().tell(new Allocated(toAllocations(got)));
+            reply(request, got);
         } else if (stash.size() >= settings.stashCapacity()) {
             giveBack(got);
             request.replyTo().tell(new AllocateFailed(new ShardOverloadedException(index, settings.stashCapacity())));
@@ -214,26 +241,89 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         return this;
     }
 
+    /* Hands the extents out under new handles; once the allocator's scopes are closed, none can be made. */
+    private void reply(Allocate request, List<Extent> extents) {
+        List<Allocation> allocations = new ArrayList<>(extents.size());
+        try {
+            for (Extent extent : extents) {
+                allocations.add(handles.issue(extent));
+            }
+        } catch (IllegalStateException closed) {
+            giveBack(extents);
+            request.replyTo().tell(new AllocateFailed(new ShardDisabledException(index)));
+            return;
+        }
+        request.replyTo().tell(new Allocated(allocations));
+    }
+
+    /* Claims every handle, frees the extents in core, then retires the handles: all or nothing. */
     private Behavior<Command> onFree(Free request) {
         List<Allocation> allocations = request.allocations();
-        try {
-            if (allocations.size() == 1) {
-                Allocation allocation = allocations.get(0);
-                shard.free(allocation == null ? null : allocation.extent());
-            } else {
-                List<Extent> extents = new ArrayList<>(allocations.size());
-                for (Allocation allocation : allocations) {
-                    extents.add(allocation == null ? null : allocation.extent());
-                }
-                shard.freeBatch(extents);
-            }
-        } catch (AllocatorException e) {
-            request.replyTo().tell(new FreeFailed(e));
+        AllocatorException refusal = shard.destroyed() ? new ShardDisabledException(index)
+                : allocations.isEmpty() || allocations.size() > Shard.MAX_BATCH
+                ? new InvalidCountException(allocations.size(), Shard.MAX_BATCH)
+                : handles.claim(allocations, index);
+        if (refusal != null) {
+            request.replyTo().tell(new FreeFailed(refusal));
             return this;
+        }
+        if (handles.checked()) {
+            freeLeavingQuarantine(extentsOf(handles.release(allocations))); // poisoned and quarantined first
+        } else {
+            try {
+                freeInCore(extentsOf(allocations));
+            } catch (AllocatorException e) {
+                handles.unclaim(allocations);
+                request.replyTo().tell(new FreeFailed(e));
+                return this;
+            }
+            handles.release(allocations);
         }
         request.replyTo().tell(new Freed(allocations.size()));
         afterStateChange();
         return this;
+    }
+
+    private Behavior<Command> onRelease(Release request) {
+        try {
+            freeInCore(request.extents());
+        } catch (AllocatorException e) {
+            request.replyTo().tell(new FreeFailed(e));
+            return this;
+        }
+        request.replyTo().tell(new Freed(request.extents().size()));
+        afterStateChange();
+        return this;
+    }
+
+    private void freeInCore(List<Extent> extents) {
+        if (extents.size() == 1) {
+            shard.free(extents.get(0));
+        } else if (!extents.isEmpty()) {
+            shard.freeBatch(extents);
+        }
+    }
+
+    /*
+     * Extents that left quarantine were live in this shard when they went in: a refusal is a bug,
+     * unless the shard stopped meanwhile (it reclaimed them).
+     */
+    private void freeLeavingQuarantine(List<Extent> extents) {
+        try {
+            freeInCore(extents);
+        } catch (ShardDisabledException stopped) {
+            getContext().getLog().debug("shard {}: stopped while {} extents sat in quarantine", index, extents.size());
+        } catch (AllocatorException e) {
+            getContext().getLog().error("shard {}: extents leaving quarantine were refused", index, e);
+        }
+    }
+
+    private static List<Extent> extentsOf(List<Allocation> allocations) {
+        List<Extent> extents = new ArrayList<>(allocations.size());
+        for (Allocation allocation : allocations) {
+            extents.add(allocation.extent());
+        }
+        return extents;
     }
 
     private void growIfIdle() {
@@ -270,7 +360,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
                 return;
             }
             stash.poll();
-            pending.request.replyTo().tell(new Allocated(toAllocations(pending.got)));
+            reply(pending.request, pending.got);
         }
     }
 
@@ -419,8 +509,15 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         return this;
     }
 
+    private Behavior<Command> onDisable(Disable disable) {
+        shard.disable();
+        failStash(new ShardDisabledException(index));
+        disable.replyTo().tell(new Disabled(index));
+        return this;
+    }
+
     private Behavior<Command> onStop(Stop stop) {
-        if (stopRequester != null || shard.disabled()) {
+        if (stopRequester != null || shard.destroyed()) {
             stop.replyTo().tell(new ShardStopped(index, new Shard.Reclaimed(0, 0, 0)));
             return this;
         }
@@ -453,14 +550,6 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         }
         stopRequester.tell(new ShardStopped(index, reclaimed));
         stopRequester = null;
-    }
-
-    private List<Allocation> toAllocations(List<Extent> extents) {
-        List<Allocation> allocations = new ArrayList<>(extents.size());
-        for (Extent extent : extents) {
-            allocations.add(Allocation.of(extent));
-        }
-        return allocations;
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -76,10 +76,6 @@ class BadInputTest {
         return assertInstanceOf(InvalidFreeException.class, error).reason();
     }
 
-    private static Allocation at(long address, long size) {
-        return new Allocation(address, size, 0);
-    }
-
     @Test
     void shouldRefuseSizesThatAreNotPositiveOrAboveSlabMaxAllocWithInvalidSize() {
         for (long bytes : new long[] {0, -1, -Pages.PAGE, MAX + 1, Pages.HUGEPAGE, Long.MAX_VALUE}) {
@@ -106,29 +102,36 @@ class BadInputTest {
     }
 
     @Test
-    void shouldRefuseAFreeOfAnAddressInNoSlabOfTheShardAsUnknown() {
-        assertEquals(FreeRefusal.UNKNOWN_ADDRESS, refusedFree(List.of(at(1L << 50, Pages.PAGE))));
-        assertEquals(FreeRefusal.UNKNOWN_ADDRESS, refusedFree(List.of(at(ofShardOne.address(), Pages.PAGE))),
-                "shard 1's slab is no slab of shard 0");
+    void shouldRefuseAHandleOfAnotherAllocatorAsForeign() {
+        Hpa4j other = TestAllocators.start(testKit, SETTINGS, new FakePageHooks(), new ManualClock());
+        Allocation theirs = new ShardClient(testKit, other.shard(0)).allocate(Pages.PAGE, 1).get(0);
+        assertEquals(FreeRefusal.FOREIGN_ALLOCATION, refusedFree(List.of(theirs)));
+        assertEquals(FreeRefusal.FOREIGN_ALLOCATION, assertInstanceOf(InvalidFreeException.class,
+                failureOf(hpa4j.free(theirs))).reason());
+        assertEquals(Allocation.State.LIVE, theirs.state(), "still its own allocator's to free");
+        other.freeNow(theirs);
     }
 
     @Test
-    void shouldRefuseAFreeOfAnAddressThatIsNotPageAlignedAsMisaligned() {
-        assertEquals(FreeRefusal.MISALIGNED_ADDRESS, refusedFree(List.of(at(live.get(0).address() + 8, Pages.PAGE))));
+    void shouldRefuseAHandleOfAStoppedAllocatorAsAllocatorStopped() throws Exception {
+        Hpa4j other = TestAllocators.start(testKit, SETTINGS, new FakePageHooks(), new ManualClock());
+        Allocation theirs = new ShardClient(testKit, other.shard(0)).allocate(Pages.PAGE, 1).get(0);
+        other.stop().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertEquals(FreeRefusal.ALLOCATOR_STOPPED, refusedFree(List.of(theirs)));
+        assertEquals(FreeRefusal.ALLOCATOR_STOPPED, assertInstanceOf(InvalidFreeException.class,
+                failureOf(hpa4j.freeBatch(List.of(live.get(0), theirs)))).reason());
+        assertEquals(Allocation.State.LIVE, live.get(0).state(), "the batch's good handle was given back");
     }
 
     @Test
-    void shouldRefuseAFreeOfAnInteriorAddressOfALiveExtent() {
-        Allocation threePages = live.get(2);
-        assertEquals(FreeRefusal.INTERIOR_ADDRESS,
-                refusedFree(List.of(at(threePages.address() + Pages.PAGE, 2 * Pages.PAGE))));
-    }
-
-    @Test
-    void shouldRefuseAFreeOfTheWrongSize() {
-        Allocation twoPages = live.get(1);
-        assertEquals(FreeRefusal.WRONG_SIZE, refusedFree(List.of(at(twoPages.address(), Pages.PAGE))));
-        assertEquals(FreeRefusal.WRONG_SIZE, refusedFree(List.of(at(twoPages.address(), 3 * Pages.PAGE))));
+    void shouldRefuseAStaleHandleAfterItsAddressWasHandedOutAgain() {
+        Allocation first = zero.allocate(Pages.PAGE, 1).get(0);
+        zero.free(List.of(first));
+        Allocation second = zero.allocate(Pages.PAGE, 1).get(0);
+        assertEquals(first.address(), second.address(), "the shard reuses the lowest free page");
+        assertEquals(FreeRefusal.NOT_ALLOCATED, refusedFree(List.of(first)));
+        assertEquals(Allocation.State.LIVE, second.state(), "the new owner keeps it");
+        zero.free(List.of(second));
     }
 
     @Test
@@ -146,15 +149,18 @@ class BadInputTest {
     @Test
     void shouldRefuseAnAllocationOfAnotherShardAsWrongShard() {
         assertEquals(FreeRefusal.WRONG_SHARD, refusedFree(List.of(ofShardOne)));
-        assertEquals(FreeRefusal.WRONG_SHARD, refusedFree(List.of(new Allocation(live.get(0).address(), Pages.PAGE, -1))),
-                "a forged shard index");
+        assertEquals(FreeRefusal.WRONG_SHARD, refusedFree(List.of(live.get(0), ofShardOne)));
+        assertEquals(Allocation.State.LIVE, live.get(0).state(), "its claim was given back");
     }
 
     @Test
     void shouldRefuseAWholeBatchWhenOneAllocationInItIsBad() {
-        List<Allocation> batch = List.of(live.get(0), live.get(1), at(live.get(2).address(), Pages.PAGE));
-        assertEquals(FreeRefusal.WRONG_SIZE, refusedFree(batch));
+        Allocation freed = zero.allocate(Pages.PAGE, 1).get(0);
+        zero.free(List.of(freed));
+        List<Allocation> batch = List.of(live.get(0), live.get(1), freed);
+        assertEquals(FreeRefusal.NOT_ALLOCATED, refusedFree(batch));
         assertEquals(3, zero.snapshot().stats().liveExtents(), "the good ones in the batch are still live");
+        assertEquals(Allocation.State.LIVE, live.get(1).state());
     }
 
     @Test
@@ -181,11 +187,11 @@ class BadInputTest {
         assertInstanceOf(InvalidCountException.class, failureOf(hpa4j.allocateBatch(Pages.PAGE, 0)));
         assertEquals(FreeRefusal.NULL_EXTENT,
                 assertInstanceOf(InvalidFreeException.class, failureOf(hpa4j.free(null))).reason());
-        assertEquals(FreeRefusal.WRONG_SHARD, assertInstanceOf(InvalidFreeException.class,
-                failureOf(hpa4j.free(new Allocation(live.get(0).address(), Pages.PAGE, 7)))).reason(),
-                "a handle naming no shard goes to shard 0, which refuses it");
-        assertEquals(FreeRefusal.NOT_ALLOCATED, assertInstanceOf(InvalidFreeException.class,
-                failureOf(hpa4j.free(new Allocation(ofShardOne.address() + Pages.PAGE, Pages.PAGE, 1)))).reason());
+        assertEquals(FreeRefusal.NULL_EXTENT, assertInstanceOf(InvalidFreeException.class,
+                failureOf(hpa4j.freeBatch(Arrays.asList(ofShardOne, null)))).reason(),
+                "a batch across shards with one bad entry frees nothing");
+        assertEquals(FreeRefusal.DUPLICATE_IN_BATCH, assertInstanceOf(InvalidFreeException.class,
+                failureOf(hpa4j.freeBatch(List.of(ofShardOne, live.get(0), ofShardOne)))).reason());
         assertInstanceOf(InvalidCountException.class, failureOf(hpa4j.freeBatch(List.of())));
         assertEquals(zeroBefore, zero.snapshot());
         assertEquals(oneBefore, one.snapshot());

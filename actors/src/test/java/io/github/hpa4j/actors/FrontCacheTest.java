@@ -27,7 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 7's front cache through the public facade, on fake hooks: hits send no message, a miss is
+ * The front cache through the public facade, on fake hooks: hits send no message, a miss is
  * one batch allocation and a flush one batch free, cached extents stay active in their shard and are
  * reported apart, double frees are caught while the first free is cached, and the caches give
  * memory back (max-hold, idle, thread death, trim, shutdown).
@@ -186,19 +186,23 @@ class FrontCacheTest {
     }
 
     @Test
-    void shouldRefuseForgedAndStaleHandlesWithTheShardsTypedReasons() throws Exception {
+    void shouldRefuseStaleForeignAndNullHandlesAndChangeNothing() throws Exception {
         Hpa4j hpa4j = start();
+        Hpa4j other = start();
         ShardClient shard = client(hpa4j, 0);
+        Allocation stale = hpa4j.allocateNow(3 * PAGE);
+        hpa4j.freeNow(stale);
         Allocation live = hpa4j.allocateNow(3 * PAGE);
+        assertEquals(stale.address(), live.address(), "a hit hands the cached extent out again");
+        Allocation foreign = other.allocateNow(3 * PAGE);
         ShardActor.ShardSnapshot before = shard.snapshot();
         CacheStats cacheBefore = hpa4j.cacheStats();
 
-        assertEquals(FreeRefusal.WRONG_SIZE, assertThrows(InvalidFreeException.class,
-                () -> hpa4j.freeNow(new Allocation(live.address(), PAGE, 0))).reason());
-        assertEquals(FreeRefusal.INTERIOR_ADDRESS, assertThrows(InvalidFreeException.class,
-                () -> hpa4j.freeNow(new Allocation(live.address() + PAGE, 2 * PAGE, 0))).reason());
-        assertEquals(FreeRefusal.UNKNOWN_ADDRESS, assertThrows(InvalidFreeException.class,
-                () -> hpa4j.freeNow(new Allocation(1L << 50, PAGE, 0))).reason());
+        assertEquals(FreeRefusal.NOT_ALLOCATED, assertThrows(InvalidFreeException.class,
+                () -> hpa4j.freeNow(stale)).reason(), "the stale handle, though its address is live again");
+        assertEquals(Allocation.State.LIVE, live.state());
+        assertEquals(FreeRefusal.FOREIGN_ALLOCATION, assertThrows(InvalidFreeException.class,
+                () -> hpa4j.freeNow(foreign)).reason());
         assertEquals(FreeRefusal.NULL_EXTENT, assertThrows(InvalidFreeException.class,
                 () -> hpa4j.freeNow(null)).reason());
         assertEquals(FreeRefusal.DUPLICATE_IN_BATCH, assertInstanceOf(InvalidFreeException.class,
@@ -212,16 +216,21 @@ class FrontCacheTest {
     }
 
     @Test
-    void shouldFreeThroughTheShardWhatTheCacheDidNotHandOut() throws Exception {
+    void shouldTakeFreesOfProtocolAllocationsIntoTheCacheOnceEach() throws Exception {
         Hpa4j hpa4j = start();
         ShardClient shard = client(hpa4j, 0);
         List<Allocation> byProtocol = shard.allocate(PAGE, 2);
         hpa4j.freeNow(byProtocol.get(0));
         get(hpa4j.free(byProtocol.get(1)));
-        assertEquals(0, shard.snapshot().stats().liveExtents(), "freed in the shard, not cached");
-        assertEquals(0, hpa4j.cacheStats().cachedExtents());
+        assertEquals(2, hpa4j.cacheStats().cachedExtents(), "a handle is the allocator's, whoever asked for it");
+        assertEquals(Allocation.State.CACHED, byProtocol.get(0).state());
         assertEquals(FreeRefusal.NOT_ALLOCATED, assertThrows(InvalidFreeException.class,
-                () -> hpa4j.freeNow(byProtocol.get(0))).reason(), "and a double free of it is the shard's");
+                () -> hpa4j.freeNow(byProtocol.get(0))).reason());
+        assertEquals(FreeRefusal.NOT_ALLOCATED, assertInstanceOf(InvalidFreeException.class,
+                shard.freeFails(List.of(byProtocol.get(1)))).reason(), "nor can the protocol free it again");
+        get(hpa4j.trimCaches());
+        assertEquals(0, shard.snapshot().stats().liveExtents());
+        assertEquals(Allocation.State.FREED, byProtocol.get(1).state());
     }
 
     @Test

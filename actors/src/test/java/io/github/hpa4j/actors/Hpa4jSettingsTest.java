@@ -51,6 +51,7 @@ class Hpa4jSettingsTest {
         assertEquals(Duration.ofMillis(100), cache.sweepInterval());
         assertEquals(Duration.ofSeconds(1), cache.maxHold());
         assertEquals(Duration.ofMillis(250), cache.idleTimeout());
+        assertEquals(SafetySettings.DEFAULT, settings.safety(), "standard, one leak watched in 128, 16 MiB quarantine");
     }
 
     @Test
@@ -125,6 +126,9 @@ class Hpa4jSettingsTest {
             cache.sweep-interval   | 0s
             cache.max-hold         | -1s
             cache.idle-timeout     | 0ms
+            safety.level           | careful
+            safety.leak-sampling   | -1
+            safety.quarantine-bytes | -1
             """)
     void shouldRefuseABadValueWithAnErrorNamingItsKey(String key, String value) {
         Config config = ConfigFactory.parseString("hpa4j." + key + " = " + value).withFallback(ConfigFactory.load());

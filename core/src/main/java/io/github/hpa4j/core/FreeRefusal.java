@@ -1,6 +1,10 @@
 package io.github.hpa4j.core;
 
-/** Why a free was refused; each is checked against the shard's own record of live extents. */
+/**
+ * Why a free was refused. The first group is checked against the shard's own record of live
+ * extents; the last three are judged by the allocator from the handle itself, before any shard sees
+ * the free.
+ */
 public enum FreeRefusal {
     /** No extent was given. */
     NULL_EXTENT("no extent given"),
@@ -17,7 +21,13 @@ public enum FreeRefusal {
     /** The extent names another shard. */
     WRONG_SHARD("extent belongs to another shard"),
     /** The same extent appears twice in one batch. */
-    DUPLICATE_IN_BATCH("extent appears twice in the batch");
+    DUPLICATE_IN_BATCH("extent appears twice in the batch"),
+    /** The handle was made by another allocator, which alone may free it. */
+    FOREIGN_ALLOCATION("made by another allocator"),
+    /** The handle was made by an allocator that has stopped: its memory is gone. */
+    ALLOCATOR_STOPPED("made by an allocator that has stopped"),
+    /** The allocation's own segment is held by a native call, so its scope cannot be closed yet. */
+    SEGMENT_IN_USE("its segment is in use by a native call");
 
     private final String description;
 

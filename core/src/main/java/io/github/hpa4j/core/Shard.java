@@ -671,6 +671,11 @@ public final class Shard {
         return disabled;
     }
 
+    /** Whether {@link #destroy()} ran: the slabs are unmapped and every request is refused. */
+    public boolean destroyed() {
+        return destroyed;
+    }
+
     /**
      * hpa_shard_destroy: unmaps every slab. hpa.c expects every extent freed by now; hpa4j reclaims
      * the slabs of live extents too and reports them, since a JVM application may shut down with

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Issue 5's stress test: 16 concurrent clients on real memory, half plain threads on the
+ * The stress test: 16 concurrent clients on real memory, half plain threads on the
  * CompletionStage facade, half actors on the shard protocol, single and batch calls, random sizes
  * from one page to slab_max_alloc. Every allocation is filled with its own pattern and checked just
  * before its free (see {@link PatternLedger}); then the allocator is left to quiesce and its
@@ -58,7 +58,7 @@ class ConcurrentStressTest {
     }
 
     /**
-     * Run with the front cache (issue 7) on and off: the facade clients then go through their thread
+     * Run with the front cache on and off: the facade clients then go through their thread
      * caches (hits, refills, flushes, frees batched to other shards) or send one message per call.
      */
     @ParameterizedTest(name = "front cache {0}")

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The front cache under concurrency on real memory (issue 7), where {@link ConcurrentStressTest}'s
+ * The front cache under concurrency on real memory, where {@link ConcurrentStressTest}'s
  * clients each free only what they allocated: here four plain threads, one per shard, allocate with
  * {@code allocateNow}, hand most allocations to the others through a shared queue, and free what
  * they take with {@code freeNow} or {@code free}. So most frees are of another shard's extents

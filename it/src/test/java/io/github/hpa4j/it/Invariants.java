@@ -28,7 +28,7 @@ final class Invariants {
      * (so no slab is mid_purge / mid_hugify), no pages pending purge, no job held back by a failure
      * back-off, nothing stashed or growing; dirty pages within dirty_mult × active per shard; and no
      * full slab left non-huge (a full slab is dense, and dense slabs end up hugified). Every poll
-     * first trims the front caches (issue 7), so that the active pages are the pages callers hold.
+     * first trims the front caches, so that the active pages are the pages callers hold.
      * Returns the quiet snapshot.
      */
     static AllocatorStats awaitQuiescence(Hpa4j hpa4j, Duration atMost) {

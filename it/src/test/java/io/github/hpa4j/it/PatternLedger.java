@@ -38,15 +38,19 @@ final class PatternLedger {
     private final ConcurrentHashMap<Long, Tracked> owners = new ConcurrentHashMap<>(1 << 16);
     private final AtomicLong serials = new AtomicLong();
 
-    /** A live allocation the test holds, with its serial number and pattern. */
-    record Tracked(long serial, Allocation allocation, long pattern) {
+    /**
+     * A live allocation the test holds, with its serial number and pattern. {@code allocation} is
+     * null for a block of plain memory (the ledger's own tests, which need blocks that overlap).
+     */
+    record Tracked(long serial, Allocation allocation, long address, long size, MemorySegment segment, long pattern) {
         long pages() {
-            return allocation.size() >>> Pages.LG_PAGE;
+            return size >>> Pages.LG_PAGE;
         }
 
         @Override
         public String toString() {
-            return "allocation #" + serial + " " + allocation;
+            return "allocation #" + serial + " " + (allocation != null ? allocation
+                    : "[0x" + Long.toHexString(address) + ", " + size + " bytes]");
         }
     }
 
@@ -56,18 +60,29 @@ final class PatternLedger {
 
     /** Takes ownership of {@code allocation}'s pages and fills it with its pattern. */
     Tracked claim(Allocation allocation) {
+        return claim(allocation, allocation.segment());
+    }
+
+    /** As {@link #claim(Allocation)} for a page-aligned block of plain memory. */
+    Tracked claim(MemorySegment block) {
+        return claim(null, block);
+    }
+
+    private Tracked claim(Allocation allocation, MemorySegment memory) {
         long serial = serials.incrementAndGet();
-        Tracked tracked = new Tracked(serial, allocation, patternOf(serial, allocation.address()));
+        long address = memory.address();
+        Tracked tracked = new Tracked(serial, allocation, address, memory.byteSize(), memory,
+                patternOf(serial, address));
         long pages = tracked.pages();
         for (long i = 0; i < pages; i++) {
-            long page = allocation.address() + (i << Pages.LG_PAGE);
+            long page = address + (i << Pages.LG_PAGE);
             Tracked owner = owners.putIfAbsent(page, tracked);
             if (owner != null) {
                 throw new AssertionError("overlap: " + tracked + " was handed out although its page 0x"
                         + Long.toHexString(page) + " belongs to live " + owner);
             }
         }
-        MemorySegment segment = allocation.segment();
+        MemorySegment segment = tracked.segment;
         long pattern = tracked.pattern;
         for (long offset = 0, size = segment.byteSize(); offset < size; offset += 8) {
             segment.set(WORD, offset, pattern);
@@ -77,7 +92,7 @@ final class PatternLedger {
 
     /** Checks every word of {@code tracked}; fails naming the victim and, if known, the writer. */
     void verify(Tracked tracked) {
-        MemorySegment segment = tracked.allocation.segment();
+        MemorySegment segment = tracked.segment;
         long pattern = tracked.pattern;
         for (long offset = 0, size = segment.byteSize(); offset < size; offset += 8) {
             long found = segment.get(WORD, offset);
@@ -92,7 +107,7 @@ final class PatternLedger {
         verify(tracked);
         long pages = tracked.pages();
         for (long i = 0; i < pages; i++) {
-            long page = tracked.allocation.address() + (i << Pages.LG_PAGE);
+            long page = tracked.address + (i << Pages.LG_PAGE);
             if (!owners.remove(page, tracked)) {
                 throw new AssertionError(tracked + " lost its claim on page 0x" + Long.toHexString(page)
                         + " to " + owners.get(page));
@@ -110,7 +125,7 @@ final class PatternLedger {
     }
 
     private String describeCorruption(Tracked victim, long offset, long found) {
-        long address = victim.allocation.address() + offset;
+        long address = victim.address + offset;
         StringBuilder s = new StringBuilder("corruption: ").append(victim).append(" at +0x")
                 .append(Long.toHexString(offset)).append(" (0x").append(Long.toHexString(address))
                 .append(") holds 0x").append(Long.toHexString(found)).append(" instead of its pattern 0x")

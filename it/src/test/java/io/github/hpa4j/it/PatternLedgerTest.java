@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.hpa4j.actors.Allocation;
 import io.github.hpa4j.core.Pages;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -14,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The checker the other tests rely on catches what it is there to catch, naming both extents: it is
- * run here on plain off-heap memory with made-up allocations that overlap or get overwritten.
+ * run here on plain off-heap memory with made-up blocks that overlap or get overwritten.
  */
 class PatternLedgerTest {
     private final Arena arena = Arena.ofConfined();
@@ -27,20 +26,24 @@ class PatternLedgerTest {
         arena.close();
     }
 
+    /* Pages [first, first + count) of the test's memory. */
+    private MemorySegment block(int first, int count) {
+        return memory.asSlice(first * Pages.PAGE, count * Pages.PAGE);
+    }
+
     @Test
     void anAllocationHandedOutOverALivePageIsAnOverlapNamingBothExtents() {
-        Allocation first = new Allocation(base, 3 * Pages.PAGE, 0);
-        Allocation second = new Allocation(base + 2 * Pages.PAGE, 2 * Pages.PAGE, 1);
-        ledger.claim(first);
-        AssertionError overlap = assertThrows(AssertionError.class, () -> ledger.claim(second));
-        assertTrue(overlap.getMessage().contains(first.toString()) && overlap.getMessage().contains(second.toString()),
+        PatternLedger.Tracked first = ledger.claim(block(0, 3));
+        AssertionError overlap = assertThrows(AssertionError.class, () -> ledger.claim(block(2, 2)));
+        assertTrue(overlap.getMessage().contains(first.toString())
+                && overlap.getMessage().contains("0x" + Long.toHexString(base + 2 * Pages.PAGE) + ", 8192 bytes"),
                 overlap.getMessage());
     }
 
     @Test
     void aForeignPatternInALiveAllocationNamesTheWriter() {
-        PatternLedger.Tracked victim = ledger.claim(new Allocation(base, 2 * Pages.PAGE, 0));
-        PatternLedger.Tracked writer = ledger.claim(new Allocation(base + 4 * Pages.PAGE, Pages.PAGE, 0));
+        PatternLedger.Tracked victim = ledger.claim(block(0, 2));
+        PatternLedger.Tracked writer = ledger.claim(block(4, 1));
         memory.set(ValueLayout.JAVA_LONG, Pages.PAGE + 16, writer.pattern()); // a stray write from the writer
         AssertionError corruption = assertThrows(AssertionError.class, () -> ledger.release(victim));
         assertTrue(corruption.getMessage().contains(victim.toString())
@@ -50,7 +53,7 @@ class PatternLedgerTest {
 
     @Test
     void zerosInALiveAllocationAreReportedAsAPurgeOfLivePages() {
-        PatternLedger.Tracked victim = ledger.claim(new Allocation(base, 4 * Pages.PAGE, 0));
+        PatternLedger.Tracked victim = ledger.claim(block(0, 4));
         memory.asSlice(3 * Pages.PAGE, Pages.PAGE).fill((byte) 0); // as MADV_DONTNEED would leave it
         AssertionError corruption = assertThrows(AssertionError.class, () -> ledger.verify(victim));
         assertTrue(corruption.getMessage().contains("purged") && corruption.getMessage().contains("+0x3000"),
@@ -59,9 +62,9 @@ class PatternLedgerTest {
 
     @Test
     void aReleasedAllocationsPagesCanBeClaimedAgain() {
-        PatternLedger.Tracked first = ledger.claim(new Allocation(base, 2 * Pages.PAGE, 0));
+        PatternLedger.Tracked first = ledger.claim(block(0, 2));
         ledger.release(first);
-        PatternLedger.Tracked again = ledger.claim(new Allocation(base, 2 * Pages.PAGE, 0));
+        PatternLedger.Tracked again = ledger.claim(block(0, 2));
         assertTrue(again.pattern() != first.pattern(), "every allocation has its own pattern");
         ledger.verify(again);
         assertEquals(2, ledger.claimedPages());

@@ -20,6 +20,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@code allocateNow} + {@code freeNow}, served from the calling thread's cache and sending a
  * message only on a miss (a batch refill) or when a bin overflows (a batch flush). The batch row
  * goes through {@code allocateBatch} / {@code freeBatch}, which the cache serves the same way.
+ * {@code safety} is {@code hpa4j.safety.level}: the suite runs {@code standard}; the cost of
+ * {@code checked} is measured by running it with {@code -p safety=standard,checked}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -28,12 +30,15 @@ public class HpaCachedBenchmark {
     @Param({"4096", "16384", "65536"})
     public int size;
 
+    @Param({"standard"})
+    public String safety;
+
     private ActorSystem<Void> system;
     private Hpa4j hpa4j;
 
     @Setup
     public void start() {
-        system = BenchAkka.start("hpa-cached");
+        system = BenchAkka.start("hpa-cached", "hpa4j.safety.level = " + safety);
         hpa4j = Hpa4j.get(system);
     }
 

@@ -1,6 +1,8 @@
 package io.github.hpa4j.it.runner;
 
 import io.github.hpa4j.actors.AllocatorStats;
+import io.github.hpa4j.actors.CacheStats;
+import io.github.hpa4j.actors.SafetyStats;
 import io.github.hpa4j.bridge.SmapsReading;
 import io.github.hpa4j.core.ShardStats;
 import java.util.List;
@@ -16,6 +18,7 @@ final class Fragmentation {
      * and allocator-wide figures can never disagree on what "fragmented" means.
      */
     static long freeBytesInPartlyUsedSlabs(ShardStats stats) {
-        return new AllocatorStats(List.of(), stats, 0, 0, SmapsReading.EMPTY, null, 0).fragmentedFreeBytes();
+        return new AllocatorStats(List.of(), stats, 0, 0, SmapsReading.EMPTY, null, 0, CacheStats.NONE,
+                SafetyStats.NONE).fragmentedFreeBytes();
     }
 }

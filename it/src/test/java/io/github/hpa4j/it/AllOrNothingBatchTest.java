@@ -1,0 +1,114 @@
+package io.github.hpa4j.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import io.github.hpa4j.actors.Allocation;
+import io.github.hpa4j.actors.Hpa4j;
+import io.github.hpa4j.actors.Hpa4jSettings;
+import io.github.hpa4j.bridge.PageHooksFactory;
+import io.github.hpa4j.bridge.SystemClock;
+import io.github.hpa4j.core.FreeRefusal;
+import io.github.hpa4j.core.InvalidFreeException;
+import io.github.hpa4j.core.Pages;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A batch spanning shards is claimed whole before any shard frees anything: one bad entry (null, a
+ * handle freed already, one of another allocator, one twice) refuses the batch, every handle in it
+ * stays live, no shard and no cache changes, and the same handles free later. Real memory, three
+ * shards, cache on and off.
+ */
+class AllOrNothingBatchTest {
+    private static final ActorTestKit testKit = ActorTestKit.create();
+    private static final int SHARDS = 3;
+
+    @AfterAll
+    static void shutdown() {
+        testKit.shutdownTestKit();
+    }
+
+    @ParameterizedTest(name = "cache {0}")
+    @ValueSource(strings = {"on", "off"})
+    void aMixedShardBatchWithOneBadEntryFreesNothing(String cache) throws Exception {
+        Hpa4jSettings settings = It.settings("hpa4j.shards = " + SHARDS, "hpa4j.cache.enabled = " + cache);
+        Hpa4j hpa4j = Hpa4j.start(testKit.system(), settings, PageHooksFactory.create(settings.hugifyStyle()),
+                SystemClock.INSTANCE);
+        Hpa4j other = Hpa4j.start(testKit.system(), settings, PageHooksFactory.create(settings.hugifyStyle()),
+                SystemClock.INSTANCE);
+        PatternLedger ledger = new PatternLedger();
+        List<PatternLedger.Tracked> good = new ArrayList<>();
+        for (int shard = 0; shard < SHARDS; shard++) {
+            for (Allocation a : onShard(hpa4j, shard, h -> h.allocateBatch(3 * Pages.PAGE, 4))) {
+                good.add(ledger.claim(a));
+            }
+        }
+        Allocation freed = hpa4j.allocateNow(Pages.PAGE);
+        hpa4j.freeNow(freed);
+        Allocation foreign = other.allocateNow(Pages.PAGE);
+        List<Allocation> handles = good.stream().map(PatternLedger.Tracked::allocation).toList();
+        It.get(hpa4j.trimCaches()); // nothing cached: no sweep can move the figures under the test
+        Quiet before = Quiet.of(hpa4j);
+
+        assertRefused(hpa4j, with(handles, null), FreeRefusal.NULL_EXTENT);
+        assertRefused(hpa4j, with(handles, freed), FreeRefusal.NOT_ALLOCATED);
+        assertRefused(hpa4j, with(handles, foreign), FreeRefusal.FOREIGN_ALLOCATION);
+        assertRefused(hpa4j, with(handles, handles.get(SHARDS * 4 - 1)), FreeRefusal.DUPLICATE_IN_BATCH);
+        assertEquals(before, Quiet.of(hpa4j), "no shard and no cache changed");
+        for (PatternLedger.Tracked t : good) {
+            assertEquals(Allocation.State.LIVE, t.allocation().state());
+            ledger.verify(t);
+        }
+
+        for (PatternLedger.Tracked t : good) {
+            ledger.release(t);
+        }
+        It.get(hpa4j.freeBatch(handles));
+        It.get(hpa4j.trimCaches());
+        assertEquals(0, It.get(hpa4j.stats()).total().liveExtents(), "the same handles free whole afterwards");
+        other.freeNow(foreign);
+        It.get(other.stop());
+        It.get(hpa4j.stop());
+    }
+
+    /** Live extents and cached extents of every shard: what a refused batch must leave as it was. */
+    private record Quiet(List<Long> liveExtents, long cached) {
+        static Quiet of(Hpa4j hpa4j) {
+            return new Quiet(It.get(hpa4j.stats()).shards().stream().map(s -> s.stats().liveExtents()).toList(),
+                    hpa4j.cacheStats().cachedExtents());
+        }
+    }
+
+    private static List<Allocation> with(List<Allocation> handles, Allocation bad) {
+        List<Allocation> batch = new ArrayList<>(handles);
+        batch.add(handles.size() / 2, bad);
+        return Arrays.asList(batch.toArray(Allocation[]::new));
+    }
+
+    private static void assertRefused(Hpa4j hpa4j, List<Allocation> batch, FreeRefusal reason) {
+        assertEquals(reason, It.failureOf(hpa4j.freeBatch(batch), InvalidFreeException.class).reason());
+    }
+
+    private static List<Allocation> onShard(Hpa4j hpa4j, int shard,
+                                            Function<Hpa4j, CompletableFuture<List<Allocation>>> call)
+            throws InterruptedException {
+        CompletableFuture<List<Allocation>> result = new CompletableFuture<>();
+        Thread thread = It.threadForShard(hpa4j, shard, "shard-" + shard, () -> call.apply(hpa4j).whenComplete((a, e) -> {
+            if (e != null) {
+                result.completeExceptionally(e);
+            } else {
+                result.complete(a);
+            }
+        }));
+        thread.start();
+        thread.join();
+        return It.get(result);
+    }
+}

@@ -1,0 +1,98 @@
+package io.github.hpa4j.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import io.github.hpa4j.actors.Allocation;
+import io.github.hpa4j.actors.Hpa4j;
+import io.github.hpa4j.actors.Hpa4jSettings;
+import io.github.hpa4j.bridge.PageHooksFactory;
+import io.github.hpa4j.bridge.SystemClock;
+import io.github.hpa4j.core.Pages;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A handle that becomes unreachable without a free is reported, as Netty's leak detector does: at
+ * {@code paranoid} every one, naming where it was allocated; at {@code standard} the sampled ones,
+ * pointing at {@code paranoid} for the site. Freed handles are never reported. Real memory, cache on
+ * and off.
+ */
+class LeakReportTest {
+    private static final ActorTestKit testKit = ActorTestKit.create();
+    private static final int LEAKED = 20;
+
+    @AfterAll
+    static void shutdown() {
+        testKit.shutdownTestKit();
+    }
+
+    private static Hpa4j start(String cache, String level) {
+        Hpa4jSettings settings = It.settings("hpa4j.shards = 1", "hpa4j.cache.enabled = " + cache,
+                "hpa4j.safety.level = " + level, "hpa4j.safety.leak-sampling = 1");
+        return Hpa4j.start(testKit.system(), settings, PageHooksFactory.create(settings.hugifyStyle()),
+                SystemClock.INSTANCE);
+    }
+
+    @ParameterizedTest(name = "cache {0}")
+    @ValueSource(strings = {"on", "off"})
+    void paranoidReportsEveryLeakedHandleWithItsAllocationSite(String cache) {
+        Hpa4j hpa4j = start(cache, "paranoid");
+        try (LogCapture log = new LogCapture("io.github.hpa4j.actors.LeakDetector")) {
+            freeSome(hpa4j);
+            leakSome(hpa4j);
+            List<ILoggingEvent> reports = awaitReports(hpa4j, log);
+            assertTrue(reports.stream().allMatch(e -> e.getFormattedMessage().contains("LEAK")
+                    && LogCapture.siteNames(e, "leakSome")), "each report names the method that allocated");
+        }
+        It.get(hpa4j.stop());
+    }
+
+    @ParameterizedTest(name = "cache {0}")
+    @ValueSource(strings = {"on", "off"})
+    void standardReportsSampledLeaksWithoutASite(String cache) {
+        Hpa4j hpa4j = start(cache, "standard");
+        try (LogCapture log = new LogCapture("io.github.hpa4j.actors.LeakDetector")) {
+            freeSome(hpa4j);
+            leakSome(hpa4j);
+            List<ILoggingEvent> reports = awaitReports(hpa4j, log);
+            assertTrue(reports.stream().allMatch(e -> e.getFormattedMessage().contains("paranoid")
+                    && e.getThrowableProxy() == null), "a hint instead of a site");
+        }
+        It.get(hpa4j.stop());
+    }
+
+    /* Freed handles, dropped: must never be reported. */
+    private static void freeSome(Hpa4j hpa4j) {
+        for (int i = 0; i < 100; i++) {
+            hpa4j.freeNow(hpa4j.allocateNow(Pages.PAGE));
+        }
+    }
+
+    private static void leakSome(Hpa4j hpa4j) {
+        List<Allocation> dropped = new ArrayList<>();
+        for (int i = 0; i < LEAKED; i++) {
+            dropped.add(hpa4j.allocateNow(2 * Pages.PAGE));
+        }
+        dropped.clear();
+    }
+
+    /* Every leaked handle is reported once the collector has found it, and nothing else is. */
+    private static List<ILoggingEvent> awaitReports(Hpa4j hpa4j, LogCapture log) {
+        await("leaks reported").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            System.gc();
+            return It.get(hpa4j.stats()).safety().leaksReported() >= LEAKED;
+        });
+        assertEquals(LEAKED, It.get(hpa4j.stats()).safety().leaksReported(), "the freed ones are not leaks");
+        List<ILoggingEvent> reports = log.events();
+        assertEquals(LEAKED, reports.size());
+        return reports;
+    }
+}
