@@ -55,7 +55,8 @@ public final class Allocation implements AutoCloseable {
     private final long size;
     private final int shard;
     private final Handles issuer;
-    private final MemorySegment segment;
+    /* Made on first use: a benign race may make two equal views, both in the same scope. */
+    private MemorySegment segment;
     /** The allocation's own scope in checked mode, closed by its free; null otherwise. */
     final Arena ownScope;
     /** Where it was allocated (checked and paranoid levels), else null; set before it is handed out. */
@@ -64,13 +65,11 @@ public final class Allocation implements AutoCloseable {
     LeakDetector.Tracker leak;
     private volatile int state;
 
-    Allocation(long address, long size, int shard, Handles issuer, MemorySegment segment, Arena ownScope,
-               Throwable site) {
+    Allocation(long address, long size, int shard, Handles issuer, Arena ownScope, Throwable site) {
         this.address = address;
         this.size = size;
         this.shard = shard;
         this.issuer = issuer;
-        this.segment = segment;
         this.ownScope = ownScope;
         this.site = site;
     }
@@ -95,7 +94,11 @@ public final class Allocation implements AutoCloseable {
      * allocator has stopped (or, in checked mode, once this allocation was freed).
      */
     public MemorySegment segment() {
-        return segment;
+        MemorySegment view = segment;
+        if (view == null) {
+            segment = view = issuer.segmentOf(this);
+        }
+        return view;
     }
 
     /** Live, cached or freed, now. */

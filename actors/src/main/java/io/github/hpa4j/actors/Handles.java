@@ -32,6 +32,11 @@ final class Handles {
 
     private final SafetySettings safety;
     private final Arena scope = Arena.ofShared();
+    /*
+     * All of the address space, in the allocator's scope: a handle's segment is a slice of it, so
+     * making one is a bounds check and one object, with no restricted call on the hot path.
+     */
+    private final MemorySegment everything = MemorySegment.NULL.reinterpret(Long.MAX_VALUE, scope, null);
     /** Live allocations' own scopes (checked levels), closed at stop. */
     private final Set<Arena> ownScopes = ConcurrentHashMap.newKeySet();
     private final LeakDetector leaks;
@@ -76,6 +81,9 @@ final class Handles {
      * {@link IllegalStateException} once the allocator has closed its scopes.
      */
     Allocation issue(long address, long size, int shard) {
+        if (closed) {
+            throw new IllegalStateException("the allocator has closed its scopes");
+        }
         Arena own = null;
         Throwable site = null;
         if (checked()) {
@@ -83,8 +91,7 @@ final class Handles {
             ownScopes.add(own);
             site = new AllocationSite();
         }
-        MemorySegment segment = MemorySegment.ofAddress(address).reinterpret(size, own != null ? own : scope, null);
-        Allocation allocation = new Allocation(address, size, shard, this, segment, own, site);
+        Allocation allocation = new Allocation(address, size, shard, this, own, site);
         leaks.maybeTrack(allocation);
         return allocation;
     }
@@ -152,6 +159,24 @@ final class Handles {
             }
         }
         return null;
+    }
+
+    /** As {@link #claim(List, int)} for one handle of any shard, without a list. */
+    AllocatorException claim(Allocation a) {
+        AllocatorException refusal = refusalOf(a, -1, List.of(), 0);
+        if (refusal == null && checked()) {
+            refusal = closeOwnScopes(List.of(a));
+            if (refusal != null) {
+                a.unclaim();
+            }
+        }
+        return refusal;
+    }
+
+    /** As {@link #release(List)} at the standard level, for one handle: its extent may be used again. */
+    void releaseUnchecked(Allocation claimed) {
+        leaks.untrack(claimed);
+        claimed.markFreed();
     }
 
     private AllocatorException refusalOf(Allocation a, int shard, List<Allocation> batch, int index) {
@@ -304,8 +329,17 @@ final class Handles {
         return false;
     }
 
+    /**
+     * The segment a handle hands out: in its own scope at the checked levels, else in the
+     * allocator's. Throws {@link IllegalStateException} when that scope is closed.
+     */
+    MemorySegment segmentOf(Allocation a) {
+        return a.ownScope != null ? MemorySegment.ofAddress(a.address()).reinterpret(a.size(), a.ownScope, null)
+                : everything.asSlice(a.address(), a.size());
+    }
+
     /* The allocator's own view of an allocation's memory: valid until stop, whatever its own scope. */
     private MemorySegment view(Allocation a) {
-        return MemorySegment.ofAddress(a.address()).reinterpret(a.size(), scope, null);
+        return everything.asSlice(a.address(), a.size());
     }
 }

@@ -29,7 +29,6 @@ import io.github.hpa4j.core.ShardDisabledException;
 import io.github.hpa4j.core.ShardStats;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,6 +107,8 @@ public final class Hpa4j implements Extension {
     /** The front cache, or null when hpa4j.cache.enabled = off. */
     private final FrontCache front;
     private final akka.actor.Cancellable housekeeping;
+    /* A free the cache took: complete, shared (a minimal stage cannot be completed again by a caller). */
+    private static final CompletionStage<Void> FREED = CompletableFuture.completedStage(null);
 
     private Hpa4j(ActorSystem<?> system, Hpa4jSettings settings, PageHooks pageHooks, Clock clock) {
         this.system = system;
@@ -243,9 +244,9 @@ public final class Hpa4j implements Extension {
      * {@link InvalidFreeException} {@code NOT_ALLOCATED} for a second free of the same handle.
      */
     public void freeNow(Allocation allocation) {
-        CompletableFuture<Void> stage = free(allocation);
-        if (!stage.isDone() || stage.isCompletedExceptionally()) {
-            join(stage);
+        CompletableFuture<Void> slow = freeOrCache(allocation);
+        if (slow != null) {
+            join(slow);
         }
     }
 
@@ -344,21 +345,26 @@ public final class Hpa4j implements Extension {
      * handle is freed once: a second free, a handle of another allocator or null is refused with a
      * typed {@link InvalidFreeException} and changes nothing.
      */
-    public CompletableFuture<Void> free(Allocation allocation) {
+    public CompletionStage<Void> free(Allocation allocation) {
+        CompletableFuture<Void> slow = freeOrCache(allocation);
+        return slow == null ? FREED : slow;
+    }
+
+    /* The free of one handle: null when the cache took it, else the stage of its way to a shard. */
+    private CompletableFuture<Void> freeOrCache(Allocation allocation) {
         if (stopping.get() != null) {
             return CompletableFuture.failedFuture(ShardDisabledException.allocatorStopped());
         }
-        List<Allocation> one = Collections.singletonList(allocation);
-        AllocatorException refusal = handles.claim(one, -1);
+        AllocatorException refusal = handles.claim(allocation);
         if (refusal != null) {
             return CompletableFuture.failedFuture(refusal);
         }
         if (front != null && !handles.checked()) {
-            handles.release(one);
+            handles.releaseUnchecked(allocation);
             front.free(allocation);
-            return CompletableFuture.completedFuture(null);
+            return null;
         }
-        return releaseClaimed(one);
+        return releaseClaimed(List.of(allocation));
     }
 
     /**
