@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import io.github.hpa4j.actors.Allocation;
 import io.github.hpa4j.actors.Hpa4j;
-import io.github.hpa4j.actors.Hpa4jSettings;
-import io.github.hpa4j.bridge.PageHooksFactory;
-import io.github.hpa4j.bridge.SystemClock;
 import io.github.hpa4j.core.FreeRefusal;
 import io.github.hpa4j.core.InvalidFreeException;
 import io.github.hpa4j.core.Pages;
@@ -38,11 +35,8 @@ class AllOrNothingBatchTest {
     @ParameterizedTest(name = "cache {0}")
     @ValueSource(strings = {"on", "off"})
     void aMixedShardBatchWithOneBadEntryFreesNothing(String cache) throws Exception {
-        Hpa4jSettings settings = It.settings("hpa4j.shards = " + SHARDS, "hpa4j.cache.enabled = " + cache);
-        Hpa4j hpa4j = Hpa4j.start(testKit.system(), settings, PageHooksFactory.create(settings.hugifyStyle()),
-                SystemClock.INSTANCE);
-        Hpa4j other = Hpa4j.start(testKit.system(), settings, PageHooksFactory.create(settings.hugifyStyle()),
-                SystemClock.INSTANCE);
+        Hpa4j hpa4j = It.startOnRealMemory(testKit, "hpa4j.shards = " + SHARDS, "hpa4j.cache.enabled = " + cache);
+        Hpa4j other = It.startOnRealMemory(testKit, "hpa4j.shards = " + SHARDS, "hpa4j.cache.enabled = " + cache);
         PatternLedger ledger = new PatternLedger();
         List<PatternLedger.Tracked> good = new ArrayList<>();
         for (int shard = 0; shard < SHARDS; shard++) {

@@ -10,10 +10,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.github.hpa4j.actors.Allocation;
 import io.github.hpa4j.actors.AllocatorStats;
 import io.github.hpa4j.actors.Hpa4j;
-import io.github.hpa4j.actors.Hpa4jSettings;
 import io.github.hpa4j.actors.SafetySettings;
-import io.github.hpa4j.bridge.PageHooksFactory;
-import io.github.hpa4j.bridge.SystemClock;
 import io.github.hpa4j.core.Pages;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -39,10 +36,8 @@ class CheckedModeTest {
     }
 
     private static Hpa4j start(String cache) {
-        Hpa4jSettings settings = It.settings("hpa4j.shards = 1", "hpa4j.cache.enabled = " + cache,
+        return It.startOnRealMemory(testKit, "hpa4j.shards = 1", "hpa4j.cache.enabled = " + cache,
                 "hpa4j.safety.level = checked", "hpa4j.safety.quarantine-bytes = " + QUARANTINE);
-        return Hpa4j.start(testKit.system(), settings, PageHooksFactory.create(settings.hugifyStyle()),
-                SystemClock.INSTANCE);
     }
 
     @ParameterizedTest(name = "cache {0}")

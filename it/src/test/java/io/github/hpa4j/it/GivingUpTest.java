@@ -9,9 +9,6 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import io.github.hpa4j.actors.Allocation;
 import io.github.hpa4j.actors.AllocatorStats;
 import io.github.hpa4j.actors.Hpa4j;
-import io.github.hpa4j.actors.Hpa4jSettings;
-import io.github.hpa4j.bridge.PageHooksFactory;
-import io.github.hpa4j.bridge.SystemClock;
 import io.github.hpa4j.core.Pages;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,9 +38,7 @@ class GivingUpTest {
     }
 
     private static Hpa4j start(String cache) {
-        Hpa4jSettings settings = It.settings("hpa4j.shards = 2", "hpa4j.cache.enabled = " + cache);
-        return Hpa4j.start(testKit.system(), settings, PageHooksFactory.create(settings.hugifyStyle()),
-                SystemClock.INSTANCE);
+        return It.startOnRealMemory(testKit, "hpa4j.shards = 2", "hpa4j.cache.enabled = " + cache);
     }
 
     /* Batches above a bin's size: with the cache on, most of each is a refill the caller waits for. */

@@ -3,10 +3,13 @@ package io.github.hpa4j.it;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.github.hpa4j.actors.Hpa4j;
 import io.github.hpa4j.actors.Hpa4jSettings;
+import io.github.hpa4j.bridge.PageHooksFactory;
+import io.github.hpa4j.bridge.SystemClock;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -41,6 +44,13 @@ final class It {
                 .withFallback(ConfigFactory.defaultReference())
                 .resolve();
         return Hpa4jSettings.fromConfig(config);
+    }
+
+    /** An allocator on real memory in {@code kit}'s system, with {@code overrides} on reference.conf. */
+    static Hpa4j startOnRealMemory(ActorTestKit kit, String... overrides) {
+        Hpa4jSettings settings = settings(overrides);
+        return Hpa4j.start(kit.system(), settings, PageHooksFactory.create(settings.hugifyStyle()),
+                SystemClock.INSTANCE);
     }
 
     /** The stage's value, failing the test if it fails or takes longer than {@link #CALL_TIMEOUT}. */

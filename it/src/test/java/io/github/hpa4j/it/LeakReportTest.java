@@ -8,9 +8,6 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.github.hpa4j.actors.Allocation;
 import io.github.hpa4j.actors.Hpa4j;
-import io.github.hpa4j.actors.Hpa4jSettings;
-import io.github.hpa4j.bridge.PageHooksFactory;
-import io.github.hpa4j.bridge.SystemClock;
 import io.github.hpa4j.core.Pages;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,10 +32,8 @@ class LeakReportTest {
     }
 
     private static Hpa4j start(String cache, String level) {
-        Hpa4jSettings settings = It.settings("hpa4j.shards = 1", "hpa4j.cache.enabled = " + cache,
+        return It.startOnRealMemory(testKit, "hpa4j.shards = 1", "hpa4j.cache.enabled = " + cache,
                 "hpa4j.safety.level = " + level, "hpa4j.safety.leak-sampling = 1");
-        return Hpa4j.start(testKit.system(), settings, PageHooksFactory.create(settings.hugifyStyle()),
-                SystemClock.INSTANCE);
     }
 
     @ParameterizedTest(name = "cache {0}")

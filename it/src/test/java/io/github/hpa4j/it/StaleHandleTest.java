@@ -8,9 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import io.github.hpa4j.actors.Allocation;
 import io.github.hpa4j.actors.Hpa4j;
-import io.github.hpa4j.actors.Hpa4jSettings;
-import io.github.hpa4j.bridge.PageHooksFactory;
-import io.github.hpa4j.bridge.SystemClock;
 import io.github.hpa4j.core.FreeRefusal;
 import io.github.hpa4j.core.InvalidFreeException;
 import io.github.hpa4j.core.Pages;
@@ -36,9 +33,7 @@ class StaleHandleTest {
     }
 
     private static Hpa4j start(String cache) {
-        Hpa4jSettings settings = It.settings("hpa4j.shards = 1", "hpa4j.cache.enabled = " + cache);
-        return Hpa4j.start(testKit.system(), settings, PageHooksFactory.create(settings.hugifyStyle()),
-                SystemClock.INSTANCE);
+        return It.startOnRealMemory(testKit, "hpa4j.shards = 1", "hpa4j.cache.enabled = " + cache);
     }
 
     @ParameterizedTest(name = "cache {0}")
