@@ -66,10 +66,6 @@ final class Handles {
         return facade;
     }
 
-    SafetySettings.Level level() {
-        return safety.level();
-    }
-
     boolean checked() {
         return quarantines.length > 0;
     }

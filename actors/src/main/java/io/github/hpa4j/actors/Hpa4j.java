@@ -204,15 +204,11 @@ public final class Hpa4j implements Extension {
      * allocation that arrives afterwards is freed again and counted as reclaimed.
      */
     public CompletableFuture<Allocation> allocate(long bytes) {
-        if (front != null && stopping.get() == null) {
-            Allocation hit = front.allocateHit(bytes);
-            if (hit != null) {
-                return CompletableFuture.completedFuture(stamp(hit, handles.siteHere()));
-            }
+        if (stopping.get() != null) {
+            return CompletableFuture.failedFuture(ShardDisabledException.allocatorStopped());
         }
-        CompletableFuture<Allocation> result = new CompletableFuture<>();
-        deliver(batchFromShards(bytes, 1), handles.siteHere(), result, list -> list.get(0));
-        return result;
+        Allocation hit = cacheHit(bytes);
+        return hit != null ? CompletableFuture.completedFuture(hit) : oneFromShards(bytes);
     }
 
     /**
@@ -227,15 +223,24 @@ public final class Hpa4j implements Extension {
         if (stopping.get() != null) {
             throw ShardDisabledException.allocatorStopped();
         }
-        if (front != null) {
-            Allocation hit = front.allocateHit(bytes);
-            if (hit != null) {
-                return stamp(hit, handles.siteHere());
-            }
+        Allocation hit = cacheHit(bytes);
+        return hit != null ? hit : join(oneFromShards(bytes));
+    }
+
+    /* The thread's cache serves it without a message, or null (a miss, or the cache off). */
+    private Allocation cacheHit(long bytes) {
+        Allocation hit = front == null ? null : front.allocateHit(bytes);
+        if (hit != null && handles.checked()) {
+            handles.stamp(List.of(hit), handles.siteHere());
         }
+        return hit;
+    }
+
+    /* One allocation through a refill or an ask, delivered only to a caller still waiting. */
+    private CompletableFuture<Allocation> oneFromShards(long bytes) {
         CompletableFuture<Allocation> result = new CompletableFuture<>();
         deliver(batchFromShards(bytes, 1), handles.siteHere(), result, list -> list.get(0));
-        return join(result);
+        return result;
     }
 
     /**
@@ -320,13 +325,6 @@ public final class Hpa4j implements Extension {
                 reclaim(list);
             }
         });
-    }
-
-    private Allocation stamp(Allocation allocation, Throwable site) {
-        if (site != null) {
-            handles.stamp(List.of(allocation), site);
-        }
-        return allocation;
     }
 
     private CompletionStage<List<Allocation>> allocateFrom(ActorRef<ShardActor.Command> shard, long bytes, int count) {
@@ -508,8 +506,8 @@ public final class Hpa4j implements Extension {
      * on and the shards refuse new allocations; the caches and quarantines are flushed (so what they
      * held is freed, not reclaimed as live); then every scope closes, so that any access through a
      * segment this allocator handed out throws {@link IllegalStateException}; only then does every
-     * shard wait for its jobs in flight and unmap its slabs, and eden unmap what is left. Completes with what had to be
-     * reclaimed. Idempotent.
+     * shard wait for its jobs in flight and unmap its slabs, and eden unmap what is left. Completes
+     * with what had to be reclaimed. Idempotent.
      */
     public CompletionStage<ShutdownReport> stop() {
         CompletableFuture<ShutdownReport> mine = new CompletableFuture<>();
@@ -523,7 +521,7 @@ public final class Hpa4j implements Extension {
                     LOG.warn("hpa4j: flushing the front caches at stop failed", error);
                     return null;
                 }))
-                .thenComposeAsync(x -> closeScopes(), blockingExecutor)
+                .thenComposeAsync(x -> closeScopes(false), blockingExecutor)
                 .thenCompose(x -> forEachShard(ShardActor.Stop::new, s -> s, timeout))
                 .thenCompose(stopped -> AskPattern.<EdenActor.Command, EdenActor.Released>ask(eden,
                         EdenActor.Release::new, timeout, system.scheduler())
@@ -545,13 +543,15 @@ public final class Hpa4j implements Extension {
      * Nothing may be unmapped while a segment can still reach it. A scope stays open only while a
      * native call holds one of its segments; such a call ends, so closing is retried until it does.
      */
-    private CompletionStage<Void> closeScopes() {
+    private CompletionStage<Void> closeScopes(boolean warned) {
         if (handles.close()) {
             return CompletableFuture.completedFuture(null);
         }
-        LOG.warn("hpa4j: a native call holds one of its segments; unmapping waits until it returns");
+        if (!warned) {
+            LOG.warn("hpa4j: a native call holds one of its segments; unmapping waits until it returns");
+        }
         Executor later = CompletableFuture.delayedExecutor(10, TimeUnit.MILLISECONDS, blockingExecutor);
-        return CompletableFuture.runAsync(() -> { }, later).thenCompose(x -> closeScopes());
+        return CompletableFuture.runAsync(() -> { }, later).thenCompose(x -> closeScopes(true));
     }
 
     // ------------------------------------------------------------------ plumbing
