@@ -24,10 +24,13 @@ import java.util.List;
  *                      extents are included in the shards' active pages and live extents
  * @param safety        leak reports, writes after free and quarantine; quarantined extents are
  *                      included in the shards' active pages too
+ * @param pageHooks     the page hooks in use and the hugify style they apply
+ * @param budget        the memory budget and what is held against it
  */
 public record AllocatorStats(List<ShardActor.ShardSnapshot> shards, ShardStats total, long mappedBytes,
                              long edenRemaining, SmapsReading smaps, PageHookStats pageCalls, long reclaimed,
-                             CacheStats cache, SafetyStats safety) {
+                             CacheStats cache, SafetyStats safety, String pageHooks,
+                             BudgetStats budget) {
 
     /** Active bytes the callers hold: active bytes less those in the front cache and the quarantines. */
     public long heldBytes() {

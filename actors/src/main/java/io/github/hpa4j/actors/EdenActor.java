@@ -6,9 +6,11 @@ import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
+import io.github.hpa4j.core.AllocatorException;
 import io.github.hpa4j.core.Eden;
 import io.github.hpa4j.core.EdenExhaustedException;
 import io.github.hpa4j.core.PageSlab;
+import java.util.List;
 
 /**
  * Owns core's {@link Eden}: its mailbox is hpa.c's {@code central->grow_mtx}. Shards ask it for
@@ -24,6 +26,10 @@ public final class EdenActor extends AbstractBehavior<EdenActor.Command> {
     public record Extract(int shard, ActorRef<ExtractReply> replyTo) implements Command {
     }
 
+    /* Empty, purged slabs a shard released under memory pressure, for the next shard that grows. */
+    record GiveBack(List<PageSlab> slabs) implements Command {
+    }
+
     /** Shutdown: unmap what is left of eden, after every shard unmapped its slabs. */
     public record Release(ActorRef<Released> replyTo) implements Command {
     }
@@ -34,7 +40,12 @@ public final class EdenActor extends AbstractBehavior<EdenActor.Command> {
     public record SlabExtracted(PageSlab slab) implements ExtractReply {
     }
 
-    public record ExtractFailed(EdenExhaustedException error) implements ExtractReply {
+    /**
+     * @param error {@link EdenExhaustedException} when the OS refused,
+     *              {@link io.github.hpa4j.core.MemoryBudgetExceededException} at the budget's bound on address
+     *              space, else an {@link AllocatorFailureException}
+     */
+    public record ExtractFailed(AllocatorException error) implements ExtractReply {
     }
 
     public record Released(long remainingBytesUnmapped) {
@@ -56,6 +67,7 @@ public final class EdenActor extends AbstractBehavior<EdenActor.Command> {
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(Extract.class, this::onExtract)
+                .onMessage(GiveBack.class, this::onGiveBack)
                 .onMessage(Release.class, this::onRelease)
                 .build();
     }
@@ -69,18 +81,32 @@ public final class EdenActor extends AbstractBehavior<EdenActor.Command> {
                 failing = false;
                 getContext().getLog().info("eden maps again");
             }
-        } catch (EdenExhaustedException e) {
+        } catch (AllocatorException e) { // the OS refused, or the budget's bound on address space
             // Once per streak: under a lasting failure every shard keeps asking.
             if (!failing) {
                 failing = true;
                 getContext().getLog().warn("eden could not grow for shard {}: {}", extract.shard(), e.getMessage());
             }
             reply = new ExtractFailed(e);
+        } catch (RuntimeException e) {
+            // Whatever threw, the shard waiting for this reply must get one, or it stays growing.
+            if (!failing) {
+                failing = true;
+                getContext().getLog().error("eden failed unexpectedly for shard {}", extract.shard(), e);
+            }
+            reply = new ExtractFailed(new AllocatorFailureException("eden could not provide a slab", e));
         }
         if (eden.mappings() != mappingsBefore) {
             getContext().getLog().debug("eden mapped {} bytes ({} in all)", eden.remainingBytes(), eden.mappedBytes());
         }
         extract.replyTo().tell(reply);
+        return this;
+    }
+
+    private Behavior<Command> onGiveBack(GiveBack giveBack) {
+        for (PageSlab slab : giveBack.slabs()) {
+            eden.giveBack(slab);
+        }
         return this;
     }
 

@@ -1,5 +1,7 @@
 package io.github.hpa4j.actors;
 
+import io.github.hpa4j.core.EdenExhaustedException;
+import io.github.hpa4j.core.MemoryBudgetExceededException;
 import io.github.hpa4j.core.Pages;
 import io.github.hpa4j.core.Shard;
 import io.github.hpa4j.core.ShardDisabledException;
@@ -41,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>Allocation: a hit pops the bin (no message). A miss sends one {@code Allocate} for what
  *       the bin lacks plus up to half a bin more; the extras go into the bin when the reply comes
- *       (on the shard's thread, under the cache's lock). A failed call gives back what it popped.</li>
+ *       (on the shard's thread, under the cache's lock). Out of memory, it asks again for exactly
+ *       what the caller lacks before refusing. A failed call gives back what it popped.</li>
  *   <li>Free: into the thread's bin when the extent is the thread's shard's and fits, into the
  *       per-owner batch of frees for another shard's extent (one message per {@code remote-batch}
  *       frees), else into a flush.</li>
@@ -82,6 +85,7 @@ final class FrontCache {
     private final ThreadLocal<ThreadCache> local = ThreadLocal.withInitial(this::register);
     /* The sweeper's clock: coarse on purpose, so the hot path reads a field instead of the clock. */
     private volatile long tick = System.nanoTime();
+    private volatile boolean closed;
     private final AtomicLong retiredHits = new AtomicLong();
     private final AtomicLong retiredMisses = new AtomicLong();
     private final AtomicLong retiredRefills = new AtomicLong();
@@ -160,13 +164,24 @@ final class FrontCache {
                 cache.refills++;
                 extra = cache.refillRoom(pages, size);
                 extra = Math.max(0, Math.min(extra, Shard.MAX_BATCH - missing));
+                cache.extrasInFlight[pages] += extra;
             }
         }
         if (extra < 0) {
             return CompletableFuture.completedFuture(reissue(popped, new ArrayList<>(count)));
         }
         int missing = count - popped.size();
-        return backend.allocate(cache.shard, size, missing + extra).handle((got, error) -> {
+        int asked = extra;
+        CompletionStage<List<Allocation>> refill = backend.allocate(cache.shard, size, missing + extra);
+        if (extra > 0) {
+            // Out of memory with the extras: the caller still gets what it asked for if that fits.
+            refill = refill.exceptionallyCompose(error -> outOfMemory(error) ? backend.allocate(cache.shard, size, missing)
+                    : CompletableFuture.failedStage(error));
+        }
+        return refill.handle((got, error) -> {
+            synchronized (cache) {
+                cache.extrasInFlight[pages] -= asked;
+            }
             if (error != null) {
                 giveBack(cache, popped); // all or nothing: what was popped goes back
                 throw error instanceof CompletionException c ? c : new CompletionException(error);
@@ -181,6 +196,11 @@ final class FrontCache {
             send(flushes);
             return reissue(popped, new ArrayList<>(got.subList(0, missing)));
         });
+    }
+
+    private static boolean outOfMemory(Throwable error) {
+        Throwable cause = error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error;
+        return cause instanceof EdenExhaustedException || cause instanceof MemoryBudgetExceededException;
     }
 
     private List<Allocation> reissue(List<Allocation> popped, List<Allocation> out) {
@@ -295,6 +315,15 @@ final class FrontCache {
         return send(flushes);
     }
 
+    /**
+     * The allocator is stopping: flushes everything, and from now on every extent that reaches a
+     * cache (a refill that was on its way, a free that raced the stop) goes straight on to its shard.
+     */
+    CompletableFuture<Void> close() {
+        closed = true;
+        return trim();
+    }
+
     /** One sweep: old entries, idle caches, caches of ended threads. */
     void sweep() {
         long now = System.nanoTime();
@@ -363,6 +392,8 @@ final class FrontCache {
         final Allocation[][] items;
         final long[][] since;
         final int[] counts;
+        /* Extras that refills of each class have asked for and not yet brought. */
+        final int[] extrasInFlight;
         long bytes;
         final List<List<Allocation>> remote = new ArrayList<>();
         final List<long[]> remoteSince = new ArrayList<>();
@@ -381,6 +412,7 @@ final class FrontCache {
             this.items = new Allocation[classes + 1][];
             this.since = new long[classes + 1][];
             this.counts = new int[classes + 1];
+            this.extrasInFlight = new int[classes + 1];
         }
 
         Allocation pop(int pages) {
@@ -397,21 +429,23 @@ final class FrontCache {
 
         /* Extra extents a refill of this class may bring: half a bin, within the bin's and the bytes' room. */
         int refillRoom(int pages, long size) {
-            int room = settings.maxPerClass() - counts[pages];
-            long byBytes = (settings.maxBytes() - bytes) / size;
+            // Extras already on their way count: a burst of misses must not each ask for half a bin.
+            int room = settings.maxPerClass() - counts[pages] - extrasInFlight[pages];
+            long byBytes = (settings.maxBytes() - bytes - (long) extrasInFlight[pages] * size) / size;
             return (int) Math.max(0, Math.min(Math.min(room, settings.maxPerClass() / 2), byBytes));
         }
 
         /* Whether a retired handle goes straight into its bin, with no flush to make room. */
         boolean fits(Allocation a) {
             long size = a.size();
-            return !retired && a.shard() == shard && bytes + size <= settings.maxBytes()
+            return !retired && !closed && a.shard() == shard && bytes + size <= settings.maxBytes()
                     && counts[(int) (size >>> Pages.LG_PAGE)] < settings.maxPerClass();
         }
 
         /* A retired handle (a free's, or a refill's extra): into a bin, a remote batch or a flush. */
         void accept(Allocation a, List<Flush> out) {
-            if (retired) { // its thread ended while a refill was on its way: nobody would sweep it
+            // Its thread ended while a refill was on its way (nobody would sweep it), or the allocator stops.
+            if (retired || closed) {
                 out.add(flushOf(this, a.shard(), new ArrayList<>(List.of(a))));
                 return;
             }

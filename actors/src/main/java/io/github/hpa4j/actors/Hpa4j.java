@@ -11,6 +11,7 @@ import akka.actor.typed.Props;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Routers;
 import io.github.hpa4j.bridge.CountedPageHooks;
+import io.github.hpa4j.bridge.LinuxPageHooks;
 import io.github.hpa4j.bridge.PageHooksFactory;
 import io.github.hpa4j.bridge.SmapsReader;
 import io.github.hpa4j.bridge.SmapsReading;
@@ -76,7 +77,10 @@ public final class Hpa4j implements Extension {
         @Override
         public Hpa4j createExtension(ActorSystem<?> system) {
             Hpa4jSettings settings = Hpa4jSettings.fromConfig(system.settings().config());
-            CountedPageHooks hooks = PageHooksFactory.create(settings.hugifyStyle());
+            // Refuses to start (PlatformUnsupportedException, saying how to fix it) rather than fall
+            // back in silence to hooks that never give memory back.
+            CountedPageHooks hooks = settings.pageHooks() == Hpa4jSettings.PageHookKind.PORTABLE
+                    ? PageHooksFactory.portable() : PageHooksFactory.create(settings.hugifyStyle());
             return start(system, settings, hooks, SystemClock.INSTANCE);
         }
     }
@@ -98,6 +102,7 @@ public final class Hpa4j implements Extension {
     private final Hpa4jSettings settings;
     private final MappedRegions hooks;
     private final Handles handles;
+    private final MemoryBudget budget;
     private final ActorRef<EdenActor.Command> eden;
     private final List<ActorRef<ShardActor.Command>> shards;
     private final AtomicLong reclaimed = new AtomicLong();
@@ -118,16 +123,19 @@ public final class Hpa4j implements Extension {
         handles.bind(this);
         String prefix = "hpa4j-" + INSTANCES.incrementAndGet();
         DispatcherSelector blocking = DispatcherSelector.fromConfig(Hpa4jSettings.DISPATCHER);
-        this.blockingExecutor = system.dispatchers().lookup(blocking);
+        this.blockingExecutor = lookUp(system, blocking);
 
-        this.eden = system.systemActorOf(EdenActor.create(new Eden(hooks, settings.edenHugepages())),
+        this.budget = new MemoryBudget(settings.maxMemory());
+        this.eden = system.systemActorOf(EdenActor.create(new Eden(hooks, settings.edenHugepages(),
+                        settings.maxMemory() > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : 2 * settings.maxMemory())),
                 prefix + "-eden", blocking);
         ActorRef<PageWorker.Command> workers = system.systemActorOf(
                 Routers.pool(settings.pageWorkers(), PageWorker.create(hooks)).withRouteeProps(blocking),
                 prefix + "-page-workers", Props.empty());
         List<ActorRef<ShardActor.Command>> refs = new ArrayList<>(settings.shards());
         for (int i = 0; i < settings.shards(); i++) {
-            refs.add(system.systemActorOf(ShardActor.create(i, settings, hooks, clock, eden, workers, handles),
+            refs.add(system.systemActorOf(ShardActor.create(i, settings, hooks, clock, eden, workers, handles, budget,
+                            this::purgeEverywhere),
                     prefix + "-shard-" + i, Props.empty()));
         }
         this.shards = List.copyOf(refs);
@@ -165,10 +173,30 @@ public final class Hpa4j implements Extension {
 
         CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), prefix + "-stop",
                 () -> stop().thenApply(report -> Done.getInstance()));
-        LOG.info("hpa4j started: {} shards, {} page workers, hugify style {}, slab max alloc {} bytes, front cache {}, "
-                        + "safety {}", settings.shards(), settings.pageWorkers(), settings.hugifyStyle(),
+        LOG.info("hpa4j started: {} page hooks, {} shards, {} page workers, slab max alloc {} bytes, front cache {}, "
+                        + "safety {}", describe(pageHooks), settings.shards(), settings.pageWorkers(),
                 settings.shardOptions().slabMaxAlloc(), front == null ? "off" : "on",
                 settings.safety().level().name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** The page hooks in use, and for the Linux hooks the hugify style they apply. */
+    public String pageHooks() {
+        return describe(hooks.delegate());
+    }
+
+    private static String describe(PageHooks hooks) {
+        return hooks instanceof LinuxPageHooks linux ? "linux (hugify style " + linux.style().name()
+                .toLowerCase(java.util.Locale.ROOT) + ")" : hooks.getClass().getSimpleName();
+    }
+
+    /* The page workers' dispatcher, checked now: a bad one would otherwise fail later, untyped, in Akka. */
+    private static Executor lookUp(ActorSystem<?> system, DispatcherSelector dispatcher) {
+        try {
+            return system.dispatchers().lookup(dispatcher);
+        } catch (RuntimeException e) {
+            throw new Hpa4jConfigException(Hpa4jSettings.DISPATCHER, "Akka cannot start this dispatcher: "
+                    + e.getMessage(), e);
+        }
     }
 
     public Hpa4jSettings settings() {
@@ -442,6 +470,17 @@ public final class Hpa4j implements Extension {
         return error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error;
     }
 
+    /*
+     * A shard was refused by the budget: every shard purges its dirty pages now, not at its next
+     * timer, and gives its empty purged slabs back to eden.
+     */
+    private void purgeEverywhere() {
+        budget.raisePressure();
+        for (ActorRef<ShardActor.Command> shard : shards) {
+            shard.tell(new ShardActor.RunDeferredWork(system.ignoreRef()));
+        }
+    }
+
     // ------------------------------------------------------------------ front cache
 
     /** Whether the facade goes through the front cache ({@code hpa4j.cache.enabled}). */
@@ -455,10 +494,18 @@ public final class Hpa4j implements Extension {
      * (then the stats' active pages are exactly the pages callers hold).
      */
     public CompletionStage<Void> trimCaches() {
+        return flush(false);
+    }
+
+    /* The quarantines and caches to the shards; when stopping, closing the caches: nothing stays cached after. */
+    private CompletableFuture<Void> flush(boolean stopping) {
         List<Allocation> quarantined = handles.drainQuarantines();
         CompletableFuture<Void> drained = quarantined.isEmpty() ? CompletableFuture.completedFuture(null)
                 : releaseToOwners(quarantined);
-        return front == null ? drained : CompletableFuture.allOf(drained, front.trim());
+        if (front == null) {
+            return drained;
+        }
+        return CompletableFuture.allOf(drained, stopping ? front.close() : front.trim());
     }
 
     /** The front cache's figures now ({@link CacheStats#NONE} when it is off). */
@@ -495,7 +542,9 @@ public final class Hpa4j implements Extension {
             SmapsReading reading = smaps == null ? SmapsReading.EMPTY : smaps.read(hooks.regions());
             return new AllocatorStats(snapshots, total, mapped, mapped - total.npageslabs() * Pages.HUGEPAGE, reading,
                     hooks.delegate() instanceof CountedPageHooks counted ? counted.stats() : null, reclaimed.get(),
-                    cacheStats(), handles.stats());
+                    cacheStats(), handles.stats(), pageHooks(),
+                    new BudgetStats(budget.limited() ? settings.maxMemory() : Long.MAX_VALUE,
+                            budget.heldPages() * Pages.PAGE));
         }, blockingExecutor);
     }
 
@@ -517,7 +566,7 @@ public final class Hpa4j implements Extension {
         Duration timeout = settings.askTimeout().plusSeconds(30);
         housekeeping.cancel();
         forEachShard(ShardActor.Disable::new, d -> d, timeout)
-                .thenCompose(disabled -> trimCaches().exceptionally(error -> {
+                .thenCompose(disabled -> flush(true).exceptionally(error -> {
                     LOG.warn("hpa4j: flushing the front caches at stop failed", error);
                     return null;
                 }))

@@ -2,12 +2,17 @@ package io.github.hpa4j.actors;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValue;
 import io.github.hpa4j.bridge.HugifyStyle;
 import io.github.hpa4j.core.FixedPoint;
 import io.github.hpa4j.core.Pages;
 import io.github.hpa4j.core.ShardOptions;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.BiFunction;
 
 /**
@@ -19,13 +24,23 @@ public record Hpa4jSettings(
         ShardOptions shardOptions,
         int edenHugepages,
         HugifyStyle hugifyStyle,
-        int stashCapacity,
+        long stashBytes,
         Duration askTimeout,
         Duration jobRetryBackoff,
         Duration jobRetryBackoffMax,
         int pageWorkers,
         CacheSettings cache,
-        SafetySettings safety) {
+        SafetySettings safety,
+        PageHookKind pageHooks,
+        long maxMemory) {
+
+    /** Which page hooks the extension starts on ({@code hpa4j.page-hooks}). */
+    public enum PageHookKind {
+        /** mmap, munmap and madvise: hugepages and memory given back. hpa4j refuses to start without them. */
+        LINUX,
+        /** Arena-backed, anywhere: no hugepages, and resident memory never shrinks. Only when asked for. */
+        PORTABLE
+    }
 
     public static final String ROOT = "hpa4j";
     /** The dispatcher page workers and eden run on. */
@@ -34,7 +49,7 @@ public record Hpa4jSettings(
     public Hpa4jSettings {
         require(shards >= 1, "shards", "must be at least 1, got " + shards);
         require(edenHugepages >= 1, "eden-hugepages", "must be at least 1, got " + edenHugepages);
-        require(stashCapacity >= 1, "stash-capacity", "must be at least 1, got " + stashCapacity);
+        require(stashBytes >= Pages.PAGE, "stash-bytes", "must be at least one page, got " + stashBytes);
         require(!askTimeout.isNegative() && !askTimeout.isZero(), "ask-timeout", "must be positive");
         require(!jobRetryBackoff.isNegative(), "job-retry-backoff", "must not be negative");
         require(jobRetryBackoffMax.compareTo(jobRetryBackoff) >= 0, "job-retry-backoff-max",
@@ -42,6 +57,9 @@ public record Hpa4jSettings(
         require(pageWorkers >= 1, "page-workers", "must be at least 1, got " + pageWorkers);
         require(cache != null, "cache", "must be given");
         require(safety != null, "safety", "must be given");
+        require(pageHooks != null, "page-hooks", "must be given");
+        require(maxMemory >= Pages.HUGEPAGE, "max-memory", "must be at least one hugepage (" + Pages.HUGEPAGE
+                + " bytes) or unlimited, got " + maxMemory);
     }
 
     /** Reads and validates the {@code hpa4j} section of {@code config}. */
@@ -52,6 +70,7 @@ public record Hpa4jSettings(
         } catch (ConfigException e) {
             throw new Hpa4jConfigException(ROOT, e.getMessage(), e);
         }
+        refuseUnknownKeys(c);
         int shards = intOf(c, "shards");
         if (shards == 0) {
             shards = Runtime.getRuntime().availableProcessors();
@@ -62,6 +81,8 @@ public record Hpa4jSettings(
                 "must be in (0, " + Pages.HUGEPAGE + "] bytes, got " + slabMaxAlloc);
         long threshold = hugificationThreshold(c);
         int dirtyMult = ratioOf(c, "dirty-mult");
+        require(dirtyMult == FixedPoint.UNLIMITED || Integer.compareUnsigned(dirtyMult, FixedPoint.ONE) <= 0,
+                "dirty-mult", "must be at most 100% (or unlimited), got " + stringOf(c, "dirty-mult"));
         // Read outside the try: a Hpa4jConfigException is an IllegalArgumentException and would
         // lose its key there.
         boolean deferralAllowed = booleanOf(c, "deferral-allowed");
@@ -74,8 +95,8 @@ public record Hpa4jSettings(
             throw new Hpa4jConfigException(ROOT, e.getMessage(), e);
         }
         return new Hpa4jSettings(shards, options, intOf(c, "eden-hugepages"), hugifyStyleOf(c),
-                intOf(c, "stash-capacity"), durationOf(c, "ask-timeout"), durationOf(c, "job-retry-backoff"),
-                durationOf(c, "job-retry-backoff-max"), intOf(c, "page-workers"), cacheOf(c), safetyOf(c));
+                bytesOf(c, "stash-bytes"), durationOf(c, "ask-timeout"), durationOf(c, "job-retry-backoff"),
+                durationOf(c, "job-retry-backoff-max"), intOf(c, "page-workers"), cacheOf(c), safetyOf(c), pageHooksOf(c), maxMemoryOf(c));
     }
 
     private static CacheSettings cacheOf(Config c) {
@@ -87,6 +108,29 @@ public record Hpa4jSettings(
         Duration hold = durationOf(c, "cache.max-hold");
         Duration idle = durationOf(c, "cache.idle-timeout");
         return new CacheSettings(enabled, maxPerClass, maxBytes, remoteBatch, sweep, hold, idle);
+    }
+
+    /* Bytes, or "unlimited" (Long.MAX_VALUE). */
+    private static long maxMemoryOf(Config c) {
+        String key = "max-memory";
+        if (stringOf(c, key).trim().equalsIgnoreCase("unlimited")) {
+            return Long.MAX_VALUE;
+        }
+        return bytesOf(c, key);
+    }
+
+    public Hpa4jSettings withMaxMemory(long value) {
+        return new Hpa4jSettings(shards, shardOptions, edenHugepages, hugifyStyle, stashBytes, askTimeout,
+                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety, pageHooks, value);
+    }
+
+    private static PageHookKind pageHooksOf(Config c) {
+        String text = stringOf(c, "page-hooks");
+        try {
+            return PageHookKind.valueOf(text.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new Hpa4jConfigException(ROOT + ".page-hooks", "must be linux or portable; got \"" + text + "\"", e);
+        }
     }
 
     private static SafetySettings safetyOf(Config c) {
@@ -102,38 +146,38 @@ public record Hpa4jSettings(
     }
 
     public Hpa4jSettings withSafety(SafetySettings value) {
-        return new Hpa4jSettings(shards, shardOptions, edenHugepages, hugifyStyle, stashCapacity, askTimeout,
-                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, value);
+        return new Hpa4jSettings(shards, shardOptions, edenHugepages, hugifyStyle, stashBytes, askTimeout,
+                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, value, pageHooks, maxMemory);
     }
 
     public Hpa4jSettings withCache(CacheSettings value) {
-        return new Hpa4jSettings(shards, shardOptions, edenHugepages, hugifyStyle, stashCapacity, askTimeout,
-                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, value, safety);
+        return new Hpa4jSettings(shards, shardOptions, edenHugepages, hugifyStyle, stashBytes, askTimeout,
+                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, value, safety, pageHooks, maxMemory);
     }
 
     public Hpa4jSettings withShards(int value) {
-        return new Hpa4jSettings(value, shardOptions, edenHugepages, hugifyStyle, stashCapacity, askTimeout,
-                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety);
+        return new Hpa4jSettings(value, shardOptions, edenHugepages, hugifyStyle, stashBytes, askTimeout,
+                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety, pageHooks, maxMemory);
     }
 
     public Hpa4jSettings withShardOptions(ShardOptions value) {
-        return new Hpa4jSettings(shards, value, edenHugepages, hugifyStyle, stashCapacity, askTimeout,
-                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety);
+        return new Hpa4jSettings(shards, value, edenHugepages, hugifyStyle, stashBytes, askTimeout,
+                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety, pageHooks, maxMemory);
     }
 
-    public Hpa4jSettings withStashCapacity(int value) {
+    public Hpa4jSettings withStashBytes(long value) {
         return new Hpa4jSettings(shards, shardOptions, edenHugepages, hugifyStyle, value, askTimeout,
-                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety);
+                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety, pageHooks, maxMemory);
     }
 
     public Hpa4jSettings withAskTimeout(Duration value) {
-        return new Hpa4jSettings(shards, shardOptions, edenHugepages, hugifyStyle, stashCapacity, value,
-                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety);
+        return new Hpa4jSettings(shards, shardOptions, edenHugepages, hugifyStyle, stashBytes, value,
+                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety, pageHooks, maxMemory);
     }
 
     public Hpa4jSettings withEdenHugepages(int value) {
-        return new Hpa4jSettings(shards, shardOptions, value, hugifyStyle, stashCapacity, askTimeout,
-                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety);
+        return new Hpa4jSettings(shards, shardOptions, value, hugifyStyle, stashBytes, askTimeout,
+                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety, pageHooks, maxMemory);
     }
 
     private static long hugificationThreshold(Config c) {
@@ -191,8 +235,71 @@ public record Hpa4jSettings(
         }
     }
 
+    /*
+     * Keys under hpa4j must be reference.conf's: a misspelt key would otherwise be ignored in
+     * silence. The dispatcher's section is Akka's to judge, whatever keys it holds.
+     */
+    private static void refuseUnknownKeys(Config c) {
+        Config reference = ConfigFactory.defaultReference(Hpa4jSettings.class.getClassLoader()).getConfig(ROOT);
+        Set<String> known = new TreeSet<>();
+        for (Map.Entry<String, ConfigValue> entry : reference.entrySet()) {
+            known.add(entry.getKey());
+        }
+        String dispatcher = DISPATCHER.substring(ROOT.length() + 1) + ".";
+        for (Map.Entry<String, ConfigValue> entry : c.entrySet()) {
+            String key = entry.getKey();
+            if (!known.contains(key) && !key.startsWith(dispatcher)) {
+                throw new Hpa4jConfigException(ROOT + "." + key, "no such setting; did you mean " + ROOT + "."
+                        + nearest(key, known) + "?");
+            }
+        }
+    }
+
+    private static String nearest(String key, Set<String> known) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : known) {
+            int d = editDistance(key, candidate);
+            if (d < bestDistance) {
+                best = candidate;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    /* Levenshtein distance, two rows. */
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
+    /* A count: a whole number, never a fraction quietly cut (Config.getInt reads 1.5 as 1). */
     private static int intOf(Config c, String key) {
-        return read(c, key, Config::getInt);
+        Object raw = read(c, key, Config::getAnyRef);
+        String text = String.valueOf(raw).trim();
+        if (raw instanceof Double || raw instanceof java.math.BigDecimal || !text.matches("-?\\d+")) {
+            throw new Hpa4jConfigException(ROOT + "." + key, "must be a whole number, got " + text);
+        }
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new Hpa4jConfigException(ROOT + "." + key, "out of range for a count: " + text, e);
+        }
     }
 
     private static long bytesOf(Config c, String key) {

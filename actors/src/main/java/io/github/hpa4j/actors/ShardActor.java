@@ -13,6 +13,10 @@ import io.github.hpa4j.core.Clock;
 import io.github.hpa4j.core.DeferredJob;
 import io.github.hpa4j.core.Extent;
 import io.github.hpa4j.core.InvalidCountException;
+import io.github.hpa4j.core.MemoryBudgetExceededException;
+import io.github.hpa4j.core.PageBudget;
+import io.github.hpa4j.core.PageSlab;
+import io.github.hpa4j.core.Pages;
 import io.github.hpa4j.core.PageHooks;
 import io.github.hpa4j.core.Shard;
 import io.github.hpa4j.core.ShardDisabledException;
@@ -22,6 +26,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * One HPA shard as an actor: the mailbox is hpa.c's {@code shard->mtx}, one message one critical
@@ -115,9 +121,9 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
      * @param stats       core's snapshot (bins, counters, pending purge, jobs in flight, live extents)
      * @param stashDepth  allocations waiting for eden
      * @param growing     whether a slab request to eden is in flight
-     * @param heldJobs    jobs held back by a failure back-off
+     * @param backingOff  whether the shard begins no job now, backing off after a failed one
      */
-    public record ShardSnapshot(ShardStats stats, int stashDepth, boolean growing, int heldJobs) {
+    public record ShardSnapshot(ShardStats stats, int stashDepth, boolean growing, boolean backingOff) {
     }
 
     /** @param jobsBegun purge and hugify jobs the pass sent to the page worker */
@@ -144,9 +150,11 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
 
     public static Behavior<Command> create(int index, Hpa4jSettings settings, PageHooks hooks, Clock clock,
                                            ActorRef<EdenActor.Command> eden,
-                                           ActorRef<PageWorker.Command> pageWorkers, Handles handles) {
+                                           ActorRef<PageWorker.Command> pageWorkers, Handles handles,
+                                           PageBudget budget, Runnable onBudgetRefused) {
         Behavior<Command> behavior = Behaviors.setup(context -> Behaviors.withTimers(timers ->
-                new ShardActor(context, timers, index, settings, hooks, clock, eden, pageWorkers, handles)));
+                new ShardActor(context, timers, index, settings, hooks, clock, eden, pageWorkers, handles, budget,
+                        onBudgetRefused)));
         /*
          * Resume, never restart: a restart would drop the shard's metadata while its memory stays
          * mapped and its extents stay in callers' hands. Bad input never throws here; anything that
@@ -168,10 +176,14 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     private final ActorRef<PageWorker.JobOutcome> jobOutcomes;
     private final Shard shard;
     private final Handles handles;
+    /* Tells every shard to purge: idle memory goes back before the next refusal. */
+    private final Runnable onBudgetRefused;
+    private final PageBudget budget;
 
     private final ArrayDeque<PendingAllocation> stash = new ArrayDeque<>();
+    /* Bytes the stashed requests ask for in all: bounded by hpa4j.stash-bytes. */
+    private long stashedBytes;
     private boolean growing;
-    private final List<DeferredJob> heldJobs = new ArrayList<>();
     private Duration backoff = Duration.ZERO;
     private boolean backingOff;
     /* The last background pass stopped at the job limit: it goes on as its jobs end. */
@@ -181,10 +193,13 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
 
     private ShardActor(ActorContext<Command> context, TimerScheduler<Command> timers, int index,
                        Hpa4jSettings settings, PageHooks hooks, Clock clock, ActorRef<EdenActor.Command> eden,
-                       ActorRef<PageWorker.Command> pageWorkers, Handles handles) {
+                       ActorRef<PageWorker.Command> pageWorkers, Handles handles, PageBudget budget,
+                       Runnable onBudgetRefused) {
         super(context);
         this.index = index;
         this.handles = handles;
+        this.onBudgetRefused = onBudgetRefused;
+        this.budget = budget;
         this.settings = settings;
         this.clock = clock;
         this.timers = timers;
@@ -194,15 +209,19 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         this.jobOutcomes = context.messageAdapter(PageWorker.JobOutcome.class, JobOutcomeReceived::new);
         // No more jobs in flight than there are page workers: more would only queue, each holding a
         // slab mid_purge where allocations cannot use it.
-        this.shard = new Shard(index, settings.shardOptions(), hooks, clock, this::dispatch, settings.pageWorkers());
+        this.shard = new Shard(index, settings.shardOptions(), hooks, clock, this::dispatch, settings.pageWorkers(),
+                budget);
     }
 
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
-                .onMessage(Allocate.class, this::onAllocate)
-                .onMessage(Free.class, this::onFree)
-                .onMessage(Release.class, this::onRelease)
+                .onMessage(Allocate.class, request -> answered(request, this::onAllocate,
+                        e -> request.replyTo().tell(new AllocateFailed(e))))
+                .onMessage(Free.class, request -> answered(request, this::onFree,
+                        e -> request.replyTo().tell(new FreeFailed(e))))
+                .onMessage(Release.class, request -> answered(request, this::onRelease,
+                        e -> request.replyTo().tell(new FreeFailed(e))))
                 .onMessage(ExtractReplyReceived.class, this::onExtractReply)
                 .onMessage(JobOutcomeReceived.class, this::onJobOutcome)
                 .onMessageEquals(DeferredWorkDue.INSTANCE, this::onDeferredWorkDue)
@@ -215,6 +234,21 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
                 .build();
     }
 
+    /*
+     * Bad input never throws here; anything else that does is a bug. Its request is still answered,
+     * typed, so no caller waits for a reply that will never come.
+     */
+    private <T extends Command> Behavior<Command> answered(T request, Function<T, Behavior<Command>> handler,
+                                                           Consumer<AllocatorException> reply) {
+        try {
+            return handler.apply(request);
+        } catch (RuntimeException e) {
+            getContext().getLog().error("shard {}: {} failed unexpectedly", index, request.getClass().getSimpleName(), e);
+            reply.accept(new AllocatorFailureException("shard " + index + " failed", e));
+            return this;
+        }
+    }
+
     private Behavior<Command> onAllocate(Allocate request) {
         if (handles.closed()) {
             // The allocator is stopping: no handle can be made any more, so nothing is allocated.
@@ -225,20 +259,29 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         try {
             shard.allocNoGrow(request.bytes(), request.count(), got);
         } catch (AllocatorException e) {
-            request.replyTo().tell(new AllocateFailed(e));
+            refuse(request, e);
             return this;
         }
         if (got.size() == request.count()) {
             reply(request, got);
-        } else if (stash.size() >= settings.stashCapacity()) {
+        } else if (!stash.isEmpty() && stashedBytes + requestBytes(request) > settings.stashBytes()) {
             giveBack(got);
-            request.replyTo().tell(new AllocateFailed(new ShardOverloadedException(index, settings.stashCapacity())));
+            request.replyTo().tell(new AllocateFailed(new ShardOverloadedException(index, stashedBytes,
+                    settings.stashBytes())));
         } else {
             stash.add(new PendingAllocation(request, got));
+            stashedBytes += requestBytes(request);
             growIfIdle();
         }
         afterStateChange();
         return this;
+    }
+
+    private void refuse(Allocate request, AllocatorException error) {
+        if (error instanceof MemoryBudgetExceededException) {
+            onBudgetRefused.run();
+        }
+        request.replyTo().tell(new AllocateFailed(error));
     }
 
     /* Hands the extents out under new handles; once the allocator's scopes are closed, none can be made. */
@@ -340,7 +383,12 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
                 shard.addSlab(extracted.slab());
                 serveStash();
             }
-            case EdenActor.ExtractFailed failed -> failStash(failed.error());
+            case EdenActor.ExtractFailed failed -> {
+                if (failed.error() instanceof MemoryBudgetExceededException) {
+                    onBudgetRefused.run();
+                }
+                failStash(failed.error());
+            }
         }
         afterStateChange();
         return this;
@@ -354,12 +402,19 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
                 failStash(new ShardDisabledException(index));
                 return;
             }
-            shard.allocNoGrow(pending.request.bytes(), pending.missing(), pending.got);
+            try {
+                shard.allocNoGrow(pending.request.bytes(), pending.missing(), pending.got);
+            } catch (AllocatorException e) {
+                unstash();
+                giveBack(pending.got);
+                refuse(pending.request, e);
+                continue;
+            }
             if (pending.missing() > 0) {
                 growIfIdle();
                 return;
             }
-            stash.poll();
+            unstash();
             reply(pending.request, pending.got);
         }
     }
@@ -370,6 +425,16 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
             pending.request.replyTo().tell(new AllocateFailed(error));
         }
         stash.clear();
+        stashedBytes = 0;
+    }
+
+    private void unstash() {
+        stashedBytes -= requestBytes(stash.poll().request);
+    }
+
+    /* A stashed request passed the shard's size and count checks, so this cannot overflow. */
+    private static long requestBytes(Allocate request) {
+        return Pages.pageCeiling(request.bytes()) * request.count();
     }
 
     private void giveBack(List<Extent> extents) {
@@ -380,11 +445,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
 
     /* The shard's JobExecutor: called from inside core while it handles one of our messages. */
     private void dispatch(DeferredJob job) {
-        if (backingOff) {
-            heldJobs.add(job);
-        } else {
-            pageWorkers.tell(new PageWorker.RunJob(job, jobOutcomes));
-        }
+        pageWorkers.tell(new PageWorker.RunJob(job, jobOutcomes));
     }
 
     private Behavior<Command> onJobOutcome(JobOutcomeReceived received) {
@@ -398,6 +459,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
                 startBackoff();
             }
         }
+        releaseEmptySlabsUnderPressure();
         if (stopRequester == null && !backingOff) {
             if (passCut) {
                 runBackgroundPass();
@@ -417,22 +479,33 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         return begun;
     }
 
+    /*
+     * Under memory pressure a slab that is empty and purged goes back to eden, so that the shard
+     * that was refused can grow into it instead of into new address space.
+     */
+    private void releaseEmptySlabsUnderPressure() {
+        if (budget.underPressure() && !shard.destroyed()) {
+            List<PageSlab> released = shard.releaseEmptySlabs();
+            if (!released.isEmpty()) {
+                eden.tell(new EdenActor.GiveBack(released));
+            }
+        }
+    }
+
     private void startBackoff() {
         Duration initial = settings.jobRetryBackoff();
         backoff = backoff.isZero() ? initial : min(backoff.multipliedBy(2), settings.jobRetryBackoffMax());
         if (!backingOff) {
             backingOff = true;
+            shard.pauseDeferredWork(true);
             timers.startSingleTimer(BACKOFF_TIMER, BackoffOver.INSTANCE, backoff);
-            getContext().getLog().info("shard {}: a page job failed; holding new jobs for {} ms", index, backoff.toMillis());
+            getContext().getLog().info("shard {}: a page job failed; beginning no job for {} ms", index, backoff.toMillis());
         }
     }
 
     private Behavior<Command> onBackoffOver() {
         backingOff = false;
-        for (DeferredJob job : heldJobs) {
-            pageWorkers.tell(new PageWorker.RunJob(job, jobOutcomes));
-        }
-        heldJobs.clear();
+        shard.pauseDeferredWork(false);
         if (stopRequester == null) {
             shard.maybeDoDeferredWork(false);
         }
@@ -449,11 +522,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
             completeStopIfQuiet();
             return;
         }
-        /*
-         * While backing off, begin nothing from the timer: a job begun now would only wait in
-         * heldJobs, its slab mid_purge and unable to serve allocations for the whole back-off (for
-         * ever, if the OS keeps refusing). onBackoffOver re-arms the timer.
-         */
+        // While backing off the shard begins no job; onBackoffOver re-arms the timer.
         if (!shard.options().deferralAllowed() || backingOff) {
             return;
         }
@@ -487,12 +556,13 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     }
 
     private Behavior<Command> onGetStats(GetStats get) {
-        get.replyTo().tell(new ShardSnapshot(shard.stats(), stash.size(), growing, heldJobs.size()));
+        get.replyTo().tell(new ShardSnapshot(shard.stats(), stash.size(), growing, backingOff));
         return this;
     }
 
     private Behavior<Command> onRunDeferredWork(RunDeferredWork run) {
         int begun = stopRequester == null ? runBackgroundPass() : 0;
+        releaseEmptySlabsUnderPressure();
         run.replyTo().tell(new DeferredWorkStarted(begun));
         afterStateChange();
         return this;
@@ -528,10 +598,6 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         failStash(new ShardDisabledException(index));
         timers.cancelAll();
         backingOff = false;
-        for (DeferredJob job : heldJobs) {
-            shard.abort(job);
-        }
-        heldJobs.clear();
         completeStopIfQuiet();
         return this;
     }

@@ -3,11 +3,13 @@ package io.github.hpa4j.actors;
 import io.github.hpa4j.core.AllocatorException;
 
 /**
- * The shard is growing and already holds as many waiting allocations as its stash takes
- * ({@code hpa4j.stash-capacity}). Nothing was allocated; retry later or spread load over shards.
+ * The shard is growing and the allocations already waiting for it ask for as many bytes as its
+ * stash takes ({@code hpa4j.stash-bytes}). Nothing was allocated; retry later or spread load over
+ * shards.
  */
 public final class ShardOverloadedException extends AllocatorException {
-    public ShardOverloadedException(int shard, int capacity) {
-        super("shard " + shard + " is overloaded: " + capacity + " allocations already wait for it to grow");
+    public ShardOverloadedException(int shard, long waitingBytes, long stashBytes) {
+        super("shard " + shard + " is overloaded: allocations of " + waitingBytes + " bytes already wait for it to grow"
+                + " (hpa4j.stash-bytes = " + stashBytes + ")");
     }
 }

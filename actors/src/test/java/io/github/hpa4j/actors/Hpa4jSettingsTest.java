@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.github.hpa4j.bridge.HugifyStyle;
@@ -38,7 +39,7 @@ class Hpa4jSettingsTest {
         assertEquals(Runtime.getRuntime().availableProcessors(), settings.shards(), "shards = 0: one per processor");
         assertEquals(Eden.DEFAULT_EDEN_HUGEPAGES, settings.edenHugepages(), "HPA_EDEN_SIZE");
         assertEquals(HugifyStyle.COLLAPSE, settings.hugifyStyle());
-        assertEquals(1024, settings.stashCapacity());
+        assertEquals(1L << 30, settings.stashBytes());
         assertEquals(Duration.ofSeconds(5), settings.askTimeout());
         assertEquals(Duration.ofSeconds(1), settings.jobRetryBackoff());
         assertEquals(Duration.ofSeconds(30), settings.jobRetryBackoffMax());
@@ -52,6 +53,8 @@ class Hpa4jSettingsTest {
         assertEquals(Duration.ofSeconds(1), cache.maxHold());
         assertEquals(Duration.ofMillis(250), cache.idleTimeout());
         assertEquals(SafetySettings.DEFAULT, settings.safety(), "standard, one leak watched in 128, 16 MiB quarantine");
+        assertEquals(Hpa4jSettings.PageHookKind.LINUX, settings.pageHooks(), "the portable hooks only when asked for");
+        assertEquals(Long.MAX_VALUE, settings.maxMemory(), "no budget unless set");
     }
 
     @Test
@@ -98,6 +101,10 @@ class Hpa4jSettingsTest {
     @CsvSource(delimiter = '|', textBlock = """
             dirty-mult             | lots
             dirty-mult             | "-10%"
+            dirty-mult             | 150%
+            shards                 | 1.5
+            page-workers           | "2.0"
+            eden-hugepages         | 99999999999
             hugify-style           | sometimes
             shards                 | -1
             shards                 | many
@@ -112,7 +119,7 @@ class Hpa4jSettingsTest {
             hugify-delay           | -1s
             min-purge-interval     | soon
             eden-hugepages         | 0
-            stash-capacity         | 0
+            stash-bytes            | 0
             ask-timeout            | 0s
             job-retry-backoff      | -1s
             job-retry-backoff-max  | 500ms
@@ -127,6 +134,9 @@ class Hpa4jSettingsTest {
             cache.max-hold         | -1s
             cache.idle-timeout     | 0ms
             safety.level           | careful
+            page-hooks             | windows
+            max-memory             | 1MiB
+            max-memory             | lots
             safety.leak-sampling   | -1
             safety.quarantine-bytes | -1
             """)
@@ -135,6 +145,44 @@ class Hpa4jSettingsTest {
         Hpa4jConfigException error = assertThrows(Hpa4jConfigException.class, () -> Hpa4jSettings.fromConfig(config));
         assertEquals("hpa4j." + key, error.key());
         assertTrue(error.getMessage().startsWith("bad setting hpa4j." + key + ": "), error.getMessage());
+    }
+
+    @ParameterizedTest(name = "hpa4j.{0} is refused, suggesting hpa4j.{1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            dirty-mul            | dirty-mult
+            shard                | shards
+            cache.max-per-clas   | cache.max-per-class
+            safety.levels        | safety.level
+            cache.max-hold-time  | cache.max-hold
+            """)
+    void shouldRefuseAnUnknownKeyNamingTheNearestValidOne(String key, String nearest) {
+        Config config = ConfigFactory.parseString("hpa4j." + key + " = 1").withFallback(ConfigFactory.load());
+        Hpa4jConfigException error = assertThrows(Hpa4jConfigException.class, () -> Hpa4jSettings.fromConfig(config));
+        assertEquals("hpa4j." + key, error.key());
+        assertTrue(error.getMessage().endsWith("did you mean hpa4j." + nearest + "?"), error.getMessage());
+    }
+
+    @Test
+    void shouldAcceptWholeNumbersGivenAsStringsAndAnyKeysOfTheDispatcherSection() {
+        Config config = ConfigFactory.parseString("""
+                hpa4j.shards = "3"
+                hpa4j.page-worker-dispatcher.thread-pool-executor.keep-alive-time = 30s
+                """).withFallback(ConfigFactory.load());
+        assertEquals(3, Hpa4jSettings.fromConfig(config).shards(), "as -Dhpa4j.shards=3 gives it");
+    }
+
+    @Test
+    void shouldRefuseADispatcherAkkaCannotStartWhenTheAllocatorStarts() {
+        ActorTestKit kit = ActorTestKit.create(ConfigFactory.parseString(
+                "hpa4j.page-worker-dispatcher.executor = \"no.such.ExecutorConfigurator\"")
+                .withFallback(ConfigFactory.load()));
+        try {
+            Hpa4jConfigException error = assertThrows(Hpa4jConfigException.class,
+                    () -> TestAllocators.start(kit, TestAllocators.defaults(), new FakePageHooks(), new ManualClock()));
+            assertEquals("hpa4j.page-worker-dispatcher", error.key());
+        } finally {
+            kit.shutdownTestKit();
+        }
     }
 
     @Test
@@ -155,8 +203,8 @@ class Hpa4jSettingsTest {
     void shouldRefuseBadValuesGivenInCodeNamingTheirKeys() {
         Hpa4jSettings settings = TestAllocators.defaults();
         assertEquals("hpa4j.shards", assertThrows(Hpa4jConfigException.class, () -> settings.withShards(0)).key());
-        assertEquals("hpa4j.stash-capacity",
-                assertThrows(Hpa4jConfigException.class, () -> settings.withStashCapacity(0)).key());
+        assertEquals("hpa4j.stash-bytes",
+                assertThrows(Hpa4jConfigException.class, () -> settings.withStashBytes(0)).key());
         assertEquals("hpa4j.ask-timeout",
                 assertThrows(Hpa4jConfigException.class, () -> settings.withAskTimeout(Duration.ofMillis(-1))).key());
         assertEquals("hpa4j.eden-hugepages",

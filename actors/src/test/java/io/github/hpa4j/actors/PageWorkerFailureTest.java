@@ -53,7 +53,7 @@ class PageWorkerFailureTest {
         assertEquals(50, aborted.stats().nactive());
         assertEquals(0, aborted.stats().npendingPurge());
         assertEquals(0, aborted.stats().counters().npurgePasses());
-        assertEquals(0, aborted.heldJobs(), "nothing is begun during the back-off");
+        assertTrue(aborted.backingOff(), "nothing is begun during the back-off");
         assertEquals(1, hooks.failures(PURGE));
 
         // During the back-off the slab is an ordinary slab again: it serves allocations.
@@ -75,6 +75,37 @@ class PageWorkerFailureTest {
                 "dirty pages within dirty_mult: " + purged.stats().ndirty());
         assertEquals(1, hooks.count(PURGE));
         shard.free(List.of(during));
+    }
+
+    @Test
+    void shouldBeginNoJobDuringTheBackoffSoNoSlabWaitsMidPhaseForIt() {
+        TimeControl time = new TimeControl(ManualTime.get(testKit.system()));
+        FakePageHooks hooks = new FakePageHooks();
+        // Without deferral every free runs a pass itself: during a back-off those passes begin nothing.
+        Hpa4jSettings settings = settings();
+        settings = settings.withShardOptions(settings.shardOptions().withDeferralAllowed(false));
+        Hpa4j hpa4j = TestAllocators.start(testKit, TestAllocators.uncached(settings), hooks, time.clock);
+        ShardClient shard = new ShardClient(testKit, hpa4j.shard(0));
+        List<Allocation> pages = shard.allocate(Pages.PAGE, 2 * Pages.HUGEPAGE_PAGES); // two full slabs
+        hooks.failNext(PURGE, 1);
+        shard.free(pages.subList(0, 300));
+        shard.awaitSnapshot(s -> assertEquals(1, s.stats().counters().npurgeAborts()));
+
+        shard.free(pages.subList(Pages.HUGEPAGE_PAGES, Pages.HUGEPAGE_PAGES + 300)); // dirty the second slab too
+        ShardActor.ShardSnapshot during = shard.snapshot();
+        assertTrue(during.backingOff());
+        assertEquals(0, during.stats().jobsInFlight(), "no job begun, so no slab sits mid_purge waiting");
+        assertEquals(1, hooks.count(PURGE) + hooks.failures(PURGE), "no purge call during the back-off");
+        List<Allocation> again = shard.allocate(Pages.PAGE, 600); // more than either slab has free
+        assertEquals(2, shard.snapshot().stats().npageslabs(), "both slabs serve allocations: the shard did not grow");
+        shard.free(again);
+
+        time.advanceMillis(BACKOFF_MS);
+        shard.awaitSnapshot(s -> {
+            assertTrue(!s.backingOff());
+            assertTrue(s.stats().counters().npurgePasses() >= 1, "purged once the back-off ended");
+            assertEquals(0, s.stats().jobsInFlight());
+        });
     }
 
     @Test

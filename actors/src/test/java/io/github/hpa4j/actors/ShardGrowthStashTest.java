@@ -105,7 +105,7 @@ class ShardGrowthStashTest {
     @Test
     void shouldAnswerOverloadedWhenTheStashIsFullAndLeakNoPages() throws Exception {
         FakePageHooks hooks = new FakePageHooks();
-        Hpa4j hpa4j = TestAllocators.start(testKit, oneHugepageEden().withStashCapacity(2), hooks, new ManualClock());
+        Hpa4j hpa4j = TestAllocators.start(testKit, oneHugepageEden().withStashBytes(2 * CHUNK), hooks, new ManualClock());
         ShardClient shard = new ShardClient(testKit, hpa4j.shard(0));
         Gate maps = hooks.gate(MAP);
         try {
@@ -122,7 +122,7 @@ class ShardGrowthStashTest {
             ShardActor.ShardSnapshot before = shard.snapshot();
             AllocatorException overloaded = shard.allocateFails(CHUNK, 2);
             assertInstanceOf(ShardOverloadedException.class, overloaded);
-            assertTrue(overloaded.getMessage().contains("2 allocations already wait"), overloaded.getMessage());
+            assertTrue(overloaded.getMessage().contains("allocations of " + 2 * CHUNK + " bytes already wait"), overloaded.getMessage());
             ShardActor.ShardSnapshot after = shard.snapshot();
             assertEquals(before.stats(), after.stats(), "the overloaded request left no page allocated");
             assertEquals(CHUNKS_PER_SLAB - 1, after.stats().liveExtents());

@@ -1,32 +1,44 @@
 package io.github.hpa4j.bridge;
 
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
-
-/** Picks {@link LinuxPageHooks} when {@link ThpSupport#hpaSupported()}, else {@link ArenaPageHooks}. */
+/**
+ * The page hooks hpa4j runs on. {@link #create} gives the Linux hooks or refuses to start: a silent
+ * fallback would run a process whose memory never goes back. Without transparent hugepages the
+ * Linux hooks still purge, with hugify style {@link HugifyStyle#NONE}. {@link #portable()} is only
+ * for a configuration that asks for it.
+ */
 public final class PageHooksFactory {
     private static final System.Logger LOG = System.getLogger(PageHooksFactory.class.getName());
-    private static final AtomicBoolean FALLBACK_LOGGED = new AtomicBoolean();
 
     private PageHooksFactory() {
     }
 
-    /** Linux hooks with {@code style} when supported; otherwise the fallback, logging why once per JVM. */
+    /**
+     * The Linux hooks with {@code style}, or with {@link HugifyStyle#NONE} when hugepages are not
+     * available; throws {@link PlatformUnsupportedException} when the Linux hooks cannot run.
+     */
     public static CountedPageHooks create(HugifyStyle style) {
-        return create(style, ThpSupport.facts().unsupportedReason());
+        return create(style, ThpSupport.facts());
     }
 
-    static CountedPageHooks create(HugifyStyle style, Optional<String> unsupportedReason) {
-        if (unsupportedReason.isEmpty()) {
-            return new LinuxPageHooks(style);
+    /** As {@link #create(HugifyStyle)} for the given facts (tests inject other platforms). */
+    public static CountedPageHooks create(HugifyStyle style, PlatformFacts facts) {
+        facts.linuxHooksUnsupportedReason().ifPresent(reason -> {
+            throw new PlatformUnsupportedException(reason);
+        });
+        String noHugepages = facts.hugepagesUnavailableReason().orElse(null);
+        if (noHugepages != null && style != HugifyStyle.NONE) {
+            LOG.log(System.Logger.Level.WARNING, "hpa4j runs without hugepages (hugify style " + style
+                    + " becomes none; freed memory still goes back to the OS): " + noHugepages);
+            return new LinuxPageHooks(HugifyStyle.NONE);
         }
-        if (FALLBACK_LOGGED.compareAndSet(false, true)) {
-            String reason = unsupportedReason.get();
-            // Warn only when the user can act on it (Linux, e.g. a missing flag); elsewhere it is expected.
-            System.Logger.Level level = reason.startsWith("not Linux") ? System.Logger.Level.INFO : System.Logger.Level.WARNING;
-            LOG.log(level, "hpa4j uses portable page hooks without hugepages (hugify style " + style
-                    + " ignored): " + reason);
-        }
+        return new LinuxPageHooks(style);
+    }
+
+    /**
+     * The portable hooks: Arena-backed, no hugepages, and a purge only zero-fills, so resident memory
+     * never shrinks. Runs anywhere.
+     */
+    public static CountedPageHooks portable() {
         return new ArenaPageHooks();
     }
 }

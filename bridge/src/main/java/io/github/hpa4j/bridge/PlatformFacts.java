@@ -28,10 +28,18 @@ public record PlatformFacts(
     private static final Set<String> KNOWN_ARCHS = Set.of("amd64", "x86_64", "aarch64");
 
     /**
-     * Why the Linux hooks cannot run here, like jemalloc's {@code hpa_supported()}; empty when they
-     * can. The first failing condition wins; each message says what to change.
+     * Why hpa4j's full design cannot run here, like jemalloc's {@code hpa_supported()}: the Linux
+     * hooks cannot run, or they can but without transparent hugepages. Empty when both can.
      */
     public Optional<String> unsupportedReason() {
+        return linuxHooksUnsupportedReason().or(this::hugepagesUnavailableReason);
+    }
+
+    /**
+     * Why the Linux hooks (mmap, munmap, madvise) cannot run here; empty when they can. The first
+     * failing condition wins; each message says what to change.
+     */
+    public Optional<String> linuxHooksUnsupportedReason() {
         if (osName == null || !osName.startsWith("Linux")) {
             return Optional.of("not Linux (os.name=" + osName + "): transparent hugepages are Linux-only");
         }
@@ -45,14 +53,22 @@ public record PlatformFacts(
             return Optional.of("native access is not enabled: start java with --enable-native-access=ALL-UNNAMED"
                     + " (class path) or --enable-native-access=<bridge module> (module path)");
         }
+        if (pageSize != Pages.PAGE) {
+            return Optional.of("page size " + pageSize + " != " + Pages.PAGE + " that hpa4j is built for");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Why the Linux hooks would run without transparent hugepages here (they still purge, so memory
+     * still goes back); empty when hugepages are available.
+     */
+    public Optional<String> hugepagesUnavailableReason() {
         if (hugepageSize <= 0) {
             return Optional.of("hugepage size unknown: " + ThpSupport.SYSFS_THP + "/hpage_pmd_size unreadable (kernel without THP?)");
         }
         if (hugepageSize != Pages.HUGEPAGE) {
             return Optional.of("hugepage size " + hugepageSize + " != " + Pages.HUGEPAGE + " that hpa4j is built for");
-        }
-        if (pageSize != Pages.PAGE) {
-            return Optional.of("page size " + pageSize + " != " + Pages.PAGE + " that hpa4j is built for");
         }
         if (thpEnabled == null) {
             return Optional.of("THP mode unknown: " + ThpSupport.SYSFS_THP + "/enabled unreadable");

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -60,9 +61,29 @@ class ThpSupportTest {
     }
 
     @Test
-    void shouldFallBackToPortableHooksWhenUnsupported() {
-        CountedPageHooks hooks = PageHooksFactory.create(HugifyStyle.COLLAPSE, Optional.of("not Linux (os.name=Plan 9)"));
+    void shouldRefuseToStartWhenTheLinuxHooksCannotRunSayingHowToFixIt() {
+        PlatformFacts noFlag = new PlatformFacts("Linux", "amd64", 64, -1, Pages.HUGEPAGE, "madvise", "madvise", false);
+        PlatformUnsupportedException error = assertThrows(PlatformUnsupportedException.class,
+                () -> PageHooksFactory.create(HugifyStyle.COLLAPSE, noFlag));
+        assertTrue(error.getMessage().contains("--enable-native-access=ALL-UNNAMED")
+                && error.getMessage().contains("hpa4j.page-hooks = portable"), error.getMessage());
+        assertThrows(PlatformUnsupportedException.class, () -> PageHooksFactory.create(HugifyStyle.NONE,
+                new PlatformFacts("Mac OS X", "aarch64", 64, -1, -1, null, null, true)));
+    }
 
+    @Test
+    void shouldKeepTheLinuxHooksWithoutHugepagesWhenThpIsNever() {
+        PlatformFacts never = new PlatformFacts("Linux", "amd64", 64, Pages.PAGE, Pages.HUGEPAGE, "never", "madvise", true);
+        assertEquals(Optional.empty(), never.linuxHooksUnsupportedReason());
+        assertTrue(never.hugepagesUnavailableReason().orElseThrow().contains("[never]"));
+        CountedPageHooks hooks = PageHooksFactory.create(HugifyStyle.COLLAPSE, never);
+        LinuxPageHooks linux = assertInstanceOf(LinuxPageHooks.class, hooks);
+        assertEquals(HugifyStyle.NONE, linux.style(), "no hugify calls; purges still give memory back");
+    }
+
+    @Test
+    void shouldGiveThePortableHooksOnlyWhenAskedFor() {
+        CountedPageHooks hooks = PageHooksFactory.portable();
         assertInstanceOf(ArenaPageHooks.class, hooks);
         assertTrue(!hooks.backsHugepages());
     }

@@ -1,5 +1,7 @@
 package io.github.hpa4j.core;
 
+import java.util.ArrayDeque;
+
 /**
  * Where slabs come from: a port of jemalloc's {@code hpa_central_t} and
  * {@code hpa_central_extract}. Eden maps address space many hugepages at a time (jemalloc's
@@ -14,30 +16,47 @@ public final class Eden implements SlabSource {
 
     private final PageHooks hooks;
     private final long edenSize;
+    /* No region is mapped once this much is: the address space eden reserves stays under it plus one region. */
+    private final long reserveLimit;
     private long eden;
     private long edenLength;
     private long ageCounter;
     private long mappedBytes;
     private long mappings;
+    /* Slabs shards gave back, empty and purged, handed out again before anything new is mapped. */
+    private final ArrayDeque<Long> returned = new ArrayDeque<>();
 
     public Eden(PageHooks hooks) {
         this(hooks, DEFAULT_EDEN_HUGEPAGES);
     }
 
     public Eden(PageHooks hooks, int edenHugepages) {
+        this(hooks, edenHugepages, Long.MAX_VALUE);
+    }
+
+    /**
+     * An eden that maps no further region once {@code reserveLimit} bytes are mapped (hpa4j sets it
+     * to twice its memory budget), so that what it reserves stays below the limit plus one region.
+     */
+    public Eden(PageHooks hooks, int edenHugepages, long reserveLimit) {
         if (edenHugepages < 1) {
             throw new IllegalArgumentException("eden size must be at least one hugepage, got " + edenHugepages);
         }
         this.hooks = hooks;
         this.edenSize = edenHugepages * Pages.HUGEPAGE;
+        this.reserveLimit = reserveLimit;
     }
 
     /**
      * hpa_central_extract: a fresh, empty slab. Throws {@link EdenExhaustedException} when the OS
-     * refuses to map more; eden is unchanged then.
+     * refuses to map more, {@link MemoryBudgetExceededException} past the reserve limit; eden is
+     * unchanged then.
      */
     @Override
     public PageSlab extract() {
+        if (!returned.isEmpty()) {
+            return new PageSlab(returned.pop(), ageCounter++);
+        }
         // Is eden a perfect fit? Then hand out the last hugepage without mapping more.
         if (edenLength == Pages.HUGEPAGE) {
             PageSlab slab = new PageSlab(eden, ageCounter++);
@@ -46,6 +65,9 @@ public final class Eden implements SlabSource {
             return slab;
         }
         if (edenLength == 0) {
+            if (mappedBytes >= reserveLimit) {
+                throw MemoryBudgetExceededException.addressSpace(reserveLimit, mappedBytes);
+            }
             long mapped;
             try {
                 mapped = hooks.map(edenSize);
@@ -78,9 +100,20 @@ public final class Eden implements SlabSource {
         return mappings;
     }
 
-    /** Bytes mapped but not yet carved into slabs. */
+    /** Bytes mapped but not yet carved into slabs, or given back by a shard. */
     public long remainingBytes() {
-        return edenLength;
+        return edenLength + returned.size() * Pages.HUGEPAGE;
+    }
+
+    /**
+     * A shard gives back a slab it released ({@link Shard#releaseEmptySlabs()}): empty, every page
+     * purged, still mapped. The next {@link #extract()} hands it out again.
+     */
+    public void giveBack(PageSlab slab) {
+        if (!slab.empty() || slab.ntouched() != 0 || slab.inSet()) {
+            throw new IllegalArgumentException(slab + " is not an empty, purged slab out of any shard");
+        }
+        returned.push(slab.address());
     }
 
     /** The age the next slab will get: the number of slabs extracted so far. */
@@ -90,6 +123,9 @@ public final class Eden implements SlabSource {
 
     /** Unmaps what is left of eden (at shutdown, after every shard unmapped its slabs). */
     public void destroy() {
+        while (!returned.isEmpty()) {
+            hooks.unmap(returned.pop(), Pages.HUGEPAGE);
+        }
         if (edenLength > 0) {
             hooks.unmap(eden, edenLength);
             eden = 0;

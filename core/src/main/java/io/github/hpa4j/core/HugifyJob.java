@@ -5,8 +5,16 @@ package io.github.hpa4j.core;
  * slab go on while it runs: hugifying changes no page's contents.
  */
 public final class HugifyJob extends DeferredJob {
-    HugifyJob(int shard, PageSlab slab) {
+    private final int pagesTaken;
+
+    HugifyJob(int shard, PageSlab slab, int pagesTaken) {
         super(shard, slab);
+        this.pagesTaken = pagesTaken;
+    }
+
+    /** Pages taken from the budget when the job began: the slab's retained pages then. */
+    int pagesTaken() {
+        return pagesTaken;
     }
 
     @Override

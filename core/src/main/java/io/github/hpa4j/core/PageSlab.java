@@ -218,6 +218,26 @@ public final class PageSlab {
     }
 
     /**
+     * The pages {@link #reserveAlloc} of {@code npages} would touch for the first time, without
+     * reserving: the first unset range that fits, as {@code reserveAlloc} picks it, less its touched
+     * pages.
+     */
+    public int untouchedInFirstFit(int npages) {
+        assert npages > 0 && npages <= longestFreeRange;
+        int start = 0;
+        while (true) {
+            long range = activePages.nextUnsetRange(start);
+            assert range != BitRange.NONE;
+            int begin = BitRange.begin(range);
+            int len = BitRange.length(range);
+            if (len >= npages) {
+                return touchedPages.countUnset(begin, npages);
+            }
+            start = begin + len;
+        }
+    }
+
+    /**
      * hpdata_reserve_alloc: first fit. Reserves {@code npages} pages and returns the index of the
      * first; the caller has checked that {@code npages <= longestFreeRange()}.
      */

@@ -38,6 +38,9 @@ public final class Shard {
     /* One age counter for both fresh and reused slabs; see addSlab. */
     private long ageCounter;
 
+    private final PageBudget budget;
+    /* Set by allocOneNoGrow when the budget refused the pages it needed. */
+    private boolean refusedByBudget;
     private long npendingPurge;
     private int jobsInFlight;
     private long lastPurgeNanos;
@@ -53,6 +56,8 @@ public final class Shard {
     private long liveBytes;
     private boolean disabled;
     private boolean destroyed;
+    /* Set while the owner backs off after a failed job: no pass begins a job. */
+    private boolean deferredWorkPaused;
 
     /** A shard that runs its purge and hugify jobs inline through {@code hooks}. */
     public Shard(int index, ShardOptions options, PageHooks hooks, Clock clock) {
@@ -76,6 +81,16 @@ public final class Shard {
      */
     public Shard(int index, ShardOptions options, PageHooks hooks, Clock clock, JobExecutor executor,
                  int maxJobsInFlight) {
+        this(index, options, hooks, clock, executor, maxJobsInFlight, PageBudget.UNLIMITED);
+    }
+
+    /**
+     * As above, taking the pages it touches from {@code budget}, shared with the allocator's other
+     * shards: an allocation that would touch more than the budget has left is refused with
+     * {@link MemoryBudgetExceededException}.
+     */
+    public Shard(int index, ShardOptions options, PageHooks hooks, Clock clock, JobExecutor executor,
+                 int maxJobsInFlight, PageBudget budget) {
         if (index < 0) {
             throw new IllegalArgumentException("shard index must not be negative, got " + index);
         }
@@ -88,6 +103,7 @@ public final class Shard {
         this.hooks = hooks;
         this.clock = clock;
         this.executor = executor;
+        this.budget = budget;
         this.lastPurgeNanos = clock.nanoTime();
     }
 
@@ -146,7 +162,7 @@ public final class Shard {
             PageSlab slab;
             try {
                 slab = grow.extract();
-            } catch (EdenExhaustedException e) {
+            } catch (AllocatorException e) { // out of memory, or past the budget's address-space bound
                 List<Extent> partial = out.subList(first, out.size());
                 for (Extent extent : partial) {
                     dallocLocked(extent);
@@ -168,9 +184,22 @@ public final class Shard {
         checkNotDisabled();
         long size = allocSize(bytes);
         checkCount(count);
+        int first = out.size();
         int nsuccess = 0;
+        refusedByBudget = false;
         while (nsuccess < count && allocOneNoGrow(size, out)) {
             nsuccess++;
+        }
+        if (refusedByBudget) {
+            // Growing cannot help: what this call got goes back, and the whole request is refused.
+            List<Extent> partial = out.subList(first, out.size());
+            for (Extent extent : partial) {
+                dallocLocked(extent);
+            }
+            partial.clear();
+            maybeDoDeferredWork(false);
+            throw new MemoryBudgetExceededException(budget.limitPages() << Pages.LG_PAGE,
+                    budget.heldPages() << Pages.LG_PAGE, size * (count - nsuccess));
         }
         maybeDoDeferredWork(false);
         return nsuccess;
@@ -200,6 +229,13 @@ public final class Shard {
         if (ps == null) {
             return false;
         }
+        int npages = (int) (size >>> Pages.LG_PAGE);
+        // Pages touched before (dirty, or of a huge slab) are held already; only the others cost.
+        int fresh = ps.untouchedInFirstFit(npages);
+        if (fresh > 0 && !budget.tryTake(fresh)) {
+            refusedByBudget = true;
+            return false;
+        }
         psset.updateBegin(ps);
         if (ps.empty()) {
             /*
@@ -208,7 +244,6 @@ public final class Shard {
              */
             ps.age(ageCounter++);
         }
-        int npages = (int) (size >>> Pages.LG_PAGE);
         int page = ps.reserveAlloc(npages);
         slabsByAddress.get(ps.address()).register(page, npages);
         updatePurgeHugifyEligibility(ps);
@@ -341,7 +376,9 @@ public final class Shard {
 
     /** hpa_should_purge. */
     boolean shouldPurge() {
-        return adjustedNdirty() > ndirtyMax() || hugifyBlockedByNdirty();
+        // Under budget pressure idle memory goes back first: every dirty page, not only the excess.
+        long limit = budget.underPressure() ? 0 : ndirtyMax();
+        return adjustedNdirty() > limit || hugifyBlockedByNdirty();
     }
 
     /**
@@ -450,6 +487,11 @@ public final class Shard {
         if (clock.millisSince(ps.timeHugifyAllowed()) < options.hugifyDelayMs()) {
             return null;
         }
+        // A hugepage backs the whole slab: its retained pages become held.
+        int backed = ps.nretained();
+        if (!budget.tryTake(backed)) {
+            return null;
+        }
         psset.updateBegin(ps);
         ps.midHugify(true);
         ps.purgeAllowed(false);
@@ -457,7 +499,7 @@ public final class Shard {
         assert ps.allocAllowed();
         psset.updateEnd(ps);
         jobsInFlight++;
-        return new HugifyJob(index, ps);
+        return new HugifyJob(index, ps, backed);
     }
 
     /** The job's OS calls succeeded: hpa.c's work after the relock. */
@@ -499,7 +541,9 @@ public final class Shard {
             if (job.dehugify()) {
                 ps.dehugify();
             }
+            int touched = ps.ntouched();
             ps.purgeEnd(job.state());
+            budget.give(touched - ps.ntouched());
         }
         ps.midPurge(false);
         ps.allocAllowed(true);
@@ -515,9 +559,12 @@ public final class Shard {
             nhugifyAborts++;
         }
         psset.updateBegin(ps);
+        // Allocations went on meanwhile and touched some of the pages taken for it: give back the rest.
+        int touched = ps.ntouched();
         if (hugified) {
             ps.hugify();
         }
+        budget.give(job.pagesTaken() - (ps.ntouched() - touched));
         ps.midHugify(false);
         updatePurgeHugifyEligibility(ps);
         psset.updateEnd(ps);
@@ -556,7 +603,7 @@ public final class Shard {
      * flight is in no list to be picked again.
      */
     public int maybeDoDeferredWork(boolean forced) {
-        if (destroyed || (!forced && options.deferralAllowed())) {
+        if (destroyed || deferredWorkPaused || (!forced && options.deferralAllowed())) {
             return 0;
         }
         int maxOps = forced ? Integer.MAX_VALUE : MAX_OPS_NOT_FORCED;
@@ -586,6 +633,38 @@ public final class Shard {
             }
         } while ((purged || hugified) && nops < maxOps);
         return nops;
+    }
+
+    /**
+     * Takes out of the shard every slab that is empty and whose pages have all gone back to the OS,
+     * for eden to hand to whichever shard grows next. hpa.c keeps such slabs in the shard that
+     * emptied them; under a memory budget that strands address space another shard may need, so
+     * hpa4j releases whole empty hugepages first, as TCMalloc's Temeraire does. A slab with a job in
+     * flight stays.
+     */
+    public List<PageSlab> releaseEmptySlabs() {
+        checkNotDestroyed();
+        List<PageSlab> released = new ArrayList<>();
+        slabsByAddress.forEachValue(record -> {
+            PageSlab ps = record.slab;
+            if (ps.empty() && ps.ntouched() == 0 && !ps.changingState()) {
+                released.add(ps);
+            }
+        });
+        for (PageSlab ps : released) {
+            psset.remove(ps);
+            slabsByAddress.remove(ps.address());
+        }
+        return released;
+    }
+
+    /**
+     * While paused, no pass begins a job, forced or not. The owner pauses after a job failed, for a
+     * back-off: a job begun meanwhile could not run, and its slab would sit mid phase, serving no
+     * allocation, until the back-off ended.
+     */
+    public void pauseDeferredWork(boolean paused) {
+        deferredWorkPaused = paused;
     }
 
     /** Whether as many jobs are in flight as the shard allows: a pass stops there. */
@@ -696,6 +775,7 @@ public final class Shard {
         for (PageSlab ps : slabs) {
             psset.remove(ps);
             slabsByAddress.remove(ps.address());
+            budget.give(ps.ntouched());
             hooks.unmap(ps.address(), Pages.HUGEPAGE);
         }
         liveExtents = 0;

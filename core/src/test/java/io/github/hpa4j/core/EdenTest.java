@@ -35,6 +35,18 @@ class EdenTest {
     }
 
     @Test
+    void shouldMapNoRegionOnceItsReserveLimitIsMapped() {
+        Eden eden = new Eden(hooks, 2, 3 * Pages.HUGEPAGE);
+        for (int i = 0; i < 4; i++) {
+            eden.extract(); // regions of 4 MiB: the second is mapped with 4 MiB mapped, below 6 MiB
+        }
+        MemoryBudgetExceededException refused = assertThrows(MemoryBudgetExceededException.class, eden::extract);
+        assertTrue(refused.getMessage().contains("address space bound of " + 3 * Pages.HUGEPAGE), refused.getMessage());
+        assertEquals(4 * Pages.HUGEPAGE, refused.heldBytes(), "what is reserved");
+        assertEquals(4 * Pages.HUGEPAGE, eden.mappedBytes(), "below the limit plus one region");
+    }
+
+    @Test
     void shouldHandOutTheLastHugepageWithoutMapping() {
         Eden eden = new Eden(hooks, 2);
         PageSlab a = eden.extract();

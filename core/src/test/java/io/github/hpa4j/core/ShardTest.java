@@ -51,6 +51,20 @@ class ShardTest {
     }
 
     @Test
+    void shouldBeginNoJobWhileDeferredWorkIsPaused() {
+        Shard shard = asyncShard(ShardOptions.DEFAULTS.withDeferralAllowed(false));
+        List<Extent> pages = allocPages(shard, 100);
+        shard.pauseDeferredWork(true);
+        shard.freeBatch(pages.subList(0, 60));
+        assertEquals(0, shard.maybeDoDeferredWork(true), "not even a forced pass");
+        assertTrue(inFlight.isEmpty());
+        assertEquals(0, shard.jobsInFlight());
+        shard.pauseDeferredWork(false);
+        assertEquals(1, shard.maybeDoDeferredWork(true), "the purge is begun once the pause ends");
+        assertEquals(1, inFlight.size());
+    }
+
+    @Test
     void shouldServeABatchLargerThanOneSlabByGrowingAgain() {
         Shard shard = inlineShard(ShardOptions.DEFAULTS);
         List<Extent> out = new ArrayList<>();

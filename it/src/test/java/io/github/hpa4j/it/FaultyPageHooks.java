@@ -16,7 +16,8 @@ import java.util.concurrent.locks.LockSupport;
  *       {@link PageOperationException} before reaching the OS, as an EAGAIN from madvise would;</li>
  *   <li>purge, hugify and dehugify calls take extra time ({@link LockSupport#parkNanos}: a slow OS
  *       call on the page worker's thread, not a pause of the test);</li>
- *   <li>eden's map fails (ENOMEM), or is held until the test opens the gate (a map that hangs).</li>
+ *   <li>eden's map fails (ENOMEM), throws what no hook should (a bug), or is held until the test
+ *       opens the gate (a map that hangs).</li>
  * </ul>
  * Everything else goes to the real hooks, so memory, smaps and the call counters stay real.
  */
@@ -26,6 +27,7 @@ final class FaultyPageHooks implements CountedPageHooks {
     private volatile double jobCallFailureShare;
     private volatile long jobCallLatencyNanos;
     private volatile boolean mapFails;
+    private volatile boolean mapThrows;
     private volatile long mapLatencyNanos;
     private final AtomicReference<CountDownLatch> mapGate = new AtomicReference<>();
 
@@ -56,6 +58,11 @@ final class FaultyPageHooks implements CountedPageHooks {
     /** Make every map fail (true) or work again (false). */
     void failMaps(boolean fail) {
         mapFails = fail;
+    }
+
+    /** Make every map throw an IllegalStateException (true), as hooks with a bug would, or work again. */
+    void throwOnMaps(boolean fail) {
+        mapThrows = fail;
     }
 
     /** Make every map take this much longer. */
@@ -90,6 +97,9 @@ final class FaultyPageHooks implements CountedPageHooks {
             }
         }
         delay(mapLatencyNanos);
+        if (mapThrows) {
+            throw new IllegalStateException("a map that broke the hooks' contract, injected by the test");
+        }
         if (mapFails) {
             injectedMapFailures.incrementAndGet();
             throw new PageOperationException("map", 0, size, "ENOMEM", "injected by the test");

@@ -23,10 +23,15 @@ final class ForkedJvm {
     }
 
     static Process start(Class<?> main, String... args) throws IOException {
+        return start(List.of("--enable-native-access=ALL-UNNAMED"), main, args);
+    }
+
+    /** As {@link #start(Class, String...)} with {@code flags} in place of the native-access flag. */
+    static Process start(List<String> flags, Class<?> main, String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"),
-                main.getName()));
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "--sun-misc-unsafe-memory-access=allow"));
+        command.addAll(flags);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true).start();
     }

@@ -38,7 +38,9 @@ class GivingUpTest {
     }
 
     private static Hpa4j start(String cache) {
-        return It.startOnRealMemory(testKit, "hpa4j.shards = 2", "hpa4j.cache.enabled = " + cache);
+        // 500 batches of up to 80 x 64 KiB wait together: more than the default 1 GiB a shard holds waiting.
+        return It.startOnRealMemory(testKit, "hpa4j.shards = 2", "hpa4j.cache.enabled = " + cache,
+                "hpa4j.stash-bytes = 4GiB");
     }
 
     /* Batches above a bin's size: with the cache on, most of each is a refill the caller waits for. */

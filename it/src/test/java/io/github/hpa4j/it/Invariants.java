@@ -43,7 +43,6 @@ final class Invariants {
                 String where = "shard " + s.shard() + " " + s.slabs() + " counters " + s.counters();
                 assertEquals(0, s.jobsInFlight(), () -> "jobs in flight (slabs mid_purge/mid_hugify) in " + where);
                 assertEquals(0, s.npendingPurge(), () -> "pages pending purge in " + where);
-                assertEquals(0, shard.heldJobs(), () -> "jobs held by a back-off in " + where);
                 assertEquals(0, shard.stashDepth(), () -> "stashed allocations in " + where);
                 assertFalse(shard.growing(), () -> "still growing: " + where);
                 if (dirtyMult != FixedPoint.UNLIMITED) {

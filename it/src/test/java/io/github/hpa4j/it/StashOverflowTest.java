@@ -24,7 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A shard waiting for eden holds at most stash-capacity allocations; one more is answered at once
+ * A shard waiting for eden holds allocations of at most stash-bytes; one more is answered at once
  * with a typed overload error, and whatever it had already reserved is given back. When eden
  * answers, the stash is served in order and not a page is lost.
  */
@@ -41,7 +41,7 @@ class StashOverflowTest {
     void aFullStashAnswersOverloadedGivesBackPartialReservationsAndLosesNoPageWhenEdenCatchesUp() {
         // The front cache off: it counts the extents each request reserves, which refill extras would change.
         Hpa4jSettings settings = It.settings(It.FAST_DEFERRED_WORK, "hpa4j.cache.enabled = off", "hpa4j.shards = 1", "hpa4j.eden-hugepages = 1",
-                "hpa4j.stash-capacity = " + STASH, "hpa4j.ask-timeout = 60s");
+                "hpa4j.stash-bytes = " + STASH * 8 * 4 * Pages.PAGE, "hpa4j.ask-timeout = 60s");
         FaultyPageHooks hooks = new FaultyPageHooks(PageHooksFactory.create(settings.hugifyStyle()));
         Hpa4j hpa4j = Hpa4j.start(testKit.system(), settings, hooks, SystemClock.INSTANCE);
         PatternLedger ledger = new PatternLedger();

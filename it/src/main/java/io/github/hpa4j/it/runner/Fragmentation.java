@@ -1,6 +1,7 @@
 package io.github.hpa4j.it.runner;
 
 import io.github.hpa4j.actors.AllocatorStats;
+import io.github.hpa4j.actors.BudgetStats;
 import io.github.hpa4j.actors.CacheStats;
 import io.github.hpa4j.actors.SafetyStats;
 import io.github.hpa4j.bridge.SmapsReading;
@@ -19,6 +20,6 @@ final class Fragmentation {
      */
     static long freeBytesInPartlyUsedSlabs(ShardStats stats) {
         return new AllocatorStats(List.of(), stats, 0, 0, SmapsReading.EMPTY, null, 0, CacheStats.NONE,
-                SafetyStats.NONE).fragmentedFreeBytes();
+                SafetyStats.NONE, "", BudgetStats.NONE).fragmentedFreeBytes();
     }
 }

@@ -1,0 +1,50 @@
+package io.github.hpa4j.core;
+
+/** A budget of {@code limit} pages for one test's shards, single-threaded, pressure set by refusals. */
+final class CountingBudget implements PageBudget {
+    private final long limit;
+    private long held;
+    private boolean pressure;
+    int refusals;
+
+    CountingBudget(long limit) {
+        this.limit = limit;
+    }
+
+    @Override
+    public boolean tryTake(long pages) {
+        if (held + pages > limit) {
+            refusals++;
+            pressure = true;
+            return false;
+        }
+        held += pages;
+        return true;
+    }
+
+    @Override
+    public void give(long pages) {
+        held -= pages;
+        if (held < 0) {
+            throw new AssertionError("gave back more than was taken: " + held);
+        }
+        if (held <= limit / 2) {
+            pressure = false;
+        }
+    }
+
+    @Override
+    public boolean underPressure() {
+        return pressure;
+    }
+
+    @Override
+    public long limitPages() {
+        return limit;
+    }
+
+    @Override
+    public long heldPages() {
+        return held;
+    }
+}
