@@ -133,9 +133,12 @@ public final class Hpa4j implements Extension {
                 Routers.pool(settings.pageWorkers(), PageWorker.create(hooks)).withRouteeProps(blocking),
                 prefix + "-page-workers", Props.empty());
         List<ActorRef<ShardActor.Command>> refs = new ArrayList<>(settings.shards());
+        // One budget of jobs in flight for the pool; a shard refused a slot is woken when one frees.
+        PageWorkerSlots slots = new PageWorkerSlots(settings.pageWorkers(),
+                shard -> refs.get(shard).tell(new ShardActor.RunDeferredWork(system.ignoreRef())));
         for (int i = 0; i < settings.shards(); i++) {
             refs.add(system.systemActorOf(ShardActor.create(i, settings, hooks, clock, eden, workers, handles, budget,
-                            this::purgeEverywhere),
+                            slots.forShard(i), this::purgeEverywhere),
                     prefix + "-shard-" + i, Props.empty()));
         }
         this.shards = List.copyOf(refs);

@@ -13,6 +13,7 @@ import io.github.hpa4j.core.Clock;
 import io.github.hpa4j.core.DeferredJob;
 import io.github.hpa4j.core.Extent;
 import io.github.hpa4j.core.InvalidCountException;
+import io.github.hpa4j.core.JobSlots;
 import io.github.hpa4j.core.MemoryBudgetExceededException;
 import io.github.hpa4j.core.PageBudget;
 import io.github.hpa4j.core.PageSlab;
@@ -151,10 +152,10 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     public static Behavior<Command> create(int index, Hpa4jSettings settings, PageHooks hooks, Clock clock,
                                            ActorRef<EdenActor.Command> eden,
                                            ActorRef<PageWorker.Command> pageWorkers, Handles handles,
-                                           PageBudget budget, Runnable onBudgetRefused) {
+                                           PageBudget budget, JobSlots slots, Runnable onBudgetRefused) {
         Behavior<Command> behavior = Behaviors.setup(context -> Behaviors.withTimers(timers ->
                 new ShardActor(context, timers, index, settings, hooks, clock, eden, pageWorkers, handles, budget,
-                        onBudgetRefused)));
+                        slots, onBudgetRefused)));
         /*
          * Resume, never restart: a restart would drop the shard's metadata while its memory stays
          * mapped and its extents stay in callers' hands. Bad input never throws here; anything that
@@ -194,7 +195,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     private ShardActor(ActorContext<Command> context, TimerScheduler<Command> timers, int index,
                        Hpa4jSettings settings, PageHooks hooks, Clock clock, ActorRef<EdenActor.Command> eden,
                        ActorRef<PageWorker.Command> pageWorkers, Handles handles, PageBudget budget,
-                       Runnable onBudgetRefused) {
+                       JobSlots slots, Runnable onBudgetRefused) {
         super(context);
         this.index = index;
         this.handles = handles;
@@ -210,7 +211,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         // No more jobs in flight than there are page workers: more would only queue, each holding a
         // slab mid_purge where allocations cannot use it.
         this.shard = new Shard(index, settings.shardOptions(), hooks, clock, this::dispatch, settings.pageWorkers(),
-                budget);
+                budget, slots);
     }
 
     @Override

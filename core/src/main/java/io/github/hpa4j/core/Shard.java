@@ -39,6 +39,7 @@ public final class Shard {
     private long ageCounter;
 
     private final PageBudget budget;
+    private final JobSlots slots;
     /* Set by allocOneNoGrow when the budget refused the pages it needed. */
     private boolean refusedByBudget;
     private long npendingPurge;
@@ -91,6 +92,12 @@ public final class Shard {
      */
     public Shard(int index, ShardOptions options, PageHooks hooks, Clock clock, JobExecutor executor,
                  int maxJobsInFlight, PageBudget budget) {
+        this(index, options, hooks, clock, executor, maxJobsInFlight, budget, JobSlots.UNLIMITED);
+    }
+
+    /** As above, each job in flight also holding one of the allocator's shared {@code slots}. */
+    public Shard(int index, ShardOptions options, PageHooks hooks, Clock clock, JobExecutor executor,
+                 int maxJobsInFlight, PageBudget budget, JobSlots slots) {
         if (index < 0) {
             throw new IllegalArgumentException("shard index must not be negative, got " + index);
         }
@@ -104,6 +111,7 @@ public final class Shard {
         this.clock = clock;
         this.executor = executor;
         this.budget = budget;
+        this.slots = slots;
         this.lastPurgeNanos = clock.nanoTime();
     }
 
@@ -432,7 +440,7 @@ public final class Shard {
     public PurgeJob beginPurge() {
         checkNotDestroyed();
         PageSlab ps = psset.pickPurge();
-        if (ps == null) {
+        if (ps == null || !slots.tryAcquire(true)) {
             return null;
         }
         assert ps.purgeAllowed() && !ps.changingState();
@@ -487,9 +495,13 @@ public final class Shard {
         if (clock.millisSince(ps.timeHugifyAllowed()) < options.hugifyDelayMs()) {
             return null;
         }
+        if (!slots.tryAcquire(false)) {
+            return null;
+        }
         // A hugepage backs the whole slab: its retained pages become held.
         int backed = ps.nretained();
         if (!budget.tryTake(backed)) {
+            slots.release(false);
             return null;
         }
         psset.updateBegin(ps);
@@ -584,6 +596,7 @@ public final class Shard {
             throw new IllegalStateException(job + " has already ended");
         }
         jobsInFlight--;
+        slots.release(job instanceof PurgeJob);
         return ps;
     }
 
