@@ -11,8 +11,6 @@ import io.github.hpa4j.core.Pages;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -40,7 +38,7 @@ class AllOrNothingBatchTest {
         PatternLedger ledger = new PatternLedger();
         List<PatternLedger.Tracked> good = new ArrayList<>();
         for (int shard = 0; shard < SHARDS; shard++) {
-            for (Allocation a : onShard(hpa4j, shard, h -> h.allocateBatch(3 * Pages.PAGE, 4))) {
+            for (Allocation a : It.onShard(hpa4j, shard, () -> It.get(hpa4j.allocateBatch(3 * Pages.PAGE, 4)))) {
                 good.add(ledger.claim(a));
             }
         }
@@ -88,21 +86,5 @@ class AllOrNothingBatchTest {
 
     private static void assertRefused(Hpa4j hpa4j, List<Allocation> batch, FreeRefusal reason) {
         assertEquals(reason, It.failureOf(hpa4j.freeBatch(batch), InvalidFreeException.class).reason());
-    }
-
-    private static List<Allocation> onShard(Hpa4j hpa4j, int shard,
-                                            Function<Hpa4j, CompletableFuture<List<Allocation>>> call)
-            throws InterruptedException {
-        CompletableFuture<List<Allocation>> result = new CompletableFuture<>();
-        Thread thread = It.threadForShard(hpa4j, shard, "shard-" + shard, () -> call.apply(hpa4j).whenComplete((a, e) -> {
-            if (e != null) {
-                result.completeExceptionally(e);
-            } else {
-                result.complete(a);
-            }
-        }));
-        thread.start();
-        thread.join();
-        return It.get(result);
     }
 }

@@ -215,16 +215,8 @@ class BadInputCatalogueTest {
         }
     }
 
-    private Allocation onShard(int shard, Supplier<CompletionStage<Allocation>> call) throws Exception {
-        CompletableFuture<Allocation> result = new CompletableFuture<>();
-        It.threadForShard(hpa4j, shard, "shard-" + shard + "-client", () -> call.get().whenComplete((a, e) -> {
-            if (e != null) {
-                result.completeExceptionally(e);
-            } else {
-                result.complete(a);
-            }
-        })).start();
-        Allocation allocation = It.get(result);
+    private Allocation onShard(int shard, Supplier<CompletionStage<Allocation>> call) {
+        Allocation allocation = It.get(It.onShard(hpa4j, shard, call));
         assertEquals(shard, allocation.shard());
         return allocation;
     }

@@ -11,12 +11,14 @@ import io.github.hpa4j.actors.Hpa4jSettings;
 import io.github.hpa4j.bridge.PageHooksFactory;
 import io.github.hpa4j.bridge.SystemClock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /** Small helpers shared by the integration tests: settings, waiting on stages, unwrapping failures. */
 final class It {
@@ -112,6 +114,38 @@ final class It {
             if (tries > 10_000) {
                 throw new IllegalStateException("no thread id maps to shard " + shard);
             }
+        }
+    }
+
+    /**
+     * Runs {@code call} on a thread the facade maps to shard {@code shard} and returns what it
+     * returned (rethrowing what it threw), so that a test talks to the shard of its choice.
+     */
+    static <T> T onShard(Hpa4j hpa4j, int shard, Supplier<T> call) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread thread = threadForShard(hpa4j, shard, "shard-" + shard + "-client", () -> {
+            try {
+                result.complete(call.get());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        thread.start();
+        try {
+            return result.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new AssertionError(e.getCause());
+        } catch (TimeoutException e) {
+            throw new AssertionError("no answer within " + CALL_TIMEOUT, e);
         }
     }
 

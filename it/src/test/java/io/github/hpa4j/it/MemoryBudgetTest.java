@@ -13,8 +13,6 @@ import io.github.hpa4j.core.Pages;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -38,12 +36,12 @@ class MemoryBudgetTest {
 
     @ParameterizedTest(name = "cache {0}")
     @ValueSource(strings = {"on", "off"})
-    void theBudgetIsReachedHeldToAndRecoveredAcrossShards(String cache) throws Exception {
+    void theBudgetIsReachedHeldToAndRecoveredAcrossShards(String cache) {
         Hpa4j hpa4j = It.startOnRealMemory(testKit, "hpa4j.shards = 2", "hpa4j.cache.enabled = " + cache,
                 "hpa4j.max-memory = " + BUDGET, "hpa4j.eden-hugepages = 16", "hpa4j.min-purge-interval = 100ms");
 
         // Shard 0 fills the budget, every block written, until it is refused.
-        List<Allocation> zero = onShard(hpa4j, 0, () -> fillUntilRefused(hpa4j));
+        List<Allocation> zero = It.onShard(hpa4j, 0, () -> fillUntilRefused(hpa4j));
         AllocatorStats full = It.get(hpa4j.stats());
         assertWithinBudget(full);
         assertTrue(full.budget().heldBytes() > BUDGET - 4 * Pages.HUGEPAGE, "filled close to the budget: " + full.budget());
@@ -54,7 +52,7 @@ class MemoryBudgetTest {
         It.get(hpa4j.trimCaches());
         List<Allocation> one = new ArrayList<>();
         await("served after the purge").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            Allocation a = onShard(hpa4j, 1, () -> {
+            Allocation a = It.onShard(hpa4j, 1, () -> {
                 try {
                     return hpa4j.allocateNow(BLOCK);
                 } catch (MemoryBudgetExceededException refused) {
@@ -67,7 +65,7 @@ class MemoryBudgetTest {
             assertWithinBudget(It.get(hpa4j.stats()));
             return a != null;
         });
-        List<Allocation> more = onShard(hpa4j, 1, () -> fillUntilRefused(hpa4j));
+        List<Allocation> more = It.onShard(hpa4j, 1, () -> fillUntilRefused(hpa4j));
         assertTrue(more.size() * BLOCK > BUDGET / 2, "shard 1 got the memory shard 0 gave back: " + more.size());
         AllocatorStats after = It.get(hpa4j.stats());
         assertWithinBudget(after);
@@ -99,19 +97,5 @@ class MemoryBudgetTest {
         assertTrue(stats.budget().heldBytes() <= BUDGET, "held " + stats.budget());
         assertTrue(stats.smaps().rss() <= BUDGET, "resident " + stats.smaps());
         assertTrue(stats.mappedBytes() < 2 * BUDGET + EDEN_REGION, "reserved " + stats.mappedBytes());
-    }
-
-    private static <T> T onShard(Hpa4j hpa4j, int shard, Supplier<T> call) throws InterruptedException {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        Thread thread = It.threadForShard(hpa4j, shard, "shard-" + shard, () -> {
-            try {
-                result.complete(call.get());
-            } catch (Throwable t) {
-                result.completeExceptionally(t);
-            }
-        });
-        thread.start();
-        thread.join();
-        return It.get(result);
     }
 }
