@@ -16,9 +16,9 @@ import io.github.hpa4j.core.InvalidCountException;
 import io.github.hpa4j.core.JobSlots;
 import io.github.hpa4j.core.MemoryBudgetExceededException;
 import io.github.hpa4j.core.PageBudget;
+import io.github.hpa4j.core.PageHooks;
 import io.github.hpa4j.core.PageSlab;
 import io.github.hpa4j.core.Pages;
-import io.github.hpa4j.core.PageHooks;
 import io.github.hpa4j.core.Shard;
 import io.github.hpa4j.core.ShardDisabledException;
 import io.github.hpa4j.core.ShardStats;
@@ -179,7 +179,6 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     private final Handles handles;
     /* Tells every shard to purge: idle memory goes back before the next refusal. */
     private final Runnable onBudgetRefused;
-    private final PageBudget budget;
 
     private final ArrayDeque<PendingAllocation> stash = new ArrayDeque<>();
     /* Bytes the stashed requests ask for in all: bounded by hpa4j.stash-bytes. */
@@ -200,7 +199,6 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         this.index = index;
         this.handles = handles;
         this.onBudgetRefused = onBudgetRefused;
-        this.budget = budget;
         this.settings = settings;
         this.clock = clock;
         this.timers = timers;
@@ -460,7 +458,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
                 startBackoff();
             }
         }
-        releaseEmptySlabsUnderPressure();
+        releaseEmptySlabs();
         if (stopRequester == null && !backingOff) {
             if (passCut) {
                 runBackgroundPass();
@@ -480,16 +478,11 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         return begun;
     }
 
-    /*
-     * Under memory pressure a slab that is empty and purged goes back to eden, so that the shard
-     * that was refused can grow into it instead of into new address space.
-     */
-    private void releaseEmptySlabsUnderPressure() {
-        if (budget.underPressure() && !shard.destroyed()) {
-            List<PageSlab> released = shard.releaseEmptySlabs();
-            if (!released.isEmpty()) {
-                eden.tell(new EdenActor.GiveBack(released));
-            }
+    /* What the shard releases under memory pressure goes to eden, for the shard that was refused. */
+    private void releaseEmptySlabs() {
+        List<PageSlab> released = shard.releaseEmptySlabs();
+        if (!released.isEmpty()) {
+            eden.tell(new EdenActor.GiveBack(released));
         }
     }
 
@@ -563,7 +556,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
 
     private Behavior<Command> onRunDeferredWork(RunDeferredWork run) {
         int begun = stopRequester == null ? runBackgroundPass() : 0;
-        releaseEmptySlabsUnderPressure();
+        releaseEmptySlabs();
         run.replyTo().tell(new DeferredWorkStarted(begun));
         afterStateChange();
         return this;

@@ -649,15 +649,17 @@ public final class Shard {
     }
 
     /**
-     * Takes out of the shard every slab that is empty and whose pages have all gone back to the OS,
-     * for eden to hand to whichever shard grows next. hpa.c keeps such slabs in the shard that
-     * emptied them; under a memory budget that strands address space another shard may need, so
-     * hpa4j releases whole empty hugepages first, as TCMalloc's Temeraire does. A slab with a job in
-     * flight stays.
+     * Under budget pressure, takes out of the shard every slab that is empty and whose pages have all
+     * gone back to the OS, for eden to hand to whichever shard grows next; otherwise none. hpa.c keeps
+     * such slabs in the shard that emptied them; under a memory budget that strands address space
+     * another shard may need, so hpa4j releases whole empty hugepages first, as TCMalloc's Temeraire
+     * does. A slab with a job in flight stays.
      */
     public List<PageSlab> releaseEmptySlabs() {
-        checkNotDestroyed();
         List<PageSlab> released = new ArrayList<>();
+        if (destroyed || !budget.underPressure()) {
+            return released;
+        }
         slabsByAddress.forEachValue(record -> {
             PageSlab ps = record.slab;
             if (ps.empty() && ps.ntouched() == 0 && !ps.changingState()) {
