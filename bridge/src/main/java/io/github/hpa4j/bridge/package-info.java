@@ -1,2 +1,2 @@
-/** Real memory for hpa4j: mmap/munmap/madvise page hooks through java.lang.foreign, THP facts, smaps readings and a portable fallback. */
+/** Real memory for hpa4j: mmap/munmap/madvise page hooks through java.lang.foreign, THP facts, smaps readings, and portable hooks for a configuration that asks for them. */
 package io.github.hpa4j.bridge;

@@ -1,6 +1,9 @@
 package io.github.hpa4j.core;
 
-/** A budget of {@code limit} pages for one test's shards, single-threaded, pressure set by refusals. */
+/**
+ * A budget of {@code limit} pages for one test's shards, single-threaded. The first refusal raises
+ * pressure for good, so that a test sees what a shard does under pressure after its purges too.
+ */
 final class CountingBudget implements PageBudget {
     private final long limit;
     private long held;
@@ -27,9 +30,6 @@ final class CountingBudget implements PageBudget {
         held -= pages;
         if (held < 0) {
             throw new AssertionError("gave back more than was taken: " + held);
-        }
-        if (held <= limit / 2) {
-            pressure = false;
         }
     }
 

@@ -67,8 +67,8 @@ final class Report {
         PlatformFacts f = ThpSupport.facts();
         line("OS:         %s %s %s; THP enabled=%s defrag=%s, hugepage %s", f.osName(), System.getProperty("os.version"),
                 f.osArch(), f.thpEnabled(), f.thpDefrag(), f.hugepageSize() > 0 ? Units.bytes(f.hugepageSize()) : "unknown");
-        line("Page hooks: %s", ThpSupport.isAvailable() ? "Linux mmap/madvise"
-                : "portable fallback, no hugepages: " + ThpSupport.unavailabilityCause().getMessage());
+        line("Page hooks: Linux mmap/madvise%s", f.hugepagesUnavailableReason().map(r -> ", without hugepages: " + r)
+                .orElse(""));
         line("Workload:   --duration %s --clients %d --working-set %s --long-lived %s --min-size %s --max-size %s"
                         + " --free-fraction %s --idle %s --fill %s --seed %d",
                 Units.duration(o.duration()), o.clients(), Units.flagBytes(o.workingSet()), o.longLived(),
