@@ -39,29 +39,29 @@ class LeakReportTest {
     @ParameterizedTest(name = "cache {0}")
     @ValueSource(strings = {"on", "off"})
     void paranoidReportsEveryLeakedHandleWithItsAllocationSite(String cache) {
-        Hpa4j hpa4j = start(cache, "paranoid");
-        try (LogCapture log = new LogCapture("io.github.hpa4j.actors.LeakDetector")) {
-            freeSome(hpa4j);
-            leakSome(hpa4j);
-            List<ILoggingEvent> reports = awaitReports(hpa4j, log);
-            assertTrue(reports.stream().allMatch(e -> e.getFormattedMessage().contains("LEAK")
-                    && LogCapture.siteNames(e, "leakSome")), "each report names the method that allocated");
-        }
-        It.get(hpa4j.stop());
+        List<ILoggingEvent> reports = leakAndReport(cache, "paranoid");
+        assertTrue(reports.stream().allMatch(e -> e.getFormattedMessage().contains("LEAK")
+                && LogCapture.siteNames(e, "leakSome")), "each report names the method that allocated");
     }
 
     @ParameterizedTest(name = "cache {0}")
     @ValueSource(strings = {"on", "off"})
     void standardReportsSampledLeaksWithoutASite(String cache) {
-        Hpa4j hpa4j = start(cache, "standard");
+        List<ILoggingEvent> reports = leakAndReport(cache, "standard");
+        assertTrue(reports.stream().allMatch(e -> e.getFormattedMessage().contains("paranoid")
+                && e.getThrowableProxy() == null), "a hint instead of a site");
+    }
+
+    /* Frees some handles and leaks others at this safety level; returns the leak reports logged. */
+    private static List<ILoggingEvent> leakAndReport(String cache, String level) {
+        Hpa4j hpa4j = start(cache, level);
         try (LogCapture log = new LogCapture("io.github.hpa4j.actors.LeakDetector")) {
             freeSome(hpa4j);
             leakSome(hpa4j);
-            List<ILoggingEvent> reports = awaitReports(hpa4j, log);
-            assertTrue(reports.stream().allMatch(e -> e.getFormattedMessage().contains("paranoid")
-                    && e.getThrowableProxy() == null), "a hint instead of a site");
+            return awaitReports(hpa4j, log);
+        } finally {
+            It.get(hpa4j.stop());
         }
-        It.get(hpa4j.stop());
     }
 
     /* Freed handles, dropped: must never be reported. */
