@@ -138,9 +138,25 @@ public final class Allocation implements AutoCloseable {
         return (int) STATE.getAcquire(this) == CLAIMED;
     }
 
-    /* After the claim: the extent goes into a thread cache. */
+    /*
+     * The extent goes into a thread cache's stack: after the claim of a free, or from a transfer
+     * tier (whose extents are retired). Only a LIVE handle can be claimed, so a holder of the old
+     * handle still cannot free it.
+     */
     void markCached() {
         STATE.setRelease(this, CACHED);
+    }
+
+    /*
+     * Whoever takes a cached extent out of a stack wins it here: the owning thread's hit or flush,
+     * or a sweeper emptying the stack of a thread that went idle. Exactly one of them wins.
+     */
+    boolean takeCached() {
+        return STATE.compareAndSet(this, CACHED, FREED);
+    }
+
+    boolean cached() {
+        return (int) STATE.getAcquire(this) == CACHED;
     }
 
     /* After the claim, or when a cached extent goes out again under a new handle. */

@@ -11,17 +11,17 @@ import java.time.Duration;
  * @param enabled      whether the facade goes through the cache at all
  * @param maxPerClass  extents one size class (page count) of one thread cache holds at most
  * @param maxBytes     bytes one thread cache holds at most over all its size classes
- * @param remoteBatch  frees of another shard's extents gathered before one batch goes to that shard
- * @param sweepInterval how often the sweeper looks at every cache
- * @param maxHold      the longest an extent stays cached (so the longest a cache keeps a slab from
- *                     being emptied and purged is {@code maxHold + sweepInterval})
- * @param idleTimeout  a cache whose thread made no call for this long is flushed whole
+ * @param remoteBatch  frees of another shard's extents gathered before one batch goes to that shard's tier
+ * @param transferBytes bytes one size class of one shard's transfer tier holds at most
+ * @param sweepInterval how often each cache's GC runs and the sweeper decays the tiers and looks
+ *                     for idle caches
+ * @param idleTimeout  a cache whose thread made no call for this long is emptied
  */
-public record CacheSettings(boolean enabled, int maxPerClass, long maxBytes, int remoteBatch, Duration sweepInterval,
-                            Duration maxHold, Duration idleTimeout) {
+public record CacheSettings(boolean enabled, int maxPerClass, long maxBytes, int remoteBatch, long transferBytes,
+                            Duration sweepInterval, Duration idleTimeout) {
 
     /** No cache: every facade call is one message to a shard. */
-    public static final CacheSettings DISABLED = new CacheSettings(false, 1, Pages.PAGE, 1, Duration.ofSeconds(1),
+    public static final CacheSettings DISABLED = new CacheSettings(false, 1, Pages.PAGE, 1, Pages.PAGE,
             Duration.ofSeconds(1), Duration.ofSeconds(1));
 
     public CacheSettings {
@@ -30,21 +30,22 @@ public record CacheSettings(boolean enabled, int maxPerClass, long maxBytes, int
         require(maxBytes >= Pages.PAGE, "max-bytes", "must be at least one page (" + Pages.PAGE + " bytes), got " + maxBytes);
         require(remoteBatch >= 1 && remoteBatch <= Shard.MAX_BATCH, "remote-batch",
                 "must be in [1, " + Shard.MAX_BATCH + "], got " + remoteBatch);
+        require(transferBytes >= Pages.PAGE, "transfer-bytes", "must be at least one page (" + Pages.PAGE
+                + " bytes), got " + transferBytes);
         require(positive(sweepInterval), "sweep-interval", "must be positive");
-        require(positive(maxHold), "max-hold", "must be positive");
         require(positive(idleTimeout), "idle-timeout", "must be positive");
     }
 
     public CacheSettings withEnabled(boolean value) {
-        return new CacheSettings(value, maxPerClass, maxBytes, remoteBatch, sweepInterval, maxHold, idleTimeout);
+        return new CacheSettings(value, maxPerClass, maxBytes, remoteBatch, transferBytes, sweepInterval, idleTimeout);
     }
 
     public CacheSettings withMaxPerClass(int value) {
-        return new CacheSettings(enabled, value, maxBytes, remoteBatch, sweepInterval, maxHold, idleTimeout);
+        return new CacheSettings(enabled, value, maxBytes, remoteBatch, transferBytes, sweepInterval, idleTimeout);
     }
 
-    public CacheSettings withTimes(Duration sweep, Duration hold, Duration idle) {
-        return new CacheSettings(enabled, maxPerClass, maxBytes, remoteBatch, sweep, hold, idle);
+    public CacheSettings withTimes(Duration sweep, Duration idle) {
+        return new CacheSettings(enabled, maxPerClass, maxBytes, remoteBatch, transferBytes, sweep, idle);
     }
 
     private static boolean positive(Duration d) {

@@ -96,10 +96,12 @@ final class Handles {
         return issue(extent.address(), extent.size(), extent.shard());
     }
 
-    /** A cached extent goes out again: its old handle is retired for good, a new one made. */
-    Allocation reissue(Allocation cached) {
-        cached.markFreed();
-        return issue(cached.address(), cached.size(), cached.shard());
+    /**
+     * A cached extent goes out again under a new handle; its old one was retired for good when the
+     * front took it (a won {@link Allocation#takeCached}, or a tier's retired stock).
+     */
+    Allocation reissue(Allocation retired) {
+        return issue(retired.address(), retired.size(), retired.shard());
     }
 
     /** At the checked levels, the caller's stack now, to {@link #stamp} on what its request gets; else null. */

@@ -111,6 +111,7 @@ public final class Hpa4j implements Extension {
     private final Executor blockingExecutor;
     /** The front cache, or null when hpa4j.cache.enabled = off. */
     private final FrontCache front;
+    private final ShardGateway gateway;
     private final akka.actor.Cancellable housekeeping;
     /* A free the cache took: complete, shared (a minimal stage cannot be completed again by a caller). */
     private static final CompletionStage<Void> FREED = CompletableFuture.completedStage(null);
@@ -144,27 +145,9 @@ public final class Hpa4j implements Extension {
         this.shards = List.copyOf(refs);
         system.systemActorOf(DeadLetterReclaimer.create(handles, this::reclaim), prefix + "-reclaimer", Props.empty());
 
-        if (settings.cache().enabled()) {
-            this.front = new FrontCache(settings.cache(), settings.shardOptions().slabMaxAlloc(), handles,
-                    new FrontCache.Backend() {
-                        @Override
-                        public CompletionStage<List<Allocation>> allocate(int shard, long bytes, int count) {
-                            return allocateFrom(shards.get(shard), bytes, count);
-                        }
-
-                        @Override
-                        public CompletionStage<Void> release(int shard, List<Allocation> retired) {
-                            return releaseTo(shard, retired);
-                        }
-
-                        @Override
-                        public int shardOfCurrentThread() {
-                            return shardIndexForCurrentThread();
-                        }
-                    });
-        } else {
-            this.front = null;
-        }
+        this.gateway = new ShardGateway(shards, handles, settings.askTimeout(), system.scheduler());
+        this.front = settings.cache().enabled()
+                ? new FrontCache(settings.cache(), settings.shardOptions().slabMaxAlloc(), handles, gateway) : null;
         // The cache's sweeper and the leak detector's poll share one timer.
         Duration interval = front != null ? settings.cache().sweepInterval() : Duration.ofSeconds(1);
         this.housekeeping = system.scheduler().scheduleAtFixedRate(interval, interval, () -> {
@@ -219,13 +202,6 @@ public final class Hpa4j implements Extension {
         return shards.get(Math.floorMod(client.hashCode(), shards.size()));
     }
 
-    private ActorRef<ShardActor.Command> shardForCurrentThread() {
-        return shards.get(shardIndexForCurrentThread());
-    }
-
-    private int shardIndexForCurrentThread() {
-        return (int) Math.floorMod(Thread.currentThread().threadId(), (long) shards.size());
-    }
 
     // ------------------------------------------------------------------ allocation
 
@@ -270,7 +246,9 @@ public final class Hpa4j implements Extension {
     /* One allocation through a refill or an ask, delivered only to a caller still waiting. */
     private CompletableFuture<Allocation> oneFromShards(long bytes) {
         CompletableFuture<Allocation> result = new CompletableFuture<>();
-        deliver(batchFromShards(bytes, 1), handles.siteHere(), result, list -> list.get(0));
+        CompletionStage<List<Allocation>> asked = front != null ? front.allocateMissed(bytes, 1)
+                : gateway.allocate(gateway.shardOfCurrentThread(), bytes, 1);
+        deliver(asked, handles.siteHere(), result, list -> list.get(0));
         return result;
     }
 
@@ -336,7 +314,8 @@ public final class Hpa4j implements Extension {
     }
 
     private CompletionStage<List<Allocation>> batchFromShards(long bytes, int count) {
-        return front != null ? front.allocateBatch(bytes, count) : allocateFrom(shardForCurrentThread(), bytes, count);
+        return front != null ? front.allocateBatch(bytes, count)
+                : gateway.allocate(gateway.shardOfCurrentThread(), bytes, count);
     }
 
     /*
@@ -356,15 +335,6 @@ public final class Hpa4j implements Extension {
                 reclaim(list);
             }
         });
-    }
-
-    private CompletionStage<List<Allocation>> allocateFrom(ActorRef<ShardActor.Command> shard, long bytes, int count) {
-        return ask(shard, (ActorRef<ShardActor.AllocateReply> replyTo) ->
-                new ShardActor.Allocate(bytes, count, replyTo))
-                .thenCompose(reply -> switch (reply) {
-                    case ShardActor.Allocated allocated -> CompletableFuture.completedFuture(allocated.allocations());
-                    case ShardActor.AllocateFailed failed -> CompletableFuture.failedFuture(failed.error());
-                });
     }
 
     // ------------------------------------------------------------------ free
@@ -425,30 +395,7 @@ public final class Hpa4j implements Extension {
             front.free(reusable);
             return CompletableFuture.completedFuture(null);
         }
-        return releaseToOwners(reusable);
-    }
-
-    /* One Release message per shard of the retired handles. */
-    private CompletableFuture<Void> releaseToOwners(List<Allocation> retired) {
-        Map<Integer, List<Allocation>> byShard = new HashMap<>();
-        for (Allocation allocation : retired) {
-            byShard.computeIfAbsent(allocation.shard(), s -> new ArrayList<>()).add(allocation);
-        }
-        List<CompletableFuture<Void>> parts = new ArrayList<>(byShard.size());
-        byShard.forEach((shard, part) -> parts.add(releaseTo(shard, part).toCompletableFuture()));
-        return parts.size() == 1 ? parts.get(0) : CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
-    }
-
-    private CompletionStage<Void> releaseTo(int shard, List<Allocation> retired) {
-        List<Extent> extents = new ArrayList<>(retired.size());
-        for (Allocation allocation : retired) {
-            extents.add(allocation.extent());
-        }
-        return ask(shards.get(shard), (ActorRef<ShardActor.FreeReply> replyTo) -> new ShardActor.Release(extents, replyTo))
-                .thenCompose(reply -> switch (reply) {
-                    case ShardActor.Freed freed -> CompletableFuture.<Void>completedFuture(null);
-                    case ShardActor.FreeFailed failed -> CompletableFuture.<Void>failedFuture(failed.error());
-                });
+        return gateway.releaseToOwners(reusable);
     }
 
     /*
@@ -460,7 +407,7 @@ public final class Hpa4j implements Extension {
         if (mine.isEmpty()) {
             return;
         }
-        releaseToOwners(mine).whenComplete((x, error) -> {
+        gateway.releaseToOwners(mine).whenComplete((x, error) -> {
             if (error == null) {
                 reclaimed.addAndGet(mine.size());
             } else if (!(unwrap(error) instanceof ShardDisabledException)) {
@@ -504,11 +451,16 @@ public final class Hpa4j implements Extension {
     private CompletableFuture<Void> flush(boolean stopping) {
         List<Allocation> quarantined = handles.drainQuarantines();
         CompletableFuture<Void> drained = quarantined.isEmpty() ? CompletableFuture.completedFuture(null)
-                : releaseToOwners(quarantined);
+                : gateway.releaseToOwners(quarantined);
         if (front == null) {
             return drained;
         }
         return CompletableFuture.allOf(drained, stopping ? front.close() : front.trim());
+    }
+
+    /* For tests of the front: null when the cache is off. */
+    FrontCache front() {
+        return front;
     }
 
     /** The front cache's figures now ({@link CacheStats#NONE} when it is off). */
@@ -607,20 +559,6 @@ public final class Hpa4j implements Extension {
     }
 
     // ------------------------------------------------------------------ plumbing
-
-    private <Req, Res> CompletionStage<Res> ask(ActorRef<Req> target, akka.japi.function.Function<ActorRef<Res>, Req> message) {
-        try {
-            return AskPattern.ask(target, message, settings.askTimeout(), system.scheduler());
-        } catch (Exception e) {
-            // Akka throws InterruptedException undeclared when an interrupted thread sends to an
-            // actor that has not started yet: nothing was sent, so the call fails as interrupted.
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-                return CompletableFuture.failedFuture(e);
-            }
-            throw e;
-        }
-    }
 
     private <Res, T> CompletionStage<List<T>> forEachShard(
             akka.japi.function.Function<ActorRef<Res>, ShardActor.Command> message, Function<Res, T> extract) {

@@ -104,10 +104,10 @@ public record Hpa4jSettings(
         int maxPerClass = intOf(c, "cache.max-per-class");
         long maxBytes = bytesOf(c, "cache.max-bytes");
         int remoteBatch = intOf(c, "cache.remote-batch");
+        long transferBytes = bytesOf(c, "cache.transfer-bytes");
         Duration sweep = durationOf(c, "cache.sweep-interval");
-        Duration hold = durationOf(c, "cache.max-hold");
         Duration idle = durationOf(c, "cache.idle-timeout");
-        return new CacheSettings(enabled, maxPerClass, maxBytes, remoteBatch, sweep, hold, idle);
+        return new CacheSettings(enabled, maxPerClass, maxBytes, remoteBatch, transferBytes, sweep, idle);
     }
 
     /* Bytes, or "unlimited" (Long.MAX_VALUE). */

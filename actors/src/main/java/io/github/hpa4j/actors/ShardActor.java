@@ -73,6 +73,14 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     record Release(List<Extent> extents, ActorRef<FreeReply> replyTo) implements Command {
     }
 
+    /*
+     * Stock for the transfer tier: up to count extents of bytes from what the shard has, never
+     * waiting for eden (an empty answer starts a slab request, so that the next stock finds room).
+     * Callers wait only on Allocate; stock must never hold pages a waiting caller could use.
+     */
+    record Stock(long bytes, int count, ActorRef<AllocateReply> replyTo) implements Command {
+    }
+
     public record GetStats(ActorRef<ShardSnapshot> replyTo) implements Command {
     }
 
@@ -181,6 +189,8 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     private final Runnable onBudgetRefused;
 
     private final ArrayDeque<PendingAllocation> stash = new ArrayDeque<>();
+    /* Stock requests that found the shard empty while it grows: answered after the stash, never before. */
+    private final List<Stock> pendingStock = new ArrayList<>();
     /* Bytes the stashed requests ask for in all: bounded by hpa4j.stash-bytes. */
     private long stashedBytes;
     private boolean growing;
@@ -216,6 +226,8 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(Allocate.class, request -> answered(request, this::onAllocate,
+                        e -> request.replyTo().tell(new AllocateFailed(e))))
+                .onMessage(Stock.class, request -> answered(request, this::onStock,
                         e -> request.replyTo().tell(new AllocateFailed(e))))
                 .onMessage(Free.class, request -> answered(request, this::onFree,
                         e -> request.replyTo().tell(new FreeFailed(e))))
@@ -276,6 +288,55 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         return this;
     }
 
+    private Behavior<Command> onStock(Stock request) {
+        if (handles.closed() || shard.disabled()) {
+            request.replyTo().tell(new AllocateFailed(new ShardDisabledException(index)));
+            return this;
+        }
+        List<Extent> got = new ArrayList<>(Math.max(0, Math.min(request.count(), 64)));
+        try {
+            shard.allocNoGrow(request.bytes(), request.count(), got);
+        } catch (AllocatorException e) {
+            request.replyTo().tell(new AllocateFailed(e));
+            return this;
+        }
+        if (!got.isEmpty()) {
+            reply(request.replyTo(), got);
+        } else if (growing) {
+            pendingStock.add(request); // served after the waiting callers, once the slab is in
+        } else {
+            growIfIdle();
+            pendingStock.add(request);
+        }
+        afterStateChange();
+        return this;
+    }
+
+    /* After a slab request ended and the waiting callers were served: stock from what is left. */
+    private void servePendingStock() {
+        if (growing || pendingStock.isEmpty()) {
+            return;
+        }
+        List<Stock> waiting = new ArrayList<>(pendingStock);
+        pendingStock.clear();
+        for (Stock request : waiting) {
+            List<Extent> got = new ArrayList<>();
+            try {
+                if (!shard.disabled()) {
+                    shard.allocNoGrow(request.bytes(), request.count(), got);
+                }
+            } catch (AllocatorException e) {
+                request.replyTo().tell(new AllocateFailed(e));
+                continue;
+            }
+            if (got.isEmpty()) {
+                request.replyTo().tell(new Allocated(List.of()));
+            } else {
+                reply(request.replyTo(), got);
+            }
+        }
+    }
+
     private void refuse(Allocate request, AllocatorException error) {
         if (error instanceof MemoryBudgetExceededException) {
             onBudgetRefused.run();
@@ -283,8 +344,12 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         request.replyTo().tell(new AllocateFailed(error));
     }
 
-    /* Hands the extents out under new handles; once the allocator's scopes are closed, none can be made. */
     private void reply(Allocate request, List<Extent> extents) {
+        reply(request.replyTo(), extents);
+    }
+
+    /* Hands the extents out under new handles; once the allocator's scopes are closed, none can be made. */
+    private void reply(ActorRef<AllocateReply> replyTo, List<Extent> extents) {
         List<Allocation> allocations = new ArrayList<>(extents.size());
         try {
             for (Extent extent : extents) {
@@ -292,10 +357,10 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
             }
         } catch (IllegalStateException closed) {
             giveBack(extents);
-            request.replyTo().tell(new AllocateFailed(new ShardDisabledException(index)));
+            replyTo.tell(new AllocateFailed(new ShardDisabledException(index)));
             return;
         }
-        request.replyTo().tell(new Allocated(allocations));
+        replyTo.tell(new Allocated(allocations));
     }
 
     /* Claims every handle, frees the extents in core, then retires the handles: all or nothing. */
@@ -389,6 +454,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
                 failStash(failed.error());
             }
         }
+        servePendingStock();
         afterStateChange();
         return this;
     }
@@ -425,6 +491,10 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         }
         stash.clear();
         stashedBytes = 0;
+        for (Stock request : pendingStock) {
+            request.replyTo().tell(new AllocateFailed(error));
+        }
+        pendingStock.clear();
     }
 
     private void unstash() {

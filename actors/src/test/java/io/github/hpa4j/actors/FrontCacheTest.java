@@ -27,10 +27,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The front cache through the public facade, on fake hooks: hits send no message, a miss is
- * one batch allocation and a flush one batch free, cached extents stay active in their shard and are
- * reported apart, double frees are caught while the first free is cached, and the caches give
- * memory back (max-hold, idle, thread death, trim, shutdown).
+ * The front through the public facade, on fake hooks: hits from the thread's cache or its shard's
+ * transfer tier send no message, a caller waits only when both are empty and the tier is restocked
+ * behind it, flushes go to the tier, extents in the front stay active in their shard and are
+ * reported apart, double frees are caught while the first free is cached, and the front gives
+ * memory back (the GC of unused classes, idle caches, thread death, trim, shutdown).
  */
 class FrontCacheTest {
     private static final ActorTestKit testKit = ActorTestKit.create();
@@ -43,15 +44,27 @@ class FrontCacheTest {
     }
 
     /** One shard (unless said), dirty pages never purged, a cache of 8 per class; no sweep unless set. */
-    private static Hpa4j start(int shards, Duration sweep, Duration maxHold, Duration idle) {
+    private static Hpa4j start(int shards, Duration sweep, Duration idle) {
         Hpa4jSettings settings = TestAllocators.parse("hpa4j.dirty-mult = unlimited").withShards(shards);
-        settings = settings.withCache(settings.cache().withEnabled(true).withMaxPerClass(8)
-                .withTimes(sweep, maxHold, idle));
+        settings = settings.withCache(settings.cache().withEnabled(true).withMaxPerClass(8).withTimes(sweep, idle));
         return TestAllocators.start(testKit, settings, new FakePageHooks(), new ManualClock());
     }
 
     private static Hpa4j start() {
-        return start(1, LONG, LONG, LONG);
+        return start(1, LONG, LONG);
+    }
+
+    /* Waits until no restock is on its way, so that only the test's own calls change the front. */
+    private static void settle(Hpa4j hpa4j) {
+        testKit.createTestProbe().awaitAssert(ShardClient.REPLY, () -> {
+            assertTrue(hpa4j.front().settled(), "a restock is on its way");
+            return null;
+        });
+    }
+
+    /* Every extent a shard holds active is held by the test or sits in the front. */
+    private static void assertActiveIsHeldPlusCached(Hpa4j hpa4j, ShardClient shard, long held) {
+        assertEquals(held + hpa4j.cacheStats().cachedExtents(), shard.snapshot().stats().liveExtents());
     }
 
     private static <T> T get(CompletionStage<T> stage) throws Exception {
@@ -84,73 +97,81 @@ class FrontCacheTest {
     }
 
     @Test
-    void shouldServeHitsFromTheThreadsCacheWithoutAMessageWhileTheShardCountsThemActive() throws Exception {
+    void shouldWaitOnlyWhenCacheAndTierAreEmptyAndServeTheRestWithoutAMessage() throws Exception {
         Hpa4j hpa4j = start();
         ShardClient shard = client(hpa4j, 0);
 
         Allocation first = get(hpa4j.allocate(PAGE));
         CacheStats afterMiss = hpa4j.cacheStats();
         assertEquals(1, afterMiss.misses());
-        assertEquals(1, afterMiss.refills(), "one batch allocation");
-        assertEquals(4, afterMiss.cachedExtents(), "half a bin of extras came with the miss");
-        assertEquals(5, shard.snapshot().stats().liveExtents(), "cached extents are active in the shard");
+        assertEquals(1, afterMiss.waits(), "one ask the caller waited on");
+        settle(hpa4j);
+        CacheStats stocked = hpa4j.cacheStats();
+        assertEquals(1, stocked.restocks(), "the dry tier asked its shard for stock, nobody waiting");
+        assertEquals(8, stocked.tierExtents(), "two fills of half a class (capacity 8)");
+        assertActiveIsHeldPlusCached(hpa4j, shard, 1);
 
-        ShardActor.ShardSnapshot before = shard.snapshot();
         List<Allocation> hits = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 8; i++) {
             CompletableFuture<Allocation> stage = hpa4j.allocate(PAGE - 100).toCompletableFuture();
             assertTrue(stage.isDone(), "a hit is answered before the call returns: no ask");
             hits.add(stage.join());
         }
         CacheStats afterHits = hpa4j.cacheStats();
-        assertEquals(4, afterHits.hits());
-        assertEquals(1, afterHits.refills(), "no further message");
-        assertEquals(0, afterHits.cachedExtents());
-        assertEquals(before, shard.snapshot(), "the shard saw nothing of the hits");
-        assertEquals(5, hits.stream().map(Allocation::address).distinct().count() + 1
-                - (hits.contains(first) ? 1 : 0), "five distinct extents");
-
+        assertEquals(8, afterHits.hits());
+        assertEquals(2, afterHits.tierHits(), "two fills of four from the tier, six pops of the stack");
+        assertEquals(1, afterHits.waits(), "no further wait");
+        assertEquals(9, hits.stream().map(Allocation::address).distinct().count() + 1
+                - (hits.contains(first) ? 1 : 0), "nine distinct extents");
+        settle(hpa4j);
+        assertActiveIsHeldPlusCached(hpa4j, shard, 9);
         AllocatorStats stats = get(hpa4j.stats());
-        assertEquals(afterHits, new CacheStats(stats.cache().caches(), 0, 0, 4, 1, 1, 0, 0));
-        assertEquals(5 * PAGE, stats.heldBytes());
+        assertEquals(9 * PAGE, stats.heldBytes());
+        assertTrue(hpa4j.cacheStats().waitedShare() < 0.12, hpa4j.cacheStats().toString());
     }
 
     @Test
-    void shouldRefillWithOneBatchAndFlushTheOlderHalfOfAFullBinWithOneBatchFree() throws Exception {
+    void shouldFlushTheOlderHalfOfAFullClassIntoTheTier() throws Exception {
         Hpa4j hpa4j = start();
         ShardClient shard = client(hpa4j, 0);
-        List<Allocation> eight = get(hpa4j.allocateBatch(2 * PAGE, 8));
-        assertEquals(1, hpa4j.cacheStats().refills());
-        assertEquals(12, shard.snapshot().stats().liveExtents(), "8 asked + 4 extras in one Allocate");
+        List<Allocation> nine = get(hpa4j.allocateBatch(2 * PAGE, 9));
+        assertEquals(1, hpa4j.cacheStats().waits());
+        settle(hpa4j);
+        long stock = hpa4j.cacheStats().tierExtents();
+        assertTrue(stock > 0, "the batch's miss restocked the tier");
 
-        for (Allocation a : eight) {
+        for (Allocation a : nine) {
             assertTrue(hpa4j.free(a).toCompletableFuture().isDone(), "a cached free answers at once");
         }
         CacheStats stats = hpa4j.cacheStats();
-        assertEquals(1, stats.flushes(), "the bin filled once: its older half went in one Free");
-        assertEquals(8, stats.cachedExtents());
-        assertEquals(8 * 2 * PAGE, stats.cachedBytes());
-        shard.awaitSnapshot(s -> assertEquals(8, s.stats().liveExtents(), "the flushed four are free"));
+        assertEquals(1, stats.flushes(), "the class filled once: its older half went to the tier");
+        assertEquals(stock + 4, stats.tierExtents());
+        assertEquals(stock + 9, stats.cachedExtents(), "five in the stack, four more in the tier");
+        assertEquals((stock + 9) * 2 * PAGE, stats.cachedBytes());
+        assertActiveIsHeldPlusCached(hpa4j, shard, 0);
+        get(hpa4j.trimCaches());
+        assertEquals(0, shard.snapshot().stats().liveExtents());
+        assertEquals(0, hpa4j.cacheStats().cachedExtents());
     }
 
     @Test
-    void shouldBatchFreesOfAnotherShardsExtentsToTheirOwner() throws Exception {
-        Hpa4j hpa4j = start(2, LONG, LONG, LONG);
+    void shouldBatchFreesOfAnotherShardsExtentsToItsTier() throws Exception {
+        Hpa4j hpa4j = start(2, LONG, LONG);
         ShardClient one = client(hpa4j, 1);
         // remote-batch is 32 by default: 40 frees make one batch and leave 8 waiting.
         List<Allocation> ofOne = onThreadOf(hpa4j, 1, () -> get(hpa4j.allocateBatch(PAGE, 40)));
-        long live = one.snapshot().stats().liveExtents();
-        assertEquals(44, live, "40 + 4 extras");
+        settle(hpa4j);
         onThreadOf(hpa4j, 0, () -> get(hpa4j.freeBatch(ofOne)));
+        settle(hpa4j);
         CacheStats stats = hpa4j.cacheStats();
-        assertEquals(1, stats.remoteBatches(), "32 frees went to shard 1 in one message");
-        assertEquals(4 + 8, stats.cachedExtents(), "shard 1's extras and the 8 frees still waiting");
-        one.awaitSnapshot(s -> assertEquals(12, s.stats().liveExtents()));
+        assertEquals(1, stats.remoteBatches(), "32 frees went to shard 1's tier in one batch");
         assertEquals(0, client(hpa4j, 0).snapshot().stats().liveExtents(), "nothing reached shard 0");
+        one.awaitSnapshot(s -> assertEquals(hpa4j.cacheStats().cachedExtents(), s.stats().liveExtents(),
+                "shard 1 holds only what the front holds: the 8 waiting, its tier, no overflow lost"));
 
         get(hpa4j.trimCaches());
-        assertEquals(2, hpa4j.cacheStats().remoteBatches(), "the trim sent the last 8 in one batch");
         assertEquals(0, one.snapshot().stats().liveExtents());
+        assertEquals(0, hpa4j.cacheStats().cachedExtents());
     }
 
     @Test
@@ -160,6 +181,7 @@ class FrontCacheTest {
         Allocation once = hpa4j.allocateNow(PAGE);
         Allocation kept = hpa4j.allocateNow(PAGE);
         hpa4j.freeNow(once);
+        settle(hpa4j);
         ShardActor.ShardSnapshot before = shard.snapshot();
         CacheStats cacheBefore = hpa4j.cacheStats();
 
@@ -195,6 +217,7 @@ class FrontCacheTest {
         Allocation live = hpa4j.allocateNow(3 * PAGE);
         assertEquals(stale.address(), live.address(), "a hit hands the cached extent out again");
         Allocation foreign = other.allocateNow(3 * PAGE);
+        settle(hpa4j);
         ShardActor.ShardSnapshot before = shard.snapshot();
         CacheStats cacheBefore = hpa4j.cacheStats();
 
@@ -234,25 +257,6 @@ class FrontCacheTest {
     }
 
     @Test
-    void shouldServeAllocateNowAndFreeNowAndThrowTheTypedErrorsUnwrapped() throws Exception {
-        Hpa4j hpa4j = start();
-        long max = hpa4j.settings().shardOptions().slabMaxAlloc();
-        Allocation a = hpa4j.allocateNow(10_000);
-        assertEquals(3 * PAGE, a.size());
-        Allocation b = hpa4j.allocateNow(3 * PAGE);
-        assertEquals(1, hpa4j.cacheStats().hits());
-        hpa4j.freeNow(a);
-        hpa4j.freeNow(b);
-        assertEquals(0, assertThrows(InvalidSizeException.class, () -> hpa4j.allocateNow(0)).requested());
-        assertEquals(max + 1, assertThrows(InvalidSizeException.class, () -> hpa4j.allocateNow(max + 1)).requested());
-        assertInstanceOf(InvalidSizeException.class, failureOf(hpa4j.allocate(-1)));
-
-        get(hpa4j.stop());
-        assertThrows(ShardDisabledException.class, () -> hpa4j.allocateNow(PAGE));
-        assertThrows(ShardDisabledException.class, () -> hpa4j.freeNow(a));
-    }
-
-    @Test
     void shouldWorkTheSameWithTheCacheOff() throws Exception {
         Hpa4jSettings settings = TestAllocators.parse("hpa4j.cache.enabled = off");
         Hpa4j hpa4j = TestAllocators.start(testKit, settings, new FakePageHooks(), new ManualClock());
@@ -267,59 +271,78 @@ class FrontCacheTest {
     }
 
     @Test
-    void shouldFlushExtentsHeldLongerThanMaxHold() throws Exception {
-        Hpa4j hpa4j = start(1, Duration.ofMillis(20), Duration.ofMillis(300), LONG);
-        ShardClient shard = client(hpa4j, 0);
-        onThreadOf(hpa4j, 0, () -> {
-            hpa4j.freeNow(hpa4j.allocateNow(PAGE));
-            return null;
-        });
-        // The thread ended, but its cache is also flushed for the age of its entries.
-        shard.awaitSnapshot(s -> assertEquals(0, s.stats().liveExtents()));
-        assertEquals(0, hpa4j.cacheStats().cachedExtents());
-        // A live thread's entries go too: the test thread keeps using its cache (never idle).
-        hpa4j.freeNow(hpa4j.allocateNow(PAGE));
-        assertTrue(hpa4j.cacheStats().cachedExtents() > 0);
-        shard.awaitSnapshot(s -> assertEquals(0, s.stats().liveExtents(), "max-hold + sweep bounds the hold"));
-        assertTrue(hpa4j.cacheStats().flushes() >= 2);
+    void shouldServeAllocateNowAndFreeNowAndThrowTheTypedErrorsUnwrapped() throws Exception {
+        Hpa4j hpa4j = start();
+        long max = hpa4j.settings().shardOptions().slabMaxAlloc();
+        Allocation a = hpa4j.allocateNow(10_000);
+        assertEquals(3 * PAGE, a.size());
+        settle(hpa4j);
+        Allocation b = hpa4j.allocateNow(3 * PAGE);
+        assertEquals(1, hpa4j.cacheStats().hits(), "from the restocked tier");
+        hpa4j.freeNow(a);
+        hpa4j.freeNow(b);
+        assertEquals(0, assertThrows(InvalidSizeException.class, () -> hpa4j.allocateNow(0)).requested());
+        assertEquals(max + 1, assertThrows(InvalidSizeException.class, () -> hpa4j.allocateNow(max + 1)).requested());
+        assertInstanceOf(InvalidSizeException.class, failureOf(hpa4j.allocate(-1)));
+
+        get(hpa4j.stop());
+        assertThrows(ShardDisabledException.class, () -> hpa4j.allocateNow(PAGE));
+        assertThrows(ShardDisabledException.class, () -> hpa4j.freeNow(a));
     }
 
     @Test
-    void shouldFlushACacheIdleLongerThanTheIdleTimeout() throws Exception {
-        Hpa4j hpa4j = start(1, Duration.ofMillis(20), LONG, Duration.ofMillis(100));
+    void shouldGiveBackWhatNoAllocationNeededWhileTheThreadKeepsCalling() throws Exception {
+        Hpa4j hpa4j = start(1, Duration.ofMillis(20), LONG);
+        ShardClient shard = client(hpa4j, 0);
+        get(hpa4j.freeBatch(get(hpa4j.allocateBatch(PAGE, 8))));
+        settle(hpa4j);
+        assertTrue(hpa4j.cacheStats().cachedExtents() >= 8);
+        // The test thread keeps using another class; the one-page class is never hit again.
+        testKit.createTestProbe().awaitAssert(ShardClient.REPLY, () -> {
+            hpa4j.freeNow(hpa4j.allocateNow(2 * PAGE));
+            assertTrue(shard.snapshot().stats().liveExtents() <= 2,
+                    "the unused class left the cache and the tier: " + hpa4j.cacheStats());
+            return null;
+        });
+        assertTrue(hpa4j.cacheStats().flushes() >= 1, "the cache's GC flushed it");
+    }
+
+    @Test
+    void shouldEmptyACacheIdleLongerThanTheIdleTimeout() throws Exception {
+        Hpa4j hpa4j = start(1, Duration.ofMillis(20), Duration.ofMillis(100));
         ShardClient shard = client(hpa4j, 0);
         hpa4j.freeNow(hpa4j.allocateNow(PAGE));
-        assertEquals(5, hpa4j.cacheStats().cachedExtents());
+        assertTrue(hpa4j.cacheStats().cachedExtents() >= 1);
         shard.awaitSnapshot(s -> assertEquals(0, s.stats().liveExtents()));
         assertEquals(0, hpa4j.cacheStats().cachedExtents());
         assertEquals(1, hpa4j.cacheStats().caches(), "an idle cache is emptied, not dropped");
     }
 
     @Test
-    void shouldFlushAndDropTheCacheOfAThreadThatEnded() throws Exception {
-        Hpa4j hpa4j = start(1, Duration.ofMillis(20), LONG, LONG);
+    void shouldEmptyAndDropTheCacheOfAThreadThatEnded() throws Exception {
+        Hpa4j hpa4j = start(1, Duration.ofMillis(20), LONG);
         ShardClient shard = client(hpa4j, 0);
         CacheStats cached = onThreadOf(hpa4j, 0, () -> {
             hpa4j.freeNow(hpa4j.allocateNow(PAGE));
             return hpa4j.cacheStats();
         });
         assertEquals(1, cached.caches());
-        assertEquals(5, cached.cachedExtents());
+        assertTrue(cached.cachedExtents() >= 1);
         shard.awaitSnapshot(s -> assertEquals(0, s.stats().liveExtents()));
         CacheStats after = hpa4j.cacheStats();
         assertEquals(0, after.caches(), "dropped");
-        assertEquals(1, after.refills(), "its counters are kept");
-        assertEquals(1, after.flushes());
+        assertEquals(1, after.misses(), "its counters are kept");
     }
 
     @Test
-    void shouldFlushEverythingOnTrimCaches() throws Exception {
+    void shouldEmptyEveryCacheAndTierOnTrimCaches() throws Exception {
         Hpa4j hpa4j = start();
         ShardClient shard = client(hpa4j, 0);
         Allocation held = hpa4j.allocateNow(PAGE);
         List<Allocation> freed = get(hpa4j.allocateBatch(4 * PAGE, 3));
         get(hpa4j.freeBatch(freed));
-        assertEquals(1 + 4 + 3 + 4, shard.snapshot().stats().liveExtents());
+        settle(hpa4j);
+        assertTrue(shard.snapshot().stats().liveExtents() > 4);
         get(hpa4j.trimCaches());
         assertEquals(1, shard.snapshot().stats().liveExtents(), "only what the test holds is active");
         AllocatorStats stats = get(hpa4j.stats());
@@ -329,37 +352,40 @@ class FrontCacheTest {
     }
 
     @Test
-    void shouldGiveBackWhatACallPoppedAndReclaimItsLateRefillWholeWhenTheAskTimesOut() throws Exception {
+    void shouldGiveBackWhatACallFoundAndReclaimItsLateAnswerWhenTheAskTimesOut() throws Exception {
         FakePageHooks hooks = new FakePageHooks();
         // One hugepage of eden per map: a shard that grows must wait for a MAP, held at the gate.
         Hpa4jSettings settings = TestAllocators.parse("hpa4j.dirty-mult = unlimited\nhpa4j.eden-hugepages = 1")
                 .withAskTimeout(Duration.ofMillis(300));
-        settings = settings.withCache(settings.cache().withMaxPerClass(8).withTimes(LONG, LONG, LONG));
+        settings = settings.withCache(settings.cache().withMaxPerClass(8).withTimes(LONG, LONG));
         Hpa4j hpa4j = TestAllocators.start(testKit, settings, hooks, new ManualClock());
         ShardClient shard = client(hpa4j, 0);
         Gate maps = hooks.gate(FakePageHooks.Op.MAP);
         try {
             hpa4j.freeNow(hpa4j.allocateNow(PAGE));
-            assertEquals(5, hpa4j.cacheStats().cachedExtents());
+            settle(hpa4j);
+            long cached = hpa4j.cacheStats().cachedExtents();
+            assertTrue(cached > 1, "the freed one and the tier's stock");
 
+            long missesBefore = hpa4j.cacheStats().misses();
             maps.close();
-            // 5 hits and one refill of 600 + 4 extras, more than the slab holds: the shard grows.
-            CompletableFuture<List<Allocation>> call = hpa4j.allocateBatch(PAGE, 605).toCompletableFuture();
-            assertTrue(maps.awaitHeld(1, ShardClient.REPLY), "the refill waits for eden");
+            // What the front holds, and one ask for the rest: more than the slab holds, so the shard grows.
+            CompletableFuture<List<Allocation>> call = hpa4j.allocateBatch(PAGE, 600).toCompletableFuture();
+            assertTrue(maps.awaitHeld(1, ShardClient.REPLY), "the ask waits for eden");
             ExecutionException failure = assertThrows(ExecutionException.class, () -> call.get(5, TimeUnit.SECONDS));
             assertInstanceOf(java.util.concurrent.TimeoutException.class, failure.getCause());
-            CacheStats afterTimeout = hpa4j.cacheStats();
-            assertEquals(5, afterTimeout.cachedExtents(), "the five popped extents went back to the bin");
-            assertEquals(0, afterTimeout.hits(), "and count as no hit");
+            assertTrue(hpa4j.cacheStats().cachedExtents() >= cached,
+                    "what the call found went back to the tier (a restock may have come since)");
 
+            long asked = hpa4j.cacheStats().misses() - missesBefore;
+            assertTrue(asked > 0 && asked < 600, "the call found " + (600 - asked) + " in the front");
             maps.open();
-            TestProbe<Void> poller = testKit.createTestProbe();
-            poller.awaitAssert(ShardClient.REPLY, () -> {
+            testKit.createTestProbe().awaitAssert(ShardClient.REPLY, () -> {
                 AllocatorStats stats = get(hpa4j.stats());
-                assertEquals(604, stats.reclaimed(), "the late refill, extras included, was reclaimed");
-                assertEquals(5, stats.total().liveExtents(), "only the cached five are active");
+                assertEquals(asked, stats.reclaimed(), "the late answer was reclaimed whole");
                 return stats;
             });
+            settle(hpa4j);
             get(hpa4j.trimCaches());
             assertEquals(0, shard.snapshot().stats().liveExtents());
         } finally {
@@ -368,11 +394,12 @@ class FrontCacheTest {
     }
 
     @Test
-    void shouldFlushTheCachesBeforeTheShardsStop() throws Exception {
+    void shouldEmptyTheFrontBeforeTheShardsStop() throws Exception {
         Hpa4j hpa4j = start();
         Allocation held = hpa4j.allocateNow(PAGE);
         hpa4j.freeNow(hpa4j.allocateNow(PAGE));
-        assertEquals(4, hpa4j.cacheStats().cachedExtents());
+        settle(hpa4j);
+        assertTrue(hpa4j.cacheStats().cachedExtents() > 1);
         ShutdownReport report = get(hpa4j.stop());
         assertEquals(1, report.liveExtents(), "only the held extent is reclaimed as live, not the cached ones");
         assertEquals(held.size(), report.liveBytes());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import io.github.hpa4j.core.Pages;
 import java.lang.foreign.ValueLayout;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -33,6 +34,11 @@ class Hpa4jExtensionSmokeTest {
         for (Allocation a : batch) {
             assertEquals(a.address(), a.segment().get(ValueLayout.JAVA_LONG, a.size() - 8));
         }
+        // The batch's miss restocks the tier behind it: read the stats once that stock has landed.
+        testKit.createTestProbe().awaitAssert(Duration.ofSeconds(10), () -> {
+            assertTrue(hpa4j.front().settled());
+            return null;
+        });
         AllocatorStats stats = hpa4j.stats().toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertEquals(16 * 3 * Pages.PAGE, stats.heldBytes(), "active, less what the front cache holds");
         assertEquals(16 * 3 * Pages.PAGE + stats.cache().cachedBytes(), stats.activeBytes());

@@ -50,7 +50,7 @@ class Hpa4jSettingsTest {
         assertEquals(2 * 1024 * 1024, cache.maxBytes());
         assertEquals(32, cache.remoteBatch());
         assertEquals(Duration.ofMillis(100), cache.sweepInterval());
-        assertEquals(Duration.ofSeconds(1), cache.maxHold());
+        assertEquals(2 * 1024 * 1024, cache.transferBytes());
         assertEquals(Duration.ofMillis(250), cache.idleTimeout());
         assertEquals(SafetySettings.DEFAULT, settings.safety(), "standard, one leak watched in 128, 16 MiB quarantine");
         assertEquals(Hpa4jSettings.PageHookKind.LINUX, settings.pageHooks(), "the portable hooks only when asked for");
@@ -65,12 +65,12 @@ class Hpa4jSettingsTest {
                   max-per-class = 8
                   max-bytes = 64KiB
                   remote-batch = 4
+                  transfer-bytes = 1MiB
                   sweep-interval = 10ms
-                  max-hold = 50ms
                   idle-timeout = 20ms
                 }
                 """).cache();
-        assertEquals(new CacheSettings(false, 8, 64 * 1024, 4, Duration.ofMillis(10), Duration.ofMillis(50),
+        assertEquals(new CacheSettings(false, 8, 64 * 1024, 4, 1024 * 1024, Duration.ofMillis(10),
                 Duration.ofMillis(20)), cache);
     }
 
@@ -131,7 +131,7 @@ class Hpa4jSettingsTest {
             cache.max-bytes        | lots
             cache.remote-batch     | 0
             cache.sweep-interval   | 0s
-            cache.max-hold         | -1s
+            cache.transfer-bytes   | 1KiB
             cache.idle-timeout     | 0ms
             safety.level           | careful
             page-hooks             | windows
@@ -153,7 +153,7 @@ class Hpa4jSettingsTest {
             shard                | shards
             cache.max-per-clas   | cache.max-per-class
             safety.levels        | safety.level
-            cache.max-hold-time  | cache.max-hold
+            cache.transfer-byte  | cache.transfer-bytes
             """)
     void shouldRefuseAnUnknownKeyNamingTheNearestValidOne(String key, String nearest) {
         Config config = ConfigFactory.parseString("hpa4j." + key + " = 1").withFallback(ConfigFactory.load());

@@ -1,5 +1,6 @@
 package io.github.hpa4j.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import io.github.hpa4j.actors.Allocation;
 import io.github.hpa4j.actors.AllocatorStats;
 import io.github.hpa4j.actors.Hpa4j;
 import io.github.hpa4j.core.Pages;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -19,8 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A burst of 100,000 concurrent {@code allocate} stages with reference.conf's settings: they wait
  * while the shard grows (the stash is bounded by bytes, not by a small count) and every one is
- * served; the cache's refills in flight are counted, so the burst does not make each miss ask for
- * half a bin of extras. Real memory.
+ * served; a transfer tier has one restock in flight per class, so the burst does not make each
+ * miss stock more. Real memory.
  */
 class BurstTest {
     private static final ActorTestKit testKit = ActorTestKit.create();
@@ -45,12 +47,15 @@ class BurstTest {
             assertTrue(addresses.add(a.address()), "handed out twice: " + a);
             served.add(a);
         }
-        AllocatorStats stats = It.get(hpa4j.stats());
         assertEquals(BURST, served.size());
+        // The tier's stock may still be landing: the figures add up once it has.
+        AllocatorStats stats = await("the tier's stock landed").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(20)).until(() -> It.get(hpa4j.stats()),
+                        s -> s.total().liveExtents() == BURST + s.cache().cachedExtents());
         long cached = stats.cache().cachedExtents();
-        assertEquals(BURST + cached, stats.total().liveExtents(), "served ones and the cache's extras, nothing else");
-        assertTrue(cached <= 2L * hpa4j.settings().cache().maxPerClass(),
-                "extras bounded by the bin, not by the burst: " + cached);
+        // A thread cache's class holds at most max-per-class, a tier's class at most four times that.
+        assertTrue(cached <= 5L * hpa4j.settings().cache().maxPerClass(),
+                "what the front keeps is bounded by its classes, not by the burst: " + cached);
         for (int from = 0; from < BURST; from += 1_000) {
             It.get(hpa4j.freeBatch(served.subList(from, from + 1_000)));
         }

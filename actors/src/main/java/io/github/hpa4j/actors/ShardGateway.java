@@ -1,0 +1,160 @@
+package io.github.hpa4j.actors;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Scheduler;
+import akka.actor.typed.javadsl.AskPattern;
+import io.github.hpa4j.core.Extent;
+import io.github.hpa4j.core.Shard;
+import io.github.hpa4j.core.ShardDisabledException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The facade's and the caches' one way to the shard actors: each method sends one message (or one
+ * per shard) and turns its reply into a stage. It also keeps the transfer tiers stocked
+ * ({@link TransferTier.Shard}) and takes back what no tier has room for.
+ */
+final class ShardGateway implements TransferTier.Shard, ThreadCache.Sink {
+    private static final Logger LOG = LoggerFactory.getLogger(ShardGateway.class);
+
+    private final List<ActorRef<ShardActor.Command>> shards;
+    private final Handles handles;
+    private final Duration askTimeout;
+    private final Scheduler scheduler;
+    private TransferTier[] tiers = new TransferTier[0];
+
+    ShardGateway(List<ActorRef<ShardActor.Command>> shards, Handles handles, Duration askTimeout, Scheduler scheduler) {
+        this.shards = shards;
+        this.handles = handles;
+        this.askTimeout = askTimeout;
+        this.scheduler = scheduler;
+    }
+
+    /* Set once, before any cache exists. */
+    void useTiers(TransferTier[] tiers) {
+        this.tiers = tiers;
+    }
+
+    int shardCount() {
+        return shards.size();
+    }
+
+    int shardOfCurrentThread() {
+        return (int) Math.floorMod(Thread.currentThread().threadId(), (long) shards.size());
+    }
+
+    /** {@code count} fresh live handles of {@code bytes} from {@code shard}, in one message. */
+    CompletionStage<List<Allocation>> allocate(int shard, long bytes, int count) {
+        return ask(shards.get(shard), (ActorRef<ShardActor.AllocateReply> replyTo) ->
+                new ShardActor.Allocate(bytes, count, replyTo))
+                .thenCompose(reply -> switch (reply) {
+                    case ShardActor.Allocated allocated -> CompletableFuture.completedFuture(allocated.allocations());
+                    case ShardActor.AllocateFailed failed -> CompletableFuture.failedFuture(failed.error());
+                });
+    }
+
+    /** Gives the extents of retired handles of one shard back to it, in messages of at most a batch. */
+    CompletableFuture<Void> release(int shard, List<Allocation> retired) {
+        if (retired.size() > Shard.MAX_BATCH) {
+            List<CompletableFuture<Void>> parts = new ArrayList<>();
+            for (int from = 0; from < retired.size(); from += Shard.MAX_BATCH) {
+                parts.add(release(shard, retired.subList(from, Math.min(retired.size(), from + Shard.MAX_BATCH))));
+            }
+            return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+        }
+        List<Extent> extents = new ArrayList<>(retired.size());
+        for (Allocation allocation : retired) {
+            extents.add(allocation.extent());
+        }
+        return ask(shards.get(shard), (ActorRef<ShardActor.FreeReply> replyTo) -> new ShardActor.Release(extents, replyTo))
+                .thenCompose(reply -> switch (reply) {
+                    case ShardActor.Freed freed -> CompletableFuture.<Void>completedFuture(null);
+                    case ShardActor.FreeFailed failed -> CompletableFuture.<Void>failedFuture(failed.error());
+                }).toCompletableFuture();
+    }
+
+    /** One release per shard of the retired handles, whatever shards they belong to. */
+    CompletableFuture<Void> releaseToOwners(List<Allocation> retired) {
+        if (retired.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<List<Allocation>> byShard = new ArrayList<>(shards.size());
+        for (int i = 0; i < shards.size(); i++) {
+            byShard.add(null);
+        }
+        for (Allocation allocation : retired) {
+            List<Allocation> part = byShard.get(allocation.shard());
+            if (part == null) {
+                byShard.set(allocation.shard(), part = new ArrayList<>());
+            }
+            part.add(allocation);
+        }
+        List<CompletableFuture<Void>> parts = new ArrayList<>(shards.size());
+        for (int shard = 0; shard < byShard.size(); shard++) {
+            if (byShard.get(shard) != null) {
+                parts.add(release(shard, byShard.get(shard)));
+            }
+        }
+        return parts.size() == 1 ? parts.get(0) : CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+    }
+
+    // ------------------------------------------------------------------ the caches' side
+
+    @Override
+    public TransferTier tier(int shard) {
+        return tiers[shard];
+    }
+
+    /*
+     * Every extent given back here was live in its shard when it was cached: a refusal means the
+     * shard is stopping (it reclaims them), or a bug, logged.
+     */
+    @Override
+    public void release(List<Allocation> retired) {
+        releaseToOwners(retired).whenComplete((x, error) -> {
+            Throwable cause = unwrap(error);
+            if (cause != null && !(cause instanceof ShardDisabledException)) {
+                LOG.error("hpa4j: a shard refused to take back {} cached extents", retired.size(), cause);
+            }
+        });
+    }
+
+    @Override
+    public void restock(TransferTier tier, int bin, long bytes, int count) {
+        ask(shards.get(tier.shard()), (ActorRef<ShardActor.AllocateReply> replyTo) ->
+                new ShardActor.Stock(bytes, count, replyTo)).whenComplete((reply, error) -> {
+            List<Allocation> fresh = reply instanceof ShardActor.Allocated allocated ? allocated.allocations() : null;
+            if (fresh == null) {
+                tier.stockFailed(bin);
+            } else {
+                tier.stock(bin, handles.retireUnheld(fresh));
+            }
+        });
+    }
+
+    static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error;
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    <Req, Res> CompletionStage<Res> ask(ActorRef<Req> target, akka.japi.function.Function<ActorRef<Res>, Req> message) {
+        try {
+            return AskPattern.ask(target, message, askTimeout, scheduler);
+        } catch (Exception e) {
+            // Akka throws InterruptedException undeclared when an interrupted thread sends to an
+            // actor that has not started yet: nothing was sent, so the call fails as interrupted.
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                return CompletableFuture.failedFuture(e);
+            }
+            throw e;
+        }
+    }
+}

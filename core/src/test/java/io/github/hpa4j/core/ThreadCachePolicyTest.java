@@ -1,0 +1,292 @@
+package io.github.hpa4j.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The thread-cache policy driven by a cache of counters and a manual clock, as the facade drives it. */
+class ThreadCachePolicyTest {
+    private static final long MS = 1_000_000L;
+    private static final long[] PAGES = {Pages.PAGE, 2 * Pages.PAGE, 4 * Pages.PAGE, 16 * Pages.PAGE};
+    private static final ThreadCachePolicy.Options OPTIONS =
+            new ThreadCachePolicy.Options(64, 8, 512 * 1024, 100 * MS);
+
+    /** A cache as the facade keeps one: a stack of item numbers per bin, and what went back. */
+    private static final class ModelCache {
+        final ThreadCachePolicy policy;
+        final Deque<Integer>[] stacks;
+        final int[] flush;
+        long now = 1_000 * MS;
+        long fetched;
+        long flushedBack;
+        long hits;
+        long misses;
+        int nextItem;
+
+        @SuppressWarnings("unchecked")
+        ModelCache(ThreadCachePolicy.Options options) {
+            policy = new ThreadCachePolicy(PAGES, options, now);
+            stacks = new Deque[PAGES.length];
+            for (int i = 0; i < stacks.length; i++) {
+                stacks[i] = new ArrayDeque<>();
+            }
+            flush = new int[PAGES.length];
+        }
+
+        int allocate(int bin) {
+            tick();
+            if (!stacks[bin].isEmpty()) {
+                hits++;
+                policy.hit(bin, now);
+                return stacks[bin].pop();
+            }
+            misses++;
+            int fill = policy.fillCount(bin, now);
+            fetched += fill;
+            for (int i = 1; i < fill; i++) {
+                stacks[bin].push(nextItem++);
+            }
+            policy.filled(bin, fill - 1);
+            return nextItem++;
+        }
+
+        void free(int bin, int item) {
+            tick();
+            int n = policy.flushBeforeFree(bin);
+            if (n < 0) {
+                flushedBack++;
+                return;
+            }
+            flushOldest(bin, n);
+            for (int victim = policy.overBoundVictim(PAGES[bin]); victim >= 0;
+                 victim = policy.overBoundVictim(PAGES[bin])) {
+                flushOldest(victim, (stacks[victim].size() + 1) / 2);
+            }
+            stacks[bin].push(item);
+            policy.pushed(bin);
+        }
+
+        void tick() {
+            if (policy.gc(now, flush)) {
+                for (int bin = 0; bin < flush.length; bin++) {
+                    flushOldest(bin, flush[bin]);
+                }
+            }
+        }
+
+        void flushOldest(int bin, int n) {
+            for (int i = 0; i < n; i++) {
+                stacks[bin].removeLast();
+            }
+            flushedBack += n;
+            policy.flushed(bin, n);
+        }
+
+        long heldBytes() {
+            long sum = 0;
+            for (int bin = 0; bin < stacks.length; bin++) {
+                sum += stacks[bin].size() * PAGES[bin];
+            }
+            return sum;
+        }
+
+        void assertConsistent() {
+            for (int bin = 0; bin < stacks.length; bin++) {
+                assertEquals(stacks[bin].size(), policy.ncached(bin), "bin " + bin + " count");
+                assertTrue(stacks[bin].size() <= OPTIONS.maxPerBin(), "bin " + bin + " within its bound");
+            }
+            assertEquals(heldBytes(), policy.bytes());
+            assertTrue(policy.bytes() <= OPTIONS.maxBytes(), "within the byte bound: " + policy.bytes());
+        }
+    }
+
+    @Test
+    void aMissFetchesHalfTheBinAndTheExtrasServeTheNextAllocations() {
+        ModelCache cache = new ModelCache(OPTIONS);
+        cache.allocate(0);
+        assertEquals(OPTIONS.initialCapacity() / 2, cache.fetched, "jemalloc's first fill: capacity >> 1");
+        for (int i = 1; i < OPTIONS.initialCapacity() / 2; i++) {
+            cache.allocate(0);
+        }
+        assertEquals(1, cache.misses);
+        assertEquals(OPTIONS.initialCapacity() / 2 - 1, cache.hits);
+        cache.assertConsistent();
+    }
+
+    @Test
+    void aFullBinFlushesItsOlderHalfBeforeTakingAFree() {
+        ModelCache cache = new ModelCache(OPTIONS);
+        for (int i = 0; i < OPTIONS.initialCapacity(); i++) {
+            cache.free(0, i);
+        }
+        assertEquals(0, cache.flushedBack);
+        cache.free(0, 99);
+        assertEquals(OPTIONS.initialCapacity() / 2, cache.flushedBack, "keeps half, then pushes");
+        assertEquals(OPTIONS.initialCapacity() / 2 + 1, cache.stacks[0].size());
+        assertEquals(99, cache.stacks[0].peek(), "the newest item is on top");
+        assertEquals(OPTIONS.initialCapacity() / 2, cache.stacks[0].peekLast(), "the oldest half went");
+        cache.assertConsistent();
+    }
+
+    @Test
+    void aBinThatRunsEmptyAndOverflowsInOneIntervalDoublesItsCapacity() {
+        ModelCache cache = new ModelCache(OPTIONS);
+        int[] held = new int[OPTIONS.initialCapacity() * 4];
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < held.length; i++) {
+                held[i] = cache.allocate(1);
+            }
+            for (int item : held) {
+                cache.free(1, item);
+            }
+        }
+        assertTrue(cache.policy.capacity(1) >= held.length,
+                "a burst of " + held.length + " grew the bin to " + cache.policy.capacity(1));
+        assertTrue(cache.policy.capacity(1) <= OPTIONS.maxPerBin());
+        cache.assertConsistent();
+    }
+
+    @Test
+    void theGcFlushesThreeQuartersOfWhatNoAllocationNeeded() {
+        ModelCache cache = new ModelCache(OPTIONS);
+        for (int i = 0; i < 8; i++) {
+            cache.free(0, i);
+        }
+        cache.allocate(0); // a hit in this interval: the bin keeps its capacity
+        cache.now += 100 * MS;
+        cache.tick();
+        assertEquals(0, cache.flushedBack, "what came in during an interval is not below its low-water mark");
+        cache.allocate(0); // 6 cached, and 6 the least the bin held in this interval
+        cache.now += 100 * MS;
+        cache.tick();
+        assertEquals(6 - (6 >> 2), cache.flushedBack, "3/4 of the low-water mark, rounded up");
+        assertEquals(1, cache.stacks[0].size());
+        assertEquals(5, cache.stacks[0].peek(), "the newest stays");
+        cache.assertConsistent();
+    }
+
+    @Test
+    void aCacheThatIsNeverHitShrinksToNothingAndThenPassesFreesThrough() {
+        ModelCache cache = new ModelCache(OPTIONS);
+        int item = 0;
+        for (int interval = 0; interval < 10; interval++) {
+            for (int i = 0; i < 20; i++) {
+                cache.free(interval % 2, item++);
+            }
+            cache.now += 100 * MS;
+            cache.tick();
+            cache.assertConsistent();
+        }
+        assertEquals(0, cache.policy.bytes(), "frees only: nothing stays");
+        assertEquals(0, cache.policy.capacity(0));
+        assertEquals(-1, cache.policy.flushBeforeFree(0), "capacity 0: the free goes straight back");
+        cache.allocate(0);
+        assertEquals(1, cache.policy.capacity(0), "a miss is demand: the bin opens again");
+    }
+
+    @Test
+    void anUnusedBinIsEmptiedWithinLog2OfItsCapacityIntervals() {
+        ModelCache cache = new ModelCache(OPTIONS);
+        int a = cache.allocate(2);
+        int b = cache.allocate(2);
+        cache.free(2, a);
+        cache.free(2, b);
+        assertEquals(4, cache.stacks[2].size());
+        int intervals = 0;
+        while (!cache.stacks[2].isEmpty()) {
+            cache.now += 100 * MS;
+            cache.allocate(0); // the cache is in use; bin 2 is not
+            intervals++;
+        }
+        assertTrue(intervals >= 2 && intervals <= Integer.numberOfTrailingZeros(OPTIONS.initialCapacity()) + 1,
+                "emptied after " + intervals + " intervals: the low-water GC, then halving capacity 8 to 0");
+        while (cache.policy.capacity(2) > 0) {
+            cache.now += 100 * MS;
+            cache.allocate(0);
+            intervals++;
+        }
+        assertEquals(Integer.numberOfTrailingZeros(OPTIONS.initialCapacity()) + 2, intervals,
+                "one interval with its hit, then four halvings");
+        cache.assertConsistent();
+    }
+
+    @Test
+    void aSteadyWorkingSetKeepsOnlyASmallSurplusCached() {
+        ModelCache cache = new ModelCache(OPTIONS);
+        Random random = new Random(7);
+        int[] bins = new int[32];
+        int[] items = new int[32];
+        for (int i = 0; i < items.length; i++) {
+            bins[i] = random.nextInt(PAGES.length);
+            items[i] = cache.allocate(bins[i]);
+        }
+        for (int step = 0; step < 20_000; step++) {
+            cache.now += MS / 20; // 20 000 steps over one second
+            int slot = random.nextInt(items.length);
+            cache.free(bins[slot], items[slot]);
+            items[slot] = cache.allocate(bins[slot]);
+        }
+        cache.assertConsistent();
+        long live = 0;
+        for (int bin : bins) {
+            live += PAGES[bin];
+        }
+        assertTrue(cache.policy.bytes() < live / 2, "cached " + cache.policy.bytes() + " beside " + live + " live");
+        assertTrue(cache.hits > 0.95 * (cache.hits + cache.misses), "hits " + cache.hits + ", misses " + cache.misses);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void randomUseKeepsTheCountsAndTheBoundsExact(long seed) {
+        ModelCache cache = new ModelCache(OPTIONS);
+        Random random = new Random(seed);
+        Deque<int[]> live = new ArrayDeque<>();
+        for (int step = 0; step < 50_000; step++) {
+            cache.now += random.nextInt(3) * MS;
+            if (live.isEmpty() || random.nextInt(100) < 50) {
+                int bin = random.nextInt(PAGES.length);
+                live.push(new int[]{bin, cache.allocate(bin)});
+            } else {
+                int[] entry = random.nextBoolean() ? live.pop() : live.removeLast();
+                cache.free(entry[0], entry[1]);
+            }
+            if (step % 997 == 0) {
+                cache.assertConsistent();
+            }
+        }
+        cache.assertConsistent();
+        long cached = cache.heldBytes() / Pages.PAGE;
+        assertEquals(cache.fetched, cache.flushedBack + live.size() + cacheItems(cache),
+                "every item fetched is live, cached or given back (" + cached + " cached pages)");
+    }
+
+    private static long cacheItems(ModelCache cache) {
+        long n = 0;
+        for (Deque<Integer> stack : cache.stacks) {
+            n += stack.size();
+        }
+        return n;
+    }
+
+    @Test
+    void aFreeLargerThanTheWholeBoundIsNeverCached() {
+        ThreadCachePolicy policy = new ThreadCachePolicy(PAGES,
+                new ThreadCachePolicy.Options(8, 4, 8 * Pages.PAGE, 100 * MS), 0);
+        assertEquals(-1, policy.flushBeforeFree(3), "64 KiB against a 32 KiB bound");
+    }
+
+    @Test
+    void badOptionsAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new ThreadCachePolicy.Options(0, 1, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new ThreadCachePolicy.Options(4, 5, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new ThreadCachePolicy.Options(4, 4, -1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new ThreadCachePolicy.Options(4, 4, 1, 0));
+    }
+}

@@ -1,0 +1,91 @@
+package io.github.hpa4j.it.bench;
+
+import akka.actor.typed.ActorSystem;
+import io.github.hpa4j.actors.Allocation;
+import io.github.hpa4j.actors.CacheStats;
+import io.github.hpa4j.actors.Hpa4j;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.ThreadParams;
+
+/**
+ * The mixed-size churn ({@link ChurnSlots}) through hpa4j's synchronous facade, cache on. At tear
+ * down it prints the share of allocations whose caller waited on a message.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class HpaChurnBench {
+    @State(Scope.Benchmark)
+    public static class Allocator {
+        ActorSystem<Void> system;
+        Hpa4j hpa4j;
+        CacheStats before;
+
+        @Setup(Level.Trial)
+        public void start() {
+            system = BenchAkka.start("hpa-churn");
+            hpa4j = Hpa4j.get(system);
+        }
+
+        @Setup(Level.Iteration)
+        public void mark() {
+            before = hpa4j.cacheStats();
+        }
+
+        @TearDown(Level.Iteration)
+        public void report() {
+            CacheStats after = hpa4j.cacheStats();
+            long hits = after.hits() - before.hits();
+            long misses = after.misses() - before.misses();
+            System.out.printf("%n[churn] allocations %d, waited on a message %d (%.3f %%), tier hits %d, restocks %d%n",
+                    hits + misses, misses, 100.0 * misses / Math.max(1, hits + misses),
+                    after.tierHits() - before.tierHits(), after.restocks() - before.restocks());
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            BenchAkka.stop(system, hpa4j);
+        }
+    }
+
+    @State(Scope.Thread)
+    public static class Slots {
+        ChurnSlots random;
+        Allocation[] held;
+        Hpa4j hpa4j;
+
+        @Setup(Level.Trial)
+        public void fill(Allocator allocator, ThreadParams thread) {
+            hpa4j = allocator.hpa4j;
+            random = new ChurnSlots(thread.getThreadIndex() + 1);
+            held = new Allocation[ChurnSlots.SLOTS];
+            for (int i = 0; i < held.length; i++) {
+                held[i] = hpa4j.allocateNow(random.bytes());
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void drain() {
+            for (Allocation a : held) {
+                hpa4j.freeNow(a);
+            }
+        }
+    }
+
+    @Benchmark
+    public long churn(Slots slots) {
+        int slot = slots.random.slot();
+        slots.hpa4j.freeNow(slots.held[slot]);
+        Allocation fresh = slots.hpa4j.allocateNow(slots.random.bytes());
+        slots.held[slot] = fresh;
+        return fresh.address();
+    }
+}
