@@ -7,9 +7,7 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.Extension;
 import akka.actor.typed.ExtensionId;
-import akka.actor.typed.Props;
 import akka.actor.typed.javadsl.AskPattern;
-import akka.actor.typed.javadsl.Routers;
 import io.github.hpa4j.bridge.CountedPageHooks;
 import io.github.hpa4j.bridge.LinuxPageHooks;
 import io.github.hpa4j.bridge.PageHooksFactory;
@@ -19,8 +17,6 @@ import io.github.hpa4j.bridge.SystemClock;
 import io.github.hpa4j.bridge.ThpSupport;
 import io.github.hpa4j.core.AllocatorException;
 import io.github.hpa4j.core.Clock;
-import io.github.hpa4j.core.Eden;
-import io.github.hpa4j.core.Extent;
 import io.github.hpa4j.core.InvalidCountException;
 import io.github.hpa4j.core.InvalidFreeException;
 import io.github.hpa4j.core.PageHooks;
@@ -30,9 +26,7 @@ import io.github.hpa4j.core.ShardDisabledException;
 import io.github.hpa4j.core.ShardStats;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -123,28 +117,13 @@ public final class Hpa4j implements Extension {
         this.handles = new Handles(settings.safety(), settings.shards(), settings.shardOptions().slabMaxAlloc());
         handles.bind(this);
         String prefix = "hpa4j-" + INSTANCES.incrementAndGet();
-        DispatcherSelector blocking = DispatcherSelector.fromConfig(Hpa4jSettings.DISPATCHER);
-        this.blockingExecutor = lookUp(system, blocking);
+        this.blockingExecutor = lookUp(system, DispatcherSelector.fromConfig(Hpa4jSettings.DISPATCHER));
 
         this.budget = new MemoryBudget(settings.maxMemory());
-        this.eden = system.systemActorOf(EdenActor.create(new Eden(hooks, settings.edenHugepages(),
-                        settings.maxMemory() > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : 2 * settings.maxMemory())),
-                prefix + "-eden", blocking);
-        ActorRef<PageWorker.Command> workers = system.systemActorOf(
-                Routers.pool(settings.pageWorkers(), PageWorker.create(hooks)).withRouteeProps(blocking),
-                prefix + "-page-workers", Props.empty());
-        List<ActorRef<ShardActor.Command>> refs = new ArrayList<>(settings.shards());
-        // One budget of jobs in flight for the pool; a shard refused a slot is woken when one frees.
-        PageWorkerSlots slots = new PageWorkerSlots(settings.pageWorkers(),
-                shard -> refs.get(shard).tell(new ShardActor.RunDeferredWork(system.ignoreRef())));
-        for (int i = 0; i < settings.shards(); i++) {
-            refs.add(system.systemActorOf(ShardActor.create(i, settings, hooks, clock, eden, workers, handles, budget,
-                            slots.forShard(i), this::purgeEverywhere),
-                    prefix + "-shard-" + i, Props.empty()));
-        }
-        this.shards = List.copyOf(refs);
-        system.systemActorOf(DeadLetterReclaimer.create(handles, this::reclaim), prefix + "-reclaimer", Props.empty());
-
+        AllocatorActors actors = AllocatorActors.start(system, prefix, settings, hooks, clock, handles, budget,
+                this::purgeEverywhere, this::reclaim);
+        this.eden = actors.eden();
+        this.shards = actors.shards();
         this.gateway = new ShardGateway(shards, handles, settings.askTimeout(), system.scheduler());
         this.front = settings.cache().enabled()
                 ? new FrontCache(settings.cache(), settings.shardOptions().slabMaxAlloc(), handles, gateway) : null;

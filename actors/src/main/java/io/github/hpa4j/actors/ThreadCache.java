@@ -96,6 +96,9 @@ final class ThreadCache {
             got++;
         }
         hits += got;
+        if (got < max) {
+            policy.fillCount(bin, now); // the class ran empty: demand the policy sizes the class by
+        }
         while (got < max) {
             int n = tier.take(bin, fill, 0, Math.min(fill.length, max - got), max - got);
             if (n == 0) {

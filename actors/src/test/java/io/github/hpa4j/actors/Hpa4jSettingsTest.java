@@ -50,7 +50,7 @@ class Hpa4jSettingsTest {
         assertEquals(2 * 1024 * 1024, cache.maxBytes());
         assertEquals(32, cache.remoteBatch());
         assertEquals(Duration.ofMillis(100), cache.sweepInterval());
-        assertEquals(2 * 1024 * 1024, cache.transferBytes());
+        assertEquals(4 * 1024 * 1024, cache.transferBytes());
         assertEquals(Duration.ofMillis(250), cache.idleTimeout());
         assertEquals(SafetySettings.DEFAULT, settings.safety(), "standard, one leak watched in 128, 16 MiB quarantine");
         assertEquals(Hpa4jSettings.PageHookKind.LINUX, settings.pageHooks(), "the portable hooks only when asked for");
