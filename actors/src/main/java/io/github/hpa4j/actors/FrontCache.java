@@ -172,6 +172,7 @@ final class FrontCache {
         }
         int missing = count - popped.size();
         int asked = extra;
+        CacheRefillEvent.emit(cache.shard, size, missing + extra);
         CompletionStage<List<Allocation>> refill = backend.allocate(cache.shard, size, missing + extra);
         if (extra > 0) {
             // Out of memory with the extras: the caller still gets what it asked for if that fits.
@@ -292,6 +293,7 @@ final class FrontCache {
      * refusal means the shard is stopping (it reclaims them) or a bug, logged.
      */
     private CompletableFuture<Void> send(Flush flush) {
+        CacheFlushEvent.emit(flush.shard, flush.allocations);
         return backend.release(flush.shard, flush.allocations).handle((x, error) -> {
             Throwable cause = error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error;
             if (cause != null && !(cause instanceof ShardDisabledException)) {
