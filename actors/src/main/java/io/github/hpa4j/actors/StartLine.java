@@ -28,11 +28,12 @@ final class StartLine {
                         + " per thread)" : "off",
                 settings.safety().level().name().toLowerCase(Locale.ROOT),
                 inJmx ? ", JMX " + AllocatorMBean.DOMAIN + ":type=Allocator,name=" + name : "");
-        if (hooks instanceof LinuxPageHooks linux && linux.style() != settings.hugifyStyle()
-                && linux.style() == HugifyStyle.NONE) {
+        // Hooks a caller built with another style on purpose are not a fallback: only the platform's reason is.
+        String noHugepages = ThpSupport.facts().hugepagesUnavailableReason().orElse(null);
+        if (hooks instanceof LinuxPageHooks linux && linux.style() == HugifyStyle.NONE
+                && settings.hugifyStyle() != HugifyStyle.NONE && noHugepages != null) {
             LOG.warn("{} runs without hugepages (hpa4j.hugify-style = {} became none; freed memory still goes back to"
-                            + " the OS): {}", name, settings.hugifyStyle().name().toLowerCase(Locale.ROOT),
-                    ThpSupport.facts().hugepagesUnavailableReason().orElse("transparent hugepages are unavailable"));
+                    + " the OS): {}", name, settings.hugifyStyle().name().toLowerCase(Locale.ROOT), noHugepages);
         }
         if (!(hooks instanceof LinuxPageHooks) && settings.pageHooks() == Hpa4jSettings.PageHookKind.PORTABLE) {
             LOG.warn("{} runs on the portable page hooks (hpa4j.page-hooks = portable): no hugepages, and resident"
