@@ -115,8 +115,8 @@ public final class StatsReport {
     private void bins(PageSlabSetStats slabs) {
         line("");
         line("Slab bins, all shards (jemalloc's psset stats; pages of 4 KiB)");
-        line("  %-24s %8s %9s %9s   %8s %9s %9s", "", "huge:", "", "", "non-huge:", "", "");
-        line("  %-24s %8s %9s %9s   %8s %9s %9s", "bin", "slabs", "active", "dirty", "slabs", "active", "dirty");
+        line("  %-27s %-28s   %s", "", "huge: slabs, active, dirty", "non-huge: slabs, active, dirty");
+        line("  %-27s %8s %9s %9s   %8s %9s %9s", "bin", "slabs", "active", "dirty", "slabs", "active", "dirty");
         binRow("full", slabs.full(true), slabs.full(false));
         binRow("empty", slabs.empty(true), slabs.empty(false));
         for (int i = 0; i < PageSizeClasses.NPSIZES; i++) {
@@ -130,7 +130,7 @@ public final class StatsReport {
     }
 
     private void binRow(String name, BinStats huge, BinStats nonHuge) {
-        line("  %-24s %,8d %,9d %,9d   %,8d %,9d %,9d", name, huge.npageslabs(), huge.nactive(), huge.ndirty(),
+        line("  %-27s %,8d %,9d %,9d   %,8d %,9d %,9d", name, huge.npageslabs(), huge.nactive(), huge.ndirty(),
                 nonHuge.npageslabs(), nonHuge.nactive(), nonHuge.ndirty());
     }
 
