@@ -57,10 +57,6 @@ final class AllocatorMBean implements AllocatorMXBean {
         }
     }
 
-    ObjectName objectName() {
-        return objectName;
-    }
-
     /** Removes the bean; an allocator that stopped is no longer there to read. */
     void unregister() {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();

@@ -13,6 +13,7 @@ public interface AllocatorMXBean {
     /** The page hooks in use and the hugify style they apply. */
     String getPageHooks();
 
+    /** The number of shards. */
     int getShards();
 
     /** Active bytes the callers hold (cached and quarantined extents excluded). */
@@ -36,15 +37,19 @@ public interface AllocatorMXBean {
     /** Of it, bytes backed by transparent hugepages. */
     long getAnonHugePagesBytes();
 
+    /** Slabs (2 MiB each) the shards hold. */
     long getSlabs();
 
+    /** Extents allocated and not yet freed to a shard (cached ones included). */
     long getLiveExtents();
 
     /** Slabs purged so far. */
     long getPurgePasses();
 
+    /** Slabs hugified so far. */
     long getHugifies();
 
+    /** Slabs dehugified before a purge so far. */
     long getDehugifies();
 
     /** The memory budget, {@link Long#MAX_VALUE} when there is none. */
@@ -53,10 +58,13 @@ public interface AllocatorMXBean {
     /** What is held against the budget: pages active or dirty. */
     long getBudgetHeldBytes();
 
+    /** Extents the front caches handed out without a message. */
     long getCacheHits();
 
+    /** Extents the front caches could not hand out and asked a shard for. */
     long getCacheMisses();
 
+    /** Bytes held in the front caches now. */
     long getCachedBytes();
 
     /** Allocations taken back because nobody received them. */
