@@ -61,21 +61,17 @@ class JfrEventsTest {
         assertTrue(byKind.get("EdenMap").stream().anyMatch(e -> e.getLong("bytes") == 4 * Pages.HUGEPAGE),
                 "eden maps edenHugepages at a time");
         assertTrue(byKind.get("SlabGrowth").stream().anyMatch(e -> e.getBoolean("succeeded")));
-        assertEquals(1, byKind.get("Hugify").size());
-        RecordedEvent hugify = byKind.get("Hugify").get(0);
-        assertEquals(Pages.HUGEPAGE, hugify.getLong("bytes"));
-        assertTrue(hugify.getBoolean("succeeded"));
-        assertFalse(hugify.getDuration().isNegative());
-        assertEquals(Pages.HUGEPAGE, byKind.get("Dehugify").get(0).getLong("bytes"));
+        // Any allocator of the JVM records while the recording runs, so each check looks for ours.
+        assertTrue(byKind.get("Hugify").stream().anyMatch(e -> e.getLong("bytes") == Pages.HUGEPAGE
+                && e.getBoolean("succeeded") && !e.getDuration().isNegative()), "the full slab hugified");
+        assertTrue(byKind.get("Dehugify").stream().anyMatch(e -> e.getLong("bytes") == Pages.HUGEPAGE));
         assertTrue(byKind.get("Purge").stream().anyMatch(e -> e.getLong("bytes") == Pages.HUGEPAGE / 2
                 && e.getBoolean("succeeded")), "the freed half went back in one range");
-        RecordedEvent refill = byKind.get("CacheRefill").get(0);
-        assertEquals(Pages.PAGE, refill.getLong("extentBytes"));
-        assertTrue(refill.getInt("extents") >= 1);
+        assertTrue(byKind.get("CacheRefill").stream().anyMatch(e -> e.getLong("extentBytes") == Pages.PAGE
+                && e.getInt("extents") >= 1), "the miss of allocateNow(one page)");
         assertTrue(byKind.get("CacheFlush").stream().mapToLong(e -> e.getLong("bytes")).sum() >= Pages.PAGE);
-        RecordedEvent refusal = byKind.get("BudgetRefusal").get(0);
-        assertEquals(Pages.HUGEPAGE, refusal.getLong("limitBytes"));
-        assertTrue(refusal.getLong("requestedBytes") + refusal.getLong("heldBytes") > Pages.HUGEPAGE);
+        assertTrue(byKind.get("BudgetRefusal").stream().anyMatch(e -> e.getLong("limitBytes") == Pages.HUGEPAGE
+                && e.getLong("requestedBytes") + e.getLong("heldBytes") > Pages.HUGEPAGE), "the bounded allocator's");
         assertTrue(byKind.get("AllocatorStop").stream().anyMatch(e -> e.getLong("slabs") == 1
                 && e.getLong("liveExtents") == Pages.HUGEPAGE_PAGES / 2));
     }
