@@ -5,6 +5,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Memory handed out by hpa4j: page-aligned, page-granular, owned by one shard until freed.
@@ -23,7 +25,8 @@ import java.lang.invoke.VarHandle;
  * free throws too; at {@code standard} a stale segment still reaches the memory it was given, which
  * may belong to a new owner by then.
  *
- * <p>{@link #close()} frees it (synchronously), for try-with-resources.
+ * <p>{@link #close()} frees it (synchronously), for try-with-resources; {@link #asByteBuffer()} is a
+ * {@link ByteBuffer} view for APIs that take one.
  */
 public final class Allocation implements AutoCloseable {
     /** What a handle's holder may still do with it. */
@@ -99,6 +102,20 @@ public final class Allocation implements AutoCloseable {
             segment = view = issuer.segmentOf(this);
         }
         return view;
+    }
+
+    /**
+     * A direct {@link ByteBuffer} over exactly this allocation ({@code segment().asByteBuffer()}),
+     * native byte order, position 0, limit and capacity {@link #size()} (at most
+     * {@link Integer#MAX_VALUE}: the front serves at most {@code slab-max-alloc}).
+     *
+     * <p>Its lifetime is the segment's: it is valid until this allocation is freed. Once the
+     * allocator has stopped (or, at the checked levels, once this allocation was freed) any access
+     * through it throws {@link IllegalStateException}; at {@code standard} an access after free still
+     * reaches memory that may belong to a new owner, as with the segment. Do not keep it past the free.
+     */
+    public ByteBuffer asByteBuffer() {
+        return segment().asByteBuffer().order(ByteOrder.nativeOrder());
     }
 
     /** Live, cached or freed, now. */

@@ -56,4 +56,14 @@ public record AllocatorStats(List<ShardActor.ShardSnapshot> shards, ShardStats t
         return (slabsWithActive * Pages.HUGEPAGE_PAGES - total.nactive()
                 + total.slabs().empty(false).nactive() + total.slabs().empty(true).nactive()) * Pages.PAGE;
     }
+
+    /** One line: what is held, active, dirty and resident; {@link StatsReport#render} gives everything. */
+    @Override
+    public String toString() {
+        return "AllocatorStats[held " + StatsReport.bytes(heldBytes()) + ", active " + StatsReport.bytes(activeBytes())
+                + ", dirty " + StatsReport.bytes(dirtyBytes()) + ", " + total.npageslabs() + " slabs in "
+                + shards.size() + " shards, mapped " + StatsReport.bytes(mappedBytes) + ", rss "
+                + StatsReport.bytes(smaps.rss()) + " (" + Math.round(smaps.hugepageCoverage() * 100)
+                + " % huge), cache hits " + Math.round(cache.hitRatio() * 100) + " %]";
+    }
 }

@@ -9,6 +9,8 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import java.util.List;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Takes back allocations nobody received. When an ask times out, or an actor client stops, the
@@ -17,6 +19,8 @@ import java.util.function.Consumer;
  * takes only handles it issued itself: another instance's go to its own reclaimer.
  */
 final class DeadLetterReclaimer extends AbstractBehavior<DeadLetterReclaimer.Command> {
+    /* A logger named after this class, not the actor cell, so users can configure it by name. */
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterReclaimer.class);
 
     sealed interface Command {
     }
@@ -49,7 +53,7 @@ final class DeadLetterReclaimer extends AbstractBehavior<DeadLetterReclaimer.Com
     private Behavior<Command> onDeadLetter(DeadLetterReceived received) {
         if (received.deadLetter().message() instanceof ShardActor.Allocated allocated
                 && !allocated.allocations().isEmpty() && allocated.allocations().get(0).issuer() == handles) {
-            getContext().getLog().debug("reclaiming {} allocations nobody received", allocated.allocations().size());
+            LOG.debug("reclaiming {} allocations nobody received", allocated.allocations().size());
             reclaim.accept(allocated.allocations());
         }
         return this;

@@ -11,6 +11,8 @@ import io.github.hpa4j.core.Eden;
 import io.github.hpa4j.core.EdenExhaustedException;
 import io.github.hpa4j.core.PageSlab;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Owns core's {@link Eden}: its mailbox is hpa.c's {@code central->grow_mtx}. Shards ask it for
@@ -18,6 +20,8 @@ import java.util.List;
  * dispatcher, since growing may mmap.
  */
 public final class EdenActor extends AbstractBehavior<EdenActor.Command> {
+    /* A logger named after this class, not the actor cell, so users can configure it by name. */
+    private static final Logger LOG = LoggerFactory.getLogger(EdenActor.class);
 
     public sealed interface Command {
     }
@@ -74,30 +78,37 @@ public final class EdenActor extends AbstractBehavior<EdenActor.Command> {
 
     private Behavior<Command> onExtract(Extract extract) {
         long mappingsBefore = eden.mappings();
+        long mappedBefore = eden.mappedBytes();
+        EdenMapEvent mapEvent = new EdenMapEvent();
+        mapEvent.begin();
         ExtractReply reply;
         try {
             reply = new SlabExtracted(eden.extract());
             if (failing) {
                 failing = false;
-                getContext().getLog().info("eden maps again");
+                LOG.info("eden maps again");
             }
         } catch (AllocatorException e) { // the OS refused, or the budget's bound on address space
             // Once per streak: under a lasting failure every shard keeps asking.
             if (!failing) {
                 failing = true;
-                getContext().getLog().warn("eden could not grow for shard {}: {}", extract.shard(), e.getMessage());
+                LOG.warn("eden could not grow for shard {}: {}", extract.shard(), e.getMessage());
             }
             reply = new ExtractFailed(e);
         } catch (RuntimeException e) {
             // Whatever threw, the shard waiting for this reply must get one, or it stays growing.
             if (!failing) {
                 failing = true;
-                getContext().getLog().error("eden failed unexpectedly for shard {}", extract.shard(), e);
+                LOG.error("eden failed unexpectedly for shard {}", extract.shard(), e);
             }
             reply = new ExtractFailed(new AllocatorFailureException("eden could not provide a slab", e));
         }
         if (eden.mappings() != mappingsBefore) {
-            getContext().getLog().debug("eden mapped {} bytes ({} in all)", eden.remainingBytes(), eden.mappedBytes());
+            LOG.debug("eden mapped {} bytes ({} in all)", eden.remainingBytes(), eden.mappedBytes());
+            mapEvent.shard = extract.shard();
+            mapEvent.bytes = eden.mappedBytes() - mappedBefore;
+            mapEvent.totalBytes = eden.mappedBytes();
+            mapEvent.commit();
         }
         extract.replyTo().tell(reply);
         return this;

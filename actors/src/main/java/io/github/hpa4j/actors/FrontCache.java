@@ -102,7 +102,7 @@ final class FrontCache {
     CompletionStage<List<Allocation>> allocateMissed(long bytes, int count) {
         waits.incrementAndGet();
         int shard = gateway.shardOfCurrentThread();
-        CompletionStage<List<Allocation>> asked = gateway.allocate(shard, bytes, count);
+        CompletionStage<List<Allocation>> asked = gateway.refill(shard, bytes, count);
         int bin = binOf(bytes);
         if (bin == 0) {
             return asked;
@@ -139,7 +139,7 @@ final class FrontCache {
             return CompletableFuture.completedFuture(reissue(hits, new ArrayList<>(count)));
         }
         waits.incrementAndGet();
-        CompletionStage<List<Allocation>> asked = gateway.allocate(cache.shard, (long) bin << Pages.LG_PAGE, count - got);
+        CompletionStage<List<Allocation>> asked = gateway.refill(cache.shard, (long) bin << Pages.LG_PAGE, count - got);
         tiers[cache.shard].restockAfterMiss(bin);
         return asked.handle((fresh, error) -> {
             if (error != null) {
@@ -214,7 +214,7 @@ final class FrontCache {
             all.addAll(tier.drainAll());
         }
         // A refusal means a shard is stopping (it reclaims what it holds) or a bug: logged, not thrown.
-        return gateway.releaseToOwners(all).handle((x, error) -> {
+        return gateway.releaseFromFront(all).handle((x, error) -> {
             Throwable cause = ShardGateway.unwrap(error);
             if (cause != null && !(cause instanceof ShardDisabledException)) {
                 LOG.error("hpa4j: a shard refused to take back {} cached extents", all.size(), cause);

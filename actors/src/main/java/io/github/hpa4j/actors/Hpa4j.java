@@ -107,6 +107,9 @@ public final class Hpa4j implements Extension {
     private final FrontCache front;
     private final ShardGateway gateway;
     private final akka.actor.Cancellable housekeeping;
+    private final String name;
+    /** This allocator in JMX, or null when JMX refused it. */
+    private final AllocatorMBean mbean;
     /* A free the cache took: complete, shared (a minimal stage cannot be completed again by a caller). */
     private static final CompletionStage<Void> FREED = CompletableFuture.completedStage(null);
 
@@ -117,6 +120,7 @@ public final class Hpa4j implements Extension {
         this.handles = new Handles(settings.safety(), settings.shards(), settings.shardOptions().slabMaxAlloc());
         handles.bind(this);
         String prefix = "hpa4j-" + INSTANCES.incrementAndGet();
+        this.name = prefix;
         this.blockingExecutor = lookUp(system, DispatcherSelector.fromConfig(Hpa4jSettings.DISPATCHER));
 
         this.budget = new MemoryBudget(settings.maxMemory());
@@ -138,10 +142,16 @@ public final class Hpa4j implements Extension {
 
         CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), prefix + "-stop",
                 () -> stop().thenApply(report -> Done.getInstance()));
-        LOG.info("hpa4j started: {} page hooks, {} shards, {} page workers, slab max alloc {} bytes, front cache {}, "
-                        + "safety {}", describe(pageHooks), settings.shards(), settings.pageWorkers(),
-                settings.shardOptions().slabMaxAlloc(), front == null ? "off" : "on",
-                settings.safety().level().name().toLowerCase(java.util.Locale.ROOT));
+        this.mbean = AllocatorMBean.register(this, prefix);
+        StartLine.log(prefix, settings, pageHooks, describe(pageHooks), mbean != null);
+    }
+
+    /**
+     * This allocator's name: its actors are {@code <name>-shard-<i>}, its MBean
+     * {@code io.github.hpa4j:type=Allocator,name=<name>} ({@link AllocatorMXBean}).
+     */
+    public String name() {
+        return name;
     }
 
     /** The page hooks in use, and for the Linux hooks the hugify style they apply. */
@@ -498,6 +508,7 @@ public final class Hpa4j implements Extension {
             return stopping.get();
         }
         Duration timeout = settings.askTimeout().plusSeconds(30);
+        AllocatorStopEvent stopEvent = AllocatorStopEvent.begin(name);
         housekeeping.cancel();
         forEachShard(ShardActor.Disable::new, d -> d, timeout)
                 .thenCompose(disabled -> flush(true).exceptionally(error -> {
@@ -510,12 +521,16 @@ public final class Hpa4j implements Extension {
                         EdenActor.Release::new, timeout, system.scheduler())
                         .thenApply(released -> ShutdownReport.of(stopped, released.remainingBytesUnmapped())))
                 .whenComplete((report, error) -> {
+                    if (mbean != null) {
+                        mbean.unregister();
+                    }
                     if (error != null) {
                         LOG.error("hpa4j did not stop cleanly", error);
                         mine.completeExceptionally(error);
                     } else {
-                        LOG.info("hpa4j stopped: reclaimed {} live extents ({} bytes), unmapped {} slabs and {} bytes of eden",
-                                report.liveExtents(), report.liveBytes(), report.slabs(), report.edenBytes());
+                        LOG.info("{} stopped: reclaimed {} live extents ({} bytes), unmapped {} slabs and {} bytes of eden",
+                                name, report.liveExtents(), report.liveBytes(), report.slabs(), report.edenBytes());
+                        stopEvent.end(report);
                         mine.complete(report);
                     }
                 });

@@ -25,6 +25,7 @@ final class MemoryBudget implements PageBudget {
             long now = held.get();
             if (now + pages > limitPages) {
                 pressure = true;
+                BudgetRefusalEvent.emit(pages << Pages.LG_PAGE, now << Pages.LG_PAGE, limitPages << Pages.LG_PAGE);
                 return false;
             }
             if (held.compareAndSet(now, now + pages)) {

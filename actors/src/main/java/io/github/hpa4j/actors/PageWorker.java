@@ -8,6 +8,8 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import io.github.hpa4j.core.DeferredJob;
 import io.github.hpa4j.core.PageHooks;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Makes the slow OS calls of purge and hugify jobs (madvise), outside the shard actors, on the
@@ -15,6 +17,8 @@ import io.github.hpa4j.core.PageHooks;
  * every job gets exactly one reply, whatever happens, so no slab stays mid_purge or mid_hugify.
  */
 public final class PageWorker extends AbstractBehavior<PageWorker.Command> {
+    /* A logger named after this class, not the actor cell, so users can configure it by name. */
+    private static final Logger LOG = LoggerFactory.getLogger(PageWorker.class);
 
     public sealed interface Command {
     }
@@ -52,12 +56,13 @@ public final class PageWorker extends AbstractBehavior<PageWorker.Command> {
     private Behavior<Command> onRunJob(RunJob run) {
         JobOutcome outcome;
         try {
-            run.job().run(hooks);
+            // Each OS call of the job is recorded (JFR) with its duration and bytes.
+            run.job().run(new RecordedJobHooks(hooks, run.job().shard()));
             outcome = new JobSucceeded(run.job());
         } catch (RuntimeException e) {
             // Any failure, even a bug, aborts the job in the shard rather than stranding the slab.
             // DEBUG: the shard logs the back-off this starts, once, not every failed call.
-            getContext().getLog().debug("{} failed: {}", run.job(), e.toString());
+            LOG.debug("{} failed: {}", run.job(), e.toString());
             outcome = new JobFailed(run.job(), e);
         }
         run.replyTo().tell(outcome);

@@ -29,6 +29,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One HPA shard as an actor: the mailbox is hpa.c's {@code shard->mtx}, one message one critical
@@ -45,6 +47,8 @@ import java.util.function.Function;
  * Bad requests are answered with a typed failure and change nothing; they never throw here.
  */
 public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
+    /* A logger named after this class, not the actor cell, so users can configure it by name. */
+    private static final Logger LOG = LoggerFactory.getLogger(ShardActor.class);
 
     // ------------------------------------------------------------------ protocol
 
@@ -194,6 +198,8 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     /* Bytes the stashed requests ask for in all: bounded by hpa4j.stash-bytes. */
     private long stashedBytes;
     private boolean growing;
+    /* The request to eden in flight, timed for JFR. */
+    private SlabGrowthEvent growth;
     private Duration backoff = Duration.ZERO;
     private boolean backingOff;
     /* The last background pass stopped at the job limit: it goes on as its jobs end. */
@@ -254,7 +260,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         try {
             return handler.apply(request);
         } catch (RuntimeException e) {
-            getContext().getLog().error("shard {}: {} failed unexpectedly", index, request.getClass().getSimpleName(), e);
+            LOG.error("shard {}: {} failed unexpectedly", index, request.getClass().getSimpleName(), e);
             reply.accept(new AllocatorFailureException("shard " + index + " failed", e));
             return this;
         }
@@ -419,9 +425,9 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         try {
             freeInCore(extents);
         } catch (ShardDisabledException stopped) {
-            getContext().getLog().debug("shard {}: stopped while {} extents sat in quarantine", index, extents.size());
+            LOG.debug("shard {}: stopped while {} extents sat in quarantine", index, extents.size());
         } catch (AllocatorException e) {
-            getContext().getLog().error("shard {}: extents leaving quarantine were refused", index, e);
+            LOG.error("shard {}: extents leaving quarantine were refused", index, e);
         }
     }
 
@@ -436,12 +442,14 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     private void growIfIdle() {
         if (!growing) {
             growing = true;
+            growth = SlabGrowthEvent.begin(index);
             eden.tell(new EdenActor.Extract(index, extractReplies));
         }
     }
 
     private Behavior<Command> onExtractReply(ExtractReplyReceived received) {
         growing = false;
+        growth.end(received.reply() instanceof EdenActor.SlabExtracted);
         switch (received.reply()) {
             case EdenActor.SlabExtracted extracted -> {
                 shard.addSlab(extracted.slab());
@@ -563,7 +571,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
             backingOff = true;
             shard.pauseDeferredWork(true);
             timers.startSingleTimer(BACKOFF_TIMER, BackoffOver.INSTANCE, backoff);
-            getContext().getLog().info("shard {}: a page job failed; beginning no job for {} ms", index, backoff.toMillis());
+            LOG.info("shard {}: a page job failed; beginning no job for {} ms", index, backoff.toMillis());
         }
     }
 
@@ -608,7 +616,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
             return this; // a timer armed before the failure; onBackoffOver re-arms it
         }
         int begun = runBackgroundPass();
-        getContext().getLog().debug("shard {}: background pass began {} jobs", index, begun);
+        LOG.debug("shard {}: background pass began {} jobs", index, begun);
         /*
          * If nothing could begin although work is due (its slabs are all in flight), wait for a
          * job to end or the next alloc or free rather than spin on a zero-delay timer.
@@ -672,11 +680,12 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
             return;
         }
         Shard.Reclaimed reclaimed = shard.destroy();
+        // DEBUG: the allocator logs one line for all its shards.
         if (reclaimed.liveExtents() > 0) {
-            getContext().getLog().info("shard {} stopped: reclaimed {} live extents ({} bytes) in {} slabs", index,
+            LOG.debug("shard {} stopped: reclaimed {} live extents ({} bytes) in {} slabs", index,
                     reclaimed.liveExtents(), reclaimed.liveBytes(), reclaimed.slabs());
         } else {
-            getContext().getLog().info("shard {} stopped: unmapped {} slabs", index, reclaimed.slabs());
+            LOG.debug("shard {} stopped: unmapped {} slabs", index, reclaimed.slabs());
         }
         stopRequester.tell(new ShardStopped(index, reclaimed));
         stopRequester = null;

@@ -49,6 +49,12 @@ final class ShardGateway implements TransferTier.Shard, ThreadCache.Sink {
         return (int) Math.floorMod(Thread.currentThread().threadId(), (long) shards.size());
     }
 
+    /** As {@link #allocate}, for a front that missed: a cache refill in JFR. */
+    CompletionStage<List<Allocation>> refill(int shard, long bytes, int count) {
+        CacheRefillEvent.emit(shard, bytes, count);
+        return allocate(shard, bytes, count);
+    }
+
     /** {@code count} fresh live handles of {@code bytes} from {@code shard}, in one message. */
     CompletionStage<List<Allocation>> allocate(int shard, long bytes, int count) {
         return ask(shards.get(shard), (ActorRef<ShardActor.AllocateReply> replyTo) ->
@@ -79,8 +85,17 @@ final class ShardGateway implements TransferTier.Shard, ThreadCache.Sink {
                 }).toCompletableFuture();
     }
 
+    /** As {@link #releaseToOwners}, for what leaves the front: each shard's part is a cache flush in JFR. */
+    CompletableFuture<Void> releaseFromFront(List<Allocation> retired) {
+        return releaseToOwners(retired, true);
+    }
+
     /** One release per shard of the retired handles, whatever shards they belong to. */
     CompletableFuture<Void> releaseToOwners(List<Allocation> retired) {
+        return releaseToOwners(retired, false);
+    }
+
+    private CompletableFuture<Void> releaseToOwners(List<Allocation> retired, boolean fromFront) {
         if (retired.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
@@ -98,6 +113,9 @@ final class ShardGateway implements TransferTier.Shard, ThreadCache.Sink {
         List<CompletableFuture<Void>> parts = new ArrayList<>(shards.size());
         for (int shard = 0; shard < byShard.size(); shard++) {
             if (byShard.get(shard) != null) {
+                if (fromFront) {
+                    CacheFlushEvent.emit(shard, byShard.get(shard));
+                }
                 parts.add(release(shard, byShard.get(shard)));
             }
         }
@@ -117,7 +135,7 @@ final class ShardGateway implements TransferTier.Shard, ThreadCache.Sink {
      */
     @Override
     public void release(List<Allocation> retired) {
-        releaseToOwners(retired).whenComplete((x, error) -> {
+        releaseFromFront(retired).whenComplete((x, error) -> {
             Throwable cause = unwrap(error);
             if (cause != null && !(cause instanceof ShardDisabledException)) {
                 LOG.error("hpa4j: a shard refused to take back {} cached extents", retired.size(), cause);
@@ -127,6 +145,7 @@ final class ShardGateway implements TransferTier.Shard, ThreadCache.Sink {
 
     @Override
     public void restock(TransferTier tier, int bin, long bytes, int count) {
+        CacheRefillEvent.emit(tier.shard(), bytes, count);
         ask(shards.get(tier.shard()), (ActorRef<ShardActor.AllocateReply> replyTo) ->
                 new ShardActor.Stock(bytes, count, replyTo)).whenComplete((reply, error) -> {
             List<Allocation> fresh = reply instanceof ShardActor.Allocated allocated ? allocated.allocations() : null;

@@ -27,7 +27,9 @@ public final class PageHooksFactory {
         });
         String noHugepages = facts.hugepagesUnavailableReason().orElse(null);
         if (noHugepages != null && style != HugifyStyle.NONE) {
-            LOG.log(System.Logger.Level.WARNING, "hpa4j runs without hugepages (hugify style " + style
+            // DEBUG only: the caller sees the style fall back in the hooks it gets and tells the user
+            // (hpa4j's start line warns, through the application's logging).
+            LOG.log(System.Logger.Level.DEBUG, "hpa4j runs without hugepages (hugify style " + style
                     + " becomes none; freed memory still goes back to the OS): " + noHugepages);
             return new LinuxPageHooks(HugifyStyle.NONE);
         }

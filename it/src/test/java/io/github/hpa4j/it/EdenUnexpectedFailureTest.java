@@ -40,14 +40,18 @@ class EdenUnexpectedFailureTest {
         Hpa4jSettings settings = It.settings("hpa4j.shards = 1", "hpa4j.cache.enabled = " + cache);
         FaultyPageHooks hooks = new FaultyPageHooks(PageHooksFactory.create(settings.hugifyStyle()));
         Hpa4j hpa4j = Hpa4j.start(testKit.system(), settings, hooks, SystemClock.INSTANCE);
-        hooks.throwOnMaps(true);
-        List<CompletableFuture<Allocation>> waiting = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            waiting.add(hpa4j.allocate(Pages.PAGE));
-        }
-        for (CompletableFuture<Allocation> stage : waiting) {
-            AllocatorFailureException failure = It.failureOf(stage, AllocatorFailureException.class);
-            assertInstanceOf(IllegalStateException.class, failure.getCause());
+        try (LogCapture eden = new LogCapture("io.github.hpa4j.actors.EdenActor")) {
+            hooks.throwOnMaps(true);
+            List<CompletableFuture<Allocation>> waiting = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                waiting.add(hpa4j.allocate(Pages.PAGE));
+            }
+            for (CompletableFuture<Allocation> stage : waiting) {
+                AllocatorFailureException failure = It.failureOf(stage, AllocatorFailureException.class);
+                assertInstanceOf(IllegalStateException.class, failure.getCause());
+            }
+            assertEquals(1, eden.events().stream().filter(e -> e.getFormattedMessage()
+                    .startsWith("eden failed unexpectedly")).count(), "logged once per streak: " + eden.events());
         }
         AllocatorStats stuck = It.get(hpa4j.stats());
         assertFalse(stuck.shards().get(0).growing(), "the shard is not left waiting for eden");

@@ -1,5 +1,6 @@
 package io.github.hpa4j.it;
 
+import io.github.hpa4j.it.forked.LoggingFirst;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,7 +32,8 @@ final class ForkedJvm {
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "--sun-misc-unsafe-memory-access=allow"));
         command.addAll(flags);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), LoggingFirst.class.getName(),
+                main.getName()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true).start();
     }

@@ -8,7 +8,11 @@ import java.util.Arrays;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 
-/** The events one of hpa4j's loggers writes while a test runs, for tests that assert on reports. */
+/**
+ * The events one of hpa4j's loggers writes while a test runs, for tests that assert on reports.
+ * While it captures, the logger writes nowhere else: the reports a test provokes on purpose are its
+ * assertions' business, not lines for a reader of the build to chase.
+ */
 final class LogCapture implements AutoCloseable {
     private final Logger logger;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
@@ -17,6 +21,7 @@ final class LogCapture implements AutoCloseable {
         this.logger = (Logger) LoggerFactory.getLogger(loggerName);
         appender.start();
         logger.addAppender(appender);
+        logger.setAdditive(false);
     }
 
     List<ILoggingEvent> events() {
@@ -33,6 +38,7 @@ final class LogCapture implements AutoCloseable {
 
     @Override
     public void close() {
+        logger.setAdditive(true);
         logger.detachAppender(appender);
     }
 }

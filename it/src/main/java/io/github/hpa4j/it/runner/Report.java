@@ -2,18 +2,13 @@ package io.github.hpa4j.it.runner;
 
 import io.github.hpa4j.actors.AllocatorStats;
 import io.github.hpa4j.actors.Hpa4jSettings;
-import io.github.hpa4j.actors.ShardActor;
-import io.github.hpa4j.bridge.PageHookStats;
+import io.github.hpa4j.actors.StatsReport;
 import io.github.hpa4j.bridge.PlatformFacts;
 import io.github.hpa4j.bridge.ThpSupport;
-import io.github.hpa4j.core.BinStats;
 import io.github.hpa4j.core.FixedPoint;
-import io.github.hpa4j.core.PageSizeClasses;
-import io.github.hpa4j.core.PageSlabSetStats;
 import io.github.hpa4j.core.Pages;
 import io.github.hpa4j.core.ShardCounters;
 import io.github.hpa4j.core.ShardOptions;
-import io.github.hpa4j.core.ShardStats;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +18,7 @@ import org.HdrHistogram.Histogram;
 /**
  * The end-of-run report, laid out like jemalloc's {@code malloc_stats_print} and TCMalloc's
  * {@code MallocExtension::GetStats}: a header saying what ran where, then throughput, latency
- * percentiles, memory (peak and final), deferred work, the slab bins and the shards.
+ * percentiles, memory (peak and final), deferred work, then the allocator's own {@link StatsReport} at the end of churn and at the end.
  */
 final class Report {
     private static final double[] PERCENTILES = {50, 90, 99, 99.9};
@@ -46,9 +41,8 @@ final class Report {
         latencies();
         memory();
         deferredWork();
-        bins("Slab bins at the end of churn (jemalloc's psset stats, all shards; pages of 4 KiB)", run.endOfChurn());
-        shards("Shards at the end of churn", run.endOfChurn());
-        shards("Shards at the end (after idle)", run.atEnd());
+        allocator("The allocator at the end of churn", run.endOfChurn());
+        allocator("The allocator at the end (after idle)", run.atEnd());
         shutdown();
         line("___ End hpa4j workload report ___");
         return s.toString();
@@ -205,54 +199,14 @@ final class Report {
         line("  %-34s %,10d  (%.2f / s)", "hugifies", c.nhugifies(), c.nhugifies() / secs);
         line("  %-34s %,10d  (%.2f / s)", "dehugifies", c.ndehugifies(), c.ndehugifies() / secs);
         line("  %-34s %,10d / %,d", "aborted purge / hugify jobs", c.npurgeAborts(), c.nhugifyAborts());
-        PageHookStats p = run.atEnd().pageCalls();
-        if (p != null) {
-            line("  OS calls: mmap %,d (%s), munmap %,d (%s), purge %,d (%s), hugify %,d (%s), dehugify %,d,",
-                    p.mapCalls(), Units.bytes(p.mapBytes()), p.unmapCalls(), Units.bytes(p.unmapBytes()),
-                    p.purgeCalls(), Units.bytes(p.purgeBytes()), p.hugifyCalls(), Units.bytes(p.hugifyBytes()),
-                    p.dehugifyCalls());
-            line("            MADV_COLLAPSE done %,d / refused %,d, errors %,d",
-                    p.collapses(), p.collapseFailures(), p.errors());
-        }
         line("  %-34s %,10d", "replies reclaimed after ask timeout", run.atEnd().reclaimed());
     }
 
-    private void bins(String title, AllocatorStats stats) {
-        PageSlabSetStats slabs = stats.total().slabs();
+    /* The allocator's own report (the one an application prints), for one snapshot. */
+    private void allocator(String title, AllocatorStats stats) {
         line("");
         line(title);
-        line("  %-22s %8s %9s %9s   %8s %9s %9s", "", "huge:", "", "", "non-huge:", "", "");
-        line("  %-22s %8s %9s %9s   %8s %9s %9s", "bin", "slabs", "active", "dirty", "slabs", "active", "dirty");
-        binRow("full", slabs.full(true), slabs.full(false));
-        binRow("empty", slabs.empty(true), slabs.empty(false));
-        for (int i = 0; i < PageSizeClasses.NPSIZES; i++) {
-            BinStats huge = slabs.nonfull(i, true);
-            BinStats nonHuge = slabs.nonfull(i, false);
-            if (huge.npageslabs() != 0 || nonHuge.npageslabs() != 0) {
-                binRow("nonfull, free run " + Units.flagBytes(PageSizeClasses.pind2sz(i)), huge, nonHuge);
-            }
-        }
-        binRow("total", slabs.byHuge(true), slabs.byHuge(false));
-    }
-
-    private void binRow(String name, BinStats huge, BinStats nonHuge) {
-        line("  %-22s %,8d %,9d %,9d   %,8d %,9d %,9d", name, huge.npageslabs(), huge.nactive(), huge.ndirty(),
-                nonHuge.npageslabs(), nonHuge.nactive(), nonHuge.ndirty());
-    }
-
-    private void shards(String title, AllocatorStats stats) {
-        line("");
-        line(title);
-        line("  %-5s %6s %6s %11s %11s %12s %12s %12s %7s", "shard", "slabs", "huge", "active", "dirty", "live extents",
-                "fragmented", "purges", "hugifies");
-        for (ShardActor.ShardSnapshot snapshot : stats.shards()) {
-            ShardStats st = snapshot.stats();
-            line("  %-5d %,6d %,6d %11s %11s %,12d %12s %,12d %,7d", st.shard(), st.npageslabs(),
-                    st.slabs().byHuge(true).npageslabs(), Units.bytes(st.nactive() * Pages.PAGE),
-                    Units.bytes(st.ndirty() * Pages.PAGE), st.liveExtents(),
-                    Units.bytes(Fragmentation.freeBytesInPartlyUsedSlabs(st)), st.counters().npurgePasses(),
-                    st.counters().nhugifies());
-        }
+        s.append(StatsReport.render(stats));
     }
 
     private void shutdown() {

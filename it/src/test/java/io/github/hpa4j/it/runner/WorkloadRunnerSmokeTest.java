@@ -30,6 +30,7 @@ class WorkloadRunnerSmokeTest {
         String report = Files.readString(result.reportFile());
         assertTrue(report.contains("___ Begin hpa4j workload report ___"), report);
         assertTrue(report.contains("p99.9"), report);
+        assertTrue(report.contains("___ Begin hpa4j statistics ___") && report.contains("Slab bins, all shards"), report);
         assertTrue(report.contains("alloc churn") && report.contains("free free"), report);
         assertTrue(report.contains("Java " + Runtime.version()), report);
         assertTrue(report.contains("reclaimed 0 live extents"), report); // the clients freed everything
