@@ -59,10 +59,11 @@ final class HugeRegion {
     }
 
     /**
-     * Best fit for {@code npages}: the address, {@link #NO_FIT}, or {@link #BUDGET_REFUSED}. Adds
-     * the touched pages of the allocation to {@code toClear}.
+     * Best fit for {@code npages} starting on a multiple of {@code alignPages} (a power of two): the
+     * address, {@link #NO_FIT}, or {@link #BUDGET_REFUSED}. The pages an alignment skips stay free
+     * for other allocations. Adds the touched pages of the allocation to {@code toClear}.
      */
-    long alloc(int npages, PageBudget budget, PagesToClear.Builder toClear) {
+    long alloc(int npages, int alignPages, PageBudget budget, PagesToClear.Builder toClear) {
         if (npages > longestFree) {
             return NO_FIT;
         }
@@ -70,15 +71,18 @@ final class HugeRegion {
         int bestLength = Integer.MAX_VALUE;
         for (long r = used.nextUnsetRange(0); r != BitRange.NONE; r = used.nextUnsetRange(BitRange.end(r))) {
             int length = BitRange.length(r);
-            if (length >= npages && length < bestLength) {
-                best = BitRange.begin(r);
+            int start = (BitRange.begin(r) + alignPages - 1) & -alignPages;
+            if (start + npages <= BitRange.end(r) && length < bestLength) {
+                best = start;
                 bestLength = length;
                 if (length == npages) {
                     break;
                 }
             }
         }
-        assert best >= 0;
+        if (best < 0) {
+            return NO_FIT;
+        }
         int firstHugepage = best / Pages.HUGEPAGE_PAGES;
         int lastHugepage = (best + npages - 1) / Pages.HUGEPAGE_PAGES;
         int toBack = 0;

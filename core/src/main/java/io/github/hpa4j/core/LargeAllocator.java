@@ -15,8 +15,9 @@ import java.util.TreeMap;
  * small allocations; hpa4j's shards own their own slabs, so a tail that would waste much goes to a
  * region instead, and one that would not is kept as rounding waste (counted in the stats).
  *
- * <p>Alignment up to a hugepage is served by whole hugepages, always hugepage-aligned; a region only
- * takes requests aligned to a page. Every allocation says which of its pages may hold old data
+ * <p>Alignment up to a hugepage is honoured by both: whole hugepages are always hugepage-aligned, and
+ * a region places an aligned request on an aligned page, leaving the pages before it to others.
+ * Every allocation says which of its pages may hold old data
  * ({@link LargeExtent#toClear()}), so a zeroed request clears only those.
  *
  * <p>Single-threaded; {@link #releaseIdle()} is the clock-driven pass a timer calls every
@@ -30,6 +31,8 @@ public final class LargeAllocator {
     private final PageBudget budget;
     private final HugeAllocator allocator;
     private final HugeCache cache;
+    private static final java.util.Comparator<HugeRegion> BY_FREE_PAGES =
+            java.util.Comparator.comparingInt(HugeRegion::freePages).thenComparingLong(r -> r.address);
     private final List<HugeRegion> regions = new ArrayList<>();
     private final TreeMap<Long, LargeExtent> live = new TreeMap<>();
     private long nmalloc;
@@ -55,16 +58,19 @@ public final class LargeAllocator {
         return options;
     }
 
-    /** Whether {@code bytes} at {@code alignment} would be packed in a region. */
-    public boolean usesRegion(long bytes, long alignment) {
+    /**
+     * Whether {@code bytes} would be packed in a region, whatever the alignment: rounding it to whole
+     * hugepages would waste more than an eighth of it.
+     */
+    public boolean usesRegion(long bytes) {
         long slack = hugepageCeiling(bytes) - bytes;
-        return alignment <= Pages.PAGE && bytes <= options.regionMaxAlloc() && slack > bytes / 8;
+        return bytes <= options.regionMaxAlloc() && slack > bytes / 8;
     }
 
     /** The usable size of a request; throws as {@link #alloc} does for bad input. */
     public long usableSize(long bytes, long alignment) {
         checkRequest(bytes, alignment);
-        return usesRegion(bytes, alignment) ? Pages.pageCeiling(bytes) : hugepageCeiling(bytes);
+        return usesRegion(bytes) ? Pages.pageCeiling(bytes) : hugepageCeiling(bytes);
     }
 
     /**
@@ -74,7 +80,7 @@ public final class LargeAllocator {
      */
     public LargeExtent alloc(long bytes, long alignment) {
         checkRequest(bytes, alignment);
-        LargeExtent extent = usesRegion(bytes, alignment) ? allocInRegion(bytes) : allocHugepages(bytes);
+        LargeExtent extent = usesRegion(bytes) ? allocInRegion(bytes, alignment) : allocHugepages(bytes);
         live.put(extent.address(), extent);
         nmalloc++;
         curBytes += extent.size();
@@ -102,24 +108,29 @@ public final class LargeAllocator {
      * TCMalloc's HugeRegionSet fills the region with the least free space that fits, to keep the
      * others emptier and so releasable; so does this.
      */
-    private LargeExtent allocInRegion(long bytes) {
+    private LargeExtent allocInRegion(long bytes, long alignment) {
         int npages = (int) (Pages.pageCeiling(bytes) >>> Pages.LG_PAGE);
+        int alignPages = (int) Math.max(1, alignment >>> Pages.LG_PAGE);
         for (int attempt = 0; attempt < 2; attempt++) {
-            HugeRegion best = null;
-            for (HugeRegion region : regions) {
-                if (region.longestFree() >= npages && (best == null || region.freePages() < best.freePages())) {
-                    best = region;
-                }
-            }
-            if (best == null) {
-                best = newRegion();
-            }
             PagesToClear.Builder toClear = new PagesToClear.Builder();
-            long address = best.alloc(npages, budget, toClear);
-            if (address >= 0) {
-                return new LargeExtent(address, (long) npages << Pages.LG_PAGE, bytes, true, toClear.build());
+            boolean refused = false;
+            // Fullest first. A region that would have to back a hugepage the budget refuses may be
+            // followed by one with room in hugepages already backed.
+            regions.sort(BY_FREE_PAGES);
+            for (HugeRegion region : regions) {
+                long address = region.alloc(npages, alignPages, budget, toClear);
+                if (address >= 0) {
+                    return new LargeExtent(address, (long) npages << Pages.LG_PAGE, bytes, true, toClear.build());
+                }
+                refused |= address == HugeRegion.BUDGET_REFUSED;
             }
-            assert address == HugeRegion.BUDGET_REFUSED;
+            if (!refused) {
+                long address = newRegion().alloc(npages, alignPages, budget, toClear);
+                if (address >= 0) {
+                    return new LargeExtent(address, (long) npages << Pages.LG_PAGE, bytes, true, toClear.build());
+                }
+                assert address == HugeRegion.BUDGET_REFUSED;
+            }
             if (attempt == 0) {
                 // What the cache holds idle is the first memory to give up under the budget.
                 cache.releaseAll();

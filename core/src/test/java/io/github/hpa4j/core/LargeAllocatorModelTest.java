@@ -44,7 +44,7 @@ class LargeAllocatorModelTest {
         private final Random random;
         private final ManualClock clock = new ManualClock();
         private final RecordingHooks recording = new RecordingHooks();
-        private final CountingBudget budget = new CountingBudget(600 * Pages.HUGEPAGE_PAGES);
+        private final CountingBudget budget = new CountingBudget(256 * Pages.HUGEPAGE_PAGES);
         private final TreeMap<Long, LargeExtent> live = new TreeMap<>();
         private final IntervalSet written = new IntervalSet();
         private final IntervalSet everUsed = new IntervalSet();

@@ -42,7 +42,7 @@ class LargeAllocatorTest {
             LargeExtent e = large.alloc(size, 1);
             assertTrue(e.size() >= size && e.size() == large.usableSize(size, 1), "size " + size + " got " + e);
             assertTrue(Pages.isPageAligned(e.address()));
-            assertEquals(large.usesRegion(size, 1), e.inRegion(), "size " + size);
+            assertEquals(large.usesRegion(size), e.inRegion(), "size " + size);
             if (!e.inRegion()) {
                 assertTrue(Pages.isHugepageAligned(e.address()), "whole hugepages start on one: " + e);
                 assertTrue(e.size() - size <= size / 8 || size > large.options().regionMaxAlloc(),
@@ -93,9 +93,23 @@ class LargeAllocatorTest {
             for (long size : new long[] {100 * 1024, 3 * MIB, 2 * MIB + 1}) {
                 LargeExtent e = large.alloc(size, alignment);
                 assertEquals(0, e.address() % alignment, "size " + size + " alignment " + alignment + ": " + e);
-                assertEquals(e.inRegion(), alignment <= Pages.PAGE && large.usesRegion(size, alignment));
+                assertEquals(large.usesRegion(size), e.inRegion());
             }
         }
+        assertNull(large.inconsistency());
+    }
+
+    @Test
+    void shouldPlaceAlignedRequestsInARegionAndLeaveTheSkippedPagesToOthers() {
+        LargeAllocator large = large(PageBudget.UNLIMITED);
+        LargeExtent first = large.alloc(12 * 1024, 1);
+        LargeExtent aligned = large.alloc(8 * 1024, 64 * 1024);
+        assertTrue(aligned.inRegion());
+        assertEquals(0, aligned.address() % (64 * 1024));
+        assertEquals(first.address() + 64 * 1024, aligned.address(), "the next 64 KiB boundary");
+        LargeExtent filler = large.alloc(40 * 1024, 1);
+        assertEquals(first.end(), filler.address(), "best fit takes the pages the alignment skipped");
+        assertEquals(1, large.stats().regions());
         assertNull(large.inconsistency());
     }
 
