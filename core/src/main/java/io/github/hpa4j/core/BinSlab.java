@@ -26,22 +26,27 @@ public final class BinSlab {
         this.nfree = nregs;
     }
 
+    /** The page extent the slab is carved from. */
     public Extent extent() {
         return extent;
     }
 
+    /** The slab's first byte, where its region 0 starts. */
     public long address() {
         return extent.address();
     }
 
+    /** The size class of its regions. */
     public int binIndex() {
         return binIndex;
     }
 
+    /** Regions in the slab. */
     public int nregs() {
         return nregs;
     }
 
+    /** Regions free now. */
     public int nfree() {
         return nfree;
     }
@@ -50,10 +55,12 @@ public final class BinSlab {
         return serial;
     }
 
+    /** No region free. */
     public boolean full() {
         return nfree == 0;
     }
 
+    /** Every region free. */
     public boolean empty() {
         return nfree == nregs;
     }

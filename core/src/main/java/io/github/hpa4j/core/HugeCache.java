@@ -5,8 +5,9 @@ package io.github.hpa4j.core;
  * faults: TCMalloc's {@code HugeCache} in front of {@link HugeAllocator}. What it holds is given
  * back to the OS (purged, then released to the allocator as zero) in two cases: above a bound, at
  * once, shortest runs first (HugeCache::ShrinkCache); and on a release pass, the part of the cache
- * that stayed unused for a whole release interval (the minimum size over that interval, TCMalloc's
- * {@code size_tracker_} minimum in MaybeShrinkCacheLimit).
+ * that stayed unused since the previous pass (the minimum size over that interval, TCMalloc's
+ * {@code size_tracker_} minimum in MaybeShrinkCacheLimit). A run freed and not used again is so
+ * given back between one and two release intervals after its free.
  *
  * <p>Divergence: TCMalloc grows its limit to the largest recent "dip" in usage and shrinks it when
  * the cache idles; hpa4j keeps a fixed limit from its settings, so that the memory it may hold
@@ -157,14 +158,17 @@ public final class HugeCache {
         return cache.hugepages();
     }
 
+    /** The most hugepages the cache keeps. */
     public long limitHugepages() {
         return limitHugepages;
     }
 
+    /** Gets served from the cache. */
     public long hits() {
         return hits;
     }
 
+    /** Gets served fresh from the allocator. */
     public long misses() {
         return misses;
     }

@@ -42,6 +42,10 @@ public final class LargeAllocator {
     private long inRegion;
     private long lastRegionPassNanos;
 
+    /**
+     * A large allocator named {@code index} in refusals, mapping through {@code hooks} and holding
+     * every hugepage it backs against {@code budget}.
+     */
     public LargeAllocator(int index, LargeOptions options, PageHooks hooks, Clock clock, PageBudget budget) {
         this.index = index;
         this.options = options;
@@ -54,6 +58,7 @@ public final class LargeAllocator {
         this.lastRegionPassNanos = clock.nanoTime();
     }
 
+    /** The settings it was built with. */
     public LargeOptions options() {
         return options;
     }
@@ -243,6 +248,7 @@ public final class LargeAllocator {
         return cache.releaseAll();
     }
 
+    /** The counters now; the region and cache figures are recounted on each call. */
     public LargeStats stats() {
         long usedPages = 0;
         long backed = 0;

@@ -139,6 +139,7 @@ public final class PagesToClear {
             return this;
         }
 
+        /** The runs added so far. */
         public PagesToClear build() {
             return count == 0 ? NONE : new PagesToClear(Arrays.copyOf(runs, count), count);
         }

@@ -1,6 +1,7 @@
 package io.github.hpa4j.core;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -31,6 +32,7 @@ public final class SmallAllocator {
         }
     }
 
+    /** The index named in refusals: that of the shard whose pages the bins use. */
     public int index() {
         return index;
     }
@@ -108,8 +110,8 @@ public final class SmallAllocator {
     }
 
     /**
-     * A thread cache flush: frees {@code count} regions of {@code out} from {@code offset}, all of
-     * class {@code size}. The batch is checked first; if any is refused, none is freed.
+     * A thread cache flush: frees {@code count} regions of {@code addresses} from {@code offset}, all
+     * of the class of {@code size}. The batch is checked first; if any is refused, none is freed.
      */
     public void freeBatch(long size, long[] addresses, int offset, int count) {
         if (count < 1 || count > Shard.MAX_BATCH || offset < 0 || offset + count > addresses.length) {
@@ -119,10 +121,11 @@ public final class SmallAllocator {
         for (int i = 0; i < count; i++) {
             slabs[i] = validateFree(addresses[offset + i], size);
         }
-        java.util.HashSet<Long> seen = new java.util.HashSet<>();
-        for (int i = 0; i < count; i++) {
-            if (!seen.add(addresses[offset + i])) {
-                throw new InvalidFreeException(FreeRefusal.DUPLICATE_IN_BATCH, addresses[offset + i], size, index);
+        long[] sorted = Arrays.copyOfRange(addresses, offset, offset + count);
+        Arrays.sort(sorted);
+        for (int i = 1; i < count; i++) {
+            if (sorted[i] == sorted[i - 1]) {
+                throw new InvalidFreeException(FreeRefusal.DUPLICATE_IN_BATCH, sorted[i], size, index);
             }
         }
         for (int i = 0; i < count; i++) {
