@@ -164,20 +164,24 @@ public final class LargeAllocator {
         release(validateFree(address, bytes));
     }
 
-    /** The live allocation at {@code address}, else {@link InvalidFreeException}. */
+    /**
+     * The live allocation at {@code address}, else {@link InvalidFreeException}; with
+     * {@code bytes >= 0} also checks the size, -1 checks none.
+     */
     public LargeExtent validateFree(long address, long bytes) {
+        long named = Math.max(bytes, 0); // an unsized free names no size in the refusal
         Map.Entry<Long, LargeExtent> e = live.floorEntry(address);
         if (e == null || address >= e.getValue().end()) {
             boolean ours = cache.contains(address) || regionOf(address) != null;
             throw new InvalidFreeException(ours ? FreeRefusal.NOT_ALLOCATED : FreeRefusal.UNKNOWN_ADDRESS,
-                    address, bytes, index);
+                    address, named, index);
         }
         LargeExtent extent = e.getValue();
         if (extent.address() != address) {
-            throw new InvalidFreeException(FreeRefusal.INTERIOR_ADDRESS, address, bytes, index);
+            throw new InvalidFreeException(FreeRefusal.INTERIOR_ADDRESS, address, named, index);
         }
         if (bytes >= 0 && bytes != extent.requested() && !roundsTo(bytes, extent)) {
-            throw new InvalidFreeException(FreeRefusal.WRONG_SIZE, address, bytes, index);
+            throw new InvalidFreeException(FreeRefusal.WRONG_SIZE, address, named, index);
         }
         return extent;
     }

@@ -16,6 +16,16 @@ public final class ShardPageSource implements PageExtentSource {
         this.grow = grow;
     }
 
+    /**
+     * Bin slabs from a shard that is never grown here: when none of its slabs has room, the request
+     * fails with {@link SlabNeededException} and leaves nothing allocated, as the shard actor needs.
+     */
+    public static ShardPageSource withoutGrowing(Shard shard) {
+        return new ShardPageSource(shard, () -> {
+            throw new SlabNeededException(shard.index());
+        });
+    }
+
     @Override
     public Extent allocPages(long bytes) {
         return shard.alloc(bytes, grow);

@@ -138,22 +138,23 @@ public final class SmallAllocator {
 
     /**
      * The slab of a live region at {@code address}, else {@link InvalidFreeException}. With
-     * {@code size >= 0} the size must fall in the region's class.
+     * {@code size >= 0} the size must fall in the region's class; -1 checks no size.
      */
     public BinSlab validateFree(long address, long size) {
+        long named = Math.max(size, 0); // an unsized free names no size in the refusal
         BinSlab slab = slabsByPage.get(address >>> Pages.LG_PAGE);
         if (slab == null) {
-            throw new InvalidFreeException(FreeRefusal.UNKNOWN_ADDRESS, address, size, index);
+            throw new InvalidFreeException(FreeRefusal.UNKNOWN_ADDRESS, address, named, index);
         }
         int region = slab.regionAt(address);
         if (region < 0) {
-            throw new InvalidFreeException(FreeRefusal.NOT_REGION_START, address, size, index);
+            throw new InvalidFreeException(FreeRefusal.NOT_REGION_START, address, named, index);
         }
         if (size >= 0 && (!SmallSizeClasses.isSmall(size) || SmallSizeClasses.sizeToIndex(size) != slab.binIndex())) {
-            throw new InvalidFreeException(FreeRefusal.WRONG_SIZE, address, size, index);
+            throw new InvalidFreeException(FreeRefusal.WRONG_SIZE, address, named, index);
         }
         if (!slab.inUse(region)) {
-            throw new InvalidFreeException(FreeRefusal.NOT_ALLOCATED, address, size, index);
+            throw new InvalidFreeException(FreeRefusal.NOT_ALLOCATED, address, named, index);
         }
         return slab;
     }

@@ -142,6 +142,22 @@ class SmallAllocatorTest {
     }
 
     @Test
+    void shouldAskForASlabWhenTheShardMayNotGrowAndServeOnceItHasOne() {
+        RecordingHooks hooks = new RecordingHooks();
+        Shard shard = new Shard(2, ShardOptions.DEFAULTS, hooks, new ManualClock());
+        SmallAllocator bins = new SmallAllocator(2, ShardPageSource.withoutGrowing(shard));
+        long[] out = new long[600]; // three 1-page slabs of 256 regions
+        SlabNeededException e = assertThrows(SlabNeededException.class, () -> bins.allocBatch(16, out.length, out, 0));
+        assertEquals(2, e.shard());
+        assertEquals(0, bins.liveRegions());
+        assertEquals(0, bins.stats(0).nmalloc());
+        shard.addSlab(new Eden(hooks, 1).extract());
+        bins.allocBatch(16, out.length, out, 0);
+        assertEquals(600, bins.liveRegions());
+        assertEquals(3, shard.nactive());
+    }
+
+    @Test
     void shouldRefuseAShardWhoseExtentsAreTooSmallForBinSlabs() {
         Shard shard = new Shard(0, ShardOptions.DEFAULTS.withSlabMaxAlloc(Pages.PAGE), new RecordingHooks(),
                 new ManualClock());
