@@ -168,6 +168,20 @@ public final class Shard {
         }
     }
 
+    /**
+     * As {@link #allocZeroed}, from the slabs the shard has: null when none fits, for the owner to
+     * add a slab and retry, as with {@link #allocNoGrow}.
+     */
+    public ZeroedExtent allocZeroedNoGrow(long bytes) {
+        zeroCapture = new PagesToClear.Builder();
+        try {
+            List<Extent> out = new ArrayList<>(1);
+            return allocNoGrow(bytes, 1, out) == 0 ? null : new ZeroedExtent(out.get(0), zeroCapture.build());
+        } finally {
+            zeroCapture = null;
+        }
+    }
+
     public Extent alloc(long bytes, SlabSource grow) {
         List<Extent> out = new ArrayList<>(1);
         allocBatch(bytes, 1, grow, out);

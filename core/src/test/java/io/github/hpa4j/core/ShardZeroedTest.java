@@ -1,6 +1,8 @@
 package io.github.hpa4j.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -41,6 +43,19 @@ class ShardZeroedTest {
         assertEquals(0, z.toClear().runPage(0));
         assertEquals(3, z.toClear().runPages(0));
         assertEquals(3 * Pages.PAGE, z.toClear().runBytes(0));
+    }
+
+    @Test
+    void shouldAnswerNullWithoutASlabAndTheDirtyPagesOnceItHasOne() {
+        Shard shard = shard(FixedPoint.UNLIMITED);
+        assertNull(shard.allocZeroedNoGrow(Pages.PAGE));
+        shard.addSlab(eden.extract());
+        Extent a = shard.alloc(3 * Pages.PAGE, eden);
+        shard.free(a);
+        ZeroedExtent z = shard.allocZeroedNoGrow(4 * Pages.PAGE);
+        assertEquals(a.address(), z.extent().address());
+        assertEquals(3, z.toClear().pages());
+        assertFalse(z.toClear().mustClear(3));
     }
 
     @Test
