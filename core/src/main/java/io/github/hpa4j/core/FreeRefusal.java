@@ -14,7 +14,9 @@ public enum FreeRefusal {
     UNKNOWN_ADDRESS("address is in no slab of this shard"),
     /** The address lies inside a live extent but is not its start. */
     INTERIOR_ADDRESS("address is inside a live extent, not at its start"),
-    /** A live extent starts there, but of another size. */
+    /** The address lies in a bin slab but not at the start of one of its regions. */
+    NOT_REGION_START("address is not the start of a region of its slab"),
+    /** A live extent starts there, but of another size (for a region: of another size class). */
     WRONG_SIZE("size differs from the live extent's"),
     /** The address is in one of the shard's slabs but no live extent covers it: a double free. */
     NOT_ALLOCATED("no live extent there (double free?)"),

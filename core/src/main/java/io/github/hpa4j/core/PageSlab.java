@@ -223,6 +223,11 @@ public final class PageSlab {
      * pages.
      */
     public int untouchedInFirstFit(int npages) {
+        return touchedPages.countUnset(firstFit(npages), npages);
+    }
+
+    /** The first page {@link #reserveAlloc} of {@code npages} would reserve. */
+    int firstFit(int npages) {
         assert npages > 0 && npages <= longestFreeRange;
         int start = 0;
         while (true) {
@@ -231,9 +236,28 @@ public final class PageSlab {
             int begin = BitRange.begin(range);
             int len = BitRange.length(range);
             if (len >= npages) {
-                return touchedPages.countUnset(begin, npages);
+                return begin;
             }
             start = begin + len;
+        }
+    }
+
+    /**
+     * Adds to {@code out} the touched pages of {@code [begin, begin + npages)}, relative to
+     * {@code begin}: the pages that may hold old data. The others read as zero.
+     */
+    void touchedIn(int begin, int npages, PagesToClear.Builder out) {
+        int end = begin + npages;
+        int start = begin;
+        while (start < end) {
+            long range = touchedPages.nextSetRange(start);
+            if (range == BitRange.NONE || BitRange.begin(range) >= end) {
+                return;
+            }
+            int from = BitRange.begin(range);
+            int to = Math.min(BitRange.end(range), end);
+            out.add(from - begin, to - from);
+            start = to;
         }
     }
 

@@ -40,6 +40,8 @@ public final class Shard {
 
     private final PageBudget budget;
     private final JobSlots slots;
+    /* Set only inside allocZeroed: allocOneNoGrow records there which pages of its extent were touched. */
+    private PagesToClear.Builder zeroCapture;
     /* Set by allocOneNoGrow when the budget refused the pages it needed. */
     private boolean refusedByBudget;
     private long npendingPurge;
@@ -138,7 +140,8 @@ public final class Shard {
 
     /**
      * hpa_alloc: one extent, growing from {@code grow} when no slab fits. hpa.c refuses alignment
-     * above a page and zeroed requests (it does not know which pages are zero); so does this.
+     * above a page and zeroed requests (it does not know which pages are zero); so does this, and
+     * {@link #allocZeroed} serves zeroed requests instead.
      */
     public Extent alloc(long bytes, long alignment, boolean zero, SlabSource grow) {
         if (alignment > Pages.PAGE) {
@@ -148,6 +151,35 @@ public final class Shard {
             throw new UnsupportedRequestException("zeroed allocation is not supported");
         }
         return alloc(bytes, grow);
+    }
+
+    /**
+     * One extent for a zeroed request, with the pages the caller must still clear: those touched
+     * since the OS last gave them back. Pages never touched, or purged since, are zero already, so a
+     * zeroed request costs only the clearing of reused dirty pages.
+     */
+    public ZeroedExtent allocZeroed(long bytes, SlabSource grow) {
+        zeroCapture = new PagesToClear.Builder();
+        try {
+            Extent extent = alloc(bytes, grow);
+            return new ZeroedExtent(extent, zeroCapture.build());
+        } finally {
+            zeroCapture = null;
+        }
+    }
+
+    /**
+     * As {@link #allocZeroed}, from the slabs the shard has: null when none fits, for the owner to
+     * add a slab and retry, as with {@link #allocNoGrow}.
+     */
+    public ZeroedExtent allocZeroedNoGrow(long bytes) {
+        zeroCapture = new PagesToClear.Builder();
+        try {
+            List<Extent> out = new ArrayList<>(1);
+            return allocNoGrow(bytes, 1, out) == 0 ? null : new ZeroedExtent(out.get(0), zeroCapture.build());
+        } finally {
+            zeroCapture = null;
+        }
     }
 
     public Extent alloc(long bytes, SlabSource grow) {
@@ -243,6 +275,9 @@ public final class Shard {
         if (fresh > 0 && !budget.tryTake(fresh)) {
             refusedByBudget = true;
             return false;
+        }
+        if (zeroCapture != null) {
+            ps.touchedIn(ps.firstFit(npages), npages, zeroCapture);
         }
         psset.updateBegin(ps);
         if (ps.empty()) {

@@ -1,0 +1,24 @@
+package io.github.hpa4j.core;
+
+/** An alignment that is not a power of two, or above the largest supported (a hugepage). */
+public final class InvalidAlignmentException extends InvalidRequestException {
+    private final long alignment;
+
+    public InvalidAlignmentException(long alignment) {
+        super(alignment <= 0 || Long.bitCount(alignment) != 1
+                ? "alignment must be a power of two, got " + alignment
+                : "alignment " + alignment + " exceeds the largest supported, a hugepage (" + Pages.HUGEPAGE + ")");
+        this.alignment = alignment;
+    }
+
+    public long alignment() {
+        return alignment;
+    }
+
+    /** Throws unless {@code alignment} is a power of two no larger than a hugepage. */
+    public static void check(long alignment) {
+        if (alignment <= 0 || Long.bitCount(alignment) != 1 || alignment > Pages.HUGEPAGE) {
+            throw new InvalidAlignmentException(alignment);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.github.hpa4j.core;
+
+/**
+ * Sends each request to the layer that serves it, as jemalloc's {@code arena_malloc} /
+ * {@code sz_sa2u} choose between a bin, the page allocator and its large path:
+ * <ul>
+ *   <li>{@link SizeKind#SMALL} up to {@link SmallSizeClasses#SMALL_MAX} once rounded to the
+ *   alignment, with the alignment at most a page (every region of such a class is aligned);
+ *   <li>{@link SizeKind#PAGES} up to the shards' slab_max_alloc, alignment at most a page (hpa.c
+ *   refuses more);
+ *   <li>{@link SizeKind#LARGE} for the rest, up to the large allocator's maximum and for alignment
+ *   up to a hugepage.
+ * </ul>
+ * Bad sizes and alignments are refused here, before any layer is touched.
+ */
+public final class SizeRouter {
+    private final long slabMaxAlloc;
+    private final long maxAlloc;
+
+    /** Routes with the shards' {@code slabMaxAlloc} and the large allocator's {@code maxAlloc}. */
+    public SizeRouter(long slabMaxAlloc, long maxAlloc) {
+        if (slabMaxAlloc < (long) SmallSizeClasses.MAX_SLAB_PAGES << Pages.LG_PAGE || maxAlloc < slabMaxAlloc) {
+            throw new IllegalArgumentException("slab_max_alloc " + slabMaxAlloc + " must hold the largest bin slab and"
+                    + " be at most the largest allocation " + maxAlloc);
+        }
+        this.slabMaxAlloc = slabMaxAlloc;
+        this.maxAlloc = maxAlloc;
+    }
+
+    /** The largest servable size. */
+    public long maxAlloc() {
+        return maxAlloc;
+    }
+
+    /**
+     * The layer for {@code bytes} at {@code alignment}; {@link InvalidSizeException} or
+     * {@link InvalidAlignmentException} for requests no layer serves.
+     */
+    public SizeKind route(long bytes, long alignment) {
+        InvalidAlignmentException.check(alignment);
+        if (bytes <= 0 || bytes > maxAlloc) {
+            throw new InvalidSizeException(bytes, maxAlloc);
+        }
+        if (SmallSizeClasses.alignedUsableSize(bytes, alignment) > 0) {
+            return SizeKind.SMALL;
+        }
+        if (alignment <= Pages.PAGE && bytes <= slabMaxAlloc) {
+            return SizeKind.PAGES;
+        }
+        return SizeKind.LARGE;
+    }
+
+    /**
+     * The size the request to give the small layer: {@code bytes} rounded up to the alignment, whose
+     * class's regions are all aligned. Only for requests {@link #route} sends to SMALL.
+     */
+    public static long smallRequest(long bytes, long alignment) {
+        return (bytes + alignment - 1) & -alignment;
+    }
+}

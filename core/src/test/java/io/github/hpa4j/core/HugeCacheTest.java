@@ -1,0 +1,92 @@
+package io.github.hpa4j.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class HugeCacheTest {
+    private final RecordingHooks hooks = new RecordingHooks();
+    private final ManualClock clock = new ManualClock();
+    private final CountingBudget budget = new CountingBudget(100 * Pages.HUGEPAGE_PAGES);
+    private final HugeAllocator allocator = new HugeAllocator(hooks, 8);
+
+    private HugeCache cache(long limit) {
+        return new HugeCache(allocator, hooks, clock, budget, limit, 1_000);
+    }
+
+    @Test
+    void shouldServeAFreedRunAgainWithoutMappingOrZeroing() {
+        HugeCache cache = cache(10);
+        long a = cache.get(3);
+        assertTrue(cache.lastFromReleased());
+        cache.release(a, 3);
+        assertEquals(a, cache.get(3));
+        assertFalse(cache.lastFromReleased(), "a cached run holds old data");
+        assertEquals(1, cache.hits());
+        assertEquals(1, cache.misses());
+        assertEquals(1, hooks.count("map"));
+        assertEquals(0, hooks.count("purge"));
+    }
+
+    @Test
+    void shouldPurgeWhatGoesAboveTheLimitAtOnce() {
+        HugeCache cache = cache(4);
+        long a = cache.get(3);
+        long b = cache.get(3);
+        cache.release(a, 3);
+        cache.release(b, 3);
+        assertEquals(4, cache.cachedHugepages());
+        assertEquals(1, cache.overflows());
+        assertEquals(2 * Pages.HUGEPAGE, hooks.bytes("purge"));
+        assertEquals(4L * Pages.HUGEPAGE_PAGES, budget.heldPages());
+        assertEquals(4, allocator.freeHugepages(), "two never used, two purged");
+    }
+
+    @Test
+    void shouldGiveBackWhatStayedIdleForAReleaseInterval() {
+        HugeCache cache = cache(10);
+        long a = cache.get(2);
+        long b = cache.get(2);
+        cache.release(a, 2);
+        clock.advanceMillis(1_000);
+        assertEquals(0, cache.releaseIdle(), "freed during the first interval: not idle for a whole one yet");
+        cache.release(b, 2);
+        cache.get(2); // b's run (or a's) is used again during the second interval
+        clock.advanceMillis(999);
+        assertEquals(0, cache.releaseIdle(), "not due yet");
+        clock.advanceMillis(1);
+        assertEquals(2, cache.releaseIdle(), "two hugepages stayed unused for the whole interval");
+        assertEquals(0, cache.cachedHugepages());
+        assertEquals(Long.MAX_VALUE, cache.nanosUntilRelease());
+    }
+
+    @Test
+    void shouldEmptyItselfBeforeTheBudgetRefusesFreshHugepages() {
+        HugeCache cache = cache(100);
+        long a = cache.get(60);
+        cache.release(a, 60);
+        long b = cache.get(70); // does not fit the cached run of 60; the budget holds 100
+        assertTrue(cache.lastFromReleased());
+        assertEquals(0, cache.cachedHugepages());
+        assertEquals(70L * Pages.HUGEPAGE_PAGES, budget.heldPages());
+        MemoryBudgetExceededException e = assertThrows(MemoryBudgetExceededException.class, () -> cache.get(31));
+        assertEquals(100L * Pages.HUGEPAGE, e.limitBytes());
+        cache.release(b, 70);
+    }
+
+    @Test
+    void shouldKeepARunCachedWhenThePurgeFails() {
+        HugeCache cache = cache(0);
+        long a = cache.get(1);
+        hooks.failPurge = true;
+        cache.release(a, 1);
+        assertEquals(1, cache.cachedHugepages());
+        assertEquals(1, cache.failedReleases());
+        hooks.failPurge = false;
+        assertEquals(1, cache.releaseAll());
+        assertEquals(0, budget.heldPages());
+    }
+}
