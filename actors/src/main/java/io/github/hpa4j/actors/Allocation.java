@@ -1,6 +1,7 @@
 package io.github.hpa4j.actors;
 
 import io.github.hpa4j.core.Extent;
+import io.github.hpa4j.core.SizeKind;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
@@ -9,7 +10,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Memory handed out by hpa4j: page-aligned, page-granular, owned by one shard until freed.
+ * Memory handed out by hpa4j, owned by one shard until freed: a region of a small size class, whole
+ * pages, or a large extent of whole pages or hugepages ({@link #kind()}).
  *
  * <p><b>A capability, not a value.</b> Only hpa4j creates allocations, and each one stands for one
  * hand-out of its extent: equality is identity, never address. The handle carries its own state,
@@ -57,6 +59,7 @@ public final class Allocation implements AutoCloseable {
     private final long address;
     private final long size;
     private final int shard;
+    private final SizeKind kind;
     private final Handles issuer;
     /* Made on first use: a benign race may make two equal views, both in the same scope. */
     private MemorySegment segment;
@@ -68,10 +71,11 @@ public final class Allocation implements AutoCloseable {
     LeakDetector.Tracker leak;
     private volatile int state;
 
-    Allocation(long address, long size, int shard, Handles issuer, Arena ownScope, Throwable site) {
+    Allocation(long address, long size, int shard, SizeKind kind, Handles issuer, Arena ownScope, Throwable site) {
         this.address = address;
         this.size = size;
         this.shard = shard;
+        this.kind = kind;
         this.issuer = issuer;
         this.ownScope = ownScope;
         this.site = site;
@@ -82,9 +86,17 @@ public final class Allocation implements AutoCloseable {
         return address;
     }
 
-    /** Bytes: a whole number of pages (the request rounded up). */
+    /**
+     * The usable bytes: the request rounded up to its small class, to whole pages, or for a large
+     * allocation to whole pages (packed in a region) or whole hugepages. All of it may be used.
+     */
     public long size() {
         return size;
+    }
+
+    /** The layer that served it, and that its free goes back to. */
+    public SizeKind kind() {
+        return kind;
     }
 
     /** The shard that owns it. */
@@ -107,7 +119,7 @@ public final class Allocation implements AutoCloseable {
     /**
      * A direct {@link ByteBuffer} over exactly this allocation ({@code segment().asByteBuffer()}),
      * native byte order, position 0, limit and capacity {@link #size()} (at most
-     * {@link Integer#MAX_VALUE}: the front serves at most {@code slab-max-alloc}).
+     * {@link Integer#MAX_VALUE}: a larger allocation throws, use {@link #segment()}).
      *
      * <p>Its lifetime is the segment's: it is valid until this allocation is freed. Once the
      * allocator has stopped (or, at the checked levels, once this allocation was freed) any access
@@ -183,7 +195,7 @@ public final class Allocation implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Allocation[0x" + Long.toHexString(address) + ", " + size + " bytes, shard " + shard + ", "
-                + state() + "]";
+        return "Allocation[0x" + Long.toHexString(address) + ", " + size + " bytes " + kind + ", shard " + shard
+                + ", " + state() + "]";
     }
 }

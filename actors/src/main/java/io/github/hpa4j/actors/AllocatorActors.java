@@ -13,8 +13,8 @@ import java.util.function.Consumer;
 
 /**
  * The actors of one allocator, started in the system: eden on the blocking dispatcher, the pool of
- * page workers sharing one budget of job slots, a shard actor per shard, and the reclaimer of
- * replies nobody received. The wiring only: what each actor does is in its own class.
+ * page workers sharing one budget of job slots, a shard actor per shard (its large allocator mapping
+ * through {@code largeHooks}), and the reclaimer of replies nobody received. The wiring only: what each actor does is in its own class.
  *
  * @param eden   the one eden actor
  * @param shards the shard actors, by index
@@ -22,7 +22,7 @@ import java.util.function.Consumer;
 record AllocatorActors(ActorRef<EdenActor.Command> eden, List<ActorRef<ShardActor.Command>> shards) {
 
     static AllocatorActors start(ActorSystem<?> system, String prefix, Hpa4jSettings settings, MappedRegions hooks,
-                                 Clock clock, Handles handles, MemoryBudget budget, Runnable onBudgetRefused,
+                                 MappedRegions largeHooks, Clock clock, Handles handles, MemoryBudget budget, Runnable onBudgetRefused,
                                  Consumer<List<Allocation>> reclaim) {
         DispatcherSelector blocking = DispatcherSelector.fromConfig(Hpa4jSettings.DISPATCHER);
         // Eden may reserve twice the budget of address space: slabs given back are unmapped lazily.
@@ -37,7 +37,7 @@ record AllocatorActors(ActorRef<EdenActor.Command> eden, List<ActorRef<ShardActo
         PageWorkerSlots slots = new PageWorkerSlots(settings.pageWorkers(),
                 shard -> shards.get(shard).tell(new ShardActor.RunDeferredWork(system.ignoreRef())));
         for (int i = 0; i < settings.shards(); i++) {
-            shards.add(system.systemActorOf(ShardActor.create(i, settings, hooks, clock, eden, workers, handles, budget,
+            shards.add(system.systemActorOf(ShardActor.create(i, settings, hooks, largeHooks, clock, eden, workers, handles, budget,
                     slots.forShard(i), onBudgetRefused), prefix + "-shard-" + i, Props.empty()));
         }
         system.systemActorOf(DeadLetterReclaimer.create(handles, reclaim), prefix + "-reclaimer", Props.empty());

@@ -2,8 +2,10 @@ package io.github.hpa4j.actors;
 
 import io.github.hpa4j.bridge.PageHookStats;
 import io.github.hpa4j.bridge.SmapsReading;
+import io.github.hpa4j.core.LargeStats;
 import io.github.hpa4j.core.Pages;
 import io.github.hpa4j.core.ShardStats;
+import io.github.hpa4j.core.SmallClassStats;
 import java.util.List;
 
 /**
@@ -12,9 +14,11 @@ import java.util.List;
  *
  * @param shards        each shard's snapshot
  * @param total         the sum over shards
- * @param mappedBytes   address space eden has mapped
+ * @param mappedBytes   address space eden has mapped (the large allocators map theirs apart:
+ *                      {@link LargeStats#mappedBytes()} of {@code large})
  * @param edenRemaining of it, bytes not carved into slabs (counted from the shards' slabs)
- * @param smaps         Rss and AnonHugePages of the allocator's regions ({@link SmapsReading#EMPTY}
+ * @param smaps         Rss and AnonHugePages of the allocator's regions, eden's and the large
+ *                      allocators' ({@link SmapsReading#EMPTY}
  *                      where smaps cannot be read)
  * @param pageCalls     the OS calls made so far, or null when the hooks do not count them
  * @param reclaimed     allocations taken back because nobody received them (an ask that timed out,
@@ -26,15 +30,40 @@ import java.util.List;
  *                      included in the shards' active pages too
  * @param pageHooks     the page hooks in use and the hugify style they apply
  * @param budget        the memory budget and what is held against it
+ * @param smallClasses  each small size class summed over shards, smallest first (malloc_stats_print's
+ *                      bins); their slabs are among the shards' active pages
+ * @param large         the large allocators summed over shards (malloc_stats_print's large extents)
  */
 public record AllocatorStats(List<ShardActor.ShardSnapshot> shards, ShardStats total, long mappedBytes,
                              long edenRemaining, SmapsReading smaps, PageHookStats pageCalls, long reclaimed,
                              CacheStats cache, SafetyStats safety, String pageHooks,
-                             BudgetStats budget) {
+                             BudgetStats budget, List<SmallClassStats> smallClasses, LargeStats large) {
 
-    /** Active bytes the callers hold: active bytes less those in the front cache and the quarantines. */
+    /**
+     * Bytes the callers hold: the pages active less those in the front cache, the quarantines and
+     * bin slabs, plus the live small regions and large allocations at their usable sizes.
+     */
     public long heldBytes() {
-        return activeBytes() - cache.cachedBytes() - safety.quarantinedBytes();
+        return activeBytes() - cache.cachedBytes() - safety.quarantinedBytes() - binSlabBytes() + smallBytes()
+                + large.curBytes();
+    }
+
+    /** Bytes of the live small regions, at their class sizes. */
+    public long smallBytes() {
+        long bytes = 0;
+        for (SmallClassStats c : smallClasses) {
+            bytes += c.curBytes();
+        }
+        return bytes;
+    }
+
+    /** Bytes of the pages bin slabs take from the shards. */
+    public long binSlabBytes() {
+        long bytes = 0;
+        for (SmallClassStats c : smallClasses) {
+            bytes += c.curslabs() * c.slabPages() * Pages.PAGE;
+        }
+        return bytes;
     }
 
     public long activeBytes() {

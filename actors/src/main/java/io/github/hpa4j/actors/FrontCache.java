@@ -44,6 +44,8 @@ final class FrontCache {
     private final ShardGateway gateway;
     private final Handles handles;
     private final int bins;
+    /* Sizes up to it are small classes, served by their shard, not by the front's page bins. */
+    private final long smallMax;
     private final long idleNanos;
     private final TransferTier[] tiers;
     private final Set<ThreadCache> caches = ConcurrentHashMap.newKeySet();
@@ -58,8 +60,9 @@ final class FrontCache {
     private final AtomicLong retiredFlushes = new AtomicLong();
     private final AtomicLong retiredRemote = new AtomicLong();
 
-    FrontCache(CacheSettings settings, long slabMaxAlloc, Handles handles, ShardGateway gateway) {
+    FrontCache(CacheSettings settings, long smallMax, long slabMaxAlloc, Handles handles, ShardGateway gateway) {
         this.settings = settings;
+        this.smallMax = smallMax;
         this.gateway = gateway;
         this.handles = handles;
         this.bins = (int) (Pages.pageCeiling(slabMaxAlloc) >>> Pages.LG_PAGE);
@@ -78,9 +81,12 @@ final class FrontCache {
         return cache;
     }
 
-    /** The size class of a request, or 0 when the front does not serve it (the shard refuses it). */
+    /**
+     * The page class of a request, or 0 when the front does not serve it: a small or a large size (its
+     * shard serves it), or a bad one (its shard refuses it).
+     */
     private int binOf(long bytes) {
-        if (bytes <= 0 || bytes > (long) bins << Pages.LG_PAGE) {
+        if (bytes <= smallMax || bytes > (long) bins << Pages.LG_PAGE) {
             return 0;
         }
         return (int) ((bytes + Pages.PAGE_MASK) >>> Pages.LG_PAGE);
@@ -100,13 +106,13 @@ final class FrontCache {
 
     /** The cache and the tier were empty: one ask to the thread's shard, which the tier's restock follows. */
     CompletionStage<List<Allocation>> allocateMissed(long bytes, int count) {
-        waits.incrementAndGet();
         int shard = gateway.shardOfCurrentThread();
-        CompletionStage<List<Allocation>> asked = gateway.refill(shard, bytes, count);
         int bin = binOf(bytes);
         if (bin == 0) {
-            return asked;
+            return gateway.allocate(shard, bytes, count); // not the front's: no refill, no wait counted
         }
+        waits.incrementAndGet();
+        CompletionStage<List<Allocation>> asked = gateway.refill(shard, bytes, count);
         TransferTier tier = tiers[shard];
         tier.restockAfterMiss(bin);
         if (count != 1) {

@@ -5,6 +5,8 @@ import io.github.hpa4j.core.Extent;
 import io.github.hpa4j.core.FreeRefusal;
 import io.github.hpa4j.core.InvalidFreeException;
 import io.github.hpa4j.core.Pages;
+import io.github.hpa4j.core.PagesToClear;
+import io.github.hpa4j.core.SizeKind;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -76,7 +78,7 @@ final class Handles {
      * A new handle for an extent a shard just allocated or a cache hands out again. Throws
      * {@link IllegalStateException} once the allocator has closed its scopes.
      */
-    Allocation issue(long address, long size, int shard) {
+    Allocation issue(long address, long size, int shard, SizeKind kind) {
         if (closed) {
             throw new IllegalStateException("the allocator has closed its scopes");
         }
@@ -87,13 +89,34 @@ final class Handles {
             ownScopes.add(own);
             site = new AllocationSite();
         }
-        Allocation allocation = new Allocation(address, size, shard, this, own, site);
+        Allocation allocation = new Allocation(address, size, shard, kind, this, own, site);
         leaks.maybeTrack(allocation);
         return allocation;
     }
 
     Allocation issue(Extent extent) {
-        return issue(extent.address(), extent.size(), extent.shard());
+        return issue(extent.address(), extent.size(), extent.shard(), SizeKind.PAGES);
+    }
+
+    /** As {@link #issue(Extent)} for an extent served by the small or the large layer. */
+    Allocation issue(Extent extent, SizeKind kind) {
+        return issue(extent.address(), extent.size(), extent.shard(), kind);
+    }
+
+    /*
+     * Clears what a zeroed request must clear, through the allocator's own view: the runs of
+     * toClear, counted in pages from address, and no further than bytes.
+     */
+    void clear(long address, long bytes, PagesToClear toClear) {
+        for (int i = 0; i < toClear.runCount(); i++) {
+            long offset = toClear.runOffset(i);
+            everything.asSlice(address + offset, Math.min(toClear.runBytes(i), bytes - offset)).fill((byte) 0);
+        }
+    }
+
+    /* Clears a whole small region, which core never reports as known zero. */
+    void clear(long address, long bytes) {
+        everything.asSlice(address, bytes).fill((byte) 0);
     }
 
     /**
@@ -101,7 +124,7 @@ final class Handles {
      * front took it (a won {@link Allocation#takeCached}, or a tier's retired stock).
      */
     Allocation reissue(Allocation retired) {
-        return issue(retired.address(), retired.size(), retired.shard());
+        return issue(retired.address(), retired.size(), retired.shard(), retired.kind());
     }
 
     /** At the checked levels, the caller's stack now, to {@link #stamp} on what its request gets; else null. */
@@ -241,7 +264,12 @@ final class Handles {
         }
         List<Allocation> reusable = new ArrayList<>();
         for (Allocation a : claimed) {
-            reusable.addAll(quarantines[a.shard()].admit(List.of(a)));
+            // The quarantine's poison covers a page extent at most: other sizes are reused at once.
+            if (a.kind() == SizeKind.PAGES) {
+                reusable.addAll(quarantines[a.shard()].admit(List.of(a)));
+            } else {
+                reusable.add(a);
+            }
         }
         return reusable;
     }

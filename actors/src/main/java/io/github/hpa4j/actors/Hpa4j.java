@@ -8,6 +8,7 @@ import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.Extension;
 import akka.actor.typed.ExtensionId;
 import akka.actor.typed.javadsl.AskPattern;
+import io.github.hpa4j.bridge.AddressRange;
 import io.github.hpa4j.bridge.CountedPageHooks;
 import io.github.hpa4j.bridge.LinuxPageHooks;
 import io.github.hpa4j.bridge.PageHooksFactory;
@@ -24,6 +25,7 @@ import io.github.hpa4j.core.Shard;
 import io.github.hpa4j.core.Pages;
 import io.github.hpa4j.core.ShardDisabledException;
 import io.github.hpa4j.core.ShardStats;
+import io.github.hpa4j.core.SizeKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,6 +97,8 @@ public final class Hpa4j implements Extension {
     private final ActorSystem<?> system;
     private final Hpa4jSettings settings;
     private final MappedRegions hooks;
+    /* The large allocators' own mappings, apart from eden's. */
+    private final MappedRegions largeHooks;
     private final Handles handles;
     private final MemoryBudget budget;
     private final ActorRef<EdenActor.Command> eden;
@@ -117,6 +121,7 @@ public final class Hpa4j implements Extension {
         this.system = system;
         this.settings = settings;
         this.hooks = new MappedRegions(pageHooks);
+        this.largeHooks = new MappedRegions(pageHooks);
         this.handles = new Handles(settings.safety(), settings.shards(), settings.shardOptions().slabMaxAlloc());
         handles.bind(this);
         String prefix = "hpa4j-" + INSTANCES.incrementAndGet();
@@ -124,13 +129,14 @@ public final class Hpa4j implements Extension {
         this.blockingExecutor = lookUp(system, DispatcherSelector.fromConfig(Hpa4jSettings.DISPATCHER));
 
         this.budget = new MemoryBudget(settings.maxMemory());
-        AllocatorActors actors = AllocatorActors.start(system, prefix, settings, hooks, clock, handles, budget,
+        AllocatorActors actors = AllocatorActors.start(system, prefix, settings, hooks, largeHooks, clock, handles, budget,
                 this::purgeEverywhere, this::reclaim);
         this.eden = actors.eden();
         this.shards = actors.shards();
         this.gateway = new ShardGateway(shards, handles, settings.askTimeout(), system.scheduler());
         this.front = settings.cache().enabled()
-                ? new FrontCache(settings.cache(), settings.shardOptions().slabMaxAlloc(), handles, gateway) : null;
+                ? new FrontCache(settings.cache(), settings.sizeRouter().smallMax(),
+                settings.shardOptions().slabMaxAlloc(), handles, gateway) : null;
         // The cache's sweeper and the leak detector's poll share one timer.
         Duration interval = front != null ? settings.cache().sweepInterval() : Duration.ofSeconds(1);
         this.housekeeping = system.scheduler().scheduleAtFixedRate(interval, interval, () -> {
@@ -195,9 +201,10 @@ public final class Hpa4j implements Extension {
     // ------------------------------------------------------------------ allocation
 
     /**
-     * One allocation of at least {@code bytes}: from the thread's cache (a completed stage) when it
-     * can. The caller may cancel the stage or complete it itself (e.g. {@code orTimeout}): an
-     * allocation that arrives afterwards is freed again and counted as reclaimed.
+     * One allocation of at least {@code bytes}, any size from 1 byte to {@code hpa4j.large.max-alloc}:
+     * from the thread's cache (a completed stage) when it can. The caller may cancel the stage or
+     * complete it itself (e.g. {@code orTimeout}): an allocation that arrives afterwards is freed
+     * again and counted as reclaimed.
      */
     public CompletableFuture<Allocation> allocate(long bytes) {
         if (stopping.get() != null) {
@@ -205,6 +212,35 @@ public final class Hpa4j implements Extension {
         }
         Allocation hit = cacheHit(bytes);
         return hit != null ? CompletableFuture.completedFuture(hit) : oneFromShards(bytes);
+    }
+
+    /**
+     * As {@link #allocate(long)}, aligned and zeroed as {@code options} say. Aligned (above a page) and
+     * zeroed requests go to the thread's shard in one ask, as do small and large sizes for now: the
+     * front cache serves only plain requests of whole pages. Fails with an
+     * {@link io.github.hpa4j.core.InvalidAlignmentException} for an alignment that is not a power of
+     * two or is above a hugepage, an {@link io.github.hpa4j.core.InvalidSizeException} above the
+     * largest servable size.
+     */
+    public CompletableFuture<Allocation> allocate(long bytes, AllocationOptions options) {
+        if (options.plain()) {
+            return allocate(bytes);
+        }
+        if (stopping.get() != null) {
+            return CompletableFuture.failedFuture(ShardDisabledException.allocatorStopped());
+        }
+        CompletableFuture<Allocation> result = new CompletableFuture<>();
+        deliver(gateway.allocate(gateway.shardOfCurrentThread(), bytes, 1, options), handles.siteHere(), result,
+                list -> list.get(0));
+        return result;
+    }
+
+    /** As {@link #allocateNow(long)}, aligned and zeroed as {@code options} say (see {@link #allocate(long, AllocationOptions)}). */
+    public Allocation allocateNow(long bytes, AllocationOptions options) {
+        if (options.plain()) {
+            return allocateNow(bytes);
+        }
+        return join(allocate(bytes, options));
     }
 
     /**
@@ -347,7 +383,7 @@ public final class Hpa4j implements Extension {
         if (refusal != null) {
             return CompletableFuture.failedFuture(refusal);
         }
-        if (front != null && !handles.checked()) {
+        if (front != null && !handles.checked() && allocation.kind() == SizeKind.PAGES) {
             handles.releaseUnchecked(allocation);
             front.free(allocation);
             return null;
@@ -380,11 +416,19 @@ public final class Hpa4j implements Extension {
         if (reusable.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        if (front != null) {
-            front.free(reusable);
-            return CompletableFuture.completedFuture(null);
+        if (front == null) {
+            return gateway.releaseToOwners(reusable);
         }
-        return gateway.releaseToOwners(reusable);
+        // The front caches whole pages only: small and large allocations go to their shards.
+        List<Allocation> others = new ArrayList<>();
+        List<Allocation> pages = new ArrayList<>(reusable.size());
+        for (Allocation a : reusable) {
+            (a.kind() == SizeKind.PAGES ? pages : others).add(a);
+        }
+        if (!pages.isEmpty()) {
+            front.free(pages);
+        }
+        return others.isEmpty() ? CompletableFuture.completedFuture(null) : gateway.releaseToOwners(others);
     }
 
     /*
@@ -483,12 +527,15 @@ public final class Hpa4j implements Extension {
                 total = total.plus(snapshot.stats());
             }
             long mapped = hooks.mappedBytes();
-            SmapsReading reading = smaps == null ? SmapsReading.EMPTY : smaps.read(hooks.regions());
+            List<AddressRange> regions = new ArrayList<>(hooks.regions());
+            regions.addAll(largeHooks.regions());
+            SmapsReading reading = smaps == null ? SmapsReading.EMPTY : smaps.read(regions);
             return new AllocatorStats(snapshots, total, mapped, mapped - total.npageslabs() * Pages.HUGEPAGE, reading,
                     hooks.delegate() instanceof CountedPageHooks counted ? counted.stats() : null, reclaimed.get(),
                     cacheStats(), handles.stats(), pageHooks(),
                     new BudgetStats(budget.limited() ? settings.maxMemory() : Long.MAX_VALUE,
-                            budget.heldPages() * Pages.PAGE));
+                            budget.heldPages() * Pages.PAGE),
+                    SizeClassTotals.smallClasses(snapshots), SizeClassTotals.large(snapshots));
         }, blockingExecutor);
     }
 

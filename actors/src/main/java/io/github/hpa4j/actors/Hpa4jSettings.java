@@ -6,8 +6,10 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValue;
 import io.github.hpa4j.bridge.HugifyStyle;
 import io.github.hpa4j.core.FixedPoint;
+import io.github.hpa4j.core.LargeOptions;
 import io.github.hpa4j.core.Pages;
 import io.github.hpa4j.core.ShardOptions;
+import io.github.hpa4j.core.SizeRouter;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -32,7 +34,8 @@ public record Hpa4jSettings(
         CacheSettings cache,
         SafetySettings safety,
         PageHookKind pageHooks,
-        long maxMemory) {
+        long maxMemory,
+        LargeOptions large) {
 
     /** Which page hooks the extension starts on ({@code hpa4j.page-hooks}). */
     public enum PageHookKind {
@@ -58,6 +61,9 @@ public record Hpa4jSettings(
         require(cache != null, "cache", "must be given");
         require(safety != null, "safety", "must be given");
         require(pageHooks != null, "page-hooks", "must be given");
+        require(large != null, "large", "must be given");
+        require(large.maxAllocBytes() >= shardOptions.slabMaxAlloc(), "large.max-alloc",
+                "must be at least slab-max-alloc (" + shardOptions.slabMaxAlloc() + "), got " + large.maxAllocBytes());
         require(maxMemory >= Pages.HUGEPAGE, "max-memory", "must be at least one hugepage (" + Pages.HUGEPAGE
                 + " bytes) or unlimited, got " + maxMemory);
     }
@@ -96,7 +102,33 @@ public record Hpa4jSettings(
         }
         return new Hpa4jSettings(shards, options, intOf(c, "eden-hugepages"), hugifyStyleOf(c),
                 bytesOf(c, "stash-bytes"), durationOf(c, "ask-timeout"), durationOf(c, "job-retry-backoff"),
-                durationOf(c, "job-retry-backoff-max"), intOf(c, "page-workers"), cacheOf(c), safetyOf(c), pageHooksOf(c), maxMemoryOf(c));
+                durationOf(c, "job-retry-backoff-max"), intOf(c, "page-workers"), cacheOf(c), safetyOf(c), pageHooksOf(c), maxMemoryOf(c), largeOf(c));
+    }
+
+    private static LargeOptions largeOf(Config c) {
+        long maxAlloc = bytesOf(c, "large.max-alloc");
+        int cacheHugepages = intOf(c, "large.cache-hugepages");
+        long releaseMs = millisOf(c, "large.release-interval");
+        try {
+            return LargeOptions.DEFAULTS.withMaxAllocBytes(maxAlloc).withCacheLimitHugepages(cacheHugepages)
+                    .withReleaseIntervalMs(releaseMs);
+        } catch (IllegalArgumentException e) {
+            throw new Hpa4jConfigException(ROOT + ".large", e.getMessage(), e);
+        }
+    }
+
+    /** The same settings with the large allocator's {@code value}. */
+    public Hpa4jSettings withLarge(LargeOptions value) {
+        return new Hpa4jSettings(shards, shardOptions, edenHugepages, hugifyStyle, stashBytes, askTimeout,
+                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety, pageHooks, maxMemory, value);
+    }
+
+    /**
+     * Where each request goes: small classes below a page, whole pages up to slab-max-alloc, the
+     * large allocator above, up to {@code large.max-alloc}.
+     */
+    public SizeRouter sizeRouter() {
+        return new SizeRouter(shardOptions.slabMaxAlloc(), large.maxAllocBytes(), SizeRouter.BELOW_A_PAGE);
     }
 
     private static CacheSettings cacheOf(Config c) {
@@ -121,7 +153,7 @@ public record Hpa4jSettings(
 
     public Hpa4jSettings withMaxMemory(long value) {
         return new Hpa4jSettings(shards, shardOptions, edenHugepages, hugifyStyle, stashBytes, askTimeout,
-                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety, pageHooks, value);
+                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety, pageHooks, value, large);
     }
 
     private static PageHookKind pageHooksOf(Config c) {
@@ -147,37 +179,37 @@ public record Hpa4jSettings(
 
     public Hpa4jSettings withSafety(SafetySettings value) {
         return new Hpa4jSettings(shards, shardOptions, edenHugepages, hugifyStyle, stashBytes, askTimeout,
-                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, value, pageHooks, maxMemory);
+                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, value, pageHooks, maxMemory, large);
     }
 
     public Hpa4jSettings withCache(CacheSettings value) {
         return new Hpa4jSettings(shards, shardOptions, edenHugepages, hugifyStyle, stashBytes, askTimeout,
-                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, value, safety, pageHooks, maxMemory);
+                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, value, safety, pageHooks, maxMemory, large);
     }
 
     public Hpa4jSettings withShards(int value) {
         return new Hpa4jSettings(value, shardOptions, edenHugepages, hugifyStyle, stashBytes, askTimeout,
-                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety, pageHooks, maxMemory);
+                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety, pageHooks, maxMemory, large);
     }
 
     public Hpa4jSettings withShardOptions(ShardOptions value) {
         return new Hpa4jSettings(shards, value, edenHugepages, hugifyStyle, stashBytes, askTimeout,
-                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety, pageHooks, maxMemory);
+                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety, pageHooks, maxMemory, large);
     }
 
     public Hpa4jSettings withStashBytes(long value) {
         return new Hpa4jSettings(shards, shardOptions, edenHugepages, hugifyStyle, value, askTimeout,
-                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety, pageHooks, maxMemory);
+                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety, pageHooks, maxMemory, large);
     }
 
     public Hpa4jSettings withAskTimeout(Duration value) {
         return new Hpa4jSettings(shards, shardOptions, edenHugepages, hugifyStyle, stashBytes, value,
-                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety, pageHooks, maxMemory);
+                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety, pageHooks, maxMemory, large);
     }
 
     public Hpa4jSettings withEdenHugepages(int value) {
         return new Hpa4jSettings(shards, shardOptions, value, hugifyStyle, stashBytes, askTimeout,
-                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety, pageHooks, maxMemory);
+                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety, pageHooks, maxMemory, large);
     }
 
     private static long hugificationThreshold(Config c) {

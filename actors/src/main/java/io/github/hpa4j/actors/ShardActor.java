@@ -14,6 +14,9 @@ import io.github.hpa4j.core.DeferredJob;
 import io.github.hpa4j.core.Extent;
 import io.github.hpa4j.core.InvalidCountException;
 import io.github.hpa4j.core.JobSlots;
+import io.github.hpa4j.core.LargeAllocator;
+import io.github.hpa4j.core.LargeExtent;
+import io.github.hpa4j.core.LargeStats;
 import io.github.hpa4j.core.MemoryBudgetExceededException;
 import io.github.hpa4j.core.PageBudget;
 import io.github.hpa4j.core.PageHooks;
@@ -21,7 +24,15 @@ import io.github.hpa4j.core.PageSlab;
 import io.github.hpa4j.core.Pages;
 import io.github.hpa4j.core.Shard;
 import io.github.hpa4j.core.ShardDisabledException;
+import io.github.hpa4j.core.ShardPageSource;
 import io.github.hpa4j.core.ShardStats;
+import io.github.hpa4j.core.SizeKind;
+import io.github.hpa4j.core.SizeRouter;
+import io.github.hpa4j.core.SlabNeededException;
+import io.github.hpa4j.core.SmallAllocator;
+import io.github.hpa4j.core.SmallClassStats;
+import io.github.hpa4j.core.SmallSizeClasses;
+import io.github.hpa4j.core.ZeroedExtent;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -34,15 +45,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One HPA shard as an actor: the mailbox is hpa.c's {@code shard->mtx}, one message one critical
- * section. The actor holds no policy; it routes messages into core's {@link Shard} and carries out
- * what the shard decides:
+ * section. The actor holds no policy; core's {@link SizeRouter} sends each request to the layer that
+ * serves it, a {@link SmallAllocator} whose bin slabs are page extents of the {@link Shard}, the shard
+ * itself, or a {@link LargeAllocator} mapping its own hugepages through the same page hooks, and the
+ * actor carries out what they decide:
  * <ul>
  *   <li>growing: at most one {@link EdenActor.Extract} in flight ({@code shard->grow_mtx});
  *       allocations that cannot be served wait in a bounded stash meanwhile, while frees and
  *       allocations that fit go on;</li>
  *   <li>purge and hugify jobs go to the page worker, and its reply ends the job;</li>
  *   <li>deferred work runs from a timer armed with the time until it is due (jemalloc's
- *       background thread), or after each alloc and free when deferral is not allowed.</li>
+ *       background thread), or after each alloc and free when deferral is not allowed;</li>
+ *   <li>the large allocator's idle hugepages are given back from a timer armed with the time until
+ *       its next release (its purges run inline: they are few, a hugepage each);</li>
+ *   <li>zeroed requests are cleared here, only where core says old data may lie.</li>
  * </ul>
  * Bad requests are answered with a typed failure and change nothing; they never throw here.
  */
@@ -55,8 +71,20 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     public sealed interface Command {
     }
 
-    /** Allocate {@code count} extents of {@code bytes} each (rounded up to pages). All or nothing. */
-    public record Allocate(long bytes, int count, ActorRef<AllocateReply> replyTo) implements Command {
+    /**
+     * Allocate {@code count} allocations of {@code bytes} each, made as {@code options} say (rounded
+     * up to a small class, to pages, or to a large size). All or nothing.
+     */
+    public record Allocate(long bytes, int count, AllocationOptions options, ActorRef<AllocateReply> replyTo)
+            implements Command {
+        public Allocate {
+            Objects.requireNonNull(options, "options");
+        }
+
+        /** With {@link AllocationOptions#DEFAULT}. */
+        public Allocate(long bytes, int count, ActorRef<AllocateReply> replyTo) {
+            this(bytes, count, AllocationOptions.DEFAULT, replyTo);
+        }
     }
 
     /**
@@ -71,10 +99,10 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     }
 
     /*
-     * Extents whose handles the facade already claimed and retired (cache flushes, quarantine, what
-     * nobody received): freed without a claim, still validated by the shard.
+     * Allocations whose handles the facade already claimed and retired (cache flushes, quarantine,
+     * what nobody received): freed without a claim, still validated by core.
      */
-    record Release(List<Extent> extents, ActorRef<FreeReply> replyTo) implements Command {
+    record Release(List<Allocation> retired, ActorRef<FreeReply> replyTo) implements Command {
     }
 
     /*
@@ -135,8 +163,12 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
      * @param stashDepth  allocations waiting for eden
      * @param growing     whether a slab request to eden is in flight
      * @param backingOff  whether the shard begins no job now, backing off after a failed one
+     * @param smallClasses each small class's counters, smallest first (their slabs' pages are among
+     *                    the shard's active pages)
+     * @param large       the large allocator's counters (its hugepages are mapped apart from eden's)
      */
-    public record ShardSnapshot(ShardStats stats, int stashDepth, boolean growing, boolean backingOff) {
+    public record ShardSnapshot(ShardStats stats, int stashDepth, boolean growing, boolean backingOff,
+                                List<SmallClassStats> smallClasses, LargeStats large) {
     }
 
     /** @param jobsBegun purge and hugify jobs the pass sent to the page worker */
@@ -159,15 +191,26 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
 
     private enum BackoffOver implements Command { INSTANCE }
 
+    private enum LargeReleaseDue implements Command { INSTANCE }
+
     // ------------------------------------------------------------------ behaviour
 
     public static Behavior<Command> create(int index, Hpa4jSettings settings, PageHooks hooks, Clock clock,
                                            ActorRef<EdenActor.Command> eden,
                                            ActorRef<PageWorker.Command> pageWorkers, Handles handles,
                                            PageBudget budget, JobSlots slots, Runnable onBudgetRefused) {
+        return create(index, settings, hooks, hooks, clock, eden, pageWorkers, handles, budget, slots,
+                onBudgetRefused);
+    }
+
+    /** As above, the large allocator mapping through {@code largeHooks}. */
+    public static Behavior<Command> create(int index, Hpa4jSettings settings, PageHooks hooks, PageHooks largeHooks,
+                                           Clock clock, ActorRef<EdenActor.Command> eden,
+                                           ActorRef<PageWorker.Command> pageWorkers, Handles handles,
+                                           PageBudget budget, JobSlots slots, Runnable onBudgetRefused) {
         Behavior<Command> behavior = Behaviors.setup(context -> Behaviors.withTimers(timers ->
-                new ShardActor(context, timers, index, settings, hooks, clock, eden, pageWorkers, handles, budget,
-                        slots, onBudgetRefused)));
+                new ShardActor(context, timers, index, settings, hooks, largeHooks, clock, eden, pageWorkers, handles,
+                        budget, slots, onBudgetRefused)));
         /*
          * Resume, never restart: a restart would drop the shard's metadata while its memory stays
          * mapped and its extents stay in callers' hands. Bad input never throws here; anything that
@@ -178,6 +221,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
 
     private static final String DEFERRED_WORK_TIMER = "deferred-work";
     private static final String BACKOFF_TIMER = "backoff";
+    private static final String LARGE_RELEASE_TIMER = "large-release";
 
     private final int index;
     private final Hpa4jSettings settings;
@@ -188,6 +232,9 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     private final ActorRef<EdenActor.ExtractReply> extractReplies;
     private final ActorRef<PageWorker.JobOutcome> jobOutcomes;
     private final Shard shard;
+    private final SizeRouter router;
+    private final SmallAllocator small;
+    private final LargeAllocator large;
     private final Handles handles;
     /* Tells every shard to purge: idle memory goes back before the next refusal. */
     private final Runnable onBudgetRefused;
@@ -208,7 +255,8 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     private ActorRef<ShardStopped> stopRequester;
 
     private ShardActor(ActorContext<Command> context, TimerScheduler<Command> timers, int index,
-                       Hpa4jSettings settings, PageHooks hooks, Clock clock, ActorRef<EdenActor.Command> eden,
+                       Hpa4jSettings settings, PageHooks hooks, PageHooks largeHooks, Clock clock,
+                       ActorRef<EdenActor.Command> eden,
                        ActorRef<PageWorker.Command> pageWorkers, Handles handles, PageBudget budget,
                        JobSlots slots, Runnable onBudgetRefused) {
         super(context);
@@ -226,6 +274,10 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         // slab mid_purge where allocations cannot use it.
         this.shard = new Shard(index, settings.shardOptions(), hooks, clock, this::dispatch, settings.pageWorkers(),
                 budget, slots);
+        this.router = settings.sizeRouter();
+        // Bin slabs never grow the shard here: a slab comes from eden by message, as for pages.
+        this.small = new SmallAllocator(index, ShardPageSource.withoutGrowing(shard));
+        this.large = new LargeAllocator(index, settings.large(), largeHooks, clock, budget);
     }
 
     @Override
@@ -243,6 +295,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
                 .onMessage(JobOutcomeReceived.class, this::onJobOutcome)
                 .onMessageEquals(DeferredWorkDue.INSTANCE, this::onDeferredWorkDue)
                 .onMessageEquals(BackoffOver.INSTANCE, this::onBackoffOver)
+                .onMessageEquals(LargeReleaseDue.INSTANCE, this::onLargeReleaseDue)
                 .onMessage(GetStats.class, this::onGetStats)
                 .onMessage(RunDeferredWork.class, this::onRunDeferredWork)
                 .onMessage(SetDeferralAllowed.class, this::onSetDeferralAllowed)
@@ -267,31 +320,98 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     }
 
     private Behavior<Command> onAllocate(Allocate request) {
-        if (handles.closed()) {
+        if (handles.closed() || shard.disabled()) {
             // The allocator is stopping: no handle can be made any more, so nothing is allocated.
             request.replyTo().tell(new AllocateFailed(new ShardDisabledException(index)));
             return this;
         }
-        List<Extent> got = new ArrayList<>(Math.max(0, Math.min(request.count(), 64)));
+        PendingAllocation pending;
+        boolean complete;
         try {
-            shard.allocNoGrow(request.bytes(), request.count(), got);
+            if (request.count() < 1 || request.count() > Shard.MAX_BATCH) {
+                throw new InvalidCountException(request.count(), Shard.MAX_BATCH);
+            }
+            pending = new PendingAllocation(request, router.route(request.bytes(), request.options().alignment()));
         } catch (AllocatorException e) {
             refuse(request, e);
             return this;
         }
-        if (got.size() == request.count()) {
-            reply(request, got);
+        try {
+            complete = fill(pending);
+        } catch (AllocatorException e) {
+            giveBack(pending);
+            refuse(request, e);
+            afterStateChange();
+            return this;
+        }
+        if (complete) {
+            reply(pending);
         } else if (!stash.isEmpty() && stashedBytes + requestBytes(request) > settings.stashBytes()) {
-            giveBack(got);
+            giveBack(pending);
             request.replyTo().tell(new AllocateFailed(new ShardOverloadedException(index, stashedBytes,
                     settings.stashBytes())));
         } else {
-            stash.add(new PendingAllocation(request, got));
+            stash.add(pending);
             stashedBytes += requestBytes(request);
             growIfIdle();
         }
         afterStateChange();
         return this;
+    }
+
+    /*
+     * Serves what the request still misses from what its layer has, keeping what it got; false when
+     * the shard needs a slab from eden first. A zeroed allocation is cleared where core says old data
+     * may lie: a small region always, pages and large extents only where they were touched since
+     * their last purge.
+     */
+    private boolean fill(PendingAllocation pending) {
+        Allocate request = pending.request;
+        boolean zeroed = request.options().zeroed();
+        switch (pending.kind) {
+            case PAGES -> {
+                if (!zeroed) {
+                    shard.allocNoGrow(request.bytes(), pending.missing(), pending.got);
+                }
+                while (zeroed && pending.missing() > 0) {
+                    ZeroedExtent z = shard.allocZeroedNoGrow(request.bytes());
+                    if (z == null) {
+                        return false;
+                    }
+                    handles.clear(z.extent().address(), z.extent().size(), z.toClear());
+                    pending.got.add(z.extent());
+                }
+            }
+            case SMALL -> {
+                long size = SizeRouter.smallRequest(request.bytes(), request.options().alignment());
+                long usable = SmallSizeClasses.usableSize(size);
+                try {
+                    while (pending.missing() > 0) {
+                        long address = small.alloc(size);
+                        if (zeroed) {
+                            handles.clear(address, usable);
+                        }
+                        pending.got.add(new Extent(address, usable, index));
+                    }
+                } catch (SlabNeededException e) {
+                    return false;
+                }
+            }
+            case LARGE -> {
+                try {
+                    while (pending.missing() > 0) {
+                        LargeExtent extent = large.alloc(request.bytes(), request.options().alignment());
+                        if (zeroed) {
+                            handles.clear(extent.address(), extent.size(), extent.toClear());
+                        }
+                        pending.got.add(new Extent(extent.address(), extent.size(), index));
+                    }
+                } finally {
+                    armLargeRelease();
+                }
+            }
+        }
+        return pending.missing() == 0;
     }
 
     private Behavior<Command> onStock(Stock request) {
@@ -350,19 +470,23 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         request.replyTo().tell(new AllocateFailed(error));
     }
 
-    private void reply(Allocate request, List<Extent> extents) {
-        reply(request.replyTo(), extents);
+    private void reply(PendingAllocation pending) {
+        reply(pending.request.replyTo(), pending.got, pending.kind);
+    }
+
+    private void reply(ActorRef<AllocateReply> replyTo, List<Extent> extents) {
+        reply(replyTo, extents, SizeKind.PAGES);
     }
 
     /* Hands the extents out under new handles; once the allocator's scopes are closed, none can be made. */
-    private void reply(ActorRef<AllocateReply> replyTo, List<Extent> extents) {
+    private void reply(ActorRef<AllocateReply> replyTo, List<Extent> extents, SizeKind kind) {
         List<Allocation> allocations = new ArrayList<>(extents.size());
         try {
             for (Extent extent : extents) {
-                allocations.add(handles.issue(extent));
+                allocations.add(handles.issue(extent, kind));
             }
         } catch (IllegalStateException closed) {
-            giveBack(extents);
+            giveBack(extents, kind);
             replyTo.tell(new AllocateFailed(new ShardDisabledException(index)));
             return;
         }
@@ -381,10 +505,10 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
             return this;
         }
         if (handles.checked()) {
-            freeLeavingQuarantine(extentsOf(handles.release(allocations))); // poisoned and quarantined first
+            freeLeavingQuarantine(handles.release(allocations)); // poisoned and quarantined first
         } else {
             try {
-                freeInCore(extentsOf(allocations));
+                freeInCore(allocations);
             } catch (AllocatorException e) {
                 handles.unclaim(allocations);
                 request.replyTo().tell(new FreeFailed(e));
@@ -399,21 +523,57 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
 
     private Behavior<Command> onRelease(Release request) {
         try {
-            freeInCore(request.extents());
+            freeInCore(request.retired());
         } catch (AllocatorException e) {
             request.replyTo().tell(new FreeFailed(e));
             return this;
         }
-        request.replyTo().tell(new Freed(request.extents().size()));
+        request.replyTo().tell(new Freed(request.retired().size()));
         afterStateChange();
         return this;
     }
 
-    private void freeInCore(List<Extent> extents) {
-        if (extents.size() == 1) {
-            shard.free(extents.get(0));
-        } else if (!extents.isEmpty()) {
-            shard.freeBatch(extents);
+    /*
+     * Each allocation goes back to the layer its handle names. All or nothing: the small and large
+     * ones are checked first, the pages then freed as one batch (which checks itself before it frees
+     * anything), and only then the others.
+     */
+    private void freeInCore(List<Allocation> allocations) {
+        if (allocations.size() == 1 && allocations.get(0).kind() == SizeKind.PAGES) {
+            shard.free(allocations.get(0).extent());
+            return;
+        }
+        List<Extent> pages = new ArrayList<>(allocations.size());
+        boolean others = false;
+        for (Allocation a : allocations) {
+            switch (a.kind()) {
+                case PAGES -> pages.add(a.extent());
+                case SMALL -> {
+                    small.validateFree(a.address(), a.size());
+                    others = true;
+                }
+                case LARGE -> {
+                    large.validateFree(a.address(), a.size());
+                    others = true;
+                }
+            }
+        }
+        if (!pages.isEmpty()) {
+            shard.freeBatch(pages);
+        }
+        if (others) {
+            for (Allocation a : allocations) {
+                freeOther(a.kind(), a.address(), a.size());
+            }
+        }
+    }
+
+    private void freeOther(SizeKind kind, long address, long size) {
+        if (kind == SizeKind.SMALL) {
+            small.free(address, size);
+        } else if (kind == SizeKind.LARGE) {
+            large.free(address, size);
+            armLargeRelease();
         }
     }
 
@@ -421,22 +581,14 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
      * Extents that left quarantine were live in this shard when they went in: a refusal is a bug,
      * unless the shard stopped meanwhile (it reclaimed them).
      */
-    private void freeLeavingQuarantine(List<Extent> extents) {
+    private void freeLeavingQuarantine(List<Allocation> allocations) {
         try {
-            freeInCore(extents);
+            freeInCore(allocations);
         } catch (ShardDisabledException stopped) {
-            LOG.debug("shard {}: stopped while {} extents sat in quarantine", index, extents.size());
+            LOG.debug("shard {}: stopped while {} extents sat in quarantine", index, allocations.size());
         } catch (AllocatorException e) {
             LOG.error("shard {}: extents leaving quarantine were refused", index, e);
         }
-    }
-
-    private static List<Extent> extentsOf(List<Allocation> allocations) {
-        List<Extent> extents = new ArrayList<>(allocations.size());
-        for (Allocation allocation : allocations) {
-            extents.add(allocation.extent());
-        }
-        return extents;
     }
 
     private void growIfIdle() {
@@ -475,26 +627,27 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
                 failStash(new ShardDisabledException(index));
                 return;
             }
+            boolean complete;
             try {
-                shard.allocNoGrow(pending.request.bytes(), pending.missing(), pending.got);
+                complete = fill(pending);
             } catch (AllocatorException e) {
                 unstash();
-                giveBack(pending.got);
+                giveBack(pending);
                 refuse(pending.request, e);
                 continue;
             }
-            if (pending.missing() > 0) {
+            if (!complete) {
                 growIfIdle();
                 return;
             }
             unstash();
-            reply(pending.request, pending.got);
+            reply(pending);
         }
     }
 
     private void failStash(AllocatorException error) {
         for (PendingAllocation pending : stash) {
-            giveBack(pending.got);
+            giveBack(pending);
             pending.request.replyTo().tell(new AllocateFailed(error));
         }
         stash.clear();
@@ -518,6 +671,37 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         if (!extents.isEmpty()) {
             shard.freeBatch(extents);
         }
+    }
+
+    private void giveBack(PendingAllocation pending) {
+        giveBack(pending.got, pending.kind);
+    }
+
+    private void giveBack(List<Extent> extents, SizeKind kind) {
+        if (kind == SizeKind.PAGES) {
+            giveBack(extents);
+            return;
+        }
+        for (Extent extent : extents) {
+            freeOther(kind, extent.address(), extent.size());
+        }
+    }
+
+    /* The large allocator's next release is due: its timer is armed unless one already is. */
+    private void armLargeRelease() {
+        long delay = large.nanosUntilRelease();
+        if (delay != Long.MAX_VALUE && !timers.isTimerActive(LARGE_RELEASE_TIMER) && stopRequester == null) {
+            timers.startSingleTimer(LARGE_RELEASE_TIMER, LargeReleaseDue.INSTANCE, Duration.ofNanos(Math.max(delay,
+                    1_000_000)));
+        }
+    }
+
+    private Behavior<Command> onLargeReleaseDue() {
+        if (stopRequester == null) {
+            large.releaseIdle();
+            armLargeRelease();
+        }
+        return this;
     }
 
     /* The shard's JobExecutor: called from inside core while it handles one of our messages. */
@@ -628,12 +812,16 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     }
 
     private Behavior<Command> onGetStats(GetStats get) {
-        get.replyTo().tell(new ShardSnapshot(shard.stats(), stash.size(), growing, backingOff));
+        get.replyTo().tell(new ShardSnapshot(shard.stats(), stash.size(), growing, backingOff, small.stats(),
+                large.stats()));
         return this;
     }
 
     private Behavior<Command> onRunDeferredWork(RunDeferredWork run) {
         int begun = stopRequester == null ? runBackgroundPass() : 0;
+        if (stopRequester == null) {
+            large.releaseIdle();
+        }
         releaseEmptySlabs();
         run.replyTo().tell(new DeferredWorkStarted(begun));
         afterStateChange();
@@ -679,7 +867,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         if (stopRequester == null || growing || shard.jobsInFlight() > 0) {
             return;
         }
-        Shard.Reclaimed reclaimed = shard.destroy();
+        Shard.Reclaimed reclaimed = destroyLayers();
         // DEBUG: the allocator logs one line for all its shards.
         if (reclaimed.liveExtents() > 0) {
             LOG.debug("shard {} stopped: reclaimed {} live extents ({} bytes) in {} slabs", index,
@@ -691,18 +879,37 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         stopRequester = null;
     }
 
+    /*
+     * The small layer first, so that its slabs are the shard's free pages again, then the large
+     * allocator's own mappings, then the shard; what was still live in any of them is reclaimed.
+     */
+    private Shard.Reclaimed destroyLayers() {
+        long smallBytes = 0;
+        for (SmallClassStats c : small.stats()) {
+            smallBytes += c.curBytes();
+        }
+        long largeBytes = large.stats().curBytes();
+        long smallLive = small.destroy();
+        long largeLive = large.destroy();
+        Shard.Reclaimed pages = shard.destroy();
+        return new Shard.Reclaimed(pages.liveExtents() + smallLive + largeLive,
+                pages.liveBytes() + smallBytes + largeBytes, pages.slabs());
+    }
+
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    /** An allocation waiting for eden, with what it already got. */
+    /** An allocation being served, or waiting for eden, with the layer that serves it and what it got. */
     private static final class PendingAllocation {
         final Allocate request;
+        final SizeKind kind;
         final List<Extent> got;
 
-        PendingAllocation(Allocate request, List<Extent> got) {
+        PendingAllocation(Allocate request, SizeKind kind) {
             this.request = request;
-            this.got = got;
+            this.kind = kind;
+            this.got = new ArrayList<>(Math.min(request.count(), 64));
         }
 
         int missing() {

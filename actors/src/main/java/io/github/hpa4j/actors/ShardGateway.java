@@ -3,7 +3,6 @@ package io.github.hpa4j.actors;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Scheduler;
 import akka.actor.typed.javadsl.AskPattern;
-import io.github.hpa4j.core.Extent;
 import io.github.hpa4j.core.Shard;
 import io.github.hpa4j.core.ShardDisabledException;
 import java.time.Duration;
@@ -57,8 +56,13 @@ final class ShardGateway implements TransferTier.Shard, ThreadCache.Sink {
 
     /** {@code count} fresh live handles of {@code bytes} from {@code shard}, in one message. */
     CompletionStage<List<Allocation>> allocate(int shard, long bytes, int count) {
+        return allocate(shard, bytes, count, AllocationOptions.DEFAULT);
+    }
+
+    /** As above, made as {@code options} say. */
+    CompletionStage<List<Allocation>> allocate(int shard, long bytes, int count, AllocationOptions options) {
         return ask(shards.get(shard), (ActorRef<ShardActor.AllocateReply> replyTo) ->
-                new ShardActor.Allocate(bytes, count, replyTo))
+                new ShardActor.Allocate(bytes, count, options, replyTo))
                 .thenCompose(reply -> switch (reply) {
                     case ShardActor.Allocated allocated -> CompletableFuture.completedFuture(allocated.allocations());
                     case ShardActor.AllocateFailed failed -> CompletableFuture.failedFuture(failed.error());
@@ -74,11 +78,8 @@ final class ShardGateway implements TransferTier.Shard, ThreadCache.Sink {
             }
             return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
         }
-        List<Extent> extents = new ArrayList<>(retired.size());
-        for (Allocation allocation : retired) {
-            extents.add(allocation.extent());
-        }
-        return ask(shards.get(shard), (ActorRef<ShardActor.FreeReply> replyTo) -> new ShardActor.Release(extents, replyTo))
+        List<Allocation> batch = List.copyOf(retired);
+        return ask(shards.get(shard), (ActorRef<ShardActor.FreeReply> replyTo) -> new ShardActor.Release(batch, replyTo))
                 .thenCompose(reply -> switch (reply) {
                     case ShardActor.Freed freed -> CompletableFuture.<Void>completedFuture(null);
                     case ShardActor.FreeFailed failed -> CompletableFuture.<Void>failedFuture(failed.error());

@@ -8,12 +8,13 @@ import io.github.hpa4j.core.PageSlabSetStats;
 import io.github.hpa4j.core.Pages;
 import io.github.hpa4j.core.ShardCounters;
 import io.github.hpa4j.core.ShardStats;
+import io.github.hpa4j.core.StatsTables;
 import java.util.Locale;
 
 /**
  * A text report of one {@link AllocatorStats}, laid out like jemalloc's {@code malloc_stats_print}:
  * memory, deferred work, the OS calls, the front cache and safety checks, the slab bins summed over
- * shards, and one row per shard. For a person to read (a log line at exit, a diagnostics endpoint);
+ * shards, the small size classes and the large extents, and one row per shard. For a person to read (a log line at exit, a diagnostics endpoint);
  * programs should read the {@link AllocatorStats} record itself.
  */
 public final class StatsReport {
@@ -30,6 +31,7 @@ public final class StatsReport {
         report.deferredWork(stats);
         report.cacheAndSafety(stats);
         report.bins(stats.total().slabs());
+        report.sizeClasses(stats);
         report.shards(stats);
         report.line("___ End hpa4j statistics ___");
         return report.s.toString();
@@ -70,6 +72,14 @@ public final class StatsReport {
         row("live extents", String.format(Locale.ROOT, "%,d (%s)", stats.total().liveExtents(),
                 bytes(stats.total().liveBytes())));
         row("requests waiting for eden", String.format(Locale.ROOT, "%,d", stats.stashDepth()));
+    }
+
+    /* The small classes and large extents as malloc_stats_print lays them out, from core's tables. */
+    private void sizeClasses(AllocatorStats stats) {
+        line("");
+        s.append(StatsTables.bins(stats.smallClasses()));
+        line("");
+        s.append(StatsTables.large(stats.large()));
     }
 
     private void deferredWork(AllocatorStats stats) {

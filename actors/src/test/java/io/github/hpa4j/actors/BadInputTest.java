@@ -34,7 +34,9 @@ class BadInputTest {
     private static final ActorTestKit testKit = ActorTestKit.create();
     /* Nothing is ever purged, so no page job can change stats between two snapshots. */
     private static final Hpa4jSettings SETTINGS = TestAllocators.parse("hpa4j.dirty-mult = unlimited");
-    private static final long MAX = SETTINGS.shardOptions().slabMaxAlloc();
+    /* The largest size served at all: the large allocator's. */
+    private static final long MAX = SETTINGS.large().maxAllocBytes();
+    private static final long SLAB_MAX_ALLOC = SETTINGS.shardOptions().slabMaxAlloc();
 
     private static Hpa4j hpa4j;
     private static ShardClient zero;
@@ -77,13 +79,13 @@ class BadInputTest {
     }
 
     @Test
-    void shouldRefuseSizesThatAreNotPositiveOrAboveSlabMaxAllocWithInvalidSize() {
-        for (long bytes : new long[] {0, -1, -Pages.PAGE, MAX + 1, Pages.HUGEPAGE, Long.MAX_VALUE}) {
+    void shouldRefuseSizesThatAreNotPositiveOrAboveTheLargestServableWithInvalidSize() {
+        for (long bytes : new long[] {0, -1, -Pages.PAGE, MAX + 1, Long.MAX_VALUE}) {
             AllocatorException error = refusedUnchanged(() -> zero.allocateFails(bytes, 1));
             assertEquals(bytes, assertInstanceOf(InvalidSizeException.class, error).requested());
         }
-        List<Allocation> largest = zero.allocate(MAX, 1);
-        assertEquals(MAX, largest.get(0).size(), "exactly slab-max-alloc is served");
+        List<Allocation> largest = zero.allocate(SLAB_MAX_ALLOC, 1);
+        assertEquals(SLAB_MAX_ALLOC, largest.get(0).size(), "exactly slab-max-alloc is served as whole pages");
         zero.free(largest);
     }
 

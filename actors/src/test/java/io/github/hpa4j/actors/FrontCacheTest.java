@@ -273,7 +273,7 @@ class FrontCacheTest {
     @Test
     void shouldServeAllocateNowAndFreeNowAndThrowTheTypedErrorsUnwrapped() throws Exception {
         Hpa4j hpa4j = start();
-        long max = hpa4j.settings().shardOptions().slabMaxAlloc();
+        long max = hpa4j.settings().large().maxAllocBytes();
         Allocation a = hpa4j.allocateNow(10_000);
         assertEquals(3 * PAGE, a.size());
         settle(hpa4j);

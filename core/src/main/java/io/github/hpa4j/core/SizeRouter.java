@@ -16,15 +16,39 @@ package io.github.hpa4j.core;
 public final class SizeRouter {
     private final long slabMaxAlloc;
     private final long maxAlloc;
+    private final long smallMax;
 
     /** Routes with the shards' {@code slabMaxAlloc} and the large allocator's {@code maxAlloc}. */
     public SizeRouter(long slabMaxAlloc, long maxAlloc) {
+        this(slabMaxAlloc, maxAlloc, SmallSizeClasses.SMALL_MAX);
+    }
+
+    /**
+     * As above, with the small layer serving usable sizes up to {@code smallMax} only (at most
+     * {@link SmallSizeClasses#SMALL_MAX}); larger small classes go to the pages layer instead.
+     * {@link #BELOW_A_PAGE} keeps every page multiple on whole pages: an HPA extent of one to three
+     * pages wastes nothing to rounding, needs no bin slab, and is served by the front's page bins.
+     */
+    public SizeRouter(long slabMaxAlloc, long maxAlloc, long smallMax) {
+        if (smallMax < SmallSizeClasses.QUANTUM || smallMax > SmallSizeClasses.SMALL_MAX) {
+            throw new IllegalArgumentException("small max " + smallMax + " must be in [" + SmallSizeClasses.QUANTUM
+                    + ", " + SmallSizeClasses.SMALL_MAX + "]");
+        }
+        this.smallMax = smallMax;
         if (slabMaxAlloc < (long) SmallSizeClasses.MAX_SLAB_PAGES << Pages.LG_PAGE || maxAlloc < slabMaxAlloc) {
             throw new IllegalArgumentException("slab_max_alloc " + slabMaxAlloc + " must hold the largest bin slab and"
                     + " be at most the largest allocation " + maxAlloc);
         }
         this.slabMaxAlloc = slabMaxAlloc;
         this.maxAlloc = maxAlloc;
+    }
+
+    /** The largest small class below a page: every size from a page up is served as whole pages. */
+    public static final long BELOW_A_PAGE = SmallSizeClasses.indexToSize(SmallSizeClasses.sizeToIndex(Pages.PAGE) - 1);
+
+    /** The largest usable size the small layer serves. */
+    public long smallMax() {
+        return smallMax;
     }
 
     /** The largest servable size. */
@@ -41,7 +65,8 @@ public final class SizeRouter {
         if (bytes <= 0 || bytes > maxAlloc) {
             throw new InvalidSizeException(bytes, maxAlloc);
         }
-        if (SmallSizeClasses.alignedUsableSize(bytes, alignment) > 0) {
+        long small = SmallSizeClasses.alignedUsableSize(bytes, alignment);
+        if (small > 0 && small <= smallMax) {
             return SizeKind.SMALL;
         }
         if (alignment <= Pages.PAGE && bytes <= slabMaxAlloc) {

@@ -20,6 +20,17 @@ class SizeRouterTest {
     }
 
     @Test
+    void shouldServeEveryPageMultipleAsPagesWhenSmallClassesStopBelowAPage() {
+        SizeRouter belowAPage = new SizeRouter(64 * 1024, 1L << 30, SizeRouter.BELOW_A_PAGE);
+        assertEquals(3584, SizeRouter.BELOW_A_PAGE, "the largest small class below a page");
+        assertEquals(SizeKind.SMALL, belowAPage.route(SizeRouter.BELOW_A_PAGE, 1));
+        assertEquals(SizeKind.PAGES, belowAPage.route(SizeRouter.BELOW_A_PAGE + 1, 1));
+        assertEquals(SizeKind.PAGES, belowAPage.route(Pages.PAGE, 1));
+        assertEquals(SizeKind.PAGES, belowAPage.route(100, Pages.PAGE), "aligned to a page: a 4 KiB class, so a page");
+        assertThrows(IllegalArgumentException.class, () -> new SizeRouter(64 * 1024, 1L << 30, SmallSizeClasses.SMALL_MAX + 1));
+    }
+
+    @Test
     void shouldSendAlignmentsAboveAPageToTheLargeLayer() {
         assertEquals(SizeKind.LARGE, router.route(16, 2 * Pages.PAGE));
         assertEquals(SizeKind.LARGE, router.route(8 * Pages.PAGE, Pages.HUGEPAGE));
