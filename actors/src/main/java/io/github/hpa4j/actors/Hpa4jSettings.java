@@ -10,6 +10,7 @@ import io.github.hpa4j.core.LargeOptions;
 import io.github.hpa4j.core.Pages;
 import io.github.hpa4j.core.ShardOptions;
 import io.github.hpa4j.core.SizeRouter;
+import io.github.hpa4j.core.SmallSizeClasses;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -83,8 +84,10 @@ public record Hpa4jSettings(
         }
         ShardOptions options;
         long slabMaxAlloc = bytesOf(c, "slab-max-alloc");
-        require(slabMaxAlloc > 0 && slabMaxAlloc <= Pages.HUGEPAGE, "slab-max-alloc",
-                "must be in (0, " + Pages.HUGEPAGE + "] bytes, got " + slabMaxAlloc);
+        long largestBinSlab = (long) SmallSizeClasses.MAX_SLAB_PAGES << Pages.LG_PAGE;
+        require(slabMaxAlloc >= largestBinSlab && slabMaxAlloc <= Pages.HUGEPAGE, "slab-max-alloc",
+                "must be in [" + largestBinSlab + ", " + Pages.HUGEPAGE + "] bytes (the small classes' slabs are"
+                        + " page extents up to " + largestBinSlab + " bytes), got " + slabMaxAlloc);
         long threshold = hugificationThreshold(c);
         int dirtyMult = ratioOf(c, "dirty-mult");
         require(dirtyMult == FixedPoint.UNLIMITED || Integer.compareUnsigned(dirtyMult, FixedPoint.ONE) <= 0,
@@ -107,14 +110,13 @@ public record Hpa4jSettings(
 
     private static LargeOptions largeOf(Config c) {
         long maxAlloc = bytesOf(c, "large.max-alloc");
+        require(maxAlloc > 0 && maxAlloc <= 1L << 40, "large.max-alloc", "must be in (0, 1TiB], got " + maxAlloc);
         int cacheHugepages = intOf(c, "large.cache-hugepages");
+        require(cacheHugepages >= 0, "large.cache-hugepages", "must not be negative, got " + cacheHugepages);
         long releaseMs = millisOf(c, "large.release-interval");
-        try {
-            return LargeOptions.DEFAULTS.withMaxAllocBytes(maxAlloc).withCacheLimitHugepages(cacheHugepages)
-                    .withReleaseIntervalMs(releaseMs);
-        } catch (IllegalArgumentException e) {
-            throw new Hpa4jConfigException(ROOT + ".large", e.getMessage(), e);
-        }
+        require(releaseMs >= 0, "large.release-interval", "must not be negative, got " + releaseMs + " ms");
+        return LargeOptions.DEFAULTS.withMaxAllocBytes(maxAlloc).withCacheLimitHugepages(cacheHugepages)
+                .withReleaseIntervalMs(releaseMs);
     }
 
     /** The same settings with the large allocator's {@code value}. */

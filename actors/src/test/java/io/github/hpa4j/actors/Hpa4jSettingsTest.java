@@ -79,7 +79,7 @@ class Hpa4jSettingsTest {
         Hpa4jSettings settings = load("""
                 hpa4j {
                   shards = 3
-                  slab-max-alloc = 5000
+                  slab-max-alloc = 30000
                   hugification-threshold = 1MiB
                   dirty-mult = "0.5"
                   deferral-allowed = off
@@ -87,7 +87,7 @@ class Hpa4jSettingsTest {
                 }
                 """);
         assertEquals(3, settings.shards());
-        assertEquals(2 * Pages.PAGE, settings.shardOptions().slabMaxAlloc(), "rounded up to whole pages");
+        assertEquals(8 * Pages.PAGE, settings.shardOptions().slabMaxAlloc(), "rounded up to whole pages");
         assertEquals(1024 * 1024, settings.shardOptions().hugificationThreshold(), "a size is taken as bytes");
         assertEquals(FixedPoint.ofPercent(50), settings.shardOptions().dirtyMult());
         assertEquals(false, settings.shardOptions().deferralAllowed());
@@ -110,6 +110,7 @@ class Hpa4jSettingsTest {
             shards                 | many
             slab-max-alloc         | 4MiB
             slab-max-alloc         | 0
+            slab-max-alloc         | 16KiB
             hugification-threshold | 120%
             hugification-threshold | 0%
             hugification-threshold | "0.00001%"
@@ -139,6 +140,10 @@ class Hpa4jSettingsTest {
             max-memory             | lots
             safety.leak-sampling   | -1
             safety.quarantine-bytes | -1
+            large.max-alloc        | 2TiB
+            large.max-alloc        | 32KiB
+            large.cache-hugepages  | -1
+            large.release-interval | -1s
             """)
     void shouldRefuseABadValueWithAnErrorNamingItsKey(String key, String value) {
         Config config = ConfigFactory.parseString("hpa4j." + key + " = " + value).withFallback(ConfigFactory.load());

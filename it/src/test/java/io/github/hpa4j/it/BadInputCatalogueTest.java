@@ -8,6 +8,7 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.AskPattern;
 import io.github.hpa4j.actors.Allocation;
+import io.github.hpa4j.actors.AllocationOptions;
 import io.github.hpa4j.actors.Hpa4j;
 import io.github.hpa4j.actors.Hpa4jSettings;
 import io.github.hpa4j.actors.ShardActor;
@@ -15,6 +16,7 @@ import io.github.hpa4j.actors.ShutdownReport;
 import io.github.hpa4j.bridge.PageHooksFactory;
 import io.github.hpa4j.bridge.SystemClock;
 import io.github.hpa4j.core.FreeRefusal;
+import io.github.hpa4j.core.InvalidAlignmentException;
 import io.github.hpa4j.core.InvalidCountException;
 import io.github.hpa4j.core.InvalidFreeException;
 import io.github.hpa4j.core.InvalidSizeException;
@@ -104,9 +106,16 @@ class BadInputCatalogueTest {
                     InvalidSizeException.class, null);
             expect("allocate Long.MIN_VALUE bytes", () -> onQuietShard(() -> hpa4j.allocate(Long.MIN_VALUE)),
                     InvalidSizeException.class, null);
-            InvalidSizeException tooLarge = expect("allocate one byte above slab_max_alloc",
-                    () -> onQuietShard(() -> hpa4j.allocate(maxSize + 1)), InvalidSizeException.class, null);
-            assertEquals(maxSize, tooLarge.max());
+            long largest = settings.large().maxAllocBytes();
+            InvalidSizeException tooLarge = expect("allocate one byte above the largest servable size",
+                    () -> onQuietShard(() -> hpa4j.allocate(largest + 1)), InvalidSizeException.class, null);
+            assertEquals(largest, tooLarge.max());
+            expect("allocate at an alignment that is not a power of two",
+                    () -> onQuietShard(() -> hpa4j.allocate(64, AllocationOptions.aligned(48))),
+                    InvalidAlignmentException.class, null);
+            expect("allocate at an alignment above a hugepage",
+                    () -> onQuietShard(() -> hpa4j.allocate(64, AllocationOptions.aligned(2 * Pages.HUGEPAGE))),
+                    InvalidAlignmentException.class, null);
             expect("allocate Long.MAX_VALUE bytes", () -> onQuietShard(() -> hpa4j.allocate(Long.MAX_VALUE)),
                     InvalidSizeException.class, null);
             expect("a batch of count 0", () -> onQuietShard(() -> hpa4j.allocateBatch(Pages.PAGE, 0)),

@@ -1,6 +1,7 @@
 package io.github.hpa4j.it;
 
 import io.github.hpa4j.core.Pages;
+import io.github.hpa4j.core.SizeRouter;
 import java.util.SplittableRandom;
 
 /**
@@ -72,10 +73,15 @@ record Workload(long operations, int maxBatch, double singleShare, int maxPages,
             return 1 + random.nextInt(workload.maxBatch);
         }
 
-        /** A request size in bytes: uniform page count, then uniform within the last page. */
+        /**
+         * A request size in bytes: uniform page count, then uniform within the last page, but above
+         * the largest small class: these clients model whole pages, and the sizes below a page that
+         * small classes serve are the mixed-sizes stress test's.
+         */
         long requestBytes() {
             int pages = 1 + random.nextInt(workload.maxPages);
-            return (pages - 1) * Pages.PAGE + 1 + random.nextLong(Pages.PAGE);
+            long lowest = pages == 1 ? SizeRouter.BELOW_A_PAGE + 1 : 1;
+            return (pages - 1) * Pages.PAGE + lowest + random.nextLong(Pages.PAGE - lowest + 1);
         }
 
         int pick(int bound) {
