@@ -11,6 +11,7 @@ import io.github.hpa4j.actors.Allocation;
 import io.github.hpa4j.actors.AllocationOptions;
 import io.github.hpa4j.actors.AllocatorStats;
 import io.github.hpa4j.actors.Hpa4j;
+import io.github.hpa4j.bridge.ThpSupport;
 import io.github.hpa4j.core.FreeRefusal;
 import io.github.hpa4j.core.InvalidAlignmentException;
 import io.github.hpa4j.core.InvalidFreeException;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -101,6 +103,22 @@ class EverySizeOnRealMemoryTest {
                 "every size above slab-max-alloc was large");
         assertTrue(stats.large().mappedBytes() >= GIB, "the large allocator mapped its own hugepages: " + stats.large());
         assertTrue(It.failureOf(hpa4j.allocate(GIB + 1), InvalidSizeException.class).getMessage().contains("" + GIB));
+    }
+
+    @Test
+    void shouldCountTheLargeAllocatorsMappingsInTheStatsAndInTheSmapsReading() {
+        Assumptions.assumeTrue(ThpSupport.isAvailable(), () -> "needs smaps: " + ThpSupport.unavailabilityCause());
+        // Far more than eden holds resident here (its few pages are purged between tests): only the
+        // large allocator's own regions can account for it.
+        long bytes = 128L << 20;
+        Allocation a = written(hpa4j.allocateNow(bytes));
+        AllocatorStats held = It.get(hpa4j.stats());
+        assertEquals(SizeKind.LARGE, a.kind());
+        assertTrue(held.large().mappedBytes() >= bytes, "mapped apart from eden: " + held.large());
+        assertTrue(held.smaps().size() >= held.large().mappedBytes(), "smaps reads the large regions: " + held.smaps());
+        assertTrue(held.smaps().rss() >= bytes, "the written allocation is resident in hpa4j's regions: "
+                + held.smaps() + ", eden mapped " + held.mappedBytes());
+        hpa4j.freeNow(a);
     }
 
     @Test
