@@ -45,6 +45,10 @@ import org.slf4j.LoggerFactory;
  *       background thread), or after each alloc and free when deferral is not allowed.</li>
  * </ul>
  * Bad requests are answered with a typed failure and change nothing; they never throw here.
+ *
+ * <p>Handlers return {@code Behaviors.same()}, not {@code this}: the actor runs inside a supervisor
+ * and a timer interceptor, and a returned {@code this} makes each of them build a new interceptor
+ * for every message.
  */
 public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     /* A logger named after this class, not the actor cell, so users can configure it by name. */
@@ -262,7 +266,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         } catch (RuntimeException e) {
             LOG.error("shard {}: {} failed unexpectedly", index, request.getClass().getSimpleName(), e);
             reply.accept(new AllocatorFailureException("shard " + index + " failed", e));
-            return this;
+            return Behaviors.same();
         }
     }
 
@@ -270,14 +274,14 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         if (handles.closed()) {
             // The allocator is stopping: no handle can be made any more, so nothing is allocated.
             request.replyTo().tell(new AllocateFailed(new ShardDisabledException(index)));
-            return this;
+            return Behaviors.same();
         }
         List<Extent> got = new ArrayList<>(Math.max(0, Math.min(request.count(), 64)));
         try {
             shard.allocNoGrow(request.bytes(), request.count(), got);
         } catch (AllocatorException e) {
             refuse(request, e);
-            return this;
+            return Behaviors.same();
         }
         if (got.size() == request.count()) {
             reply(request, got);
@@ -291,20 +295,20 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
             growIfIdle();
         }
         afterStateChange();
-        return this;
+        return Behaviors.same();
     }
 
     private Behavior<Command> onStock(Stock request) {
         if (handles.closed() || shard.disabled()) {
             request.replyTo().tell(new AllocateFailed(new ShardDisabledException(index)));
-            return this;
+            return Behaviors.same();
         }
         List<Extent> got = new ArrayList<>(Math.max(0, Math.min(request.count(), 64)));
         try {
             shard.allocNoGrow(request.bytes(), request.count(), got);
         } catch (AllocatorException e) {
             request.replyTo().tell(new AllocateFailed(e));
-            return this;
+            return Behaviors.same();
         }
         if (!got.isEmpty()) {
             reply(request.replyTo(), got);
@@ -315,7 +319,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
             pendingStock.add(request);
         }
         afterStateChange();
-        return this;
+        return Behaviors.same();
     }
 
     /* After a slab request ended and the waiting callers were served: stock from what is left. */
@@ -378,7 +382,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
                 : handles.claim(allocations, index);
         if (refusal != null) {
             request.replyTo().tell(new FreeFailed(refusal));
-            return this;
+            return Behaviors.same();
         }
         if (handles.checked()) {
             freeLeavingQuarantine(extentsOf(handles.release(allocations))); // poisoned and quarantined first
@@ -388,13 +392,13 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
             } catch (AllocatorException e) {
                 handles.unclaim(allocations);
                 request.replyTo().tell(new FreeFailed(e));
-                return this;
+                return Behaviors.same();
             }
             handles.release(allocations);
         }
         request.replyTo().tell(new Freed(allocations.size()));
         afterStateChange();
-        return this;
+        return Behaviors.same();
     }
 
     private Behavior<Command> onRelease(Release request) {
@@ -402,11 +406,11 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
             freeInCore(request.extents());
         } catch (AllocatorException e) {
             request.replyTo().tell(new FreeFailed(e));
-            return this;
+            return Behaviors.same();
         }
         request.replyTo().tell(new Freed(request.extents().size()));
         afterStateChange();
-        return this;
+        return Behaviors.same();
     }
 
     private void freeInCore(List<Extent> extents) {
@@ -464,7 +468,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         }
         servePendingStock();
         afterStateChange();
-        return this;
+        return Behaviors.same();
     }
 
     /* Serves waiting allocations in arrival order; the first that still does not fit grows again. */
@@ -546,7 +550,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
             }
         }
         afterStateChange();
-        return this;
+        return Behaviors.same();
     }
 
     /* hpa_shard_do_deferred_work: forced, bounded only by the jobs in flight. */
@@ -582,7 +586,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
             shard.maybeDoDeferredWork(false);
         }
         afterStateChange();
-        return this;
+        return Behaviors.same();
     }
 
     /*
@@ -613,7 +617,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     private Behavior<Command> onDeferredWorkDue() {
         deferredWorkDeadline = Long.MAX_VALUE;
         if (stopRequester != null || backingOff) {
-            return this; // a timer armed before the failure; onBackoffOver re-arms it
+            return Behaviors.same(); // a timer armed before the failure; onBackoffOver re-arms it
         }
         int begun = runBackgroundPass();
         LOG.debug("shard {}: background pass began {} jobs", index, begun);
@@ -624,12 +628,12 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         if (begun > 0 || shard.nanosUntilDeferredWork() > 0) {
             afterStateChange();
         }
-        return this;
+        return Behaviors.same();
     }
 
     private Behavior<Command> onGetStats(GetStats get) {
         get.replyTo().tell(new ShardSnapshot(shard.stats(), stash.size(), growing, backingOff));
-        return this;
+        return Behaviors.same();
     }
 
     private Behavior<Command> onRunDeferredWork(RunDeferredWork run) {
@@ -637,7 +641,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         releaseEmptySlabs();
         run.replyTo().tell(new DeferredWorkStarted(begun));
         afterStateChange();
-        return this;
+        return Behaviors.same();
     }
 
     private Behavior<Command> onSetDeferralAllowed(SetDeferralAllowed set) {
@@ -648,20 +652,20 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         }
         set.replyTo().tell(new DeferralSet(set.allowed()));
         afterStateChange();
-        return this;
+        return Behaviors.same();
     }
 
     private Behavior<Command> onDisable(Disable disable) {
         shard.disable();
         failStash(new ShardDisabledException(index));
         disable.replyTo().tell(new Disabled(index));
-        return this;
+        return Behaviors.same();
     }
 
     private Behavior<Command> onStop(Stop stop) {
         if (stopRequester != null || shard.destroyed()) {
             stop.replyTo().tell(new ShardStopped(index, new Shard.Reclaimed(0, 0, 0)));
-            return this;
+            return Behaviors.same();
         }
         stopRequester = stop.replyTo();
         shard.disable();
@@ -671,7 +675,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         timers.cancelAll();
         backingOff = false;
         completeStopIfQuiet();
-        return this;
+        return Behaviors.same();
     }
 
     /* Unmaps only once no OS call can still touch a slab and no slab is on its way from eden. */
