@@ -299,24 +299,10 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     }
 
     private Behavior<Command> onStock(Stock request) {
-        if (handles.closed() || shard.disabled()) {
-            request.replyTo().tell(new AllocateFailed(new ShardDisabledException(index)));
-            return Behaviors.same();
-        }
-        List<Extent> got = new ArrayList<>(Math.max(0, Math.min(request.count(), 64)));
-        try {
-            shard.allocNoGrow(request.bytes(), request.count(), got);
-        } catch (AllocatorException e) {
-            request.replyTo().tell(new AllocateFailed(e));
-            return Behaviors.same();
-        }
-        if (!got.isEmpty()) {
-            reply(request.replyTo(), got);
-        } else if (growing) {
-            pendingStock.add(request); // served after the waiting callers, once the slab is in
-        } else {
-            growIfIdle();
+        if (!stockFromWhatIsFree(request)) {
+            // Nothing free: answered after the waiting callers, once a slab is in.
             pendingStock.add(request);
+            growIfIdle();
         }
         afterStateChange();
         return Behaviors.same();
@@ -330,21 +316,30 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         List<Stock> waiting = new ArrayList<>(pendingStock);
         pendingStock.clear();
         for (Stock request : waiting) {
-            List<Extent> got = new ArrayList<>();
-            try {
-                if (!shard.disabled()) {
-                    shard.allocNoGrow(request.bytes(), request.count(), got);
-                }
-            } catch (AllocatorException e) {
-                request.replyTo().tell(new AllocateFailed(e));
-                continue;
-            }
-            if (got.isEmpty()) {
+            if (!stockFromWhatIsFree(request)) {
                 request.replyTo().tell(new Allocated(List.of()));
-            } else {
-                reply(request.replyTo(), got);
             }
         }
+    }
+
+    /* Answers a stock request from the shard's free pages, never growing; false when none are free. */
+    private boolean stockFromWhatIsFree(Stock request) {
+        if (handles.closed() || shard.disabled()) {
+            request.replyTo().tell(new AllocateFailed(new ShardDisabledException(index)));
+            return true;
+        }
+        List<Extent> got = new ArrayList<>(Math.max(0, Math.min(request.count(), 64)));
+        try {
+            shard.allocNoGrow(request.bytes(), request.count(), got);
+        } catch (AllocatorException e) {
+            request.replyTo().tell(new AllocateFailed(e));
+            return true;
+        }
+        if (got.isEmpty()) {
+            return false;
+        }
+        reply(request.replyTo(), got);
+        return true;
     }
 
     private void refuse(Allocate request, AllocatorException error) {
