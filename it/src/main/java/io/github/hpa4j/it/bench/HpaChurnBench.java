@@ -40,14 +40,18 @@ public class HpaChurnBench {
             before = hpa4j.cacheStats();
         }
 
+        /* The last (measured) iteration's figures win: written for the driver to read, see FrontSuite. */
         @TearDown(Level.Iteration)
-        public void report() {
+        public void report(org.openjdk.jmh.infra.BenchmarkParams params) throws java.io.IOException {
             CacheStats after = hpa4j.cacheStats();
             long hits = after.hits() - before.hits();
             long misses = after.misses() - before.misses();
-            System.out.printf("%n[churn] allocations %d, waited on a message %d (%.3f %%), tier hits %d, restocks %d%n",
-                    hits + misses, misses, 100.0 * misses / Math.max(1, hits + misses),
-                    after.tierHits() - before.tierHits(), after.restocks() - before.restocks());
+            String dir = System.getProperty(FrontSuite.DIR_PROPERTY);
+            if (dir != null) {
+                java.nio.file.Files.writeString(java.nio.file.Path.of(dir, "churn-" + params.getThreads() + ".txt"),
+                        hits + " " + misses + " " + (after.tierHits() - before.tierHits()) + " "
+                                + (after.restocks() - before.restocks()));
+            }
         }
 
         @TearDown(Level.Trial)
