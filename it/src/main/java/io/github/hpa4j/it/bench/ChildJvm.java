@@ -14,13 +14,21 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs one workload main class in a JVM of its own (same JDK and class path as this one, extra
  * environment for a preloaded allocator) and returns the one {@link MemoryResult} line it prints;
- * every other line is echoed, tagged with the workload's name.
+ * every other line is echoed, tagged with the workload's name, and kept for the report
+ * ({@link #lastLines}: e.g. which library a jemalloc run called).
  */
 final class ChildJvm {
+    private static final List<String> LAST_LINES = new ArrayList<>();
+
     private ChildJvm() {
     }
 
-    static MemoryResult run(String tag, List<String> jvmArgs, Map<String, String> environment, Class<?> mainClass,
+    /** The lines other than the result that the last run printed. */
+    static synchronized List<String> lastLines() {
+        return List.copyOf(LAST_LINES);
+    }
+
+    static synchronized MemoryResult run(String tag, List<String> jvmArgs, Map<String, String> environment, Class<?> mainClass,
                             List<String> args, Duration timeout) {
         List<String> command = new ArrayList<>();
         command.add(BenchmarkSuite.javaExecutable());
@@ -34,6 +42,7 @@ final class ChildJvm {
         try {
             Process process = builder.start();
             MemoryResult result = null;
+            LAST_LINES.clear();
             try (BufferedReader out = new BufferedReader(
                     new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = out.readLine(); line != null; line = out.readLine()) {
@@ -41,6 +50,7 @@ final class ChildJvm {
                         result = MemoryResult.parse(line);
                     } else {
                         System.out.println("  [" + tag + "] " + line);
+                        LAST_LINES.add(line);
                     }
                 }
             }

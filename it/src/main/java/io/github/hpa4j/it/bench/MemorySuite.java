@@ -16,7 +16,7 @@ final class MemorySuite {
     private MemorySuite() {
     }
 
-    static List<MemoryResult> run(SuiteOptions options, List<String> commonJvmArgs) {
+    static List<MemoryResult> run(SuiteOptions options, List<String> commonJvmArgs, java.nio.file.Path timelineDir) {
         List<MemoryResult> results = new ArrayList<>();
         for (MemoryVariant variant : MemoryVariant.ALL) {
             if (!variant.available()) {
@@ -25,7 +25,9 @@ final class MemorySuite {
                 continue;
             }
             long start = System.nanoTime();
-            MemoryResult result = runOne(variant, options.memoryWorkload(), commonJvmArgs);
+            List<String> jvmArgs = new ArrayList<>(commonJvmArgs);
+            jvmArgs.add("-D" + MemoryTimeline.DIR_PROPERTY + "=" + timelineDir);
+            MemoryResult result = runOne(variant, options.memoryWorkload(), jvmArgs);
             System.out.printf("memory quality: %-28s done in %.1f s%n", variant.label(),
                     (System.nanoTime() - start) / 1e9);
             results.add(result);
