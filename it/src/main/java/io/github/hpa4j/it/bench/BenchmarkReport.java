@@ -92,7 +92,10 @@ final class BenchmarkReport {
                 (`LD_PRELOAD`, with the row's `MALLOC_CONF`), `malloc` + `free` through FFM looked up in \
                 jemalloc's own library, checked by `mallctl`. Its thread cache serves up to 32 KiB; above, the \
                 HPA or its older page allocator (PAC). jemalloc 5.3 pads large allocations by a page, so with \
-                the default `hpa_slab_max_alloc` (64 KiB) a 64 KiB block goes to the PAC; the 68 KiB rows raise it.
+                the default `hpa_slab_max_alloc` (64 KiB) a 64 KiB block goes to the PAC; the 68 KiB rows raise it. \
+                `JemallocBenchmark` also runs on its own, beside hpa4j's benchmarks in one JMH run: start JMH with \
+                `LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 MALLOC_CONF=...` (forks inherit it) and \
+                optionally `-p jemalloc=hpa-68k|hpa|off` to have the configuration checked.
                 - **Floors**: two asks to an echo actor, and two ping-pong round trips between two actors: the \
                 same messages as a pair or a batch with no allocator behind them.
 
@@ -156,7 +159,10 @@ final class BenchmarkReport {
         md.append(String.format(Locale.ROOT, """
                 `RandomAccessWorkload`, each allocator alone in a fresh JVM: allocate the working set as 64 KiB \
                 blocks (the largest hpa4j serves, so every allocator gets the same requests), fill it, wait %.0f s \
-                (longer than hpa4j's 10 s hugify delay, for every allocator), then %,d random 8-byte accesses of \
+                (longer than hpa4j's 10 s hugify delay, for every allocator) and then until AnonHugePages of the \
+                working set stop changing (readings 1 s apart agree; at most %.0f s in all: hpa4j collapses a large \
+                working set slab by slab, and a loop timed meanwhile would measure the collapse), then %,d random \
+                8-byte accesses of \
                 each kind, after a warm-up of a tenth as many: **independent reads** (the CPU overlaps the misses), \
                 **dependent reads** (each address is computed from the value just read: every TLB and cache miss \
                 is paid in full) and **independent writes**. Time per access; "× allocateDirect" = allocateDirect's \
@@ -164,7 +170,8 @@ final class BenchmarkReport {
                 of the VMAs holding the blocks (smaps, prorated where a VMA also holds other data), read after the \
                 loops.
 
-                """, access.settleMillis() / 1000.0, access.accesses()));
+                """, access.settleMillis() / 1000.0,
+                RandomAccessWorkload.SETTLE_LIMIT_FACTOR * access.settleMillis() / 1000.0, access.accesses()));
         randomAccess.appendTo(md);
         java.util.Map<String, java.util.Map<String, Double>> speedUps = new java.util.LinkedHashMap<>();
         for (MemoryResult r : randomAccess.rows()) {

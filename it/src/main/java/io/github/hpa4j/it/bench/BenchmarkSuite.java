@@ -48,6 +48,10 @@ public final class BenchmarkSuite {
 
     /** Runs the suite and writes the report to {@code out} (and its pictures beside it). */
     public static void run(SuiteOptions options, Path out) throws Exception {
+        // The pictures need no display; must be set before the first AWT graphics class loads.
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
         long start = System.nanoTime();
         String loadBefore = MachineInfo.loadAverage();
         Path scratch = Files.createTempDirectory("hpa4j-bench");

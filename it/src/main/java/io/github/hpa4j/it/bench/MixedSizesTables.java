@@ -28,12 +28,12 @@ final class MixedSizesTables {
                 continue;
             }
             MemoryResult r = found.get();
-            long stillLive = r.get("liveBytes");
+            long live = r.get("liveBytes");
             md.append("| ").append(variant.label()).append(" | ").append(Fmt.rate(r.get("pairsPerSec"))).append(" | ")
                     .append(Fmt.nanos(r.get("p50"))).append(" | ").append(Fmt.nanos(r.get("p99"))).append(" | ")
-                    .append(Fmt.nanos(r.get("p999"))).append(" | ").append(Fmt.mib(stillLive)).append(" | ")
+                    .append(Fmt.nanos(r.get("p999"))).append(" | ").append(Fmt.mib(live)).append(" | ")
                     .append(Fmt.mib(r.get("loadedRss"))).append(" | ")
-                    .append(Fmt.ratio((double) r.get("loadedRss") / stillLive)).append(" | ")
+                    .append(Fmt.ratio((double) r.get("loadedRss") / live)).append(" | ")
                     .append(Fmt.mib(r.get("freedBytes"))).append(" | ").append(Fmt.mib(r.get("finalRss"))).append(" | ")
                     .append(Fmt.percent(r.get("freedBytes") <= 0 ? 0
                             : (double) (r.get("loadedRss") - r.get("finalRss")) / r.get("freedBytes"))).append(" |\n");

@@ -47,8 +47,8 @@ final class RandomAccessTables {
 
     void appendTo(StringBuilder md) {
         md.append("| Allocator | Working set | Hugepage coverage | independent read | × allocateDirect "
-                + "| dependent read | × allocateDirect | write | × allocateDirect |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| dependent read | × allocateDirect | write | × allocateDirect | Settled after |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (long workingSet : workingSets()) {
             for (String id : RandomAccessSuite.VARIANTS) {
                 MemoryVariant variant = MemoryVariant.byId(id);
@@ -57,7 +57,7 @@ final class RandomAccessTables {
                     if (!variant.available()) {
                         md.append("| ").append(variant.label()).append(" | ").append(Fmt.mib(workingSet))
                                 .append(" | not installed: `").append(JemallocLibrary.INSTALL_HINT)
-                                .append("` | – | – | – | – | – | – |\n");
+                                .append("` | – | – | – | – | – | – | – |\n");
                     }
                     continue;
                 }
@@ -68,7 +68,8 @@ final class RandomAccessTables {
                     md.append(" | ").append(Fmt.nanos(r.get(pattern) / 1000.0)).append(" | ")
                             .append(Fmt.ratio(speedUp(r, pattern)));
                 }
-                md.append(" |\n");
+                md.append(" | ").append(String.format(java.util.Locale.ROOT, "%.1f s", r.get("settleMillis") / 1000.0))
+                        .append(" |\n");
             }
         }
     }

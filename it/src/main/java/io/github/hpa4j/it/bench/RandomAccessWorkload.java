@@ -18,7 +18,7 @@ import java.util.Map;
  *
  * <p>The working set is {@link #BLOCK}-byte blocks (the largest hpa4j serves, so that every allocator
  * gets the same request), filled once. Then, after a settle time in which hugepage policies act
- * (hpa4j's hugify delay is 10 s), three loops, each timed after a warm-up: independent reads (the
+ * (hpa4j's hugify delay is 10 s) and until the hugepage count is stable, three loops, each timed after a warm-up: independent reads (the
  * CPU overlaps the misses), dependent reads (each address comes from the value just read, so every
  * TLB miss and cache miss is paid in full: a pointer chase without building a permutation), and
  * independent writes. Every allocator pays the same index arithmetic and the same lookup of a block's
@@ -26,6 +26,8 @@ import java.util.Map;
  */
 public final class RandomAccessWorkload {
     static final int BLOCK = 64 * 1024;
+    /** The settle ends at the latest after this many times its fixed part. */
+    static final int SETTLE_LIMIT_FACTOR = 5;
     private static final int LONGS_PER_BLOCK_SHIFT = 13; // 64 KiB / 8 bytes = 2^13
     /** Every address the blocks can have; each access is bounds-checked against it, as cheaply for all. */
     private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
@@ -69,9 +71,11 @@ public final class RandomAccessWorkload {
             ALL.set(ValueLayout.JAVA_LONG, address(bases, index), mix(index));
         }
         out.put("setupMillis", (System.nanoTime() - t0) / 1_000_000);
-        Thread.sleep(settleMillis);
         SmapsReader smaps = new SmapsReader();
-        SmapsReading before = smaps.read(ranges);
+        long settleStart = System.nanoTime();
+        Thread.sleep(settleMillis);
+        SmapsReading before = settle(smaps, ranges, settleMillis);
+        out.put("settleMillis", (System.nanoTime() - settleStart) / 1_000_000);
 
         long warmup = Math.max(accesses / 10, 1);
         long sink = 0;
@@ -100,6 +104,27 @@ public final class RandomAccessWorkload {
         if (held.size() != blocks) {
             throw new IllegalStateException("lost blocks");
         }
+    }
+
+    /**
+     * Waits, after the fixed settle time, until the working set's AnonHugePages stop changing (two
+     * readings a second apart agree), for at most {@link #SETTLE_LIMIT_FACTOR} times the settle time:
+     * hpa4j collapses a 4 GiB working set slab by slab on its page workers, and loops timed while it
+     * does would measure the collapse (its copying and page-table locks), not the memory.
+     */
+    private static SmapsReading settle(SmapsReader smaps, List<AddressRange> ranges, long settleMillis)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + SETTLE_LIMIT_FACTOR * settleMillis * 1_000_000;
+        SmapsReading previous = smaps.read(ranges);
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(Math.min(1000, settleMillis));
+            SmapsReading current = smaps.read(ranges);
+            if (current.anonHugePages() == previous.anonHugePages()) {
+                return current;
+            }
+            previous = current;
+        }
+        return previous;
     }
 
     private static long address(long[] bases, long index) {

@@ -65,9 +65,9 @@ final class SpeedSuite {
             throws RunnerException {
         List<ScalingRow> rows = new ArrayList<>();
         for (int threads : List.of(1, 2)) {
-            ChainedOptionsBuilder builder = builder(options, forkJvmArgs, latencyDir, threads, BenchmarkSuite.javaExecutable())
-                    .include(Pattern.quote(ShardScalingBenchmark.class.getName() + ".") + "\\w+")
-                    .param("size", String.valueOf(ScalingRow.SIZE));
+            ChainedOptionsBuilder builder = builder(options, forkJvmArgs, latencyDir, threads,
+                    BenchmarkSuite.javaExecutable(), List.of(ScalingRow.SIZE))
+                    .include(Pattern.quote(ShardScalingBenchmark.class.getName() + ".") + "\\w+");
             for (RunResult result : new Runner(builder.build()).run()) {
                 BenchmarkParams params = result.getParams();
                 Result<?> primary = result.getPrimaryResult();
@@ -85,8 +85,14 @@ final class SpeedSuite {
 
     private static ChainedOptionsBuilder builder(SuiteOptions options, List<String> forkJvmArgs, Path latencyDir,
                                                  int threads, String jvm) {
+        return builder(options, forkJvmArgs, latencyDir, threads, jvm, options.sizes());
+    }
+
+    /** JMH adds to a parameter's values on every call, never replaces them: the sizes are given once, here. */
+    private static ChainedOptionsBuilder builder(SuiteOptions options, List<String> forkJvmArgs, Path latencyDir,
+                                                 int threads, String jvm, List<Integer> sizes) {
         return new OptionsBuilder()
-                    .param("size", options.sizes().stream().map(String::valueOf).toArray(String[]::new))
+                    .param("size", sizes.stream().map(String::valueOf).toArray(String[]::new))
                     .threads(threads)
                     .forks(1)
                     .warmupIterations(1).warmupTime(options.warmup())

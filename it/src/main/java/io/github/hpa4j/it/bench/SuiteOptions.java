@@ -4,9 +4,11 @@ import java.util.List;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * How much of the suite runs and for how long. The full suite is sized for about ten minutes on a
- * two-core machine: 88 JMH forks of ~4 s each and eight memory JVMs of ~20 s each. The smoke suite
- * only proves that every benchmark and workload runs and that the report is complete (CI).
+ * How much of the suite runs and for how long. The full suite is sized for about twenty minutes on a
+ * two-core machine: 88 JMH forks of ~4 s each, 36 more for jemalloc and 8 for scaling; eleven
+ * memory-quality JVMs of ~20 s each; two 20 s phases of page-work latency; fourteen random-access
+ * JVMs of 20 to 30 s each (a 12 s settle, 1 and 4 GiB); six mixed-size JVMs of a few seconds. The
+ * smoke suite only proves that every benchmark and workload runs and that the report is complete (CI).
  */
 record SuiteOptions(boolean smoke, List<Integer> sizes, List<Integer> threads,
                     TimeValue warmup, TimeValue measurement, MemoryWorkloadSpec memoryWorkload,
