@@ -68,6 +68,8 @@ final class ReportCharts {
         renderer.setBarPainter(new StandardBarPainter());
         renderer.setShadowVisible(false);
         renderer.setItemMargin(0.02);
+        // A bar starts at 0, which a log axis cannot show: fit the axis to the values instead.
+        renderer.setIncludeBaseInRange(false);
         for (int i = 0; i < dataset.getRowCount(); i++) {
             renderer.setSeriesPaint(i, PALETTE.get(i % PALETTE.size()));
         }
