@@ -1,5 +1,6 @@
 package io.github.hpa4j.it.bench;
 
+import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.lang.foreign.Arena;
@@ -35,8 +36,46 @@ final class JdkMemorySubjects {
         }
 
         @Override
+        public long address(Object block) {
+            return JdkMemorySubjects.address((ByteBuf) block);
+        }
+
+        @Override
         public void close() {
         }
+    }
+
+    /** Netty 4.2's adaptive allocator (its default since 4.2), direct buffers, caches for every thread. */
+    static final class NettyAdaptive implements MemorySubject {
+        private final AdaptiveByteBufAllocator allocator = new AdaptiveByteBufAllocator(true, true);
+
+        @Override
+        public Object allocate(int bytes) {
+            ByteBuf buffer = allocator.directBuffer(bytes, bytes);
+            for (int offset = 0; offset < bytes; offset += PAGE) {
+                buffer.setByte(offset, 1);
+            }
+            return buffer;
+        }
+
+        @Override
+        public void free(Object block) {
+            ((ByteBuf) block).release();
+        }
+
+        @Override
+        public long address(Object block) {
+            return JdkMemorySubjects.address((ByteBuf) block);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** Through the NIO view, which every direct ByteBuf has, whether or not Netty may use Unsafe. */
+    static long address(ByteBuf buffer) {
+        return MemorySegment.ofBuffer(buffer.nioBuffer(0, buffer.capacity())).address();
     }
 
     /** {@code ByteBuffer.allocateDirect}: freed by dropping it; memory returns when a GC runs the Cleaners. */
@@ -53,6 +92,11 @@ final class JdkMemorySubjects {
         @Override
         public void free(Object block) {
             // Nothing to call: the workload drops its reference.
+        }
+
+        @Override
+        public long address(Object block) {
+            return MemorySegment.ofBuffer((ByteBuffer) block).address();
         }
 
         /** Without a GC nothing would ever come back; a real application waits for its next GC. */
@@ -84,6 +128,11 @@ final class JdkMemorySubjects {
         @Override
         public void free(Object block) {
             ((Block) block).arena().close();
+        }
+
+        @Override
+        public long address(Object block) {
+            return ((Block) block).segment().address();
         }
 
         @Override

@@ -29,7 +29,7 @@ public final class MemoryQualityWorkload {
         MemoryWorkloadSpec spec = MemoryWorkloadSpec.fromArgs(args, 1);
         Map<String, Long> out = new LinkedHashMap<>();
         try (MemorySubject subject = variant.open(); RssSampler rss = new RssSampler()) {
-            run(subject, spec, rss, out);
+            run(variant.id(), subject, spec, rss, out);
         }
         System.out.println(new MemoryResult(variant.id(), out).toLine());
         System.out.flush();
@@ -37,7 +37,7 @@ public final class MemoryQualityWorkload {
         System.exit(0);
     }
 
-    private static void run(MemorySubject subject, MemoryWorkloadSpec spec, RssSampler rss, Map<String, Long> out)
+    private static void run(String subjectId, MemorySubject subject, MemoryWorkloadSpec spec, RssSampler rss, Map<String, Long> out)
             throws InterruptedException {
         System.gc();
         Thread.sleep(200);
@@ -91,6 +91,7 @@ public final class MemoryQualityWorkload {
         out.put("peakRss", rss.peakRss() - base.rss());
         out.put("peakAnonHuge", rss.peakAnonHuge() - base.anonHugePages());
         out.put("baseRss", base.rss());
+        MemoryTimeline.write(subjectId, rss.samples(), base);
 
         if (probe != null) {
             probe.close();

@@ -12,6 +12,9 @@ interface MemorySubject extends AutoCloseable {
 
     void free(Object block);
 
+    /** The native address of a block from {@link #allocate}: where the random-access workload reads it. */
+    long address(Object block);
+
     /** After the big free: what an application of this allocator must do for memory to go back. */
     default void afterFrees() {
     }

@@ -1,0 +1,16 @@
+package io.github.hpa4j.it.bench;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything one suite run measured, for {@link BenchmarkReport}.
+ *
+ * @param jemallocRuns   per jemalloc configuration id, which library its check run called, or why
+ *                       there was none
+ * @param pageWorkLatency null when the section did not run
+ */
+record SuiteResults(List<SpeedRow> speed, Map<String, String> jemallocRuns, List<ScalingRow> scaling,
+                    List<MemoryResult> memory, List<MemoryTimeline> timelines, MemoryResult pageWorkLatency,
+                    List<MemoryResult> randomAccess, List<MemoryResult> mixedSizes, List<SectionLog.Entry> sections) {
+}
