@@ -115,8 +115,10 @@ final class BenchmarkReport {
         md.append("\n![pairs × Netty](").append(PICTURES).append("/speed-pairs.png)\n\n![batches × Netty](")
                 .append(PICTURES).append("/speed-batches.png)\n");
 
+        md.append('\n').append(FrontTables.markdown(results.front()));
+
         ScalingTables scaling = new ScalingTables(results.scaling(), results.pageWorkLatency());
-        md.append("\n## Scaling\n\n### Shards × threads\n\n");
+        md.append("## Scaling\n\n### Shards × threads\n\n");
         md.append(String.format(Locale.ROOT, "`ShardScalingBenchmark`: %s `allocateNow` + `freeNow` pairs, reference "
                 + "settings but the shard count, front cache on (a pair rarely reaches a shard) and off (every call "
                 + "is a message to the calling thread's shard).%n%n", Fmt.size(ScalingRow.SIZE)));

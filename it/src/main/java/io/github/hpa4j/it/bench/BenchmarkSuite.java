@@ -70,6 +70,8 @@ public final class BenchmarkSuite {
                 speed.addAll(sections.run("jemalloc speed (JMH)",
                         () -> SpeedSuite.runJemalloc(options, FORK_JVM_ARGS, scratch, scratch)));
             }
+            FrontSuite.Results front = sections.run("front: churn and heap (JMH)",
+                    () -> FrontSuite.run(options, FORK_JVM_ARGS, scratch));
             List<ScalingRow> scaling = sections.run("scaling (JMH)",
                     () -> SpeedSuite.runScaling(options, FORK_JVM_ARGS, scratch));
             List<MemoryResult> memory = sections.run("memory quality",
@@ -85,7 +87,7 @@ public final class BenchmarkSuite {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
             String load = loadBefore + " at the start, " + MachineInfo.loadAverage() + " at the end";
             SuiteResults results = new SuiteResults(speed, jemallocRuns, scaling, memory, timelines, pageWork,
-                    randomAccess, mixed, sections.entries());
+                    randomAccess, mixed, front, sections.entries());
             BenchmarkReport.write(out, options, MachineInfo.detect(), load, elapsed, FORK_JVM_ARGS, results);
             System.out.printf("benchmarks: wrote %s in %.1f min%n", out.toAbsolutePath().normalize(),
                     elapsed.toMillis() / 60000.0);

@@ -20,6 +20,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  */
 final class FrontSuite {
     static final String DIR_PROPERTY = "hpa4j.bench.frontDir";
+    static final String HPA_LABEL = "hpa4j (front cache on)";
+    static final String NETTY_LABEL = "Netty pooled (direct)";
 
     /** One churn result; {@code waited} and {@code allocations} are hpa4j's only (-1 for Netty). */
     record ChurnRow(String allocator, int threads, double opsPerSec, long allocations, long waited) {
@@ -52,7 +54,7 @@ final class FrontSuite {
                     allocations = Long.parseLong(figures[0]) + Long.parseLong(figures[1]);
                     waited = Long.parseLong(figures[1]);
                 }
-                churn.add(new ChurnRow(hpa ? "hpa4j" : "Netty pooled direct", threads, opsPerSec, allocations, waited));
+                churn.add(new ChurnRow(hpa ? HPA_LABEL : NETTY_LABEL, threads, opsPerSec, allocations, waited));
             }
         }
         List<HeapRow> heap = new ArrayList<>();

@@ -9,8 +9,10 @@ import java.util.Map;
  * @param jemallocRuns   per jemalloc configuration id, which library its check run called, or why
  *                       there was none
  * @param pageWorkLatency null when the section did not run
+ * @param front          the churn behind the caches and the heap bytes per cached pair
  */
 record SuiteResults(List<SpeedRow> speed, Map<String, String> jemallocRuns, List<ScalingRow> scaling,
                     List<MemoryResult> memory, List<MemoryTimeline> timelines, MemoryResult pageWorkLatency,
-                    List<MemoryResult> randomAccess, List<MemoryResult> mixedSizes, List<SectionLog.Entry> sections) {
+                    List<MemoryResult> randomAccess, List<MemoryResult> mixedSizes, FrontSuite.Results front,
+                    List<SectionLog.Entry> sections) {
 }

@@ -58,6 +58,14 @@ class BenchmarkSmokeTest {
                 assertPositive(row.get(subject.floor() ? 2 : 3), subject.label + " rate");
             }
         }
+        String front = md.substring(md.indexOf("## Behind the caches"), md.indexOf("## Scaling\n"));
+        List<List<String>> churn = rowsOf(front, FrontSuite.HPA_LABEL);
+        assertEquals(1, churn.size(), "one hpa4j churn row per thread count");
+        assertPositive(churn.get(0).get(2), "hpa4j churn rate");
+        assertTrue(churn.get(0).get(5).contains("%"), "the waited share: " + churn.get(0));
+        assertEquals(1, rowsOf(front, FrontSuite.NETTY_LABEL).size(), "Netty's churn row");
+        assertEquals(2, rowsOf(front, "HpaCachedBenchmark.pair").size() + rowsOf(front, "NettyPooledBenchmark.pair")
+                .size(), "heap bytes of both pairs");
         for (MemoryVariant variant : MemoryVariant.ALL) {
             List<List<String>> rows = rowsOf(memory, variant.label());
             if (!variant.available()) {
@@ -104,7 +112,7 @@ class BenchmarkSmokeTest {
         List<List<String>> idle = rowsOf(md, "idle (no other client, no page work)");
         assertEquals(1, idle.size(), "page-work latency idle row");
         assertPositive(idle.get(0).get(1), "idle probe pairs");
-        int sections = jemalloc ? 7 : 6;
+        int sections = jemalloc ? 8 : 7; // speed, front, scaling, memory, page work, random access, mixed (+ jemalloc speed)
         String noise = md.substring(md.indexOf("## Noise\n"), md.indexOf("## Headline\n"));
         assertEquals(sections, noise.lines().filter(line -> line.startsWith("| ") && !line.startsWith("| Section"))
                 .count(), noise);
