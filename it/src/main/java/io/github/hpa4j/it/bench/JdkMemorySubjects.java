@@ -2,7 +2,7 @@ package io.github.hpa4j.it.bench;
 
 import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.ByteBufAllocator;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -13,13 +13,13 @@ final class JdkMemorySubjects {
     private JdkMemorySubjects() {
     }
 
-    /** Netty's pool, configured as in {@link NettyPooledBenchmark}. */
-    static final class NettyPooled implements MemorySubject {
-        private final PooledByteBufAllocator allocator = new PooledByteBufAllocator(true,
-                PooledByteBufAllocator.defaultNumHeapArena(), PooledByteBufAllocator.defaultNumDirectArena(),
-                PooledByteBufAllocator.defaultPageSize(), PooledByteBufAllocator.defaultMaxOrder(),
-                PooledByteBufAllocator.defaultSmallCacheSize(), PooledByteBufAllocator.defaultNormalCacheSize(),
-                true);
+    /** A Netty allocator's direct buffers, every page touched. */
+    private abstract static class NettyDirect implements MemorySubject {
+        private final ByteBufAllocator allocator;
+
+        NettyDirect(ByteBufAllocator allocator) {
+            this.allocator = allocator;
+        }
 
         @Override
         public Object allocate(int bytes) {
@@ -45,31 +45,17 @@ final class JdkMemorySubjects {
         }
     }
 
+    /** Netty's pool, configured as in {@link NettyPooledBenchmark}. */
+    static final class NettyPooled extends NettyDirect {
+        NettyPooled() {
+            super(NettyPooledBenchmark.pooledDirectCachingEveryThread());
+        }
+    }
+
     /** Netty 4.2's adaptive allocator (its default since 4.2), direct buffers, caches for every thread. */
-    static final class NettyAdaptive implements MemorySubject {
-        private final AdaptiveByteBufAllocator allocator = new AdaptiveByteBufAllocator(true, true);
-
-        @Override
-        public Object allocate(int bytes) {
-            ByteBuf buffer = allocator.directBuffer(bytes, bytes);
-            for (int offset = 0; offset < bytes; offset += PAGE) {
-                buffer.setByte(offset, 1);
-            }
-            return buffer;
-        }
-
-        @Override
-        public void free(Object block) {
-            ((ByteBuf) block).release();
-        }
-
-        @Override
-        public long address(Object block) {
-            return JdkMemorySubjects.address((ByteBuf) block);
-        }
-
-        @Override
-        public void close() {
+    static final class NettyAdaptive extends NettyDirect {
+        NettyAdaptive() {
+            super(new AdaptiveByteBufAllocator(true, true));
         }
     }
 

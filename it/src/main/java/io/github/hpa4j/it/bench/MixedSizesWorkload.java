@@ -3,7 +3,6 @@ package io.github.hpa4j.it.bench;
 import io.github.hpa4j.bridge.SmapsReader;
 import io.github.hpa4j.bridge.SmapsReading;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,19 +88,7 @@ public final class MixedSizesWorkload {
             live += bytes;
         }
         SmapsReading loaded = smaps.readProcess();
-        List<Integer> order = new ArrayList<>(blocks.size());
-        for (int i = 0; i < blocks.size(); i++) {
-            order.add(i);
-        }
-        Collections.shuffle(order, random);
-        long freed = 0;
-        int victims = (int) (blocks.size() * 0.9);
-        for (int i = 0; i < victims; i++) {
-            int index = order.get(i);
-            subject.free(blocks.set(index, null));
-            freed += sizes.get(index);
-        }
-        subject.afterFrees();
+        long freed = MemorySubject.freeNinetyPercent(subject, blocks, sizes, random);
         Thread.sleep(1000);
         SmapsReading after = smaps.readProcess();
         out.put("liveBytes", live);
