@@ -1,11 +1,8 @@
 package io.github.hpa4j.actors;
 
 import jdk.jfr.Category;
-import jdk.jfr.DataAmount;
 import jdk.jfr.Description;
-import jdk.jfr.Event;
 import jdk.jfr.Label;
-import jdk.jfr.MemoryAddress;
 import jdk.jfr.Name;
 
 /** A dehugify call: a slab's hugepage backing given up before a purge. Its duration is the OS call's, on a page worker. */
@@ -13,18 +10,5 @@ import jdk.jfr.Name;
 @Label("Dehugify")
 @Category("hpa4j")
 @Description("MADV_NOHUGEPAGE of a slab before part of it is purged")
-final class DehugifyEvent extends Event {
-    @Label("Shard")
-    int shard;
-
-    @Label("Address")
-    @MemoryAddress
-    long address;
-
-    @Label("Size")
-    @DataAmount(DataAmount.BYTES)
-    long bytes;
-
-    @Label("Succeeded")
-    boolean succeeded;
+final class DehugifyEvent extends PageCallEvent {
 }

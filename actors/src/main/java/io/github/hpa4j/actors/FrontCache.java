@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,7 @@ import org.slf4j.LoggerFactory;
  */
 final class FrontCache {
     private static final Logger LOG = LoggerFactory.getLogger(FrontCache.class);
+    private static final long LANDING_WAIT_MS = 100;
     private final CacheSettings settings;
     private final ShardGateway gateway;
     private final Handles handles;
@@ -119,8 +121,11 @@ final class FrontCache {
             return asked;
         }
         // Out of memory, the last pages may be on their way to the tier: the caller gets one of them.
+        // A restock the shard answers in order lands at once; one still waiting for eden is not waited
+        // for, since the caller must be answered within its own ask timeout.
         return asked.exceptionallyCompose(error -> !outOfMemory(error) ? CompletableFuture.failedStage(error)
-                : tier.restockLanded(bin).thenCompose(landed -> {
+                : tier.restockLanded(bin).completeOnTimeout(null, LANDING_WAIT_MS, TimeUnit.MILLISECONDS)
+                .thenCompose(landed -> {
                     Allocation stocked = tier.takeOne(bin);
                     return stocked == null ? CompletableFuture.<List<Allocation>>failedStage(error)
                             : CompletableFuture.completedStage(List.of(handles.reissue(stocked)));

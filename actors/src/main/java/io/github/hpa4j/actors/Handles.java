@@ -274,7 +274,7 @@ final class Handles {
         return reusable;
     }
 
-    /** Retires live handles nobody holds (refill extras, replies whose caller gave up): claimed, untracked, freed. */
+    /** Retires live handles nobody holds (a tier's stock, replies whose caller gave up): claimed, untracked, freed. */
     List<Allocation> retireUnheld(List<Allocation> live) {
         List<Allocation> mine = new ArrayList<>(live.size());
         for (Allocation a : live) {

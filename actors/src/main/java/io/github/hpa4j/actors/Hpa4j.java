@@ -440,7 +440,7 @@ public final class Hpa4j implements Extension {
         if (mine.isEmpty()) {
             return;
         }
-        gateway.releaseToOwners(mine).whenComplete((x, error) -> {
+        gateway.releaseInBackground(mine).whenComplete((x, error) -> {
             if (error == null) {
                 reclaimed.addAndGet(mine.size());
             } else if (!(unwrap(error) instanceof ShardDisabledException)) {
@@ -484,7 +484,7 @@ public final class Hpa4j implements Extension {
     private CompletableFuture<Void> flush(boolean stopping) {
         List<Allocation> quarantined = handles.drainQuarantines();
         CompletableFuture<Void> drained = quarantined.isEmpty() ? CompletableFuture.completedFuture(null)
-                : gateway.releaseToOwners(quarantined);
+                : gateway.releaseInBackground(quarantined);
         if (front == null) {
             return drained;
         }

@@ -1,11 +1,8 @@
 package io.github.hpa4j.actors;
 
 import jdk.jfr.Category;
-import jdk.jfr.DataAmount;
 import jdk.jfr.Description;
-import jdk.jfr.Event;
 import jdk.jfr.Label;
-import jdk.jfr.MemoryAddress;
 import jdk.jfr.Name;
 
 /** A hugify call: a dense slab asked to be backed by hugepages. Its duration is the OS call's, on a page worker. */
@@ -13,18 +10,5 @@ import jdk.jfr.Name;
 @Label("Hugify")
 @Category("hpa4j")
 @Description("A range asked to be backed by hugepages (MADV_HUGEPAGE or MADV_COLLAPSE, by hugify style)")
-final class HugifyEvent extends Event {
-    @Label("Shard")
-    int shard;
-
-    @Label("Address")
-    @MemoryAddress
-    long address;
-
-    @Label("Size")
-    @DataAmount(DataAmount.BYTES)
-    long bytes;
-
-    @Label("Succeeded")
-    boolean succeeded;
+final class HugifyEvent extends PageCallEvent {
 }

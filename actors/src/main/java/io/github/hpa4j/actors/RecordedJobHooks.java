@@ -29,45 +29,25 @@ final class RecordedJobHooks implements PageHooks {
 
     @Override
     public void purge(long address, long size) {
-        PurgeEvent event = new PurgeEvent();
-        event.begin();
-        boolean ok = false;
-        try {
-            delegate.purge(address, size);
-            ok = true;
-        } finally {
-            event.shard = shard;
-            event.address = address;
-            event.bytes = size;
-            event.succeeded = ok;
-            commit(event);
-        }
+        timed(new PurgeEvent(), address, size, () -> delegate.purge(address, size));
     }
 
     @Override
     public void hugify(long address, long size) {
-        HugifyEvent event = new HugifyEvent();
-        event.begin();
-        boolean ok = false;
-        try {
-            delegate.hugify(address, size);
-            ok = true;
-        } finally {
-            event.shard = shard;
-            event.address = address;
-            event.bytes = size;
-            event.succeeded = ok;
-            commit(event);
-        }
+        timed(new HugifyEvent(), address, size, () -> delegate.hugify(address, size));
     }
 
     @Override
     public void dehugify(long address, long size) {
-        DehugifyEvent event = new DehugifyEvent();
+        timed(new DehugifyEvent(), address, size, () -> delegate.dehugify(address, size));
+    }
+
+    /* The event spans the OS call and says whether it succeeded; a failure still propagates. */
+    private void timed(PageCallEvent event, long address, long size, Runnable call) {
         event.begin();
         boolean ok = false;
         try {
-            delegate.dehugify(address, size);
+            call.run();
             ok = true;
         } finally {
             event.shard = shard;

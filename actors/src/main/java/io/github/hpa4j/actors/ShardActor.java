@@ -61,6 +61,10 @@ import org.slf4j.LoggerFactory;
  *   <li>zeroed requests are cleared here, only where core says old data may lie.</li>
  * </ul>
  * Bad requests are answered with a typed failure and change nothing; they never throw here.
+ *
+ * <p>Handlers return {@code Behaviors.same()}, not {@code this}: the actor runs inside a supervisor
+ * and a timer interceptor, and a returned {@code this} makes each of them build a new interceptor
+ * for every message.
  */
 public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     /* A logger named after this class, not the actor cell, so users can configure it by name. */
@@ -315,7 +319,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         } catch (RuntimeException e) {
             LOG.error("shard {}: {} failed unexpectedly", index, request.getClass().getSimpleName(), e);
             reply.accept(new AllocatorFailureException("shard " + index + " failed", e));
-            return this;
+            return Behaviors.same();
         }
     }
 
@@ -323,7 +327,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         if (handles.closed() || shard.disabled()) {
             // The allocator is stopping: no handle can be made any more, so nothing is allocated.
             request.replyTo().tell(new AllocateFailed(new ShardDisabledException(index)));
-            return this;
+            return Behaviors.same();
         }
         PendingAllocation pending;
         boolean complete;
@@ -334,7 +338,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
             pending = new PendingAllocation(request, router.route(request.bytes(), request.options().alignment()));
         } catch (AllocatorException e) {
             refuse(request, e);
-            return this;
+            return Behaviors.same();
         }
         try {
             complete = fill(pending);
@@ -342,7 +346,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
             giveBack(pending);
             refuse(request, e);
             afterStateChange();
-            return this;
+            return Behaviors.same();
         }
         if (complete) {
             reply(pending);
@@ -356,7 +360,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
             growIfIdle();
         }
         afterStateChange();
-        return this;
+        return Behaviors.same();
     }
 
     /*
@@ -415,27 +419,13 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     }
 
     private Behavior<Command> onStock(Stock request) {
-        if (handles.closed() || shard.disabled()) {
-            request.replyTo().tell(new AllocateFailed(new ShardDisabledException(index)));
-            return this;
-        }
-        List<Extent> got = new ArrayList<>(Math.max(0, Math.min(request.count(), 64)));
-        try {
-            shard.allocNoGrow(request.bytes(), request.count(), got);
-        } catch (AllocatorException e) {
-            request.replyTo().tell(new AllocateFailed(e));
-            return this;
-        }
-        if (!got.isEmpty()) {
-            reply(request.replyTo(), got);
-        } else if (growing) {
-            pendingStock.add(request); // served after the waiting callers, once the slab is in
-        } else {
-            growIfIdle();
+        if (!stockFromWhatIsFree(request)) {
+            // Nothing free: answered after the waiting callers, once a slab is in.
             pendingStock.add(request);
+            growIfIdle();
         }
         afterStateChange();
-        return this;
+        return Behaviors.same();
     }
 
     /* After a slab request ended and the waiting callers were served: stock from what is left. */
@@ -446,21 +436,30 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         List<Stock> waiting = new ArrayList<>(pendingStock);
         pendingStock.clear();
         for (Stock request : waiting) {
-            List<Extent> got = new ArrayList<>();
-            try {
-                if (!shard.disabled()) {
-                    shard.allocNoGrow(request.bytes(), request.count(), got);
-                }
-            } catch (AllocatorException e) {
-                request.replyTo().tell(new AllocateFailed(e));
-                continue;
-            }
-            if (got.isEmpty()) {
+            if (!stockFromWhatIsFree(request)) {
                 request.replyTo().tell(new Allocated(List.of()));
-            } else {
-                reply(request.replyTo(), got);
             }
         }
+    }
+
+    /* Answers a stock request from the shard's free pages, never growing; false when none are free. */
+    private boolean stockFromWhatIsFree(Stock request) {
+        if (handles.closed() || shard.disabled()) {
+            request.replyTo().tell(new AllocateFailed(new ShardDisabledException(index)));
+            return true;
+        }
+        List<Extent> got = new ArrayList<>(Math.max(0, Math.min(request.count(), 64)));
+        try {
+            shard.allocNoGrow(request.bytes(), request.count(), got);
+        } catch (AllocatorException e) {
+            request.replyTo().tell(new AllocateFailed(e));
+            return true;
+        }
+        if (got.isEmpty()) {
+            return false;
+        }
+        reply(request.replyTo(), got);
+        return true;
     }
 
     private void refuse(Allocate request, AllocatorException error) {
@@ -502,7 +501,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
                 : handles.claim(allocations, index);
         if (refusal != null) {
             request.replyTo().tell(new FreeFailed(refusal));
-            return this;
+            return Behaviors.same();
         }
         if (handles.checked()) {
             freeLeavingQuarantine(handles.release(allocations)); // poisoned and quarantined first
@@ -512,13 +511,13 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
             } catch (AllocatorException e) {
                 handles.unclaim(allocations);
                 request.replyTo().tell(new FreeFailed(e));
-                return this;
+                return Behaviors.same();
             }
             handles.release(allocations);
         }
         request.replyTo().tell(new Freed(allocations.size()));
         afterStateChange();
-        return this;
+        return Behaviors.same();
     }
 
     private Behavior<Command> onRelease(Release request) {
@@ -526,11 +525,11 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
             freeInCore(request.retired());
         } catch (AllocatorException e) {
             request.replyTo().tell(new FreeFailed(e));
-            return this;
+            return Behaviors.same();
         }
         request.replyTo().tell(new Freed(request.retired().size()));
         afterStateChange();
-        return this;
+        return Behaviors.same();
     }
 
     /*
@@ -616,7 +615,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         }
         servePendingStock();
         afterStateChange();
-        return this;
+        return Behaviors.same();
     }
 
     /* Serves waiting allocations in arrival order; the first that still does not fit grows again. */
@@ -701,7 +700,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
             large.releaseIdle();
             armLargeRelease();
         }
-        return this;
+        return Behaviors.same();
     }
 
     /* The shard's JobExecutor: called from inside core while it handles one of our messages. */
@@ -730,7 +729,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
             }
         }
         afterStateChange();
-        return this;
+        return Behaviors.same();
     }
 
     /* hpa_shard_do_deferred_work: forced, bounded only by the jobs in flight. */
@@ -766,7 +765,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
             shard.maybeDoDeferredWork(false);
         }
         afterStateChange();
-        return this;
+        return Behaviors.same();
     }
 
     /*
@@ -797,7 +796,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     private Behavior<Command> onDeferredWorkDue() {
         deferredWorkDeadline = Long.MAX_VALUE;
         if (stopRequester != null || backingOff) {
-            return this; // a timer armed before the failure; onBackoffOver re-arms it
+            return Behaviors.same(); // a timer armed before the failure; onBackoffOver re-arms it
         }
         int begun = runBackgroundPass();
         LOG.debug("shard {}: background pass began {} jobs", index, begun);
@@ -808,13 +807,13 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         if (begun > 0 || shard.nanosUntilDeferredWork() > 0) {
             afterStateChange();
         }
-        return this;
+        return Behaviors.same();
     }
 
     private Behavior<Command> onGetStats(GetStats get) {
         get.replyTo().tell(new ShardSnapshot(shard.stats(), stash.size(), growing, backingOff, small.stats(),
                 large.stats()));
-        return this;
+        return Behaviors.same();
     }
 
     private Behavior<Command> onRunDeferredWork(RunDeferredWork run) {
@@ -825,7 +824,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         releaseEmptySlabs();
         run.replyTo().tell(new DeferredWorkStarted(begun));
         afterStateChange();
-        return this;
+        return Behaviors.same();
     }
 
     private Behavior<Command> onSetDeferralAllowed(SetDeferralAllowed set) {
@@ -836,20 +835,20 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         }
         set.replyTo().tell(new DeferralSet(set.allowed()));
         afterStateChange();
-        return this;
+        return Behaviors.same();
     }
 
     private Behavior<Command> onDisable(Disable disable) {
         shard.disable();
         failStash(new ShardDisabledException(index));
         disable.replyTo().tell(new Disabled(index));
-        return this;
+        return Behaviors.same();
     }
 
     private Behavior<Command> onStop(Stop stop) {
         if (stopRequester != null || shard.destroyed()) {
             stop.replyTo().tell(new ShardStopped(index, new Shard.Reclaimed(0, 0, 0)));
-            return this;
+            return Behaviors.same();
         }
         stopRequester = stop.replyTo();
         shard.disable();
@@ -859,7 +858,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         timers.cancelAll();
         backingOff = false;
         completeStopIfQuiet();
-        return this;
+        return Behaviors.same();
     }
 
     /* Unmaps only once no OS call can still touch a slab and no slab is on its way from eden. */

@@ -25,6 +25,11 @@ final class ShardGateway implements TransferTier.Shard, ThreadCache.Sink {
     private final List<ActorRef<ShardActor.Command>> shards;
     private final Handles handles;
     private final Duration askTimeout;
+    /*
+     * For messages no caller waits on (flushes, restocks, reclaims): the shard answers them, late
+     * under load, and a short caller-facing timeout would only lose the count of what they freed.
+     */
+    private final Duration backgroundTimeout;
     private final Scheduler scheduler;
     private TransferTier[] tiers = new TransferTier[0];
 
@@ -32,6 +37,7 @@ final class ShardGateway implements TransferTier.Shard, ThreadCache.Sink {
         this.shards = shards;
         this.handles = handles;
         this.askTimeout = askTimeout;
+        this.backgroundTimeout = askTimeout.plusSeconds(30);
         this.scheduler = scheduler;
     }
 
@@ -70,16 +76,18 @@ final class ShardGateway implements TransferTier.Shard, ThreadCache.Sink {
     }
 
     /** Gives the extents of retired handles of one shard back to it, in messages of at most a batch. */
-    CompletableFuture<Void> release(int shard, List<Allocation> retired) {
+    private CompletableFuture<Void> release(int shard, List<Allocation> retired, Duration timeout) {
         if (retired.size() > Shard.MAX_BATCH) {
             List<CompletableFuture<Void>> parts = new ArrayList<>();
             for (int from = 0; from < retired.size(); from += Shard.MAX_BATCH) {
-                parts.add(release(shard, retired.subList(from, Math.min(retired.size(), from + Shard.MAX_BATCH))));
+                parts.add(release(shard, retired.subList(from, Math.min(retired.size(), from + Shard.MAX_BATCH)),
+                        timeout));
             }
             return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
         }
         List<Allocation> batch = List.copyOf(retired);
-        return ask(shards.get(shard), (ActorRef<ShardActor.FreeReply> replyTo) -> new ShardActor.Release(batch, replyTo))
+        return ask(shards.get(shard), (ActorRef<ShardActor.FreeReply> replyTo) -> new ShardActor.Release(batch, replyTo),
+                timeout)
                 .thenCompose(reply -> switch (reply) {
                     case ShardActor.Freed freed -> CompletableFuture.<Void>completedFuture(null);
                     case ShardActor.FreeFailed failed -> CompletableFuture.<Void>failedFuture(failed.error());
@@ -88,15 +96,20 @@ final class ShardGateway implements TransferTier.Shard, ThreadCache.Sink {
 
     /** As {@link #releaseToOwners}, for what leaves the front: each shard's part is a cache flush in JFR. */
     CompletableFuture<Void> releaseFromFront(List<Allocation> retired) {
-        return releaseToOwners(retired, true);
+        return releaseToOwners(retired, true, backgroundTimeout);
     }
 
-    /** One release per shard of the retired handles, whatever shards they belong to. */
+    /** One release per shard of the retired handles, whatever shards they belong to, for a caller that waits. */
     CompletableFuture<Void> releaseToOwners(List<Allocation> retired) {
-        return releaseToOwners(retired, false);
+        return releaseToOwners(retired, false, askTimeout);
     }
 
-    private CompletableFuture<Void> releaseToOwners(List<Allocation> retired, boolean fromFront) {
+    /** As {@link #releaseToOwners}, for what nobody waits on (reclaims, quarantine exits). */
+    CompletableFuture<Void> releaseInBackground(List<Allocation> retired) {
+        return releaseToOwners(retired, false, backgroundTimeout);
+    }
+
+    private CompletableFuture<Void> releaseToOwners(List<Allocation> retired, boolean fromFront, Duration timeout) {
         if (retired.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
@@ -117,7 +130,7 @@ final class ShardGateway implements TransferTier.Shard, ThreadCache.Sink {
                 if (fromFront) {
                     CacheFlushEvent.emit(shard, byShard.get(shard));
                 }
-                parts.add(release(shard, byShard.get(shard)));
+                parts.add(release(shard, byShard.get(shard), timeout));
             }
         }
         return parts.size() == 1 ? parts.get(0) : CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
@@ -148,7 +161,7 @@ final class ShardGateway implements TransferTier.Shard, ThreadCache.Sink {
     public void restock(TransferTier tier, int bin, long bytes, int count) {
         CacheRefillEvent.emit(tier.shard(), bytes, count);
         ask(shards.get(tier.shard()), (ActorRef<ShardActor.AllocateReply> replyTo) ->
-                new ShardActor.Stock(bytes, count, replyTo)).whenComplete((reply, error) -> {
+                new ShardActor.Stock(bytes, count, replyTo), backgroundTimeout).whenComplete((reply, error) -> {
             List<Allocation> fresh = reply instanceof ShardActor.Allocated allocated ? allocated.allocations() : null;
             if (fresh == null) {
                 tier.stockFailed(bin);
@@ -164,9 +177,16 @@ final class ShardGateway implements TransferTier.Shard, ThreadCache.Sink {
 
     // ------------------------------------------------------------------ plumbing
 
-    <Req, Res> CompletionStage<Res> ask(ActorRef<Req> target, akka.japi.function.Function<ActorRef<Res>, Req> message) {
+    private <Req, Res> CompletionStage<Res> ask(ActorRef<Req> target,
+                                                akka.japi.function.Function<ActorRef<Res>, Req> message) {
+        return ask(target, message, askTimeout);
+    }
+
+    private <Req, Res> CompletionStage<Res> ask(ActorRef<Req> target,
+                                                akka.japi.function.Function<ActorRef<Res>, Req> message,
+                                                Duration timeout) {
         try {
-            return AskPattern.ask(target, message, askTimeout, scheduler);
+            return AskPattern.ask(target, message, timeout, scheduler);
         } catch (Exception e) {
             // Akka throws InterruptedException undeclared when an interrupted thread sends to an
             // actor that has not started yet: nothing was sent, so the call fails as interrupted.

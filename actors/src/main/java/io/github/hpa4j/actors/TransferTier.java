@@ -162,7 +162,7 @@ final class TransferTier {
      */
     CompletableFuture<Void> restockLanded(int bin) {
         CompletableFuture<Void> waiting = landing.get(bin);
-        return waiting == null ? CompletableFuture.completedFuture(null) : waiting;
+        return waiting == null ? CompletableFuture.completedFuture(null) : waiting.copy(); // the caller may complete its copy
     }
 
     /** Completes once every restock in flight now has landed. */

@@ -28,7 +28,7 @@ final class TestAllocators {
 
     /**
      * {@code settings} with the front cache off: for tests that count the messages of the facade's
-     * asks one by one (a cache would add refill extras to them).
+     * asks one by one (a front would add its tier's stock to them).
      */
     static Hpa4jSettings uncached(Hpa4jSettings settings) {
         return settings.withCache(settings.cache().withEnabled(false));

@@ -51,7 +51,7 @@ public final class ThreadCachePolicy {
         }
     }
 
-    /* jemalloc's starting fill divisor: a miss fetches half a bin. */
+    /* jemalloc's starting fill divisor: a miss fetches half the class's capacity. */
     private static final int LG_FILL_DIV_INITIAL = 1;
 
     private final Options options;

@@ -66,7 +66,7 @@ class AskTimeoutReclaimTest {
     @Test
     void asksThatTimeOutUnderOverloadLeakNoPageBecauseEveryLateAllocationIsReclaimed() {
         // 5 ms asks; eden maps one slab at a time and each map takes 20 ms, so growth alone outlasts them.
-        // The front cache off: it counts the extents of every timed-out reply (with the cache, refill extras ride along and are reclaimed too).
+        // The front cache off: it counts the extents of every timed-out reply (with the cache, the tier's stock would be asked for beside them).
         Hpa4jSettings settings = It.settings(It.FAST_DEFERRED_WORK, "hpa4j.cache.enabled = off", "hpa4j.shards = 2", "hpa4j.eden-hugepages = 1",
                 "hpa4j.ask-timeout = 5ms");
         FaultyPageHooks hooks = new FaultyPageHooks(PageHooksFactory.create(settings.hugifyStyle()));

@@ -58,7 +58,7 @@ class EdenMapFailureTest {
     @Test
     void whenEdenCannotMapCallersGetOutOfMemoryNothingLeaksAndServiceResumesWhenMappingWorksAgain() {
         // One hugepage per map: every new slab needs a map, so the failure is felt at once.
-        // The front cache off: it counts pages exactly against an eden of one hugepage, which refill extras would change.
+        // The front cache off: it counts pages exactly against an eden of one hugepage, which the transfer tier's stock would change.
         Hpa4jSettings settings = It.settings(It.FAST_DEFERRED_WORK, "hpa4j.cache.enabled = off", "hpa4j.shards = 2", "hpa4j.eden-hugepages = 1",
                 "hpa4j.ask-timeout = 60s");
         FaultyPageHooks hooks = new FaultyPageHooks(PageHooksFactory.create(settings.hugifyStyle()));

@@ -44,7 +44,7 @@ class HugepagesAndPurgingOnRealMemoryTest {
 
     @Test
     void denseSlabsAreHugifiedAfterTheDelayAndBackedByHugepagesWithTheirContentsIntact() {
-        // The front cache off: its refill extras would fill a ninth slab, and this test counts slabs.
+        // The front cache off: its transfer tier's stock would fill a ninth slab, and this test counts slabs.
         Hpa4jSettings settings = It.settings(It.FAST_DEFERRED_WORK, "hpa4j.shards = 1", "hpa4j.hugify-style = collapse",
                 "hpa4j.cache.enabled = off");
         Hpa4j hpa4j = Hpa4j.start(testKit.system(), settings, PageHooksFactory.create(settings.hugifyStyle()),

@@ -39,7 +39,7 @@ class StashOverflowTest {
 
     @Test
     void aFullStashAnswersOverloadedGivesBackPartialReservationsAndLosesNoPageWhenEdenCatchesUp() {
-        // The front cache off: it counts the extents each request reserves, which refill extras would change.
+        // The front cache off: it counts the extents each request reserves, which the transfer tier's stock would change.
         Hpa4jSettings settings = It.settings(It.FAST_DEFERRED_WORK, "hpa4j.cache.enabled = off", "hpa4j.shards = 1", "hpa4j.eden-hugepages = 1",
                 "hpa4j.stash-bytes = " + STASH * 8 * 4 * Pages.PAGE, "hpa4j.ask-timeout = 60s");
         FaultyPageHooks hooks = new FaultyPageHooks(PageHooksFactory.create(settings.hugifyStyle()));

@@ -6,6 +6,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.github.hpa4j.actors.Hpa4j;
 import java.time.Duration;
+import org.slf4j.LoggerFactory;
 
 /** Actor systems for the benchmarks: quiet, default dispatchers, hpa4j's reference settings unless overridden. */
 final class BenchAkka {
@@ -16,6 +17,9 @@ final class BenchAkka {
     }
 
     static ActorSystem<Void> start(String name, String hpa4jOverrides) {
+        // Logging starts on this thread before Akka's threads log: SLF4J then has nothing to replay
+        // (it would print a notice into every forked benchmark JVM's output).
+        LoggerFactory.getILoggerFactory();
         Config config = ConfigFactory.parseString("""
                 akka.loglevel = WARNING
                 akka.stdout-loglevel = WARNING

@@ -4,7 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -44,22 +46,69 @@ public final class BenchmarkSuite {
         run(smoke ? SuiteOptions.SMOKE : SuiteOptions.FULL, out);
     }
 
-    /** Runs the suite and writes the report to {@code out}. */
+    /** Runs the suite and writes the report to {@code out} (and its pictures beside it). */
     public static void run(SuiteOptions options, Path out) throws Exception {
+        // The pictures need no display; must be set before the first AWT graphics class loads.
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+        if (options.smoke()) {
+            // JMH refuses to start while another JMH run holds /tmp/jmh.lock, which is right for
+            // measurements; a smoke run's numbers mean nothing, and on a machine shared by several
+            // builds the lock would fail it at random.
+            System.setProperty("jmh.ignoreLock", "true");
+        }
         long start = System.nanoTime();
         String loadBefore = MachineInfo.loadAverage();
-        Path latencyDir = Files.createTempDirectory("hpa4j-bench-latency");
+        Path scratch = Files.createTempDirectory("hpa4j-bench");
         try {
-            List<SpeedRow> speed = SpeedSuite.run(options, FORK_JVM_ARGS, latencyDir);
-            List<MemoryResult> memory = MemorySuite.run(options, COMMON_JVM_ARGS);
+            SectionLog sections = new SectionLog();
+            List<SpeedRow> speed = new ArrayList<>(sections.run("speed (JMH)",
+                    () -> SpeedSuite.run(options, FORK_JVM_ARGS, scratch)));
+            Map<String, String> jemallocRuns = checkJemalloc();
+            if (JemallocLibrary.installed()) {
+                speed.addAll(sections.run("jemalloc speed (JMH)",
+                        () -> SpeedSuite.runJemalloc(options, FORK_JVM_ARGS, scratch, scratch)));
+            }
+            FrontSuite.Results front = sections.run("front: churn and heap (JMH)",
+                    () -> FrontSuite.run(options, FORK_JVM_ARGS, scratch));
+            List<ScalingRow> scaling = sections.run("scaling (JMH)",
+                    () -> SpeedSuite.runScaling(options, FORK_JVM_ARGS, scratch));
+            List<MemoryResult> memory = sections.run("memory quality",
+                    () -> MemorySuite.run(options, COMMON_JVM_ARGS, scratch));
+            List<MemoryTimeline> timelines = memory.stream().map(r -> MemoryTimeline.read(scratch, r.variant())).toList();
+            MemoryResult pageWork = sections.run("latency under page work", () -> ChildJvm.run("page-work",
+                    Stream.concat(COMMON_JVM_ARGS.stream(), Stream.of("-Xms256m", "-Xmx256m")).toList(), Map.of(),
+                    PageWorkLatencyWorkload.class, List.of(Long.toString(options.pageWorkLatency().phaseMillis()),
+                            Long.toString(options.pageWorkLatency().workingSetBytes())), Duration.ofMinutes(3)));
+            List<MemoryResult> randomAccess = sections.run("random access",
+                    () -> RandomAccessSuite.run(options, COMMON_JVM_ARGS));
+            List<MemoryResult> mixed = sections.run("mixed sizes", () -> MixedSizesSuite.run(options, COMMON_JVM_ARGS));
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
             String load = loadBefore + " at the start, " + MachineInfo.loadAverage() + " at the end";
-            BenchmarkReport.write(out, options, MachineInfo.detect(), load, elapsed, FORK_JVM_ARGS, speed, memory);
+            SuiteResults results = new SuiteResults(speed, jemallocRuns, scaling, memory, timelines, pageWork,
+                    randomAccess, mixed, front, sections.entries());
+            BenchmarkReport.write(out, options, MachineInfo.detect(), load, elapsed, FORK_JVM_ARGS, results);
             System.out.printf("benchmarks: wrote %s in %.1f min%n", out.toAbsolutePath().normalize(),
                     elapsed.toMillis() / 60000.0);
         } finally {
-            deleteTree(latencyDir);
+            deleteTree(scratch);
         }
+    }
+
+    /** Per jemalloc configuration: which library a JVM started with it called, or why none ran. */
+    private static Map<String, String> checkJemalloc() {
+        Map<String, String> runs = new LinkedHashMap<>();
+        for (JemallocConfig config : JemallocConfig.ALL) {
+            if (!JemallocLibrary.installed()) {
+                runs.put(config.id(), "not installed (`" + JemallocLibrary.INSTALL_HINT + "`)");
+                continue;
+            }
+            ChildJvm.run("jemalloc:" + config.id(), COMMON_JVM_ARGS, config.environment(), JemallocCheck.class,
+                    List.of(config.id()), Duration.ofMinutes(1));
+            runs.put(config.id(), String.join(" ", ChildJvm.lastLines()));
+        }
+        return runs;
     }
 
     /** The java of this JVM, so that forks and workloads run on the same JDK (25, from the toolchain). */

@@ -40,6 +40,11 @@ final class HpaMemorySubject implements MemorySubject {
     }
 
     @Override
+    public long address(Object block) {
+        return ((Allocation) block).segment().address();
+    }
+
+    @Override
     public SmapsReading ownRegions() {
         return hpa4j.stats().toCompletableFuture().join().smaps();
     }

@@ -1,7 +1,8 @@
 package io.github.hpa4j.it.bench;
 
+import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.ByteBufAllocator;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -12,13 +13,13 @@ final class JdkMemorySubjects {
     private JdkMemorySubjects() {
     }
 
-    /** Netty's pool, configured as in {@link NettyPooledBenchmark}. */
-    static final class NettyPooled implements MemorySubject {
-        private final PooledByteBufAllocator allocator = new PooledByteBufAllocator(true,
-                PooledByteBufAllocator.defaultNumHeapArena(), PooledByteBufAllocator.defaultNumDirectArena(),
-                PooledByteBufAllocator.defaultPageSize(), PooledByteBufAllocator.defaultMaxOrder(),
-                PooledByteBufAllocator.defaultSmallCacheSize(), PooledByteBufAllocator.defaultNormalCacheSize(),
-                true);
+    /** A Netty allocator's direct buffers, every page touched. */
+    private abstract static class NettyDirect implements MemorySubject {
+        private final ByteBufAllocator allocator;
+
+        NettyDirect(ByteBufAllocator allocator) {
+            this.allocator = allocator;
+        }
 
         @Override
         public Object allocate(int bytes) {
@@ -35,8 +36,32 @@ final class JdkMemorySubjects {
         }
 
         @Override
+        public long address(Object block) {
+            return JdkMemorySubjects.address((ByteBuf) block);
+        }
+
+        @Override
         public void close() {
         }
+    }
+
+    /** Netty's pool, configured as in {@link NettyPooledBenchmark}. */
+    static final class NettyPooled extends NettyDirect {
+        NettyPooled() {
+            super(NettyPooledBenchmark.pooledDirectCachingEveryThread());
+        }
+    }
+
+    /** Netty 4.2's adaptive allocator (its default since 4.2), direct buffers, caches for every thread. */
+    static final class NettyAdaptive extends NettyDirect {
+        NettyAdaptive() {
+            super(new AdaptiveByteBufAllocator(true, true));
+        }
+    }
+
+    /** Through the NIO view, which every direct ByteBuf has, whether or not Netty may use Unsafe. */
+    static long address(ByteBuf buffer) {
+        return MemorySegment.ofBuffer(buffer.nioBuffer(0, buffer.capacity())).address();
     }
 
     /** {@code ByteBuffer.allocateDirect}: freed by dropping it; memory returns when a GC runs the Cleaners. */
@@ -53,6 +78,11 @@ final class JdkMemorySubjects {
         @Override
         public void free(Object block) {
             // Nothing to call: the workload drops its reference.
+        }
+
+        @Override
+        public long address(Object block) {
+            return MemorySegment.ofBuffer((ByteBuffer) block).address();
         }
 
         /** Without a GC nothing would ever come back; a real application waits for its next GC. */
@@ -84,6 +114,11 @@ final class JdkMemorySubjects {
         @Override
         public void free(Object block) {
             ((Block) block).arena().close();
+        }
+
+        @Override
+        public long address(Object block) {
+            return ((Block) block).segment().address();
         }
 
         @Override

@@ -2,7 +2,6 @@ package io.github.hpa4j.it.bench;
 
 import io.github.hpa4j.bridge.SmapsReading;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +28,7 @@ public final class MemoryQualityWorkload {
         MemoryWorkloadSpec spec = MemoryWorkloadSpec.fromArgs(args, 1);
         Map<String, Long> out = new LinkedHashMap<>();
         try (MemorySubject subject = variant.open(); RssSampler rss = new RssSampler()) {
-            run(subject, spec, rss, out);
+            run(variant.id(), subject, spec, rss, out);
         }
         System.out.println(new MemoryResult(variant.id(), out).toLine());
         System.out.flush();
@@ -37,7 +36,7 @@ public final class MemoryQualityWorkload {
         System.exit(0);
     }
 
-    private static void run(MemorySubject subject, MemoryWorkloadSpec spec, RssSampler rss, Map<String, Long> out)
+    private static void run(String subjectId, MemorySubject subject, MemoryWorkloadSpec spec, RssSampler rss, Map<String, Long> out)
             throws InterruptedException {
         System.gc();
         Thread.sleep(200);
@@ -71,19 +70,7 @@ public final class MemoryQualityWorkload {
         putReading(out, "loaded", rss.read(), base);
         putOwn(out, "ownLoaded", subject.ownRegions());
 
-        List<Integer> order = new ArrayList<>(blocks.size());
-        for (int i = 0; i < blocks.size(); i++) {
-            order.add(i);
-        }
-        Collections.shuffle(order, random);
-        long freed = 0;
-        int victims = (int) (blocks.size() * 0.9);
-        for (int i = 0; i < victims; i++) {
-            int index = order.get(i);
-            subject.free(blocks.set(index, null));
-            freed += sizes.get(index);
-        }
-        subject.afterFrees();
+        long freed = MemorySubject.freeNinetyPercent(subject, blocks, sizes, random);
         out.put("freedBytes", freed);
         Thread.sleep(spec.waitMillis());
         putReading(out, "final", rss.read(), base);
@@ -91,6 +78,7 @@ public final class MemoryQualityWorkload {
         out.put("peakRss", rss.peakRss() - base.rss());
         out.put("peakAnonHuge", rss.peakAnonHuge() - base.anonHugePages());
         out.put("baseRss", base.rss());
+        MemoryTimeline.write(subjectId, rss.samples(), base);
 
         if (probe != null) {
             probe.close();

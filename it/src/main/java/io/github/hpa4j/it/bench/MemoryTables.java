@@ -46,6 +46,10 @@ final class MemoryTables {
                     .append(Fmt.mib(r.get("finalRss"))).append(" | ")
                     .append(Fmt.percent(returned(r))).append(" | ")
                     .append(Fmt.ratio(finalOverLive(r))).append(" |\n"));
+            if (!variant.available()) {
+                md.append("| ").append(variant.label()).append(" | not installed: `").append(JemallocLibrary.INSTALL_HINT)
+                        .append("` | – | – | – | – | – | – | – | – |\n");
+            }
         }
         md.append("\n#### hpa4j's own mappings\n\n");
         md.append("hpa4j's `stats()` reads smaps for its own regions only (no JVM noise):\n\n");

@@ -11,7 +11,7 @@ import java.util.List;
 record MemoryVariant(String id, String label) {
     /**
      * hpa4j in every hugify style with two shards (this machine's default), collapse with one shard
-     * too, and the three allocators it is compared with.
+     * too, the three allocators it is compared with, and jemalloc itself in its three configurations.
      */
     static final List<MemoryVariant> ALL = List.of(
             new MemoryVariant("hpa4j:collapse:2", "hpa4j collapse, 2 shards"),
@@ -21,19 +21,48 @@ record MemoryVariant(String id, String label) {
             new MemoryVariant("hpa4j:collapse:1", "hpa4j collapse, 1 shard"),
             new MemoryVariant("netty", "Netty pooled direct"),
             new MemoryVariant("direct", "ByteBuffer.allocateDirect"),
-            new MemoryVariant("arena", "Arena.ofConfined"));
+            new MemoryVariant("arena", "Arena.ofConfined"),
+            new MemoryVariant("jemalloc:hpa-68k", JemallocConfig.HPA_68K.label()),
+            new MemoryVariant("jemalloc:hpa", JemallocConfig.HPA.label()),
+            new MemoryVariant("jemalloc:off", JemallocConfig.OFF.label()));
+
+    /** Run only by the random-access and mixed-size workloads. */
+    static final List<MemoryVariant> EXTRA = List.of(
+            new MemoryVariant("netty-adaptive", "Netty adaptive direct"));
 
     boolean isHpa4j() {
         return id.startsWith("hpa4j:");
     }
 
+    boolean isJemalloc() {
+        return id.startsWith("jemalloc:");
+    }
+
+    JemallocConfig jemallocConfig() {
+        return JemallocConfig.byId(id.substring("jemalloc:".length()));
+    }
+
+    /** Whether this machine can run the variant: jemalloc is a benchmark peer that may be missing. */
+    boolean available() {
+        return !isJemalloc() || JemallocLibrary.installed();
+    }
+
+    /** What the variant's JVM needs in its environment: jemalloc preloaded with its MALLOC_CONF. */
+    java.util.Map<String, String> environment() {
+        return isJemalloc() ? jemallocConfig().environment() : java.util.Map.of();
+    }
+
     MemorySubject open() {
+        if (isJemalloc()) {
+            return new JemallocMemorySubject(jemallocConfig());
+        }
         if (isHpa4j()) {
             String[] parts = id.split(":");
             return new HpaMemorySubject(parts[1], Integer.parseInt(parts[2]));
         }
         return switch (id) {
             case "netty" -> new JdkMemorySubjects.NettyPooled();
+            case "netty-adaptive" -> new JdkMemorySubjects.NettyAdaptive();
             case "direct" -> new JdkMemorySubjects.AllocateDirect();
             case "arena" -> new JdkMemorySubjects.ConfinedArena();
             default -> throw new IllegalArgumentException("unknown memory variant " + id);
@@ -41,7 +70,7 @@ record MemoryVariant(String id, String label) {
     }
 
     static MemoryVariant byId(String id) {
-        return ALL.stream().filter(v -> v.id.equals(id)).findFirst()
+        return java.util.stream.Stream.concat(ALL.stream(), EXTRA.stream()).filter(v -> v.id.equals(id)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown memory variant " + id));
     }
 }

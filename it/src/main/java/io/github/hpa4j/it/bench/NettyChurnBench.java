@@ -24,11 +24,7 @@ public class NettyChurnBench {
 
         @Setup(Level.Trial)
         public void start() {
-            allocator = new PooledByteBufAllocator(true,
-                    PooledByteBufAllocator.defaultNumHeapArena(), PooledByteBufAllocator.defaultNumDirectArena(),
-                    PooledByteBufAllocator.defaultPageSize(), PooledByteBufAllocator.defaultMaxOrder(),
-                    PooledByteBufAllocator.defaultSmallCacheSize(), PooledByteBufAllocator.defaultNormalCacheSize(),
-                    true);
+            allocator = NettyPooledBenchmark.pooledDirectCachingEveryThread();
         }
     }
 

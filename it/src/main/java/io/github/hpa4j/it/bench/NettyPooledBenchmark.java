@@ -30,7 +30,12 @@ public class NettyPooledBenchmark {
 
     @Setup
     public void start() {
-        allocator = new PooledByteBufAllocator(true,
+        allocator = pooledDirectCachingEveryThread();
+    }
+
+    /** Netty's defaults, direct, with a thread cache for every thread (not only FastThreadLocalThreads). */
+    static PooledByteBufAllocator pooledDirectCachingEveryThread() {
+        return new PooledByteBufAllocator(true,
                 PooledByteBufAllocator.defaultNumHeapArena(), PooledByteBufAllocator.defaultNumDirectArena(),
                 PooledByteBufAllocator.defaultPageSize(), PooledByteBufAllocator.defaultMaxOrder(),
                 PooledByteBufAllocator.defaultSmallCacheSize(), PooledByteBufAllocator.defaultNormalCacheSize(),

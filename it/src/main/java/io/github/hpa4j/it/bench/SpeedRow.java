@@ -30,6 +30,9 @@ record SpeedRow(String benchmark, Subject subject, boolean batch, int size, int 
         ALLOCATE_DIRECT("ByteBuffer.allocateDirect"),
         ARENA_CONFINED("Arena.ofConfined"),
         ARENA_SHARED("Arena.ofShared"),
+        JEMALLOC_HPA_68K(JemallocConfig.HPA_68K.label()),
+        JEMALLOC_HPA(JemallocConfig.HPA.label()),
+        JEMALLOC_OFF(JemallocConfig.OFF.label()),
         ASK_ECHO("Akka ask echo (floor)"),
         PING_PONG("Akka actor ping-pong (floor)");
 
@@ -39,8 +42,21 @@ record SpeedRow(String benchmark, Subject subject, boolean batch, int size, int 
             this.label = label;
         }
 
+        boolean jemalloc() {
+            return this == JEMALLOC_HPA_68K || this == JEMALLOC_HPA || this == JEMALLOC_OFF;
+        }
+
+        static Subject ofJemalloc(JemallocConfig config) {
+            return config == JemallocConfig.HPA_68K ? JEMALLOC_HPA_68K : config == JemallocConfig.HPA ? JEMALLOC_HPA : JEMALLOC_OFF;
+        }
+
         boolean floor() {
             return this == ASK_ECHO || this == PING_PONG;
+        }
+
+        static Subject ofBenchmark(String simpleName, String jemallocParam) {
+            return simpleName.equals("JemallocBenchmark") ? ofJemalloc(JemallocConfig.byId(jemallocParam))
+                    : ofBenchmarkClass(simpleName);
         }
 
         static Subject ofBenchmarkClass(String simpleName) {

@@ -78,5 +78,28 @@ final class SpeedTables {
                     .append(Fmt.ratio(ratioToFloor(row, SpeedRow.Subject.ASK_ECHO))).append(" | ")
                     .append(Fmt.ratio(ratioToFloor(row, SpeedRow.Subject.PING_PONG))).append(" |\n");
         }
+        if (!JemallocLibrary.installed()) {
+            for (SpeedRow.Subject subject : SpeedRow.Subject.values()) {
+                if (subject.jemalloc()) {
+                    md.append("| ").append(subject.label).append(" | – | – | not installed: `")
+                            .append(JemallocLibrary.INSTALL_HINT).append("` | – | – | – | – | – |\n");
+                }
+            }
+        }
+    }
+
+    /** allocator → "size, threads" → × Netty, for the bar chart of one table. */
+    java.util.Map<String, java.util.Map<String, Double>> ratiosToNetty(boolean batch) {
+        java.util.Map<String, java.util.Map<String, Double>> values = new java.util.LinkedHashMap<>();
+        for (SpeedRow.Subject subject : SpeedRow.Subject.values()) {
+            for (SpeedRow row : rows) {
+                if (row.subject() == subject && row.batch() == batch && !subject.floor()) {
+                    values.computeIfAbsent(subject.label, k -> new java.util.LinkedHashMap<>())
+                            .put(Fmt.size(row.size()) + ", " + row.threads() + (row.threads() == 1 ? " thread" : " threads"),
+                                    ratioToNetty(row));
+                }
+            }
+        }
+        return values;
     }
 }

@@ -26,9 +26,10 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * The run as a picture: memory over time (active, dirty, Rss and AnonHugePages of hpa4j's
- * mappings) on top, throughput and the cumulative purge and hugify counts below, the phases as
- * shaded bands. Rendered headless to a PNG.
+ * The run as a picture: memory over time (live, Rss and AnonHugePages of hpa4j's mappings in MiB,
+ * dirty pages on a second axis) on top, ops/s and the cumulative purge and hugify counts below, the
+ * phases as shaded bands: the quantities, names and units of the progress lines. Rendered headless
+ * to a PNG.
  */
 final class TimelineChart {
     private static final int WIDTH = 1400;
@@ -36,6 +37,41 @@ final class TimelineChart {
     private static final Map<Phase, Color> PHASE_COLORS = Map.of(
             Phase.GROW, new Color(0xE3F2FD), Phase.CHURN, new Color(0xFFF8E1),
             Phase.FREE, new Color(0xFCE4EC), Phase.IDLE, new Color(0xE8F5E9));
+
+    /** One colour per series across all three panels, so that the legend names each line once. */
+    static final Color RSS = new Color(0x1565C0);
+    static final Color LIVE = new Color(0x2E7D32);
+    static final Color ANON_HUGE = new Color(0x6A1B9A);
+    static final Color DIRTY = new Color(0xE65100);
+    static final Color OPS = new Color(0x37474F);
+    static final Color HUGIFIES = new Color(0xC2185B);
+    static final Color PURGES = new Color(0x00838F);
+    static final Color DEHUGIFIES = new Color(0x8D6E63);
+
+    /** Label rows stacked under one another; each row is this many pixels lower. */
+    private static final int LABEL_ROW_PIXELS = 18;
+    /** The plot's width in pixels, roughly: the chart minus axes and legend margins. */
+    private static final double PLOT_PIXELS = WIDTH - 160;
+    /** Bold 13 pt labels: about this many pixels per character, with a margin. */
+    private static final double LABEL_CHAR_PIXELS = 8.5;
+
+    /** The progress lines' compact counts ("38.2k", "1.23M") on the ops/s axis. */
+    private static final java.text.NumberFormat COUNT_FORMAT = new java.text.NumberFormat() {
+        @Override
+        public StringBuffer format(double number, StringBuffer toAppendTo, java.text.FieldPosition pos) {
+            return toAppendTo.append(Units.count(number));
+        }
+
+        @Override
+        public StringBuffer format(long number, StringBuffer toAppendTo, java.text.FieldPosition pos) {
+            return toAppendTo.append(Units.count(number));
+        }
+
+        @Override
+        public Number parse(String source, java.text.ParsePosition parsePosition) {
+            throw new UnsupportedOperationException("format only");
+        }
+    };
 
     private TimelineChart() {
     }
@@ -58,27 +94,40 @@ final class TimelineChart {
         CombinedDomainXYPlot combined = new CombinedDomainXYPlot(time);
         combined.setGap(12);
 
+        // The names and units of the progress lines: live, Rss, AnonHugePages in MiB; dirty in pages;
+        // ops/s; purges (passes) and hugifies as counts so far.
         XYPlot memory = plot(new NumberAxis("MiB"), new XYLineAndShapeRenderer(true, false),
                 series("Rss (hpa4j mappings)", samples, s -> Units.mib(s.rss())),
-                series("active", samples, s -> Units.mib(s.activeBytes())),
-                series("AnonHugePages", samples, s -> Units.mib(s.anonHugePages())),
-                series("dirty", samples, s -> Units.mib(s.dirtyBytes())));
-        colors(memory, new Color(0x1565C0), new Color(0x2E7D32), new Color(0x6A1B9A), new Color(0xE65100));
+                series("live", samples, s -> Units.mib(s.liveBytes())),
+                series("AnonHugePages", samples, s -> Units.mib(s.anonHugePages())));
+        colors(memory, RSS, LIVE, ANON_HUGE);
         memory.getRenderer().setSeriesStroke(0, new BasicStroke(4f));
+        NumberAxis pages = new NumberAxis("dirty (pages)");
+        pages.setAutoRangeIncludesZero(true);
+        memory.setRangeAxis(1, pages);
+        XYSeriesCollection dirty = new XYSeriesCollection(series("dirty (pages)", samples, s -> (double) s.dirtyPages()));
+        memory.setDataset(1, dirty);
+        memory.mapDatasetToRangeAxis(1, 1);
+        XYLineAndShapeRenderer dirtyRenderer = new XYLineAndShapeRenderer(true, false);
+        dirtyRenderer.setSeriesPaint(0, DIRTY);
+        dirtyRenderer.setSeriesStroke(0, new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER,
+                1f, new float[] {3f, 3f}, 0f));
+        memory.setRenderer(1, dirtyRenderer);
         shadePhases(memory, run.timeline(), true);
         combined.add(memory, 5);
 
-        XYPlot throughput = plot(new NumberAxis("k ops/s"), new XYLineAndShapeRenderer(true, false),
-                throughputSeries(samples));
-        colors(throughput, new Color(0x37474F));
+        NumberAxis opsAxis = new NumberAxis("ops/s");
+        opsAxis.setNumberFormatOverride(COUNT_FORMAT);
+        XYPlot throughput = plot(opsAxis, new XYLineAndShapeRenderer(true, false), throughputSeries(samples));
+        colors(throughput, OPS);
         shadePhases(throughput, run.timeline(), false);
         combined.add(throughput, 2);
 
         XYPlot work = plot(new NumberAxis("count so far"), new XYStepRenderer(),
                 series("hugifies", samples, s -> (double) s.hugifies()),
-                series("purge passes", samples, s -> (double) s.purgePasses()),
+                series("purges", samples, s -> (double) s.purgePasses()),
                 series("dehugifies", samples, s -> (double) s.dehugifies()));
-        colors(work, new Color(0x6A1B9A), new Color(0xE65100), new Color(0x8D6E63));
+        colors(work, HUGIFIES, PURGES, DEHUGIFIES);
         // Dehugifies often equal hugifies at the end: dashed, so the two lines stay distinguishable.
         work.getRenderer().setSeriesStroke(2, new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER,
                 1f, new float[] {8f, 6f}, 0f));
@@ -139,6 +188,7 @@ final class TimelineChart {
      */
     private static void shadePhases(XYPlot plot, Timeline timeline, boolean labelled) {
         List<Timeline.PhaseSpan> spans = timeline.spans();
+        int[] rows = labelRows(spans, timeline.samples().isEmpty() ? 1 : timeline.samples().getLast().seconds());
         for (int i = 0; i < spans.size(); i++) {
             Timeline.PhaseSpan span = spans.get(i);
             IntervalMarker band = new IntervalMarker(span.startSeconds(), Math.max(span.endSeconds(),
@@ -149,17 +199,46 @@ final class TimelineChart {
             ValueMarker start = new ValueMarker(span.startSeconds(), Color.GRAY, new BasicStroke(1f,
                     BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {4f, 4f}, 0f));
             if (labelled) {
-                start.setLabel(String.format(Locale.ROOT, "%s %.1fs", span.phase().label(), span.seconds()));
+                start.setLabel(labelText(span));
                 start.setLabelFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
                 start.setLabelPaint(Color.DARK_GRAY);
                 start.setLabelBackgroundColor(new Color(255, 255, 255, 170));
                 start.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
                 start.setLabelTextAnchor(TextAnchor.TOP_LEFT);
-                // Short phases sit side by side: alternate two rows so that their labels never collide.
-                start.setLabelOffset(new RectangleInsets(4 + 18 * (i % 2), 4, 4, 4));
+                start.setLabelOffset(new RectangleInsets(4 + LABEL_ROW_PIXELS * rows[i], 4, 4, 4));
             }
             plot.addDomainMarker(start, Layer.FOREGROUND);
         }
+    }
+
+    /**
+     * The row of each phase label: the first row whose previous label ends, in pixels, before this
+     * one starts. Short phases sit side by side, so their labels would otherwise overlap.
+     */
+    static int[] labelRows(List<Timeline.PhaseSpan> spans, double totalSeconds) {
+        double pixelsPerSecond = PLOT_PIXELS / Math.max(totalSeconds, 1);
+        int[] rows = new int[spans.size()];
+        List<Double> rowEnds = new java.util.ArrayList<>();
+        for (int i = 0; i < spans.size(); i++) {
+            Timeline.PhaseSpan span = spans.get(i);
+            double start = span.startSeconds() * pixelsPerSecond;
+            double end = start + labelText(span).length() * LABEL_CHAR_PIXELS + 8;
+            int row = 0;
+            while (row < rowEnds.size() && rowEnds.get(row) > start) {
+                row++;
+            }
+            if (row == rowEnds.size()) {
+                rowEnds.add(end);
+            } else {
+                rowEnds.set(row, end);
+            }
+            rows[i] = row;
+        }
+        return rows;
+    }
+
+    static String labelText(Timeline.PhaseSpan span) {
+        return String.format(Locale.ROOT, "%s %.1fs", span.phase().label(), span.seconds());
     }
 
     private static XYSeries series(String name, List<Sample> samples, java.util.function.ToDoubleFunction<Sample> y) {
@@ -172,13 +251,13 @@ final class TimelineChart {
 
     /** Operations per second between consecutive samples, at the later one. */
     private static XYSeries throughputSeries(List<Sample> samples) {
-        XYSeries series = new XYSeries("k ops/s (alloc + free)", true, true);
+        XYSeries series = new XYSeries("ops/s (alloc + free)", true, true);
         for (int i = 1; i < samples.size(); i++) {
             Sample a = samples.get(i - 1);
             Sample b = samples.get(i);
             double dt = b.seconds() - a.seconds();
             if (dt >= 0.2) { // boundary samples a few ms apart would spike meaninglessly
-                series.addOrUpdate(b.seconds(), (b.operations() - a.operations()) / dt / 1e3);
+                series.addOrUpdate(b.seconds(), (b.operations() - a.operations()) / dt);
             }
         }
         return series;

@@ -92,6 +92,7 @@ public final class WorkloadRunner {
         LocalDateTime startedAt = LocalDateTime.now();
         String stem = "workload-" + startedAt.format(FILE_STAMP);
 
+        LoggerFactory.getILoggerFactory(); // before Akka's threads log, so SLF4J has nothing to replay
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "hpa4j-workload", options.config());
         List<WorkloadClient> clients = new ArrayList<>();
         try {

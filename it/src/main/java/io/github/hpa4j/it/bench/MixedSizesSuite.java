@@ -1,0 +1,39 @@
+package io.github.hpa4j.it.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs {@link MixedSizesWorkload} for every allocator that serves 16 B to 16 MiB, each in a fresh JVM. */
+final class MixedSizesSuite {
+    /** hpa4j is not among them: it serves 4 KiB to 64 KiB (its slab-max-alloc) until size classes exist. */
+    static final List<String> VARIANTS = List.of("netty", "netty-adaptive", "direct", "arena",
+            "jemalloc:hpa-68k", "jemalloc:off");
+
+    /** The limit also triggers allocateDirect's GCs, so its Rss stays bounded on a shared machine. */
+    private static final List<String> JVM_ARGS = List.of("-Xms256m", "-Xmx256m", "-XX:MaxDirectMemorySize=1g");
+
+    private MixedSizesSuite() {
+    }
+
+    static List<MemoryResult> run(SuiteOptions options, List<String> commonJvmArgs) {
+        MixedSizesSpec spec = options.mixedSizes();
+        List<MemoryResult> results = new ArrayList<>();
+        for (String id : VARIANTS) {
+            MemoryVariant variant = MemoryVariant.byId(id);
+            if (!variant.available()) {
+                System.out.printf("mixed sizes: %-28s skipped: jemalloc not installed (%s)%n", variant.label(),
+                        JemallocLibrary.INSTALL_HINT);
+                continue;
+            }
+            long start = System.nanoTime();
+            List<String> jvmArgs = new ArrayList<>(commonJvmArgs);
+            jvmArgs.addAll(JVM_ARGS);
+            results.add(ChildJvm.run(id, jvmArgs, variant.environment(), MixedSizesWorkload.class,
+                    List.of(id, Long.toString(spec.seed()), Integer.toString(spec.pairs()),
+                            Long.toString(spec.liveBytes())), Duration.ofMinutes(3)));
+            System.out.printf("mixed sizes: %-28s done in %.1f s%n", variant.label(), (System.nanoTime() - start) / 1e9);
+        }
+        return results;
+    }
+}

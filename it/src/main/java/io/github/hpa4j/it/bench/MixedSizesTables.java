@@ -1,0 +1,42 @@
+package io.github.hpa4j.it.bench;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The mixed-size table: speed and memory per allocator, and hpa4j's row saying it cannot take part yet. */
+final class MixedSizesTables {
+    private final List<MemoryResult> results;
+
+    MixedSizesTables(List<MemoryResult> results) {
+        this.results = results;
+    }
+
+    void appendTo(StringBuilder md) {
+        md.append("| Allocator | ops/s | p50 | p99 | p99.9 | Live | Loaded Rss | Rss ÷ live | Freed | Final Rss "
+                + "| Returned to OS |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| hpa4j | not served yet: hpa4j serves 4 KiB to 64 KiB (`slab-max-alloc`) | – | – | – | – | – | – "
+                + "| – | – | – |\n");
+        for (String id : MixedSizesSuite.VARIANTS) {
+            MemoryVariant variant = MemoryVariant.byId(id);
+            Optional<MemoryResult> found = results.stream().filter(r -> r.variant().equals(id)).findFirst();
+            if (found.isEmpty()) {
+                if (!variant.available()) {
+                    md.append("| ").append(variant.label()).append(" | not installed: `")
+                            .append(JemallocLibrary.INSTALL_HINT).append("` | – | – | – | – | – | – | – | – | – |\n");
+                }
+                continue;
+            }
+            MemoryResult r = found.get();
+            long live = r.get("liveBytes");
+            md.append("| ").append(variant.label()).append(" | ").append(Fmt.rate(r.get("pairsPerSec"))).append(" | ")
+                    .append(Fmt.nanos(r.get("p50"))).append(" | ").append(Fmt.nanos(r.get("p99"))).append(" | ")
+                    .append(Fmt.nanos(r.get("p999"))).append(" | ").append(Fmt.mib(live)).append(" | ")
+                    .append(Fmt.mib(r.get("loadedRss"))).append(" | ")
+                    .append(Fmt.ratio((double) r.get("loadedRss") / live)).append(" | ")
+                    .append(Fmt.mib(r.get("freedBytes"))).append(" | ").append(Fmt.mib(r.get("finalRss"))).append(" | ")
+                    .append(Fmt.percent(r.get("freedBytes") <= 0 ? 0
+                            : (double) (r.get("loadedRss") - r.get("finalRss")) / r.get("freedBytes"))).append(" |\n");
+        }
+    }
+}
