@@ -9,7 +9,7 @@ import java.time.Duration;
  * {@link FrontCache}). Every bound is per thread cache.
  *
  * @param enabled      whether the facade goes through the cache at all
- * @param maxPerClass  extents one size class (page count) of one thread cache holds at most
+ * @param maxPerClass  extents one size class (a small class or a page count) of one thread cache holds at most
  * @param maxBytes     bytes one thread cache holds at most over all its size classes
  * @param remoteBatch  frees of another shard's extents gathered before one batch goes to that shard's tier
  * @param transferBytes bytes one size class of one shard's transfer tier holds at most

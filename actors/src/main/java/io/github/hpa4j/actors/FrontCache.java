@@ -1,8 +1,8 @@
 package io.github.hpa4j.actors;
 
+import io.github.hpa4j.core.CacheBins;
 import io.github.hpa4j.core.EdenExhaustedException;
 import io.github.hpa4j.core.MemoryBudgetExceededException;
-import io.github.hpa4j.core.Pages;
 import io.github.hpa4j.core.Shard;
 import io.github.hpa4j.core.ShardDisabledException;
 import java.util.ArrayList;
@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * shards' extents are batched to their tiers. An actor that calls the facade uses its dispatcher
  * thread's cache. Actors speaking the {@link ShardActor} protocol bypass the front altogether.
  *
- * <p><b>What is cached</b> is the retired handle of the free that put the extent there: the facade
+ * <p><b>What is cached:</b> the small classes below a page and whole pages up to
+ * {@code slab-max-alloc}, one bin each ({@link CacheBins}); large extents, and aligned or zeroed
+ * requests, go to their shard. Each entry is the retired handle of the free that put the extent there: the facade
  * has already claimed it, so the front never judges a free, and a hit hands the extent out under a
  * new handle ({@link Handles#reissue}); the old one stays refused for ever.
  *
@@ -45,9 +47,7 @@ final class FrontCache {
     private final CacheSettings settings;
     private final ShardGateway gateway;
     private final Handles handles;
-    private final int bins;
-    /* Sizes up to it are small classes, served by their shard, not by the front's page bins. */
-    private final long smallMax;
+    private final CacheBins bins;
     private final long idleNanos;
     private final TransferTier[] tiers;
     private final Set<ThreadCache> caches = ConcurrentHashMap.newKeySet();
@@ -64,10 +64,9 @@ final class FrontCache {
 
     FrontCache(CacheSettings settings, long smallMax, long slabMaxAlloc, Handles handles, ShardGateway gateway) {
         this.settings = settings;
-        this.smallMax = smallMax;
         this.gateway = gateway;
         this.handles = handles;
-        this.bins = (int) (Pages.pageCeiling(slabMaxAlloc) >>> Pages.LG_PAGE);
+        this.bins = new CacheBins(smallMax, slabMaxAlloc);
         this.idleNanos = settings.idleTimeout().toNanos();
         this.tiers = new TransferTier[gateway.shardCount()];
         for (int shard = 0; shard < tiers.length; shard++) {
@@ -83,15 +82,12 @@ final class FrontCache {
         return cache;
     }
 
-    /**
-     * The page class of a request, or 0 when the front does not serve it: a small or a large size (its
-     * shard serves it), or a bad one (its shard refuses it).
+    /*
+     * The class of a request, or NONE when the front does not serve it: a large size (its shard serves
+     * it), or a bad one (its shard refuses it).
      */
     private int binOf(long bytes) {
-        if (bytes <= smallMax || bytes > (long) bins << Pages.LG_PAGE) {
-            return 0;
-        }
-        return (int) ((bytes + Pages.PAGE_MASK) >>> Pages.LG_PAGE);
+        return bins.ofRequest(bytes);
     }
 
     // ------------------------------------------------------------------ allocation
@@ -99,7 +95,7 @@ final class FrontCache {
     /** A new handle from the thread's cache or its shard's tier, or null: then {@link #allocateMissed}. */
     Allocation allocateHit(long bytes) {
         int bin = binOf(bytes);
-        if (bin == 0 || closed) {
+        if (bin == CacheBins.NONE || closed) {
             return null;
         }
         Allocation cached = local.get().allocate(bin, tick);
@@ -110,7 +106,7 @@ final class FrontCache {
     CompletionStage<List<Allocation>> allocateMissed(long bytes, int count) {
         int shard = gateway.shardOfCurrentThread();
         int bin = binOf(bytes);
-        if (bin == 0) {
+        if (bin == CacheBins.NONE) {
             return gateway.allocate(shard, bytes, count); // not the front's: no refill, no wait counted
         }
         waits.incrementAndGet();
@@ -140,7 +136,7 @@ final class FrontCache {
     /** {@code count} extents: from the cache and the tier as far as they go, one ask for the rest. */
     CompletionStage<List<Allocation>> allocateBatch(long bytes, int count) {
         int bin = binOf(bytes);
-        if (bin == 0 || count < 1 || count > Shard.MAX_BATCH || closed) {
+        if (bin == CacheBins.NONE || count < 1 || count > Shard.MAX_BATCH || closed) {
             return gateway.allocate(gateway.shardOfCurrentThread(), bytes, count); // the shard names the error
         }
         List<Allocation> hits = new ArrayList<>(count);
@@ -150,7 +146,7 @@ final class FrontCache {
             return CompletableFuture.completedFuture(reissue(hits, new ArrayList<>(count)));
         }
         waits.incrementAndGet();
-        CompletionStage<List<Allocation>> asked = gateway.refill(cache.shard, (long) bin << Pages.LG_PAGE, count - got);
+        CompletionStage<List<Allocation>> asked = gateway.refill(cache.shard, bins.itemBytes(bin), count - got);
         tiers[cache.shard].restockAfterMiss(bin);
         return asked.handle((fresh, error) -> {
             if (error != null) {

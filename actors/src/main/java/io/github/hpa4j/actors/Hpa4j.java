@@ -215,9 +215,9 @@ public final class Hpa4j implements Extension {
     }
 
     /**
-     * As {@link #allocate(long)}, aligned and zeroed as {@code options} say. Aligned (above a page) and
-     * zeroed requests go to the thread's shard in one ask, as do small and large sizes for now: the
-     * front cache serves only plain requests of whole pages. Fails with an
+     * As {@link #allocate(long)}, aligned and zeroed as {@code options} say. Aligned and zeroed requests
+     * go to the thread's shard in one ask, as do large sizes: the front cache serves plain requests of
+     * small classes and whole pages. Fails with an
      * {@link io.github.hpa4j.core.InvalidAlignmentException} for an alignment that is not a power of
      * two or is above a hugepage, an {@link io.github.hpa4j.core.InvalidSizeException} above the
      * largest servable size.
@@ -383,7 +383,7 @@ public final class Hpa4j implements Extension {
         if (refusal != null) {
             return CompletableFuture.failedFuture(refusal);
         }
-        if (front != null && !handles.checked() && allocation.kind() == SizeKind.PAGES) {
+        if (front != null && !handles.checked() && allocation.kind() != SizeKind.LARGE) {
             handles.releaseUnchecked(allocation);
             front.free(allocation);
             return null;
@@ -419,16 +419,16 @@ public final class Hpa4j implements Extension {
         if (front == null) {
             return gateway.releaseToOwners(reusable);
         }
-        // The front caches whole pages only: small and large allocations go to their shards.
-        List<Allocation> others = new ArrayList<>();
-        List<Allocation> pages = new ArrayList<>(reusable.size());
+        // The front keeps small classes and whole pages: large extents go to their shards.
+        List<Allocation> large = new ArrayList<>();
+        List<Allocation> cached = new ArrayList<>(reusable.size());
         for (Allocation a : reusable) {
-            (a.kind() == SizeKind.PAGES ? pages : others).add(a);
+            (a.kind() == SizeKind.LARGE ? large : cached).add(a);
         }
-        if (!pages.isEmpty()) {
-            front.free(pages);
+        if (!cached.isEmpty()) {
+            front.free(cached);
         }
-        return others.isEmpty() ? CompletableFuture.completedFuture(null) : gateway.releaseToOwners(others);
+        return large.isEmpty() ? CompletableFuture.completedFuture(null) : gateway.releaseToOwners(large);
     }
 
     /*

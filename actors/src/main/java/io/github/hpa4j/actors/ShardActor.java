@@ -386,21 +386,8 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
                     pending.got.add(z.extent());
                 }
             }
-            case SMALL -> {
-                long size = SizeRouter.smallRequest(request.bytes(), request.options().alignment());
-                long usable = SmallSizeClasses.usableSize(size);
-                try {
-                    while (pending.missing() > 0) {
-                        long address = small.alloc(size);
-                        if (zeroed) {
-                            handles.clear(address, usable);
-                        }
-                        pending.got.add(new Extent(address, usable, index));
-                    }
-                } catch (SlabNeededException e) {
-                    return false;
-                }
-            }
+            case SMALL -> allocSmallNoGrow(SizeRouter.smallRequest(request.bytes(), request.options().alignment()),
+                    pending.missing(), zeroed, pending.got);
             case LARGE -> {
                 try {
                     while (pending.missing() > 0) {
@@ -442,23 +429,52 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         }
     }
 
-    /* Answers a stock request from the shard's free pages, never growing; false when none are free. */
+    /*
+     * Regions of the small class serving {@code size} into {@code got} until it holds {@code count},
+     * cleared when asked; stops early when the class needs a bin slab and the shard has no free pages
+     * for one (a slab from eden is the caller's to ask for).
+     */
+    private void allocSmallNoGrow(long size, int count, boolean zeroed, List<Extent> got) {
+        long usable = SmallSizeClasses.usableSize(size);
+        try {
+            while (got.size() < count) {
+                long address = small.alloc(size);
+                if (zeroed) {
+                    handles.clear(address, usable);
+                }
+                got.add(new Extent(address, usable, index));
+            }
+        } catch (SlabNeededException e) {
+            // what the shard has is spent: the caller decides whether to grow
+        }
+    }
+
+    /*
+     * Answers a stock request (small classes or whole pages) from what the shard has free, never
+     * growing; false when nothing is free.
+     */
     private boolean stockFromWhatIsFree(Stock request) {
         if (handles.closed() || shard.disabled()) {
             request.replyTo().tell(new AllocateFailed(new ShardDisabledException(index)));
             return true;
         }
         List<Extent> got = new ArrayList<>(Math.max(0, Math.min(request.count(), 64)));
+        SizeKind kind;
         try {
-            shard.allocNoGrow(request.bytes(), request.count(), got);
+            kind = router.route(request.bytes(), 1);
+            if (kind == SizeKind.SMALL) {
+                allocSmallNoGrow(request.bytes(), request.count(), false, got);
+            } else {
+                shard.allocNoGrow(request.bytes(), request.count(), got);
+            }
         } catch (AllocatorException e) {
-            request.replyTo().tell(new AllocateFailed(e));
+            request.replyTo().tell(new AllocateFailed(e)); // refused before anything was taken
             return true;
         }
         if (got.isEmpty()) {
             return false;
         }
-        reply(request.replyTo(), got);
+        reply(request.replyTo(), got, kind);
         return true;
     }
 
@@ -471,10 +487,6 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
 
     private void reply(PendingAllocation pending) {
         reply(pending.request.replyTo(), pending.got, pending.kind);
-    }
-
-    private void reply(ActorRef<AllocateReply> replyTo, List<Extent> extents) {
-        reply(replyTo, extents, SizeKind.PAGES);
     }
 
     /* Hands the extents out under new handles; once the allocator's scopes are closed, none can be made. */

@@ -1,6 +1,6 @@
 package io.github.hpa4j.actors;
 
-import io.github.hpa4j.core.Pages;
+import io.github.hpa4j.core.CacheBins;
 import io.github.hpa4j.core.ThreadCachePolicy;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
@@ -34,6 +34,7 @@ final class ThreadCache {
     final int shard;
     private final TransferTier tier;
     private final Sink sink;
+    private final CacheBins bins;
     private final ThreadCachePolicy policy;
     private final Allocation[][] stacks;
     private final int[] gcFlush;
@@ -51,21 +52,17 @@ final class ThreadCache {
     long flushes;
     long remoteBatches;
 
-    ThreadCache(Thread owner, int shard, int shards, int bins, CacheSettings settings, Sink sink, long now) {
+    ThreadCache(Thread owner, int shard, int shards, CacheBins bins, CacheSettings settings, Sink sink, long now) {
         this.owner = new WeakReference<>(owner);
         this.shard = shard;
         this.sink = sink;
         this.tier = sink.tier(shard);
-        long[] itemBytes = new long[bins + 1];
-        for (int bin = 1; bin <= bins; bin++) {
-            itemBytes[bin] = (long) bin << Pages.LG_PAGE;
-        }
-        itemBytes[0] = Long.MAX_VALUE; // no class: never cached
+        this.bins = bins;
         int initial = Math.min(settings.maxPerClass(), 8);
-        this.policy = new ThreadCachePolicy(itemBytes, new ThreadCachePolicy.Options(settings.maxPerClass(), initial,
-                settings.maxBytes(), settings.sweepInterval().toNanos()), now);
-        this.stacks = new Allocation[bins + 1][];
-        this.gcFlush = new int[bins + 1];
+        this.policy = new ThreadCachePolicy(bins.itemBytes(), new ThreadCachePolicy.Options(settings.maxPerClass(),
+                initial, settings.maxBytes(), settings.sweepInterval().toNanos()), now);
+        this.stacks = new Allocation[bins.last() + 1][];
+        this.gcFlush = new int[bins.last() + 1];
         this.remote = new Allocation[shards][];
         this.remoteCount = new int[shards];
         this.fill = new Allocation[settings.maxPerClass()];
@@ -160,7 +157,7 @@ final class ThreadCache {
             freeRemote(a);
             return;
         }
-        int bin = (int) (a.size() >>> Pages.LG_PAGE);
+        int bin = bins.ofUsable(a.size());
         int flush = policy.flushBeforeFree(bin);
         if (flush < 0) {
             a.markFreed();

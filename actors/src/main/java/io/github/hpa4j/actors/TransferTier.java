@@ -1,6 +1,6 @@
 package io.github.hpa4j.actors;
 
-import io.github.hpa4j.core.Pages;
+import io.github.hpa4j.core.CacheBins;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +37,7 @@ final class TransferTier {
 
     private final int shard;
     private final Shard owner;
+    private final CacheBins bins;
     private final BoundedMpmcQueue<Allocation>[] classes;
     private final int[] maxStock;
     private final AtomicIntegerArray target;
@@ -50,20 +51,21 @@ final class TransferTier {
     private volatile boolean closed;
 
     @SuppressWarnings("unchecked")
-    TransferTier(int shard, int bins, long bytesPerClass, int maxPerClass, Shard owner) {
+    TransferTier(int shard, CacheBins bins, long bytesPerClass, int maxPerClass, Shard owner) {
         this.shard = shard;
         this.owner = owner;
-        this.classes = new BoundedMpmcQueue[bins + 1];
-        this.maxStock = new int[bins + 1];
-        for (int bin = 1; bin <= bins; bin++) {
-            long size = (long) bin << Pages.LG_PAGE;
-            maxStock[bin] = (int) Math.max(2, Math.min(maxPerClass * 4L, bytesPerClass / size));
+        this.bins = bins;
+        int n = bins.last() + 1;
+        this.classes = new BoundedMpmcQueue[n];
+        this.maxStock = new int[n];
+        for (int bin = 1; bin < n; bin++) {
+            maxStock[bin] = (int) Math.max(2, Math.min(maxPerClass * 4L, bytesPerClass / bins.itemBytes(bin)));
             classes[bin] = new BoundedMpmcQueue<>(maxStock[bin]);
         }
-        this.target = new AtomicIntegerArray(bins + 1);
-        this.restocking = new AtomicIntegerArray(bins + 1);
-        this.takenSinceDecay = new AtomicIntegerArray(bins + 1);
-        this.landing = new AtomicReferenceArray<>(bins + 1);
+        this.target = new AtomicIntegerArray(n);
+        this.restocking = new AtomicIntegerArray(n);
+        this.takenSinceDecay = new AtomicIntegerArray(n);
+        this.landing = new AtomicReferenceArray<>(n);
     }
 
     int shard() {
@@ -126,7 +128,7 @@ final class TransferTier {
         if (!closed && level < (goal + 1) / 2 && restocking.compareAndSet(bin, 0, 1)) {
             restocks.incrementAndGet();
             landing.set(bin, new CompletableFuture<>());
-            owner.restock(this, bin, (long) bin << Pages.LG_PAGE, goal - level);
+            owner.restock(this, bin, bins.itemBytes(bin), goal - level);
         }
     }
 
@@ -201,8 +203,8 @@ final class TransferTier {
 
     /** One retired extent back into its class, unless that is full or the tier closed. */
     boolean offer(Allocation a) {
-        int bin = (int) (a.size() >>> Pages.LG_PAGE);
-        return !closed && bin < classes.length && classes[bin].offer(a);
+        int bin = bins.ofUsable(a.size());
+        return !closed && bin != CacheBins.NONE && classes[bin].offer(a);
     }
 
     private List<Allocation> offerAll(int bin, List<Allocation> retired) {
@@ -267,7 +269,7 @@ final class TransferTier {
     long bytes() {
         long n = 0;
         for (int bin = 1; bin < classes.length; bin++) {
-            n += ((long) classes[bin].size() * bin) << Pages.LG_PAGE;
+            n += classes[bin].size() * bins.itemBytes(bin);
         }
         return n;
     }

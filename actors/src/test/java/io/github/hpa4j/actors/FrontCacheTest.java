@@ -13,6 +13,8 @@ import io.github.hpa4j.core.InvalidFreeException;
 import io.github.hpa4j.core.InvalidSizeException;
 import io.github.hpa4j.core.Pages;
 import io.github.hpa4j.core.ShardDisabledException;
+import io.github.hpa4j.core.SizeKind;
+import io.github.hpa4j.core.SmallClassStats;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -128,6 +130,45 @@ class FrontCacheTest {
         AllocatorStats stats = get(hpa4j.stats());
         assertEquals(9 * PAGE, stats.heldBytes());
         assertTrue(hpa4j.cacheStats().waitedShare() < 0.12, hpa4j.cacheStats().toString());
+    }
+
+    @Test
+    void shouldServeSmallClassesFromTheFrontAsItServesPages() throws Exception {
+        Hpa4j hpa4j = start();
+        ShardClient shard = client(hpa4j, 0);
+        Allocation first = get(hpa4j.allocate(100));
+        assertEquals(SizeKind.SMALL, first.kind());
+        assertEquals(112, first.size(), "100 B is served from the 112 B class");
+        assertEquals(1, hpa4j.cacheStats().waits());
+        settle(hpa4j);
+
+        List<Allocation> hits = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            CompletableFuture<Allocation> stage = hpa4j.allocate(97 + 2 * i).toCompletableFuture();
+            assertTrue(stage.isDone(), "a small hit is answered before the call returns: no ask");
+            hits.add(stage.join());
+        }
+        CacheStats afterHits = hpa4j.cacheStats();
+        assertEquals(8, afterHits.hits());
+        assertEquals(1, afterHits.waits(), "no further wait");
+        List<Allocation> held = new ArrayList<>(hits);
+        held.add(first);
+        assertEquals(9, held.stream().map(Allocation::address).distinct().count(), "nine distinct regions");
+        assertEquals(9 + afterHits.cachedExtents(), liveRegionsOfClass(shard, 112),
+                "every live region is held by the test or sits in the front");
+
+        for (Allocation a : hits) {
+            assertTrue(hpa4j.free(a).toCompletableFuture().isDone(), "a cached small free answers at once");
+        }
+        Allocation again = hpa4j.allocateNow(112);
+        assertEquals(hits.get(7).address(), again.address(), "the last small free is the next hit");
+        assertEquals(1, hpa4j.cacheStats().waits());
+        assertEquals(2 + hpa4j.cacheStats().cachedExtents(), liveRegionsOfClass(shard, 112));
+    }
+
+    private static long liveRegionsOfClass(ShardClient shard, int regionSize) {
+        return shard.snapshot().smallClasses().stream().filter(c -> c.regionSize() == regionSize)
+                .mapToLong(SmallClassStats::curregs).sum();
     }
 
     @Test

@@ -6,8 +6,7 @@ import java.util.List;
 
 /** Runs {@link MixedSizesWorkload} for every allocator that serves 16 B to 16 MiB, each in a fresh JVM. */
 final class MixedSizesSuite {
-    /** hpa4j is not among them: it serves 4 KiB to 64 KiB (its slab-max-alloc) until size classes exist. */
-    static final List<String> VARIANTS = List.of("netty", "netty-adaptive", "direct", "arena",
+    static final List<String> VARIANTS = List.of("hpa4j:collapse:2", "netty", "netty-adaptive", "direct", "arena",
             "jemalloc:hpa-68k", "jemalloc:off");
 
     /** The limit also triggers allocateDirect's GCs, so its Rss stays bounded on a shared machine. */

@@ -3,7 +3,7 @@ package io.github.hpa4j.it.bench;
 import java.util.List;
 import java.util.Optional;
 
-/** The mixed-size table: speed and memory per allocator, and hpa4j's row saying it cannot take part yet. */
+/** The mixed-size table: speed and memory per allocator. */
 final class MixedSizesTables {
     private final List<MemoryResult> results;
 
@@ -15,8 +15,6 @@ final class MixedSizesTables {
         md.append("| Allocator | ops/s | p50 | p99 | p99.9 | Live | Loaded Rss | Rss ÷ live | Freed | Final Rss "
                 + "| Returned to OS |\n");
         md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        md.append("| hpa4j | not served yet: hpa4j serves 4 KiB to 64 KiB (`slab-max-alloc`) | – | – | – | – | – | – "
-                + "| – | – | – |\n");
         for (String id : MixedSizesSuite.VARIANTS) {
             MemoryVariant variant = MemoryVariant.byId(id);
             Optional<MemoryResult> found = results.stream().filter(r -> r.variant().equals(id)).findFirst();

@@ -1,0 +1,71 @@
+package io.github.hpa4j.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class CacheBinsTest {
+    private static final long SMALL_MAX = SizeRouter.BELOW_A_PAGE;
+    private final CacheBins bins = new CacheBins(SMALL_MAX, 16 * Pages.PAGE);
+
+    @Test
+    void everyRequestGoesToTheBinWhoseItemsFitIt() {
+        int last = CacheBins.NONE;
+        for (long bytes = 1; bytes <= 16 * Pages.PAGE; bytes++) {
+            int bin = bins.ofRequest(bytes);
+            assertTrue(bin >= 1 && bin <= bins.last(), bytes + " B got bin " + bin);
+            long item = bins.itemBytes(bin);
+            assertTrue(item >= bytes, bytes + " B in items of " + item);
+            assertTrue(bin >= last, "bins grow with the size at " + bytes);
+            if (bin > 1) {
+                assertTrue(bins.itemBytes(bin - 1) < bytes, bytes + " B also fits the bin below");
+            }
+            last = bin;
+        }
+        assertEquals(bins.last(), last, "the largest request takes the last bin");
+    }
+
+    @Test
+    void smallClassesComeFirstThenOneBinPerPageCount() {
+        int smallBins = SmallSizeClasses.sizeToIndex(SMALL_MAX) + 1;
+        assertEquals(smallBins + 16, bins.last());
+        for (int bin = 1; bin <= smallBins; bin++) {
+            assertTrue(bins.small(bin));
+            assertEquals(SmallSizeClasses.indexToSize(bin - 1), bins.itemBytes(bin));
+        }
+        for (int pages = 1; pages <= 16; pages++) {
+            assertFalse(bins.small(smallBins + pages));
+            assertEquals((long) pages << Pages.LG_PAGE, bins.itemBytes(smallBins + pages));
+        }
+        assertEquals(Long.MAX_VALUE, bins.itemBytes()[CacheBins.NONE], "no bound admits an item of no class");
+    }
+
+    @Test
+    void anAllocationGoesBackToTheBinItWasServedFrom() {
+        for (int bin = 1; bin <= bins.last(); bin++) {
+            assertEquals(bin, bins.ofUsable(bins.itemBytes(bin)), "usable size " + bins.itemBytes(bin));
+            assertEquals(bin, bins.ofRequest(bins.itemBytes(bin)));
+        }
+    }
+
+    @Test
+    void sizesNoBinKeepsAreNone() {
+        assertEquals(CacheBins.NONE, bins.ofRequest(0));
+        assertEquals(CacheBins.NONE, bins.ofRequest(-1));
+        assertEquals(CacheBins.NONE, bins.ofRequest(16 * Pages.PAGE + 1));
+        assertEquals(CacheBins.NONE, bins.ofUsable(17 * Pages.PAGE), "a large extent");
+        assertEquals(CacheBins.NONE, bins.ofUsable(Pages.PAGE + 16), "not a page multiple");
+        assertEquals(CacheBins.NONE, bins.ofUsable(SmallSizeClasses.indexToSize(3) + 1), "not a class size");
+        assertEquals(CacheBins.NONE, bins.ofUsable(0));
+    }
+
+    @Test
+    void badBoundsAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new CacheBins(Pages.PAGE, 16 * Pages.PAGE));
+        assertThrows(IllegalArgumentException.class, () -> new CacheBins(8, 16 * Pages.PAGE));
+        assertThrows(IllegalArgumentException.class, () -> new CacheBins(SMALL_MAX, Pages.PAGE - 1));
+    }
+}
