@@ -148,6 +148,7 @@ class FrontCacheTest {
             assertTrue(stage.isDone(), "a small hit is answered before the call returns: no ask");
             hits.add(stage.join());
         }
+        settle(hpa4j);
         CacheStats afterHits = hpa4j.cacheStats();
         assertEquals(8, afterHits.hits());
         assertEquals(1, afterHits.waits(), "no further wait");
@@ -163,6 +164,7 @@ class FrontCacheTest {
         Allocation again = hpa4j.allocateNow(112);
         assertEquals(hits.get(7).address(), again.address(), "the last small free is the next hit");
         assertEquals(1, hpa4j.cacheStats().waits());
+        settle(hpa4j);
         assertEquals(2 + hpa4j.cacheStats().cachedExtents(), liveRegionsOfClass(shard, 112));
     }
 
