@@ -94,7 +94,15 @@ final class FrontCache {
 
     /** A new handle from the thread's cache or its shard's tier, or null: then {@link #allocateMissed}. */
     Allocation allocateHit(long bytes) {
-        int bin = binOf(bytes);
+        return hitOf(binOf(bytes));
+    }
+
+    /** As {@link #allocateHit(long)}, aligned to {@code alignment}: from a class whose every extent is. */
+    Allocation allocateHit(long bytes, long alignment) {
+        return hitOf(bins.ofRequest(bytes, alignment));
+    }
+
+    private Allocation hitOf(int bin) {
         if (bin == CacheBins.NONE || closed) {
             return null;
         }

@@ -387,7 +387,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
                 }
             }
             case SMALL -> allocSmallNoGrow(SizeRouter.smallRequest(request.bytes(), request.options().alignment()),
-                    pending.missing(), zeroed, pending.got);
+                    request.count(), zeroed, pending.got);
             case LARGE -> {
                 try {
                     while (pending.missing() > 0) {
@@ -430,7 +430,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     }
 
     /*
-     * Regions of the small class serving {@code size} into {@code got} until it holds {@code count},
+     * Regions of the small class serving {@code size} added to {@code got} until it holds {@code count},
      * cleared when asked; stops early when the class needs a bin slab and the shard has no free pages
      * for one (a slab from eden is the caller's to ask for).
      */

@@ -62,6 +62,26 @@ public final class CacheBins {
         return smallBins + (int) ((bytes + Pages.PAGE_MASK) >>> Pages.LG_PAGE);
     }
 
+    /**
+     * The bin of a request of {@code bytes} at {@code alignment}, or {@link #NONE}: as
+     * {@link SizeRouter} routes it, a small class whose every region is so aligned, else whole pages
+     * (page-aligned). An alignment that is not a power of two, or above a page, is {@link #NONE}: its
+     * shard refuses or serves it.
+     */
+    public int ofRequest(long bytes, long alignment) {
+        if (alignment == 1) {
+            return ofRequest(bytes);
+        }
+        if (alignment < 1 || Long.bitCount(alignment) != 1 || alignment > Pages.PAGE || bytes <= 0 || bytes > pagesMax) {
+            return NONE;
+        }
+        long usable = SmallSizeClasses.alignedUsableSize(bytes, alignment);
+        if (usable > 0 && usable <= smallMax) {
+            return 1 + SmallSizeClasses.sizeToIndex(usable);
+        }
+        return smallBins + (int) ((bytes + Pages.PAGE_MASK) >>> Pages.LG_PAGE);
+    }
+
     /** The bin an allocation of usable size {@code usable} (as its layer served it) goes back to, or {@link #NONE}. */
     public int ofUsable(long usable) {
         if (usable < Pages.PAGE) {

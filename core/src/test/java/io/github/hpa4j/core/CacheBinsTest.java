@@ -52,6 +52,30 @@ class CacheBinsTest {
     }
 
     @Test
+    void anAlignedRequestGoesToABinWhoseEveryItemIsSoAligned() {
+        for (long alignment = 2; alignment <= Pages.PAGE; alignment <<= 1) {
+            for (long bytes = 1; bytes <= 3 * Pages.PAGE; bytes += 7) {
+                int bin = bins.ofRequest(bytes, alignment);
+                assertTrue(bin >= 1, bytes + " B at " + alignment);
+                long item = bins.itemBytes(bin);
+                assertTrue(item >= bytes, bytes + " B at " + alignment + " in items of " + item);
+                // A slab is page-aligned and its regions lie item bytes apart: each is aligned to the
+                // item size's lowest set bit.
+                assertTrue(Long.lowestOneBit(item) >= alignment, item + " B items at " + alignment);
+            }
+        }
+        assertEquals(bins.ofRequest(100), bins.ofRequest(100, 1), "alignment 1 is no alignment");
+    }
+
+    @Test
+    void badOrLargeAlignmentsAreLeftToTheShard() {
+        for (long alignment : new long[] {0, -8, 3, 48, 2 * Pages.PAGE, Long.MIN_VALUE}) {
+            assertEquals(CacheBins.NONE, bins.ofRequest(64, alignment), "alignment " + alignment);
+        }
+        assertEquals(CacheBins.NONE, bins.ofRequest(17 * Pages.PAGE, 64), "a large size");
+    }
+
+    @Test
     void sizesNoBinKeepsAreNone() {
         assertEquals(CacheBins.NONE, bins.ofRequest(0));
         assertEquals(CacheBins.NONE, bins.ofRequest(-1));

@@ -76,7 +76,9 @@ public final class BenchmarkSuite {
                     () -> SpeedSuite.runScaling(options, FORK_JVM_ARGS, scratch));
             List<MemoryResult> memory = sections.run("memory quality",
                     () -> MemorySuite.run(options, COMMON_JVM_ARGS, scratch));
-            List<MemoryTimeline> timelines = memory.stream().map(r -> MemoryTimeline.read(scratch, r.variant())).toList();
+            List<MemoryTimeline> timelines = memory.stream()
+                    .filter(r -> !IdleFootprintWorkload.VARIANTS.contains(r.variant()))
+                    .map(r -> MemoryTimeline.read(scratch, r.variant())).toList();
             MemoryResult pageWork = sections.run("latency under page work", () -> ChildJvm.run("page-work",
                     Stream.concat(COMMON_JVM_ARGS.stream(), Stream.of("-Xms256m", "-Xmx256m")).toList(), Map.of(),
                     PageWorkLatencyWorkload.class, List.of(Long.toString(options.pageWorkLatency().phaseMillis()),

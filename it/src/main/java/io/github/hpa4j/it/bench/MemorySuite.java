@@ -3,8 +3,12 @@ package io.github.hpa4j.it.bench;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-/** Runs {@link MemoryQualityWorkload} once per {@link MemoryVariant}, each in a fresh JVM, one after the other. */
+/**
+ * Runs {@link MemoryQualityWorkload} once per {@link MemoryVariant}, each in a fresh JVM, one after the
+ * other, then {@link IdleFootprintWorkload} for each of its variants.
+ */
 final class MemorySuite {
     /**
      * The same fixed heap everywhere, pre-touched, so that the process Rss moves with the allocator,
@@ -32,6 +36,13 @@ final class MemorySuite {
                     (System.nanoTime() - start) / 1e9);
             results.add(result);
         }
+        for (String id : IdleFootprintWorkload.VARIANTS) {
+            List<String> jvmArgs = new ArrayList<>(commonJvmArgs);
+            jvmArgs.addAll(JVM_ARGS);
+            results.add(ChildJvm.run(id, jvmArgs, Map.of(), IdleFootprintWorkload.class, List.of(id),
+                    Duration.ofMinutes(1)));
+        }
+        System.out.printf("memory quality: idle footprint done%n");
         return results;
     }
 

@@ -31,6 +31,27 @@ final class MemoryTables {
         return stillLive <= 0 ? Double.NaN : (double) r.get("finalRss") / stillLive;
     }
 
+    /*
+     * The baseline the workloads' deltas stand on: hpa4j's variants start an actor system and hpa4j
+     * before their baseline reading, the others neither.
+     */
+    private void appendIdleFootprint(StringBuilder md) {
+        Optional<MemoryResult> akka = find(IdleFootprintWorkload.AKKA);
+        if (akka.isEmpty()) {
+            return;
+        }
+        md.append("\n#### Idle footprint\n\n");
+        md.append("`IdleFootprintWorkload`, each in a fresh JVM with the same flags: the whole process's Rss after "
+                + "three full GCs.\n\n");
+        md.append("| Process | Rss | Threads | Rss above the actor system alone |\n");
+        md.append("|---|---:|---:|---:|\n");
+        for (String id : IdleFootprintWorkload.VARIANTS) {
+            find(id).ifPresent(r -> md.append("| ").append(IdleFootprintWorkload.label(id)).append(" | ")
+                    .append(Fmt.mib(r.get("rss"))).append(" | ").append(r.get("threads")).append(" | ")
+                    .append(Fmt.mib(r.get("rss") - akka.get().get("rss"))).append(" |\n"));
+        }
+    }
+
     void appendTo(StringBuilder md) {
         md.append("| Allocator | Live | Peak Rss | Loaded Rss | Loaded AnonHugePages | Hugepage coverage "
                 + "| Freed | Final Rss | Returned to OS | Final Rss ÷ still live |\n");
@@ -51,6 +72,7 @@ final class MemoryTables {
                         .append("` | – | – | – | – | – | – | – | – |\n");
             }
         }
+        appendIdleFootprint(md);
         md.append("\n#### hpa4j's own mappings\n\n");
         md.append("hpa4j's `stats()` reads smaps for its own regions only (no JVM noise):\n\n");
         md.append("| Variant | Loaded Rss | Loaded AnonHugePages | Coverage | Final Rss | Final AnonHugePages |\n");

@@ -31,7 +31,7 @@ class BenchmarkSmokeTest {
 
         String md = Files.readString(report);
         for (String heading : List.of("## Machine", "## Headline", "### Alloc + free pairs", "### Batches of 64",
-                "### Floors", "## Speed", "## Memory quality", "#### hpa4j's own mappings",
+                "### Floors", "## Speed", "## Memory quality", "#### Idle footprint", "#### hpa4j's own mappings",
                 "### hpa4j allocation latency while purges run vs idle", "## Closing note", "## Noise",
                 "### Which library each jemalloc configuration called", "## Scaling", "### Shards × threads",
                 "### Allocation latency on a shard while its slabs are purged and hugified",
@@ -77,6 +77,12 @@ class BenchmarkSmokeTest {
             assertEquals(expected, rows.size(), "memory rows of " + variant.label());
             assertPositive(rows.get(0).get(1), variant.label() + " live bytes");
             assertPositive(rows.get(0).get(2), variant.label() + " peak Rss");
+        }
+        for (String id : IdleFootprintWorkload.VARIANTS) {
+            List<List<String>> rows = rowsOf(memory, IdleFootprintWorkload.label(id));
+            assertEquals(1, rows.size(), "idle footprint row of " + id);
+            assertPositive(rows.get(0).get(1), id + " Rss");
+            assertPositive(rows.get(0).get(2), id + " threads");
         }
         for (String id : RandomAccessSuite.VARIANTS) {
             MemoryVariant variant = MemoryVariant.byId(id);
