@@ -126,8 +126,10 @@ class MixedSizesStressTest {
         assertEquals(0, after.smallBytes());
         assertEquals(0, after.large().curExtents());
         assertEquals(after.large().nmalloc(), after.large().ndalloc());
-        assertTrue(after.large().nmalloc() > 100 && after.smallClasses().stream().mapToLong(SmallClassStats::nmalloc)
-                .sum() > 1_000, "every layer was exercised: " + after.large());
+        // The front serves most small requests again and again: the bins see its refills and stock.
+        long smallFromBins = after.smallClasses().stream().mapToLong(SmallClassStats::nmalloc).sum();
+        assertTrue(after.large().nmalloc() > 100 && smallFromBins > 100, "every layer was exercised: "
+                + smallFromBins + " small regions from the bins, " + after.large());
         It.get(hpa4j.stop());
     }
 

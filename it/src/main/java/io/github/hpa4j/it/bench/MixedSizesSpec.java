@@ -7,6 +7,7 @@ package io.github.hpa4j.it.bench;
  * @param seed      the same sizes for every allocator
  * @param pairs     timed alloc+touch+free operations against a ring of live blocks
  * @param liveBytes the working set grown for the memory reading
+ * @param waitMillis how long after the big free the final reading waits
  */
-record MixedSizesSpec(long seed, int pairs, long liveBytes) {
+record MixedSizesSpec(long seed, int pairs, long liveBytes, long waitMillis) {
 }

@@ -30,7 +30,7 @@ final class MixedSizesSuite {
             jvmArgs.addAll(JVM_ARGS);
             results.add(ChildJvm.run(id, jvmArgs, variant.environment(), MixedSizesWorkload.class,
                     List.of(id, Long.toString(spec.seed()), Integer.toString(spec.pairs()),
-                            Long.toString(spec.liveBytes())), Duration.ofMinutes(3)));
+                            Long.toString(spec.liveBytes()), Long.toString(spec.waitMillis())), Duration.ofMinutes(3)));
             System.out.printf("mixed sizes: %-28s done in %.1f s%n", variant.label(), (System.nanoTime() - start) / 1e9);
         }
         return results;

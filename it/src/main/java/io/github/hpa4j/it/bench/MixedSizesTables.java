@@ -12,16 +12,16 @@ final class MixedSizesTables {
     }
 
     void appendTo(StringBuilder md) {
-        md.append("| Allocator | ops/s | p50 | p99 | p99.9 | Live | Loaded Rss | Rss ÷ live | Freed | Final Rss "
-                + "| Returned to OS |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| Allocator | ops/s | p50 | p99 | p99.9 | Live | Loaded Rss | Rss ÷ live | Hugepage coverage | Freed "
+                + "| Final Rss | Returned to OS | Final Rss ÷ still live |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String id : MixedSizesSuite.VARIANTS) {
             MemoryVariant variant = MemoryVariant.byId(id);
             Optional<MemoryResult> found = results.stream().filter(r -> r.variant().equals(id)).findFirst();
             if (found.isEmpty()) {
                 if (!variant.available()) {
                     md.append("| ").append(variant.label()).append(" | not installed: `")
-                            .append(JemallocLibrary.INSTALL_HINT).append("` | – | – | – | – | – | – | – | – | – |\n");
+                            .append(JemallocLibrary.INSTALL_HINT).append("` | – | – | – | – | – | – | – | – | – | – | – |\n");
                 }
                 continue;
             }
@@ -32,9 +32,10 @@ final class MixedSizesTables {
                     .append(Fmt.nanos(r.get("p999"))).append(" | ").append(Fmt.mib(live)).append(" | ")
                     .append(Fmt.mib(r.get("loadedRss"))).append(" | ")
                     .append(Fmt.ratio((double) r.get("loadedRss") / live)).append(" | ")
+                    .append(Fmt.percent(MemoryTables.coverage(r))).append(" | ")
                     .append(Fmt.mib(r.get("freedBytes"))).append(" | ").append(Fmt.mib(r.get("finalRss"))).append(" | ")
-                    .append(Fmt.percent(r.get("freedBytes") <= 0 ? 0
-                            : (double) (r.get("loadedRss") - r.get("finalRss")) / r.get("freedBytes"))).append(" |\n");
+                    .append(Fmt.percent(MemoryTables.returned(r))).append(" | ")
+                    .append(Fmt.ratio(MemoryTables.finalOverLive(r))).append(" |\n");
         }
     }
 }

@@ -11,10 +11,11 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Sizes from 16 B to 16 MiB for one allocator, alone in its JVM. Started by {@link MixedSizesSuite}:
- * {@code MixedSizesWorkload <variant> <seed> <pairs> <liveBytes>}; prints one {@link MemoryResult} line.
+ * {@code MixedSizesWorkload <variant> <seed> <pairs> <liveBytes> <waitMillis>}; prints one {@link MemoryResult}
+ * line.
  *
- * <p>Memory first: grow to the working set (touched), read Rss; free 90 % in random order, wait a
- * second, read again. Then speed: a ring of {@link #RING} live blocks; each timed operation frees the oldest and allocates
+ * <p>Memory first: grow to the working set (touched), read Rss; free 90 % in random order, wait,
+ * read again. Then speed: a ring of {@link #RING} live blocks; each timed operation frees the oldest and allocates
  * a new one, touching each of its pages (so that an allocator that reuses resident memory is seen to
  * save the page faults).
  */
@@ -31,10 +32,11 @@ public final class MixedSizesWorkload {
         long seed = Long.parseLong(args[1]);
         int pairs = Integer.parseInt(args[2]);
         long liveBytes = Long.parseLong(args[3]);
+        long waitMillis = Long.parseLong(args[4]);
         Map<String, Long> out = new LinkedHashMap<>();
         try (MemorySubject subject = variant.open()) {
             // Memory first: what the speed part frees and the allocator keeps would be in its baseline.
-            memory(subject, new Random(seed + 1), liveBytes, out);
+            memory(subject, new Random(seed + 1), liveBytes, waitMillis, out);
             speed(subject, new Random(seed), pairs, out);
         }
         System.out.println(new MemoryResult(variant.id(), out).toLine());
@@ -73,7 +75,8 @@ public final class MixedSizesWorkload {
         out.put("p999", histogram.getValueAtPercentile(99.9));
     }
 
-    private static void memory(MemorySubject subject, Random random, long liveBytes, Map<String, Long> out)
+    private static void memory(MemorySubject subject, Random random, long liveBytes, long waitMillis,
+                               Map<String, Long> out)
             throws InterruptedException {
         SmapsReader smaps = new SmapsReader();
         subject.afterFrees();
@@ -89,7 +92,7 @@ public final class MixedSizesWorkload {
         }
         SmapsReading loaded = smaps.readProcess();
         long freed = MemorySubject.freeNinetyPercent(subject, blocks, sizes, random);
-        Thread.sleep(1000);
+        Thread.sleep(waitMillis);
         SmapsReading after = smaps.readProcess();
         out.put("liveBytes", live);
         out.put("blocks", (long) blocks.size());

@@ -21,13 +21,13 @@ record SuiteOptions(boolean smoke, List<Integer> sizes, List<Integer> threads,
             TimeValue.seconds(1), TimeValue.seconds(2),
             new MemoryWorkloadSpec(SEED, 512L << 20, 30_000, 11_000, 6_000),
             new RandomAccessSpec(List.of(1L << 30, 4L << 30), 10_000_000, 12_000),
-            new MixedSizesSpec(SEED, 20_000, 256L << 20),
+            new MixedSizesSpec(SEED, 20_000, 256L << 20, 6_000),
             new PageWorkLatencySpec(20_000, 128L << 20));
 
     static final SuiteOptions SMOKE = new SuiteOptions(true, List.of(4096), List.of(1),
             TimeValue.milliseconds(100), TimeValue.milliseconds(200),
             new MemoryWorkloadSpec(SEED, 8L << 20, 200, 200, 200),
             new RandomAccessSpec(List.of(16L << 20), 100_000, 100),
-            new MixedSizesSpec(SEED, 500, 8L << 20),
+            new MixedSizesSpec(SEED, 500, 8L << 20, 200),
             new PageWorkLatencySpec(1_500, 8L << 20));
 }

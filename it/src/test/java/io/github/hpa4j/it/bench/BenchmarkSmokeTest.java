@@ -31,7 +31,7 @@ class BenchmarkSmokeTest {
 
         String md = Files.readString(report);
         for (String heading : List.of("## Machine", "## Headline", "### Alloc + free pairs", "### Batches of 64",
-                "### Floors", "## Speed", "## Memory quality", "#### Idle footprint", "#### hpa4j's own mappings",
+                "### Floors", "## Speed", "### The front cache before and after", "## Memory quality", "#### Idle footprint", "#### hpa4j's own mappings",
                 "### hpa4j allocation latency while purges run vs idle", "## Closing note", "## Noise",
                 "### Which library each jemalloc configuration called", "## Scaling", "### Shards × threads",
                 "### Allocation latency on a shard while its slabs are purged and hugified",
@@ -58,6 +58,12 @@ class BenchmarkSmokeTest {
                 assertPositive(row.get(subject.floor() ? 2 : 3), subject.label + " rate");
             }
         }
+        String beforeAfter = md.substring(md.indexOf("### The front cache before and after"),
+                md.indexOf("## Behind the caches"));
+        List<List<String>> recorded = rowsOf(beforeAfter, "pair");
+        assertEquals(1, recorded.size(), "smoke: one size, one thread count");
+        assertEquals("0.924×", recorded.get(0).get(3), "the recorded ratio of 4 KiB pairs, one thread");
+        assertPositive(recorded.get(0).get(4), "this run's ratio");
         String front = md.substring(md.indexOf("## Behind the caches"), md.indexOf("## Scaling\n"));
         List<List<String>> churn = rowsOf(front, FrontSuite.HPA_LABEL);
         assertEquals(1, churn.size(), "one hpa4j churn row per thread count");
