@@ -200,6 +200,7 @@ final class BenchmarkReport {
 
                 """, Fmt.mib(mixed.liveBytes()), mixed.waitMillis() / 1000.0, mixed.pairs()));
         new MixedSizesTables(results.mixedSizes()).appendTo(md);
+        EverySizeTables.appendTo(md, new SpeedTables(results.everySize()));
 
         md.append("\n## Closing note\n\n");
         note.appendHeadline(md);

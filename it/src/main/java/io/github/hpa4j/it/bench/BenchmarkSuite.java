@@ -86,10 +86,12 @@ public final class BenchmarkSuite {
             List<MemoryResult> randomAccess = sections.run("random access",
                     () -> RandomAccessSuite.run(options, COMMON_JVM_ARGS));
             List<MemoryResult> mixed = sections.run("mixed sizes", () -> MixedSizesSuite.run(options, COMMON_JVM_ARGS));
+            List<SpeedRow> everySize = sections.run("small and large pairs (JMH)",
+                    () -> SpeedSuite.runEverySize(options, FORK_JVM_ARGS, scratch));
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
             String load = loadBefore + " at the start, " + MachineInfo.loadAverage() + " at the end";
             SuiteResults results = new SuiteResults(speed, jemallocRuns, scaling, memory, timelines, pageWork,
-                    randomAccess, mixed, front, sections.entries());
+                    randomAccess, mixed, everySize, front, sections.entries());
             BenchmarkReport.write(out, options, MachineInfo.detect(), load, elapsed, FORK_JVM_ARGS, results);
             System.out.printf("benchmarks: wrote %s in %.1f min%n", out.toAbsolutePath().normalize(),
                     elapsed.toMillis() / 60000.0);

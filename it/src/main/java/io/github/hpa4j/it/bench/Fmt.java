@@ -54,6 +54,12 @@ final class Fmt {
     }
 
     static String size(int bytes) {
-        return bytes == 0 ? "–" : (bytes / 1024) + " KiB";
+        if (bytes == 0) {
+            return "–";
+        }
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        return bytes % (1 << 20) == 0 ? (bytes >> 20) + " MiB" : (bytes / 1024) + " KiB";
     }
 }

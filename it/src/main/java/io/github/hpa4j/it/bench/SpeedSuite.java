@@ -60,6 +60,27 @@ final class SpeedSuite {
         return rows;
     }
 
+    /**
+     * Pairs of the small and large sizes ({@link SuiteOptions#everySizes}), one thread: hpa4j's facade,
+     * Netty pooled and Arena.ofConfined, the allocators that serve every size.
+     */
+    static List<SpeedRow> runEverySize(SuiteOptions options, List<String> forkJvmArgs, Path latencyDir)
+            throws RunnerException {
+        ChainedOptionsBuilder builder = builder(options, forkJvmArgs, latencyDir, 1, BenchmarkSuite.javaExecutable(),
+                options.everySizes());
+        for (Class<?> type : EVERY_SIZE) {
+            builder.include(Pattern.quote(type.getName() + ".pair") + "$");
+        }
+        List<SpeedRow> rows = new ArrayList<>();
+        for (RunResult result : new Runner(builder.build()).run()) {
+            rows.add(toRow(result, latencyDir));
+        }
+        return rows;
+    }
+
+    static final List<Class<?>> EVERY_SIZE = List.of(HpaCachedBenchmark.class, NettyPooledBenchmark.class,
+            ArenaConfinedBenchmark.class);
+
     /** hpa4j's pairs with 1 and 2 shards, cache on and off, on 1 and 2 threads: {@link ScalingRow}s. */
     static List<ScalingRow> runScaling(SuiteOptions options, List<String> forkJvmArgs, Path latencyDir)
             throws RunnerException {

@@ -35,14 +35,22 @@ class BenchmarkSmokeTest {
                 "### hpa4j allocation latency while purges run vs idle", "## Closing note", "## Noise",
                 "### Which library each jemalloc configuration called", "## Scaling", "### Shards × threads",
                 "### Allocation latency on a shard while its slabs are purged and hugified",
-                "## The memory itself: random access", "## Mixed sizes, 16 B to 16 MiB")) {
+                "## The memory itself: random access", "## Mixed sizes, 16 B to 16 MiB", EverySizeTables.HEADING)) {
             assertTrue(md.contains(heading + "\n"), "missing section " + heading);
         }
         // Netty, allocateDirect and Arena.ofConfined have rows in both parts: look in each part alone.
         String speed = md.substring(md.indexOf("## Speed\n"), md.indexOf("## Memory quality\n"));
         String memory = md.substring(md.indexOf("## Memory quality\n"), md.indexOf("## The memory itself"));
         String randomAccess = md.substring(md.indexOf("## The memory itself"), md.indexOf("## Mixed sizes"));
-        String mixed = md.substring(md.indexOf("## Mixed sizes"), md.indexOf("## Closing note\n"));
+        String mixed = md.substring(md.indexOf("## Mixed sizes"), md.indexOf(EverySizeTables.HEADING));
+        String everySize = md.substring(md.indexOf(EverySizeTables.HEADING), md.indexOf("## Closing note\n"));
+        for (SpeedRow.Subject subject : List.of(SpeedRow.Subject.HPA_CACHED, SpeedRow.Subject.NETTY,
+                SpeedRow.Subject.ARENA_CONFINED)) {
+            List<List<String>> rows = rowsOf(everySize, subject.label);
+            assertEquals(SuiteOptions.SMOKE.everySizes().size(), rows.size(), "small and large pairs of " + subject.label);
+            assertEquals(List.of("64 B", "1 MiB"), rows.stream().map(r -> r.get(1)).toList());
+            rows.forEach(row -> assertPositive(row.get(2), subject.label + " pairs/s"));
+        }
         boolean jemalloc = JemallocLibrary.installed();
         for (SpeedRow.Subject subject : SpeedRow.Subject.values()) {
             List<List<String>> rows = rowsOf(speed, subject.label);
@@ -123,7 +131,8 @@ class BenchmarkSmokeTest {
         List<List<String>> idle = rowsOf(md, "idle (no other client, no page work)");
         assertEquals(1, idle.size(), "page-work latency idle row");
         assertPositive(idle.get(0).get(1), "idle probe pairs");
-        int sections = jemalloc ? 8 : 7; // speed, front, scaling, memory, page work, random access, mixed (+ jemalloc speed)
+        // speed, front, scaling, memory, page work, random access, mixed, small and large pairs (+ jemalloc speed)
+        int sections = jemalloc ? 9 : 8;
         String noise = md.substring(md.indexOf("## Noise\n"), md.indexOf("## Headline\n"));
         assertEquals(sections, noise.lines().filter(line -> line.startsWith("| ") && !line.startsWith("| Section"))
                 .count(), noise);
