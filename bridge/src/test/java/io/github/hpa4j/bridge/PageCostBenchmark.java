@@ -10,7 +10,7 @@ import java.util.Locale;
 
 /**
  * Measures what each page hook costs per 2 MiB on this machine and the hugepage coverage each
- * {@link HugifyStyle} reaches. Not a test: run it on a quiet machine (see the bridge README):
+ * {@link HugifyStyle} reaches. Not a test: run it on a quiet machine:
  *
  * <pre>
  * mvn -B -q -pl bridge -am -Pbench -DskipTests verify

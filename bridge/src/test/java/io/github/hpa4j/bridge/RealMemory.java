@@ -22,7 +22,7 @@ final class RealMemory {
 
     /**
      * First-touch hugepages need THP for madvised ranges and synchronous compaction for them
-     * (defrag madvise/always/defer+madvise), as on this machine (BUILD-NOTES).
+     * (defrag madvise/always/defer+madvise), as on the build machine.
      */
     static void assumeMadvisedFaultsAreHuge() {
         assumeLinuxThp();

@@ -46,7 +46,7 @@ class ThpSupportTest {
         assertTrue(reason(new PlatformFacts("Linux", "amd64", 64, Pages.PAGE, Pages.HUGEPAGE, "never", "madvise", true)).contains("[never]"));
     }
 
-    /** This machine (BUILD-NOTES): Linux x86_64, THP madvise, 4 KiB / 2 MiB, surefire passes the native-access flag. */
+    /** The build machine: Linux x86_64, THP madvise, 4 KiB / 2 MiB, surefire passes the native-access flag. */
     @Test
     void shouldBeAvailableOnThisLinuxMachine() {
         assumeTrue(System.getProperty("os.name").startsWith("Linux"), "Linux only");

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * {@code ActorSystem.terminate()} while 16 threads allocate, touch and free, 20 times, each in a JVM
  * of its own (half with the front cache, half without): every JVM exits normally (a SIGSEGV would
  * exit 134 or 139), and the threads saw only errors a caller can handle. Across the runs some
- * accesses did meet a closed segment, so the path that used to crash was taken.
+ * accesses did meet a closed segment, so the path where a stale view would have reached unmapped
+ * memory was taken.
  */
 class TerminationUnderLoadTest {
     private static final int RUNS = 20;
