@@ -650,4 +650,91 @@ class ShardTest {
         twin.finish(job);
         assertEquals(0, twin.ndirty());
     }
+
+    @Test
+    void shouldHugifyAFullSlabEvenWithDirtyMultZero() {
+        // Hugifying a full slab backs no retained page, so it adds nothing to the dirty count.
+        Shard shard = inlineShard(ShardOptions.DEFAULTS.withDirtyMult(0).withHugifyDelayMs(0));
+        allocPages(shard, Pages.HUGEPAGE_PAGES);
+        assertFalse(shard.hugifyBlockedByNdirty());
+        shard.doDeferredWork();
+        assertTrue(shard.slabs().get(0).huge());
+    }
+
+    @Test
+    void shouldReportDeferredWorkForAHugifyCandidateAlone() {
+        Shard shard = inlineShard(ShardOptions.DEFAULTS);
+        assertFalse(shard.hasDeferredWork(), "an empty shard has none");
+        List<Extent> extents = allocPages(shard, Pages.HUGEPAGE_PAGES);
+        assertFalse(shard.shouldPurge());
+        assertTrue(shard.hasDeferredWork(), "a hugify candidate, waiting its delay");
+        shard.freeBatch(extents.subList(0, 100));
+        shard.freeBatch(extents.subList(100, Pages.HUGEPAGE_PAGES));
+        assertTrue(shard.hasDeferredWork(), "an empty dirty slab to purge");
+        shard.doDeferredWork();
+        assertFalse(shard.hasDeferredWork());
+    }
+
+    @Test
+    void shouldCountTheJobThatFailedAmongThePassOperations() {
+        Shard shard = inlineShard(ShardOptions.DEFAULTS.withHugifyDelayMs(0));
+        List<Extent> extents = allocPages(shard, Pages.HUGEPAGE_PAGES);
+        hooks.failHugify = true;
+        assertEquals(1, shard.maybeDoDeferredWork(true), "the failed hugify, then the pass stops");
+        hooks.failHugify = false;
+        shard.doDeferredWork();
+        shard.freeBatch(extents.subList(0, 300));
+        hooks.failPurge = true;
+        assertEquals(1, shard.maybeDoDeferredWork(true), "the failed purge, then the pass stops");
+        assertEquals(new ShardCounters(0, 0, 1, 0, 1, 1), shard.counters());
+    }
+
+    @Test
+    void shouldRefuseEveryCallOnceDestroyed() {
+        Shard shard = inlineShard(ShardOptions.DEFAULTS);
+        Extent extent = shard.alloc(Pages.PAGE, eden);
+        assertFalse(shard.disabled());
+        assertFalse(shard.destroyed());
+        assertEquals(new Shard.Reclaimed(1, Pages.PAGE, 1), shard.destroy());
+        assertTrue(shard.disabled());
+        assertTrue(shard.destroyed());
+        assertThrows(ShardDisabledException.class, () -> shard.freeBatch(List.of(extent)));
+        assertThrows(ShardDisabledException.class, shard::beginPurge);
+        assertThrows(ShardDisabledException.class, shard::beginHugify);
+        assertThrows(ShardDisabledException.class, () -> shard.addSlab(new PageSlab(1L << 44, 0)));
+        assertEquals(new Shard.Reclaimed(0, 0, 0), shard.destroy(), "a second destroy reclaims nothing");
+        assertEquals(1, hooks.count("unmap"));
+    }
+
+    @Test
+    void shouldTakeABatchOfExactlyTheLargestCount() {
+        Shard shard = inlineShard(ShardOptions.DEFAULTS);
+        List<Extent> out = new ArrayList<>();
+        shard.allocBatch(Pages.PAGE, Shard.MAX_BATCH, eden, out);
+        assertEquals(Shard.MAX_BATCH, out.size());
+        shard.freeBatch(out);
+        assertEquals(0, shard.liveExtents());
+        assertEquals(Shard.MAX_BATCH, shard.ndirty());
+    }
+
+    @Test
+    void shouldNameTheShardAndItsPagesInItsDescription() {
+        Shard shard = new Shard(3, ShardOptions.DEFAULTS, hooks, clock);
+        List<Extent> extents = new ArrayList<>();
+        shard.allocBatch(Pages.PAGE, 7, eden, extents);
+        shard.free(extents.get(0));
+        assertEquals("Shard[3, 1 slabs, 6 active, 1 dirty pages]", shard.toString());
+    }
+
+    @Test
+    void shouldNameASlabWhoseFlagsDisagreeWithItsFiling() {
+        Shard shard = inlineShard(ShardOptions.DEFAULTS);
+        shard.alloc(Pages.PAGE, eden);
+        assertNull(shard.inconsistency());
+        PageSlab slab = shard.slabs().get(0);
+        slab.allowHugify(clock.nanoTime()); // outside an update bracket: no set filed it
+        String problem = shard.inconsistency();
+        assertTrue(problem != null && problem.startsWith(slab.toString()) && problem.contains("inSetHugifyContainer"),
+                String.valueOf(problem));
+    }
 }
