@@ -737,4 +737,18 @@ class ShardTest {
         assertTrue(problem != null && problem.startsWith(slab.toString()) && problem.contains("inSetHugifyContainer"),
                 String.valueOf(problem));
     }
+
+    @Test
+    void shouldNameSlabSetTotalsThatDifferFromTheSlabs() {
+        Shard shard = inlineShard(ShardOptions.DEFAULTS);
+        shard.alloc(Pages.PAGE, eden);
+        PageSlab slab = shard.slabs().get(0);
+        // A reservation the slab set never saw: the slab stays consistent, the totals do not.
+        slab.updating(true);
+        slab.reserveAlloc(1);
+        slab.updating(false);
+        assertNull(slab.inconsistency());
+        String problem = shard.inconsistency();
+        assertTrue(problem != null && problem.contains("1 active") && problem.contains("(1, 2, 0)"), String.valueOf(problem));
+    }
 }
