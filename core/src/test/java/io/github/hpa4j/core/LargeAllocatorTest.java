@@ -221,4 +221,40 @@ class LargeAllocatorTest {
         InvalidFreeException e = assertThrows(InvalidFreeException.class, free::run);
         assertSame(reason, e.reason());
     }
+
+    @Test
+    void shouldGiveTheWholeBudgetBackAtDestroyAndForgetEveryAllocation() {
+        CountingBudget budget = new CountingBudget(64 * Pages.HUGEPAGE_PAGES);
+        LargeAllocator large = large(budget);
+        large.alloc(6 * MIB, 1);                                    // three hugepages, live
+        large.free(large.alloc(4 * MIB, 1).address());              // two hugepages, cached
+        large.alloc(100 * 1024, 1);                                 // a region
+        assertEquals(2, large.liveExtents());
+        LargeStats before = large.stats();
+        assertEquals(1, before.inRegionExtents());
+        assertEquals(2, before.cachedHugepages());
+        assertEquals(1, before.regions());
+        assertTrue(budget.heldPages() > 5L * Pages.HUGEPAGE_PAGES, "live, cached and region pages are held");
+        assertEquals(2, large.destroy());
+        assertEquals(0, budget.heldPages(), "every held page is given back, once");
+        assertEquals(0, large.liveExtents());
+        assertEquals(0, large.stats().regions());
+    }
+
+    @Test
+    void shouldRefuseABadRequestWhenAskedForItsUsableSize() {
+        LargeAllocator large = large(PageBudget.UNLIMITED);
+        assertThrows(InvalidSizeException.class, () -> large.usableSize(0, 1));
+        assertThrows(InvalidAlignmentException.class, () -> large.usableSize(5 * MIB, 3));
+    }
+
+    @Test
+    void shouldUseARegionOnlyWhenHugepageRoundingWastesMoreThanAnEighth() {
+        LargeAllocator large = large(PageBudget.UNLIMITED);
+        // Four MiB less 466,034 bytes: 466,034 > 3,728,270 / 8 = 466,033. One byte more wastes exactly an eighth.
+        assertTrue(large.usesRegion(3_728_270));
+        assertFalse(large.usesRegion(3_728_271));
+        assertEquals(Pages.pageCeiling(3_728_270), large.usableSize(3_728_270, 1));
+        assertEquals(4 * MIB, large.usableSize(3_728_271, 1));
+    }
 }

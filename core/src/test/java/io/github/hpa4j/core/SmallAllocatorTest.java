@@ -168,4 +168,32 @@ class SmallAllocatorTest {
         InvalidFreeException e = assertThrows(InvalidFreeException.class, free::run);
         assertSame(reason, e.reason());
     }
+
+    @Test
+    void shouldGiveEverySlabBackAtDestroyLiveRegionsOrNot() {
+        assertEquals(3, small.index());
+        int c = SmallSizeClasses.sizeToIndex(100);
+        int nregs = SmallSizeClasses.regionsPerSlab(c);
+        long[] addresses = new long[2 * nregs + 1];
+        for (int i = 0; i < addresses.length; i++) {
+            addresses[i] = small.alloc(100);          // two full slabs and a third in use
+        }
+        small.free(addresses[0], 100);                // the first slab is not full any more
+        long other = small.alloc(5000);               // a slab of another class
+        assertEquals(4, small.slabCount());
+        assertEquals(4, source.live.size());
+        long live = small.liveRegions();
+        assertEquals(addresses.length, live);
+
+        assertEquals(live, small.destroy(), "the live regions dropped");
+        assertTrue(source.live.isEmpty(), "every slab went back to its source");
+        assertEquals(4, source.returned.size());
+        assertEquals(0, small.slabCount());
+        assertEquals(0, small.liveRegions());
+        assertEquals(-1, small.classOf(addresses[1]), "no slab is known there any more");
+        assertEquals(-1, small.classOf(other));
+        SmallClassStats stats = small.stats(c);
+        assertEquals(stats.nmalloc(), stats.ndalloc(), "the dropped regions count as freed");
+        assertNull(small.inconsistency());
+    }
 }
