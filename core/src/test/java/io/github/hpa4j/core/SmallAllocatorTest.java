@@ -196,4 +196,27 @@ class SmallAllocatorTest {
         assertEquals(stats.nmalloc(), stats.ndalloc(), "the dropped regions count as freed");
         assertNull(small.inconsistency());
     }
+
+    @Test
+    void shouldFillAndFlushABatchThatEndsAtTheEndOfItsArray() {
+        int c = SmallSizeClasses.sizeToIndex(96);
+        long[] out = new long[6];
+        small.allocBatch(96, 4, out, 2);
+        assertEquals(0, out[0] + out[1], "nothing before the offset");
+        SmallClassStats stats = small.stats(c);
+        assertEquals(4, stats.nmalloc());
+        assertEquals(4, stats.curregs());
+        assertEquals(4 * 96, stats.requestedBytes());
+        assertEquals(1, stats.nfills(), "one batch is one fill");
+        assertThrows(InvalidCountException.class, () -> small.allocBatch(96, 3, new long[4], 2));
+        assertThrows(InvalidCountException.class, () -> small.freeBatch(96, out, 3, 4));
+
+        // A duplicate that is not next to its twin is found too.
+        long[] flush = {out[2], out[3], out[2]};
+        assertRefused(FreeRefusal.DUPLICATE_IN_BATCH, () -> small.freeBatch(96, flush, 0, 3));
+        assertEquals(4, small.liveRegions());
+        small.freeBatch(96, out, 2, 4);
+        assertEquals(0, small.liveRegions());
+        assertEquals(4, small.stats(c).ndalloc());
+    }
 }
