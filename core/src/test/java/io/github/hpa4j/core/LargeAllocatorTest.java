@@ -257,4 +257,36 @@ class LargeAllocatorTest {
         assertEquals(Pages.pageCeiling(3_728_270), large.usableSize(3_728_270, 1));
         assertEquals(4 * MIB, large.usableSize(3_728_271, 1));
     }
+
+    @Test
+    void shouldPurgeARegionHugepageOnlyOnceItStayedEmptyForTheInterval() {
+        LargeAllocator large = large(PageBudget.UNLIMITED);
+        assertEquals(Long.MAX_VALUE, large.nanosUntilRelease(), "nothing cached, no region");
+        LargeExtent extent = large.alloc(100 * 1024, 1);
+        assertEquals(1_000_000_000L, large.nanosUntilRelease(), "a region pass one interval after the last");
+        clock.advanceMillis(500);
+        assertEquals(500_000_000L, large.nanosUntilRelease());
+        large.free(extent.address());
+        assertEquals(0, large.stats().curRequestedBytes());
+        assertEquals(0, large.stats().curBytes());
+        clock.advanceMillis(500);
+        assertEquals(0, large.nanosUntilRelease());
+        assertEquals(0, large.releaseIdle(), "the pass runs, but the hugepage has been empty for half the interval");
+        assertEquals(1, large.stats().regionBackedHugepages());
+        clock.advanceMillis(1_000);
+        assertEquals(1, large.releaseIdle());
+        assertEquals(0, large.stats().regions(), "an idle region goes back");
+        assertEquals(Long.MAX_VALUE, large.nanosUntilRelease());
+    }
+
+    @Test
+    void shouldGiveBackEveryCachedHugepageUnderPressure() {
+        CountingBudget budget = new CountingBudget(64 * Pages.HUGEPAGE_PAGES);
+        LargeAllocator large = large(budget);
+        large.free(large.alloc(4 * MIB, 1).address());
+        assertEquals(2, large.stats().cachedHugepages());
+        assertEquals(2, large.releaseCache());
+        assertEquals(0, large.stats().cachedHugepages());
+        assertEquals(0, budget.heldPages());
+    }
 }
