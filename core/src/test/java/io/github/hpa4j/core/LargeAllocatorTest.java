@@ -285,6 +285,9 @@ class LargeAllocatorTest {
         LargeAllocator large = large(budget);
         large.free(large.alloc(4 * MIB, 1).address());
         assertEquals(2, large.stats().cachedHugepages());
+        assertEquals(1_000_000_000L, large.nanosUntilRelease(), "the cache's pass, one interval after the last");
+        clock.advanceMillis(300);
+        assertEquals(700_000_000L, large.nanosUntilRelease());
         assertEquals(2, large.releaseCache());
         assertEquals(0, large.stats().cachedHugepages());
         assertEquals(0, budget.heldPages());
