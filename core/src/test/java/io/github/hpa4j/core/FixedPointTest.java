@@ -317,4 +317,16 @@ class FixedPointTest {
                 () -> "should reject '" + text + "'");
         assertTrue(e.getMessage().contains("'" + text + "'"), e.getMessage());
     }
+
+    @Test
+    void shouldTakeEveryIntegerAndPercentageAtTheEdgesOfTheRange() {
+        assertEquals(0, FixedPoint.ofInt(0));
+        assertEquals("65535.0", FixedPoint.toString(FixedPoint.ofInt(65535)));
+        assertThrows(IllegalArgumentException.class, () -> FixedPoint.ofInt(65536));
+        assertThrows(IllegalArgumentException.class, () -> FixedPoint.ofInt(-1));
+        assertEquals(0, FixedPoint.ofPercent(0));
+        assertEquals(FixedPoint.ofInt(1), FixedPoint.ofPercent(100));
+        assertThrows(IllegalArgumentException.class, () -> FixedPoint.ofPercent(-1));
+        assertThrows(IllegalArgumentException.class, () -> FixedPoint.ofPercent(6_553_600));
+    }
 }

@@ -508,7 +508,9 @@ class FlatBitmapTest {
         FlatBitmap fb = new FlatBitmap(64);
         FlatBitmap other = new FlatBitmap(65);
         assertThrows(IllegalArgumentException.class, () -> fb.and(fb, other));
+        assertThrows(IllegalArgumentException.class, () -> fb.and(other, fb));
         assertThrows(IllegalArgumentException.class, () -> fb.or(other, fb));
+        assertThrows(IllegalArgumentException.class, () -> fb.or(fb, other));
         assertThrows(IllegalArgumentException.class, () -> fb.not(other));
         assertThrows(IllegalArgumentException.class, () -> fb.copyFrom(other));
     }
@@ -546,6 +548,8 @@ class FlatBitmapTest {
         assertEquals(a, b);
         assertEquals(a.hashCode(), b.hashCode());
         assertNotEquals(new FlatBitmap(100), new FlatBitmap(101));
+        assertNotEquals(new FlatBitmap(100).hashCode(), new FlatBitmap(101).hashCode(),
+                "the size counts in the hash as in equals, even where the words are alike");
     }
 
     @Test

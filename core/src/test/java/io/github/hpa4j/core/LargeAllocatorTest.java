@@ -221,4 +221,75 @@ class LargeAllocatorTest {
         InvalidFreeException e = assertThrows(InvalidFreeException.class, free::run);
         assertSame(reason, e.reason());
     }
+
+    @Test
+    void shouldGiveTheWholeBudgetBackAtDestroyAndForgetEveryAllocation() {
+        CountingBudget budget = new CountingBudget(64 * Pages.HUGEPAGE_PAGES);
+        LargeAllocator large = large(budget);
+        large.alloc(6 * MIB, 1);                                    // three hugepages, live
+        large.free(large.alloc(4 * MIB, 1).address());              // two hugepages, cached
+        large.alloc(100 * 1024, 1);                                 // a region
+        assertEquals(2, large.liveExtents());
+        LargeStats before = large.stats();
+        assertEquals(1, before.inRegionExtents());
+        assertEquals(2, before.cachedHugepages());
+        assertEquals(1, before.regions());
+        assertTrue(budget.heldPages() > 5L * Pages.HUGEPAGE_PAGES, "live, cached and region pages are held");
+        assertEquals(2, large.destroy());
+        assertEquals(0, budget.heldPages(), "every held page is given back, once");
+        assertEquals(0, large.liveExtents());
+        assertEquals(0, large.stats().regions());
+    }
+
+    @Test
+    void shouldRefuseABadRequestWhenAskedForItsUsableSize() {
+        LargeAllocator large = large(PageBudget.UNLIMITED);
+        assertThrows(InvalidSizeException.class, () -> large.usableSize(0, 1));
+        assertThrows(InvalidAlignmentException.class, () -> large.usableSize(5 * MIB, 3));
+    }
+
+    @Test
+    void shouldUseARegionOnlyWhenHugepageRoundingWastesMoreThanAnEighth() {
+        LargeAllocator large = large(PageBudget.UNLIMITED);
+        // Four MiB less 466,034 bytes: 466,034 > 3,728,270 / 8 = 466,033. One byte more wastes exactly an eighth.
+        assertTrue(large.usesRegion(3_728_270));
+        assertFalse(large.usesRegion(3_728_271));
+        assertEquals(Pages.pageCeiling(3_728_270), large.usableSize(3_728_270, 1));
+        assertEquals(4 * MIB, large.usableSize(3_728_271, 1));
+    }
+
+    @Test
+    void shouldPurgeARegionHugepageOnlyOnceItStayedEmptyForTheInterval() {
+        LargeAllocator large = large(PageBudget.UNLIMITED);
+        assertEquals(Long.MAX_VALUE, large.nanosUntilRelease(), "nothing cached, no region");
+        LargeExtent extent = large.alloc(100 * 1024, 1);
+        assertEquals(1_000_000_000L, large.nanosUntilRelease(), "a region pass one interval after the last");
+        clock.advanceMillis(500);
+        assertEquals(500_000_000L, large.nanosUntilRelease());
+        large.free(extent.address());
+        assertEquals(0, large.stats().curRequestedBytes());
+        assertEquals(0, large.stats().curBytes());
+        clock.advanceMillis(500);
+        assertEquals(0, large.nanosUntilRelease());
+        assertEquals(0, large.releaseIdle(), "the pass runs, but the hugepage has been empty for half the interval");
+        assertEquals(1, large.stats().regionBackedHugepages());
+        clock.advanceMillis(1_000);
+        assertEquals(1, large.releaseIdle());
+        assertEquals(0, large.stats().regions(), "an idle region goes back");
+        assertEquals(Long.MAX_VALUE, large.nanosUntilRelease());
+    }
+
+    @Test
+    void shouldGiveBackEveryCachedHugepageUnderPressure() {
+        CountingBudget budget = new CountingBudget(64 * Pages.HUGEPAGE_PAGES);
+        LargeAllocator large = large(budget);
+        large.free(large.alloc(4 * MIB, 1).address());
+        assertEquals(2, large.stats().cachedHugepages());
+        assertEquals(1_000_000_000L, large.nanosUntilRelease(), "the cache's pass, one interval after the last");
+        clock.advanceMillis(300);
+        assertEquals(700_000_000L, large.nanosUntilRelease());
+        assertEquals(2, large.releaseCache());
+        assertEquals(0, large.stats().cachedHugepages());
+        assertEquals(0, budget.heldPages());
+    }
 }

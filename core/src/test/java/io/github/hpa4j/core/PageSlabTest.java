@@ -405,4 +405,31 @@ class PageSlabTest {
         }
         return n;
     }
+
+    @Test
+    void shouldDescribeItsAddressCountsAndPhase() {
+        PageSlab slab = newSlab();
+        slab.reserveAlloc(3);
+        slab.unreserve(0, 1);
+        assertEquals("PageSlab[0x" + Long.toHexString(ADDR) + " age=" + AGE + " active=2 touched=3 longestFree="
+                + (PAGES - 3) + "]", slab.toString());
+        slab.hugify();
+        slab.allocAllowed(false);
+        slab.midPurge(true);
+        assertTrue(slab.toString().endsWith(" huge midPurge]"), slab.toString());
+    }
+
+    @Test
+    void shouldBeUpdatingOnlyInsideAnUpdateBracket() {
+        PageSlabSet set = new PageSlabSet();
+        PageSlab slab = newSlab();
+        set.insert(slab);
+        assertFalse(slab.updating());
+        set.updateBegin(slab);
+        assertTrue(slab.updating());
+        slab.reserveAlloc(1);
+        set.updateEnd(slab);
+        assertFalse(slab.updating());
+        assertEquals(1, set.nactive());
+    }
 }

@@ -45,8 +45,12 @@ class ShardBudgetTest {
         List<Extent> held = alloc(shard, 10 * Pages.PAGE, 9);
         assertEquals(90, budget.heldPages());
         ShardStats before = shard.stats();
+        List<Extent> out = new ArrayList<>();
         MemoryBudgetExceededException refused = assertThrows(MemoryBudgetExceededException.class,
-                () -> alloc(shard, 4 * Pages.PAGE, 3));
+                () -> shard.allocBatch(4 * Pages.PAGE, 3, eden, out));
+        assertTrue(out.isEmpty(), "the two extents that fitted are not handed out");
+        assertTrue(refused.getMessage().endsWith(", " + 4 * Pages.PAGE + " more requested"),
+                "the one extent that did not fit: " + refused.getMessage());
         assertEquals(100 * Pages.PAGE, refused.limitBytes());
         assertEquals(90 + 8, budget.heldPages(), "the two extents that fitted were touched, then freed: dirty, held");
         assertEquals(98 * Pages.PAGE, refused.heldBytes(), "the error says what is held");
@@ -167,5 +171,28 @@ class ShardBudgetTest {
         shard.freeBatch(live);
         shard.destroy();
         assertEquals(0, budget.heldPages(), "destroy gives back every touched page");
+    }
+
+    @Test
+    void shouldGiveBackThePagesOfAFailedHugifyAndThoseAHugifyNoLongerBacks() {
+        CountingBudget budget = new CountingBudget(4 * Pages.HUGEPAGE_PAGES);
+        List<DeferredJob> inFlight = new ArrayList<>();
+        Shard shard = new Shard(0, ShardOptions.DEFAULTS.withHugifyDelayMs(0), hooks, clock, inFlight::add,
+                Integer.MAX_VALUE, budget);
+        List<Extent> extents = alloc(shard, 16 * Pages.PAGE, 31); // 496 pages: a candidate
+        shard.doDeferredWork();
+        assertEquals(Pages.HUGEPAGE_PAGES, budget.heldPages(), "the 16 retained pages are taken for the hugepage");
+        shard.abort(inFlight.remove(0));
+        assertEquals(496, budget.heldPages(), "a failed hugify gives them back");
+        assertEquals(touched(shard), budget.heldPages());
+
+        clock.advanceMillis(1);
+        shard.doDeferredWork();
+        assertEquals(Pages.HUGEPAGE_PAGES, budget.heldPages());
+        extents.addAll(alloc(shard, 16 * Pages.PAGE, 1)); // touches the 16 pages while the job is in flight
+        shard.finish(inFlight.remove(0));
+        assertEquals(Pages.HUGEPAGE_PAGES, budget.heldPages(), "the pages are held once, not twice");
+        assertEquals(touched(shard), budget.heldPages());
+        shard.freeBatch(extents);
     }
 }

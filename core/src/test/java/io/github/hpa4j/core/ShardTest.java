@@ -480,4 +480,275 @@ class ShardTest {
         shard.free(extent);
         assertEquals(0, shard.liveExtents());
     }
+
+    @Test
+    void shouldMakeASlabAHugifyCandidateAtExactlyTheThreshold() {
+        // hpa_good_hugification_candidate compares with >=: 100 active pages meet a 100-page threshold.
+        Shard shard = inlineShard(ShardOptions.DEFAULTS.withHugificationThreshold(100 * Pages.PAGE));
+        allocPages(shard, 99);
+        PageSlab slab = shard.slabs().get(0);
+        assertFalse(slab.hugifyAllowed(), "99 pages are below the threshold");
+        allocPages(shard, 1);
+        assertTrue(slab.hugifyAllowed(), "100 pages meet it");
+        assertEquals(clock.nanoTime(), slab.timeHugifyAllowed());
+    }
+
+    @Test
+    void shouldNotCountPagesPendingPurgeAsDirty() {
+        Shard shard = asyncShard(ShardOptions.DEFAULTS);
+        List<Extent> first = allocPages(shard, 100);
+        shard.freeBatch(first.subList(0, 90));
+        shard.doDeferredWork();
+        assertEquals(1, inFlight.size());
+        assertEquals(90, shard.npendingPurge());
+        assertEquals(0, shard.adjustedNdirty(), "the 90 pages are on their way back to the OS");
+
+        // A second slab: 10 dirty pages against 100 active pages is within dirty_mult 25 %, once the
+        // 90 pending pages are left out.
+        List<Extent> second = allocPages(shard, 90);
+        assertNotEquals(first.get(0).slabAddress(), second.get(0).slabAddress());
+        shard.freeBatch(second.subList(0, 10));
+        assertEquals(100, shard.ndirty());
+        assertEquals(10, shard.adjustedNdirty());
+        assertFalse(shard.shouldPurge());
+        assertEquals(0, shard.maybeDoDeferredWork(true));
+        assertEquals(1, inFlight.size(), "the second slab is not purged");
+    }
+
+    @Test
+    void shouldNeverPurgeWithUnlimitedDirtyMult() {
+        Shard shard = inlineShard(ShardOptions.DEFAULTS.withDirtyMult(FixedPoint.UNLIMITED).withDeferralAllowed(false));
+        List<Extent> extents = allocPages(shard, 100);
+        shard.freeBatch(extents.subList(0, 99));
+        assertEquals(Long.MAX_VALUE, shard.ndirtyMax());
+        assertEquals(0, shard.maybeDoDeferredWork(true));
+        shard.free(extents.get(99));
+        shard.doDeferredWork();
+        assertEquals(0, hooks.count("purge"), "not even an empty slab is purged");
+        assertEquals(100, shard.ndirty());
+        assertFalse(shard.hasDeferredWork());
+    }
+
+    @Test
+    void shouldBeginNoHugifyAtTheLimitOfJobsInFlight() {
+        Shard shard = new Shard(0, ShardOptions.DEFAULTS.withHugifyDelayMs(0), hooks, clock, inFlight::add, 1);
+        allocPages(shard, Pages.HUGEPAGE_PAGES);
+        allocPages(shard, Pages.HUGEPAGE_PAGES);
+        assertEquals(2, shard.nslabs());
+        assertEquals(1, shard.maybeDoDeferredWork(true), "one of the two candidates, then the limit");
+        assertEquals(1, inFlight.size());
+        assertTrue(inFlight.get(0) instanceof HugifyJob);
+        assertTrue(shard.atJobLimit());
+        shard.finish(inFlight.remove(0));
+        assertEquals(1, shard.maybeDoDeferredWork(true), "the other once the first ended");
+        shard.finish(inFlight.remove(0));
+        assertTrue(shard.slabs().stream().allMatch(PageSlab::huge));
+    }
+
+    @Test
+    void shouldBoundUnforcedHugifyingToSixteenOperations() {
+        Shard shard = asyncShard(ShardOptions.DEFAULTS.withDeferralAllowed(false).withHugifyDelayMs(0));
+        shard.pauseDeferredWork(true);
+        for (int i = 0; i < 20; i++) {
+            allocPages(shard, Pages.HUGEPAGE_PAGES);
+        }
+        shard.pauseDeferredWork(false);
+        assertEquals(Shard.MAX_OPS_NOT_FORCED, shard.maybeDoDeferredWork(false));
+        assertEquals(Shard.MAX_OPS_NOT_FORCED, inFlight.size(), "an unforced pass stops after 16 hugifies");
+        assertTrue(inFlight.stream().allMatch(job -> job instanceof HugifyJob));
+        inFlight.forEach(shard::finish);
+        inFlight.clear();
+        assertEquals(4, shard.maybeDoDeferredWork(true), "a forced pass does the rest");
+    }
+
+    @Test
+    void shouldStampAJoiningSlabAsTheYoungestWhateverAgeItCameWith() {
+        Shard shard = inlineShard(ShardOptions.DEFAULTS);
+        PageSlab first = new PageSlab(1L << 44, 1_000);
+        PageSlab second = new PageSlab(1L << 45, 0);
+        shard.addSlab(first);
+        shard.addSlab(second);
+        assertTrue(first.age() < second.age(), "ages from the shard's counter, in the order slabs join");
+    }
+
+    @Test
+    void shouldStampASlabReusedFromEmptyAsTheYoungestAndKeepTheAgeOfASlabInUse() {
+        Shard shard = inlineShard(ShardOptions.DEFAULTS);
+        List<Extent> a = allocChunks(shard, 32);                 // slab A, full
+        List<Extent> b = allocChunks(shard, 1);                  // slab B joins after A
+        long slabA = a.get(0).slabAddress();
+        long slabB = b.get(0).slabAddress();
+        assertNotEquals(slabA, slabB);
+        shard.freeBatch(a);                                      // A empty
+        b.addAll(allocChunks(shard, 31));                        // B full, served while A waits empty
+        assertTrue(b.stream().allMatch(e -> e.slabAddress() == slabB));
+        Extent reused = shard.alloc(64 * 1024, eden);            // no partly used slab fits: A again
+        assertEquals(slabA, reused.slabAddress());
+        shard.freeBatch(b.subList(1, 32));                       // A and B now alike: 16 pages active at 0
+
+        PageSlab slabOfA = slab(shard, slabA);
+        PageSlab slabOfB = slab(shard, slabB);
+        assertTrue(slabOfA.age() > slabOfB.age(), "a slab reused from empty is the youngest");
+        assertEquals(slabB, shard.alloc(Pages.PAGE, eden).slabAddress(), "the older slab serves first");
+        long ageOfB = slabOfB.age();
+        assertEquals(slabB, shard.alloc(Pages.PAGE, eden).slabAddress(), "and stays the older");
+        assertEquals(ageOfB, slabOfB.age(), "a slab in use keeps its age");
+        assertConsistent(shard);
+    }
+
+    private static PageSlab slab(Shard shard, long address) {
+        return shard.slabs().stream().filter(ps -> ps.address() == address).findFirst().orElseThrow();
+    }
+
+    @Test
+    void shouldRefuseABatchOfTwoIdenticalExtents() {
+        Shard shard = inlineShard(ShardOptions.DEFAULTS);
+        Extent extent = shard.alloc(Pages.PAGE, eden);
+        InvalidFreeException e = assertThrows(InvalidFreeException.class, () -> shard.freeBatch(List.of(extent, extent)));
+        assertEquals(FreeRefusal.DUPLICATE_IN_BATCH, e.reason());
+        assertEquals(extent.address(), e.address());
+        assertEquals(1, shard.liveExtents(), "nothing was freed");
+        assertConsistent(shard);
+    }
+
+    @Test
+    void shouldRefuseToEndAJobOfAnotherShard() {
+        Shard shard = asyncShard(ShardOptions.DEFAULTS);
+        List<DeferredJob> otherJobs = new ArrayList<>();
+        Shard other = new Shard(1, ShardOptions.DEFAULTS, hooks, clock, otherJobs::add);
+        List<Extent> extents = new ArrayList<>();
+        other.allocBatch(Pages.PAGE, 100, eden, extents);
+        other.freeBatch(extents.subList(0, 90));
+        other.doDeferredWork();
+        DeferredJob job = otherJobs.get(0);
+        allocPages(shard, 10);
+        assertThrows(IllegalArgumentException.class, () -> shard.finish(job));
+        assertThrows(IllegalArgumentException.class, () -> shard.abort(job));
+        assertEquals(0, shard.jobsInFlight());
+        other.finish(job);
+        assertEquals(0, other.jobsInFlight(), "the job still ends in its own shard");
+        assertEquals(0, other.ndirty());
+    }
+
+    @Test
+    void shouldRefuseToEndAJobForAnotherSlabAtTheSameAddress() {
+        // Two shards with the same index, each with its own fake OS: their slabs share an address.
+        Shard shard = asyncShard(ShardOptions.DEFAULTS);
+        List<DeferredJob> twinJobs = new ArrayList<>();
+        RecordingHooks twinHooks = new RecordingHooks();
+        Shard twin = new Shard(0, ShardOptions.DEFAULTS, twinHooks, clock, twinJobs::add);
+        List<Extent> extents = new ArrayList<>();
+        twin.allocBatch(Pages.PAGE, 100, new Eden(twinHooks), extents);
+        twin.freeBatch(extents.subList(0, 90));
+        twin.doDeferredWork();
+        DeferredJob job = twinJobs.get(0);
+        assertThrows(IllegalArgumentException.class, () -> shard.finish(job), "no slab there yet");
+        allocPages(shard, 10);
+        assertEquals(job.slabAddress(), shard.slabs().get(0).address());
+        assertThrows(IllegalArgumentException.class, () -> shard.finish(job), "a slab there, but another");
+        assertEquals(0, shard.jobsInFlight());
+        twin.finish(job);
+        assertEquals(0, twin.ndirty());
+    }
+
+    @Test
+    void shouldHugifyAFullSlabEvenWithDirtyMultZero() {
+        // Hugifying a full slab backs no retained page, so it adds nothing to the dirty count.
+        Shard shard = inlineShard(ShardOptions.DEFAULTS.withDirtyMult(0).withHugifyDelayMs(0));
+        allocPages(shard, Pages.HUGEPAGE_PAGES);
+        assertFalse(shard.hugifyBlockedByNdirty());
+        shard.doDeferredWork();
+        assertTrue(shard.slabs().get(0).huge());
+    }
+
+    @Test
+    void shouldReportDeferredWorkForAHugifyCandidateAlone() {
+        Shard shard = inlineShard(ShardOptions.DEFAULTS);
+        assertFalse(shard.hasDeferredWork(), "an empty shard has none");
+        List<Extent> extents = allocPages(shard, Pages.HUGEPAGE_PAGES);
+        assertFalse(shard.shouldPurge());
+        assertTrue(shard.hasDeferredWork(), "a hugify candidate, waiting its delay");
+        shard.freeBatch(extents.subList(0, 100));
+        shard.freeBatch(extents.subList(100, Pages.HUGEPAGE_PAGES));
+        assertTrue(shard.hasDeferredWork(), "an empty dirty slab to purge");
+        shard.doDeferredWork();
+        assertFalse(shard.hasDeferredWork());
+    }
+
+    @Test
+    void shouldCountTheJobThatFailedAmongThePassOperations() {
+        Shard shard = inlineShard(ShardOptions.DEFAULTS.withHugifyDelayMs(0));
+        List<Extent> extents = allocPages(shard, Pages.HUGEPAGE_PAGES);
+        hooks.failHugify = true;
+        assertEquals(1, shard.maybeDoDeferredWork(true), "the failed hugify, then the pass stops");
+        hooks.failHugify = false;
+        shard.doDeferredWork();
+        shard.freeBatch(extents.subList(0, 300));
+        hooks.failPurge = true;
+        assertEquals(1, shard.maybeDoDeferredWork(true), "the failed purge, then the pass stops");
+        assertEquals(new ShardCounters(0, 0, 1, 0, 1, 1), shard.counters());
+    }
+
+    @Test
+    void shouldRefuseEveryCallOnceDestroyed() {
+        Shard shard = inlineShard(ShardOptions.DEFAULTS);
+        Extent extent = shard.alloc(Pages.PAGE, eden);
+        assertFalse(shard.disabled());
+        assertFalse(shard.destroyed());
+        assertEquals(new Shard.Reclaimed(1, Pages.PAGE, 1), shard.destroy());
+        assertTrue(shard.disabled());
+        assertTrue(shard.destroyed());
+        assertThrows(ShardDisabledException.class, () -> shard.freeBatch(List.of(extent)));
+        assertThrows(ShardDisabledException.class, shard::beginPurge);
+        assertThrows(ShardDisabledException.class, shard::beginHugify);
+        assertThrows(ShardDisabledException.class, () -> shard.addSlab(new PageSlab(1L << 44, 0)));
+        assertEquals(new Shard.Reclaimed(0, 0, 0), shard.destroy(), "a second destroy reclaims nothing");
+        assertEquals(1, hooks.count("unmap"));
+    }
+
+    @Test
+    void shouldTakeABatchOfExactlyTheLargestCount() {
+        Shard shard = inlineShard(ShardOptions.DEFAULTS);
+        List<Extent> out = new ArrayList<>();
+        shard.allocBatch(Pages.PAGE, Shard.MAX_BATCH, eden, out);
+        assertEquals(Shard.MAX_BATCH, out.size());
+        shard.freeBatch(out);
+        assertEquals(0, shard.liveExtents());
+        assertEquals(Shard.MAX_BATCH, shard.ndirty());
+    }
+
+    @Test
+    void shouldNameTheShardAndItsPagesInItsDescription() {
+        Shard shard = new Shard(3, ShardOptions.DEFAULTS, hooks, clock);
+        List<Extent> extents = new ArrayList<>();
+        shard.allocBatch(Pages.PAGE, 7, eden, extents);
+        shard.free(extents.get(0));
+        assertEquals("Shard[3, 1 slabs, 6 active, 1 dirty pages]", shard.toString());
+    }
+
+    @Test
+    void shouldNameASlabWhoseFlagsDisagreeWithItsFiling() {
+        Shard shard = inlineShard(ShardOptions.DEFAULTS);
+        shard.alloc(Pages.PAGE, eden);
+        assertNull(shard.inconsistency());
+        PageSlab slab = shard.slabs().get(0);
+        slab.allowHugify(clock.nanoTime()); // outside an update bracket: no set filed it
+        String problem = shard.inconsistency();
+        assertTrue(problem != null && problem.startsWith(slab.toString()) && problem.contains("inSetHugifyContainer"),
+                String.valueOf(problem));
+    }
+
+    @Test
+    void shouldNameSlabSetTotalsThatDifferFromTheSlabs() {
+        Shard shard = inlineShard(ShardOptions.DEFAULTS);
+        shard.alloc(Pages.PAGE, eden);
+        PageSlab slab = shard.slabs().get(0);
+        // A reservation the slab set never saw: the slab stays consistent, the totals do not.
+        slab.updating(true);
+        slab.reserveAlloc(1);
+        slab.updating(false);
+        assertNull(slab.inconsistency());
+        String problem = shard.inconsistency();
+        assertTrue(problem != null && problem.contains("1 active") && problem.contains("(1, 2, 0)"), String.valueOf(problem));
+    }
 }

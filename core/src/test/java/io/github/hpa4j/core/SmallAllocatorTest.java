@@ -168,4 +168,55 @@ class SmallAllocatorTest {
         InvalidFreeException e = assertThrows(InvalidFreeException.class, free::run);
         assertSame(reason, e.reason());
     }
+
+    @Test
+    void shouldGiveEverySlabBackAtDestroyLiveRegionsOrNot() {
+        assertEquals(3, small.index());
+        int c = SmallSizeClasses.sizeToIndex(100);
+        int nregs = SmallSizeClasses.regionsPerSlab(c);
+        long[] addresses = new long[2 * nregs + 1];
+        for (int i = 0; i < addresses.length; i++) {
+            addresses[i] = small.alloc(100);          // two full slabs and a third in use
+        }
+        small.free(addresses[0], 100);                // the first slab is not full any more
+        long other = small.alloc(5000);               // a slab of another class
+        assertEquals(4, small.slabCount());
+        assertEquals(4, source.live.size());
+        long live = small.liveRegions();
+        assertEquals(addresses.length, live);
+
+        assertEquals(live, small.destroy(), "the live regions dropped");
+        assertTrue(source.live.isEmpty(), "every slab went back to its source");
+        assertEquals(4, source.returned.size());
+        assertEquals(0, small.slabCount());
+        assertEquals(0, small.liveRegions());
+        assertEquals(-1, small.classOf(addresses[1]), "no slab is known there any more");
+        assertEquals(-1, small.classOf(other));
+        SmallClassStats stats = small.stats(c);
+        assertEquals(stats.nmalloc(), stats.ndalloc(), "the dropped regions count as freed");
+        assertNull(small.inconsistency());
+    }
+
+    @Test
+    void shouldFillAndFlushABatchThatEndsAtTheEndOfItsArray() {
+        int c = SmallSizeClasses.sizeToIndex(96);
+        long[] out = new long[6];
+        small.allocBatch(96, 4, out, 2);
+        assertEquals(0, out[0] + out[1], "nothing before the offset");
+        SmallClassStats stats = small.stats(c);
+        assertEquals(4, stats.nmalloc());
+        assertEquals(4, stats.curregs());
+        assertEquals(4 * 96, stats.requestedBytes());
+        assertEquals(1, stats.nfills(), "one batch is one fill");
+        assertThrows(InvalidCountException.class, () -> small.allocBatch(96, 3, new long[4], 2));
+        assertThrows(InvalidCountException.class, () -> small.freeBatch(96, out, 3, 4));
+
+        // A duplicate that is not next to its twin is found too.
+        long[] flush = {out[2], out[3], out[2]};
+        assertRefused(FreeRefusal.DUPLICATE_IN_BATCH, () -> small.freeBatch(96, flush, 0, 3));
+        assertEquals(4, small.liveRegions());
+        small.freeBatch(96, out, 2, 4);
+        assertEquals(0, small.liveRegions());
+        assertEquals(4, small.stats(c).ndalloc());
+    }
 }

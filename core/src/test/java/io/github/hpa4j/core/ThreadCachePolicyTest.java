@@ -1,6 +1,7 @@
 package io.github.hpa4j.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -288,5 +289,67 @@ class ThreadCachePolicyTest {
         assertThrows(IllegalArgumentException.class, () -> new ThreadCachePolicy.Options(4, 5, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> new ThreadCachePolicy.Options(4, 4, -1, 1));
         assertThrows(IllegalArgumentException.class, () -> new ThreadCachePolicy.Options(4, 4, 1, 0));
+    }
+
+    @Test
+    void aMissFetchesNoMoreThanTheByteBoundHoldsBesidesTheCallersItem() {
+        ThreadCachePolicy policy = new ThreadCachePolicy(PAGES, new ThreadCachePolicy.Options(64, 64, 10 * Pages.PAGE, 100 * MS), 0);
+        assertEquals(4, policy.bins());
+        assertEquals(11, policy.fillCount(0, 0), "ten to cache, one for the caller, not half of 64");
+        policy.filled(0, 10);
+        assertEquals(10L * Pages.PAGE, policy.bytes());
+        assertEquals(1, policy.fillCount(0, 0), "a full cache still serves the caller");
+        assertEquals(1, policy.flushBeforeFree(0), "one item out for the freed one to fit the bound");
+    }
+
+    @Test
+    void theBinHoldingTheMostBytesIsTheVictimWhenTheCacheIsOverItsBound() {
+        ThreadCachePolicy policy = new ThreadCachePolicy(PAGES, new ThreadCachePolicy.Options(64, 64, 12 * Pages.PAGE, 100 * MS), 0);
+        policy.filled(0, 3); // 3 pages
+        policy.filled(1, 2); // 4 pages
+        policy.filled(2, 1); // 4 pages
+        assertEquals(-1, policy.overBoundVictim(Pages.PAGE), "exactly at the bound is within it");
+        assertEquals(1, policy.overBoundVictim(2 * Pages.PAGE), "the first of the two bins holding the most");
+        policy.flushed(1, 2);
+        assertEquals(2, policy.overBoundVictim(6 * Pages.PAGE), "then the bin of the one four-page item");
+    }
+
+    @Test
+    void theFillHalvesAfterAnIntervalThatFetchedMoreThanItUsedAndDoublesAfterARefill() {
+        ThreadCachePolicy policy = new ThreadCachePolicy(PAGES, new ThreadCachePolicy.Options(64, 64, 1L << 30, 100 * MS), 0);
+        int[] flush = new int[PAGES.length];
+        assertEquals(32, policy.fillCount(0, 0));
+        policy.filled(0, 31);
+        assertFalse(policy.gc(100 * MS, flush), "everything was fetched this interval: nothing lay unused");
+        policy.hit(0, 150 * MS);
+        assertTrue(policy.gc(200 * MS, flush));
+        assertEquals(30 - 30 / 4, flush[0], "three quarters of the 30 no allocation needed");
+        policy.flushed(0, flush[0]);
+        for (int i = policy.ncached(0); i > 0; i--) {
+            policy.hit(0, 250 * MS);
+        }
+        assertEquals(16, policy.fillCount(0, 250 * MS), "the fill halved");
+        policy.filled(0, 15);
+        for (int i = policy.ncached(0); i > 0; i--) {
+            policy.hit(0, 280 * MS);
+        }
+        assertFalse(policy.gc(300 * MS, flush));
+        assertEquals(32, policy.fillCount(0, 300 * MS), "it ran empty and was refilled: the fill doubles again");
+        assertEquals(64, policy.capacity(0), "a bin that was hit keeps its capacity");
+    }
+
+    @Test
+    void aBinWithoutAHitHalvesItsCapacityAndFlushesWhatNoLongerFits() {
+        ThreadCachePolicy policy = new ThreadCachePolicy(PAGES, new ThreadCachePolicy.Options(64, 64, 1L << 30, 100 * MS), 0);
+        int[] flush = new int[PAGES.length];
+        policy.filled(1, 40);
+        assertTrue(policy.gc(100 * MS, flush));
+        assertEquals(32, policy.capacity(1));
+        assertEquals(8, flush[1], "40 cached, room for 32");
+        policy.flushed(1, 8);
+        policy.emptied();
+        assertEquals(0, policy.bytes());
+        assertEquals(0, policy.ncached(1));
+        assertFalse(policy.gc(200 * MS, flush), "an emptied cache has nothing to flush");
     }
 }
