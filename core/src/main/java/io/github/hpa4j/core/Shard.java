@@ -629,6 +629,10 @@ public final class Shard {
         budget.give(job.pagesTaken() - (ps.ntouched() - touched));
         ps.midHugify(false);
         updatePurgeHugifyEligibility(ps);
+        if (!hugified && ps.hugifyAtOnce()) {
+            // A retry at once would leave the owner's back-off as the only pause between failures.
+            ps.allowHugify(clock.nanoTime(), false);
+        }
         psset.updateEnd(ps);
     }
 

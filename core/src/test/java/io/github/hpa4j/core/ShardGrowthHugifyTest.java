@@ -152,6 +152,27 @@ class ShardGrowthHugifyTest {
     }
 
     @Test
+    void shouldRetryAFailedAtOnceHugifyOnlyAfterTheDelay() {
+        Shard shard = shard(GROWTH);
+        allocPages(shard, Pages.HUGEPAGE_PAGES);
+        hooks.failHugify = true;
+        shard.doDeferredWork();
+        PageSlab slab = shard.slabs().get(0);
+        assertEquals(1, shard.counters().nhugifyAborts());
+        assertFalse(slab.huge());
+        assertTrue(slab.hugifyAllowed(), "still a candidate");
+        assertFalse(slab.hugifyAtOnce(), "but no longer one that goes at once");
+        assertEquals(10_000_000_000L, shard.nanosUntilDeferredWork(), "the delay is the retry delay");
+        hooks.failHugify = false;
+        shard.doDeferredWork();
+        assertFalse(slab.huge(), "not retried before the delay");
+        clock.advanceMillis(10_000);
+        shard.doDeferredWork();
+        assertTrue(slab.huge());
+        assertNull(shard.inconsistency());
+    }
+
+    @Test
     void shouldLetTheDirtyBoundBlockAnAtOnceHugify() {
         // dirty_mult 0: backing the retained pages would exceed the bound, and nothing is dirty to purge.
         Shard shard = shard(GROWTH.withDirtyMult(0));
