@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValue;
 import io.github.hpa4j.bridge.HugifyStyle;
 import io.github.hpa4j.core.FixedPoint;
+import io.github.hpa4j.core.HugifyPolicy;
 import io.github.hpa4j.core.LargeOptions;
 import io.github.hpa4j.core.Pages;
 import io.github.hpa4j.core.ShardOptions;
@@ -97,9 +98,10 @@ public record Hpa4jSettings(
         boolean deferralAllowed = booleanOf(c, "deferral-allowed");
         long hugifyDelayMs = millisOf(c, "hugify-delay");
         long minPurgeIntervalMs = millisOf(c, "min-purge-interval");
+        HugifyPolicy hugifyPolicy = hugifyPolicyOf(c);
         try {
             options = new ShardOptions(Pages.pageCeiling(slabMaxAlloc), threshold, dirtyMult,
-                    deferralAllowed, hugifyDelayMs, minPurgeIntervalMs);
+                    deferralAllowed, hugifyDelayMs, minPurgeIntervalMs, hugifyPolicy);
         } catch (IllegalArgumentException e) {
             throw new Hpa4jConfigException(ROOT, e.getMessage(), e);
         }
@@ -241,6 +243,16 @@ public record Hpa4jSettings(
             return FixedPoint.parse(text.trim());
         } catch (IllegalArgumentException e) {
             throw new Hpa4jConfigException(ROOT + "." + key, e.getMessage(), e);
+        }
+    }
+
+    private static HugifyPolicy hugifyPolicyOf(Config c) {
+        String text = stringOf(c, "hugify-policy");
+        try {
+            return HugifyPolicy.valueOf(text.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new Hpa4jConfigException(ROOT + ".hugify-policy",
+                    "must be one of jemalloc, growth; got \"" + text + "\"", e);
         }
     }
 

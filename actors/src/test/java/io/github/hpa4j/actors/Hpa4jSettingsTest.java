@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigFactory;
 import io.github.hpa4j.bridge.HugifyStyle;
 import io.github.hpa4j.core.Eden;
 import io.github.hpa4j.core.FixedPoint;
+import io.github.hpa4j.core.HugifyPolicy;
 import io.github.hpa4j.core.Pages;
 import io.github.hpa4j.core.ShardOptions;
 import java.time.Duration;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** reference.conf holds jemalloc's defaults, and every bad value fails at start naming its key. */
+/** reference.conf holds jemalloc's defaults (but the hugify policy), and every bad value fails at start naming its key. */
 class Hpa4jSettingsTest {
 
     private static Hpa4jSettings load(String hocon) {
@@ -34,7 +35,8 @@ class Hpa4jSettingsTest {
         assertEquals(10_000, options.hugifyDelayMs(), "hugify delay 10 s");
         assertEquals(5_000, options.minPurgeIntervalMs(), "min purge interval 5 s");
         assertTrue(options.deferralAllowed(), "deferral on");
-        assertEquals(ShardOptions.DEFAULTS, options);
+        assertEquals(HugifyPolicy.GROWTH, options.hugifyPolicy(), "hpa4j's own default: jemalloc's delay for churn only");
+        assertEquals(ShardOptions.DEFAULTS.withHugifyPolicy(HugifyPolicy.GROWTH), options);
 
         assertEquals(Runtime.getRuntime().availableProcessors(), settings.shards(), "shards = 0: one per processor");
         assertEquals(Eden.DEFAULT_EDEN_HUGEPAGES, settings.edenHugepages(), "HPA_EDEN_SIZE");
@@ -55,6 +57,26 @@ class Hpa4jSettingsTest {
         assertEquals(SafetySettings.DEFAULT, settings.safety(), "standard, one leak watched in 128, 16 MiB quarantine");
         assertEquals(Hpa4jSettings.PageHookKind.LINUX, settings.pageHooks(), "the portable hooks only when asked for");
         assertEquals(Long.MAX_VALUE, settings.maxMemory(), "no budget unless set");
+    }
+
+    @ParameterizedTest(name = "hpa4j.hugify-policy = {0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            jemalloc  | JEMALLOC
+            JEMALLOC  | JEMALLOC
+            growth    | GROWTH
+            " Growth" | GROWTH
+            """)
+    void shouldReadEitherHugifyPolicyWhateverItsCase(String value, HugifyPolicy expected) {
+        ShardOptions options = load("hpa4j.hugify-policy = " + value).shardOptions();
+        assertEquals(expected, options.hugifyPolicy());
+        assertEquals(ShardOptions.DEFAULTS.withHugifyPolicy(expected), options, "nothing else changes");
+    }
+
+    @Test
+    void shouldRefuseAnUnknownHugifyPolicyListingTheKnownOnes() {
+        Hpa4jConfigException error = assertThrows(Hpa4jConfigException.class, () -> load("hpa4j.hugify-policy = eager"));
+        assertEquals("hpa4j.hugify-policy", error.key());
+        assertTrue(error.getMessage().contains("must be one of jemalloc, growth; got \"eager\""), error.getMessage());
     }
 
     @Test
@@ -106,6 +128,8 @@ class Hpa4jSettingsTest {
             page-workers           | "2.0"
             eden-hugepages         | 99999999999
             hugify-style           | sometimes
+            hugify-policy          | eager
+            hugify-policy          | ""
             shards                 | -1
             shards                 | many
             slab-max-alloc         | 4MiB

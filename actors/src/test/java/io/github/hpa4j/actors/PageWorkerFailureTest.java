@@ -30,6 +30,7 @@ class PageWorkerFailureTest {
         return TestAllocators.parse("""
                 hpa4j.job-retry-backoff = %dms
                 hpa4j.job-retry-backoff-max = 1s
+                hpa4j.hugify-policy = jemalloc
                 """.formatted(BACKOFF_MS));
     }
 

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The deferred-work timeline of jemalloc's test_defer_time, through the shard actor's messages and
  * its own timer, under ManualTime with jemalloc's defaults (hugify delay 10 s, dirty_mult 25 %,
- * hugification threshold 95 %, deferral allowed).
+ * hugification threshold 95 %, deferral allowed) and, where the timeline is jemalloc's, its hugify
+ * policy.
  */
 class ShardTimelineTest {
     private static final ActorTestKit testKit = TestAllocators.manualTimeKit();
@@ -33,7 +34,8 @@ class ShardTimelineTest {
     void shouldHugifyAfterTheDelayDehugifyAndPurgeAfterFreeingHalfThenHugifyAgain() {
         TimeControl time = new TimeControl(ManualTime.get(testKit.system()));
         FakePageHooks hooks = new FakePageHooks();
-        Hpa4j hpa4j = TestAllocators.start(testKit, TestAllocators.defaults(), hooks, time.clock);
+        Hpa4j hpa4j = TestAllocators.start(testKit, TestAllocators.parse("hpa4j.hugify-policy = jemalloc"), hooks,
+                time.clock);
         ShardClient shard = new ShardClient(testKit, hpa4j.shard(0));
 
         List<Allocation> pages = shard.allocate(Pages.PAGE, Pages.HUGEPAGE_PAGES);
@@ -91,6 +93,31 @@ class ShardTimelineTest {
         assertEquals(new ShardCounters(1, 1, 2, 1, 0, 0), rehugified.stats().counters());
         assertEquals(List.of(slab, slab), hooks.calls(HUGIFY).stream().map(FakePageHooks.Call::address).toList());
         assertEquals(Pages.HUGEPAGE_PAGES - 40, rehugified.stats().liveExtents());
+    }
+
+    @Test
+    void shouldHugifyASlabFilledByGrowthAtOnceAndMakeARefillAfterFreesWaitTheDelay() {
+        TimeControl time = new TimeControl(ManualTime.get(testKit.system()));
+        FakePageHooks hooks = new FakePageHooks();
+        Hpa4j hpa4j = TestAllocators.start(testKit, TestAllocators.parse("hpa4j.hugify-policy = growth"), hooks,
+                time.clock);
+        ShardClient shard = new ShardClient(testKit, hpa4j.shard(0));
+
+        // Filled from empty by allocations alone: the timer is armed with 0, no time passes.
+        List<Allocation> pages = shard.allocate(Pages.PAGE, Pages.HUGEPAGE_PAGES);
+        shard.awaitSnapshot(s -> {
+            assertEquals(1, s.stats().counters().nhugifies(), "hugified without waiting the delay");
+            assertEquals(0, s.stats().jobsInFlight());
+        });
+
+        // Half freed (dehugified and purged), then refilled: dense through churn, so it waits.
+        shard.free(pages.subList(0, HALF));
+        shard.awaitSnapshot(s -> assertEquals(1, s.stats().counters().npurgePasses()));
+        shard.allocate(Pages.PAGE, HALF);
+        time.advanceMillis(9_999);
+        assertEquals(1, shard.snapshot().stats().counters().nhugifies(), "not hugified again before the delay");
+        time.advanceMillis(1);
+        shard.awaitSnapshot(s -> assertEquals(2, s.stats().counters().nhugifies(), "hugified again after the delay"));
     }
 
     @Test

@@ -29,7 +29,15 @@ public final class PageSlab {
     private boolean purgeAllowed;
     private boolean hugifyAllowed;
     private long timeHugifyAllowed;
+    private boolean hugifyAtOnce;
     private boolean inSetHugifyContainer;
+    /* Which of the set's two hugify lists holds the slab; owned by PageSlabSet. */
+    boolean inSetHugifyAtOnceList;
+    /*
+     * No page was freed since the slab was last empty: every active page came from allocations that
+     * followed one another. Recorded here, judged by the shard's hugify policy.
+     */
+    private boolean grownSinceEmpty = true;
 
     private boolean midPurge;
     private boolean midHugify;
@@ -111,18 +119,40 @@ public final class PageSlab {
         return timeHugifyAllowed;
     }
 
+    /**
+     * Whether the candidate may be hugified without waiting out the hugify delay; fixed when the
+     * slab became a candidate, false when it is none.
+     */
+    public boolean hugifyAtOnce() {
+        return hugifyAtOnce;
+    }
+
+    /**
+     * Whether no page was freed since the slab was last empty (true for a fresh slab): its active
+     * pages were filled by growth, not by churn.
+     */
+    public boolean grownSinceEmpty() {
+        return grownSinceEmpty;
+    }
+
     /*
      * allowHugify and disallowHugify must be the last change of an update bracket: the consistency
      * check compares hugifyAllowed with inSetHugifyContainer, which only PageSlabSet.updateEnd syncs.
      */
     void allowHugify(long nowNanos) {
+        allowHugify(nowNanos, false);
+    }
+
+    void allowHugify(long nowNanos, boolean atOnce) {
         assert !midHugify;
         hugifyAllowed = true;
         timeHugifyAllowed = nowNanos;
+        hugifyAtOnce = atOnce;
     }
 
     void disallowHugify() {
         hugifyAllowed = false;
+        hugifyAtOnce = false;
     }
 
     boolean inSetHugifyContainer() {
@@ -294,6 +324,9 @@ public final class PageSlab {
             start = begin + len;
         }
         int result = begin;
+        if (nactive == 0) {
+            grownSinceEmpty = true;
+        }
         activePages.setRange(result, npages);
         nactive += npages;
 
@@ -337,6 +370,7 @@ public final class PageSlab {
         int oldLongestRange = longestFreeRange;
 
         activePages.unsetRange(begin, npages);
+        grownSinceEmpty = false;
         // We might have just created a new, larger range.
         int newBegin = activePages.findLastSet(begin) + 1;
         int newEnd = activePages.findFirstSet(begin + npages - 1);
@@ -472,6 +506,9 @@ public final class PageSlab {
         }
         if (hugifyAllowed != inSetHugifyContainer) {
             return "hugifyAllowed " + hugifyAllowed + " but inSetHugifyContainer " + inSetHugifyContainer;
+        }
+        if (hugifyAtOnce && !hugifyAllowed) {
+            return "hugifyAtOnce but hugify not allowed";
         }
         return null;
     }

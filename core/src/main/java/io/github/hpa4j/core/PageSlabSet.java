@@ -12,7 +12,9 @@ package io.github.hpa4j.core;
  *       no heap fits. Full slabs are in no container.</li>
  *   <li>Purging: two FIFO lists per size class of dirty pages, huge and non-huge, the non-huge one
  *       picked first; then the last two lists hold empty slabs, huge ones picked first.</li>
- *   <li>Hugifying: one FIFO list, in the order slabs became candidates.</li>
+ *   <li>Hugifying: two FIFO lists, in the order slabs became candidates: those the policy lets
+ *       hugify at once, picked first, then those that wait out the hugify delay. With one list a
+ *       candidate that may go now would queue behind one still waiting.</li>
  * </ul>
  *
  * <p>A slab's metadata may change only between {@link #updateBegin} and {@link #updateEnd}, which
@@ -32,6 +34,8 @@ public final class PageSlabSet {
     private final SlabList[] toPurge = new SlabList[NPURGE_LISTS];
     private final FlatBitmap purgeBitmap = new FlatBitmap(NPURGE_LISTS);
     private final SlabList toHugify = new SlabList(SlabList.HUGIFY);
+    /* A slab is on at most one of the two, so they share its HUGIFY links. */
+    private final SlabList toHugifyAtOnce = new SlabList(SlabList.HUGIFY);
 
     public PageSlabSet() {
         for (int i = 0; i < pageslabs.length; i++) {
@@ -68,8 +72,7 @@ public final class PageSlabSet {
         }
         maybeInsertPurgeList(slab);
         if (slab.hugifyAllowed()) {
-            slab.inSetHugifyContainer(true);
-            toHugify.append(slab);
+            hugifyContainerInsert(slab);
         }
     }
 
@@ -82,8 +85,7 @@ public final class PageSlabSet {
         }
         maybeRemovePurgeList(slab);
         if (slab.inSetHugifyContainer()) {
-            slab.inSetHugifyContainer(false);
-            toHugify.remove(slab);
+            hugifyContainerRemove(slab);
         }
     }
 
@@ -116,13 +118,23 @@ public final class PageSlabSet {
         }
         maybeInsertPurgeList(slab);
         if (slab.hugifyAllowed() && !slab.inSetHugifyContainer()) {
-            slab.inSetHugifyContainer(true);
-            toHugify.append(slab);
+            hugifyContainerInsert(slab);
         } else if (!slab.hugifyAllowed() && slab.inSetHugifyContainer()) {
-            slab.inSetHugifyContainer(false);
-            toHugify.remove(slab);
+            hugifyContainerRemove(slab);
         }
         slab.assertConsistent();
+    }
+
+    private void hugifyContainerInsert(PageSlab slab) {
+        slab.inSetHugifyContainer(true);
+        slab.inSetHugifyAtOnceList = slab.hugifyAtOnce();
+        (slab.inSetHugifyAtOnceList ? toHugifyAtOnce : toHugify).append(slab);
+    }
+
+    private void hugifyContainerRemove(PageSlab slab) {
+        slab.inSetHugifyContainer(false);
+        (slab.inSetHugifyAtOnceList ? toHugifyAtOnce : toHugify).remove(slab);
+        slab.inSetHugifyAtOnceList = false;
     }
 
     /** psset_pick_alloc: a slab that can serve {@code size} bytes (a page multiple), or null. */
@@ -149,9 +161,13 @@ public final class PageSlabSet {
         return slab;
     }
 
-    /** psset_pick_hugify: the longest-waiting hugify candidate, or null. */
+    /**
+     * psset_pick_hugify: the longest-waiting candidate that may be hugified at once, else the
+     * longest-waiting candidate, or null.
+     */
     public PageSlab pickHugify() {
-        return toHugify.first();
+        PageSlab atOnce = toHugifyAtOnce.first();
+        return atOnce != null ? atOnce : toHugify.first();
     }
 
     /** Slabs allowed to serve allocations and empty: the LIFO empty list, head first. */

@@ -453,11 +453,25 @@ public final class Shard {
          * what the comment above asks for.
          */
         if (goodHugificationCandidate(ps) && !ps.huge() && !ps.hugifyAllowed()) {
-            ps.allowHugify(clock.nanoTime());
+            ps.allowHugify(clock.nanoTime(), hugifyAtOnce(ps));
         }
         if (ps.nactive() == 0) {
             ps.disallowHugify();
         }
+    }
+
+    /**
+     * Not in hpa.c: whether a slab that becomes a candidate now may skip the hugify delay. Decided
+     * once, when it becomes a candidate: like eligibility itself, the decision is sticky, so frees
+     * while it waits for a page worker do not send it to the back of the delayed list.
+     */
+    private boolean hugifyAtOnce(PageSlab ps) {
+        return options.hugifyPolicy() == HugifyPolicy.GROWTH && ps.grownSinceEmpty();
+    }
+
+    /** How long {@code ps}, a candidate, waits before it is hugified. */
+    private long hugifyDelayMs(PageSlab ps) {
+        return ps.hugifyAtOnce() ? 0 : options.hugifyDelayMs();
     }
 
     /** hpa_shard_has_deferred_work. */
@@ -514,8 +528,9 @@ public final class Shard {
     }
 
     /**
-     * hpa_try_hugify up to the unlock: picks the longest-waiting candidate if the dirty limit
-     * allows and it has waited the hugify delay. Returns null otherwise.
+     * hpa_try_hugify up to the unlock: picks the longest-waiting candidate (one the policy lets go
+     * at once first) if the dirty limit allows and it has waited its hugify delay. Returns null
+     * otherwise.
      */
     public HugifyJob beginHugify() {
         checkNotDestroyed();
@@ -527,7 +542,7 @@ public final class Shard {
             return null;
         }
         assert ps.hugifyAllowed() && !ps.changingState();
-        if (clock.millisSince(ps.timeHugifyAllowed()) < options.hugifyDelayMs()) {
+        if (clock.millisSince(ps.timeHugifyAllowed()) < hugifyDelayMs(ps)) {
             return null;
         }
         if (!slots.tryAcquire(false)) {
@@ -614,6 +629,10 @@ public final class Shard {
         budget.give(job.pagesTaken() - (ps.ntouched() - touched));
         ps.midHugify(false);
         updatePurgeHugifyEligibility(ps);
+        if (!hugified && ps.hugifyAtOnce()) {
+            // A retry at once would leave the owner's back-off as the only pause between failures.
+            ps.allowHugify(clock.nanoTime(), false);
+        }
         psset.updateEnd(ps);
     }
 
@@ -755,12 +774,13 @@ public final class Shard {
         long timeNanos = NO_DEFERRED_WORK;
         PageSlab toHugify = psset.pickHugify();
         if (toHugify != null && !hugifyBlockedByNdirty()) {
+            long delayMs = hugifyDelayMs(toHugify);
             long sinceAllowedMs = clock.millisSince(toHugify.timeHugifyAllowed());
-            if (sinceAllowedMs >= options.hugifyDelayMs()) {
+            if (sinceAllowedMs >= delayMs) {
                 return 0;
             }
             // Not a candidate for long enough yet: sleep for the rest.
-            timeNanos = (options.hugifyDelayMs() - sinceAllowedMs) * 1_000_000L;
+            timeNanos = (delayMs - sinceAllowedMs) * 1_000_000L;
         }
         if (shouldPurge() && psset.pickPurge() != null) {
             // A shard that never purged need not wait an interval.

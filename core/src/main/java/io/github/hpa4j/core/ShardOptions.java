@@ -15,6 +15,7 @@ package io.github.hpa4j.core;
  *                              after each alloc and free.
  * @param hugifyDelayMs         how long a slab stays a candidate before it is hugified.
  * @param minPurgeIntervalMs    the least time between two purge passes of a background pass.
+ * @param hugifyPolicy          which candidates wait out {@code hugifyDelayMs}; see {@link HugifyPolicy}.
  */
 public record ShardOptions(
         long slabMaxAlloc,
@@ -22,11 +23,22 @@ public record ShardOptions(
         int dirtyMult,
         boolean deferralAllowed,
         long hugifyDelayMs,
-        long minPurgeIntervalMs) {
+        long minPurgeIntervalMs,
+        HugifyPolicy hugifyPolicy) {
 
-    /** HPA_SHARD_OPTS_DEFAULT, except that deferral is allowed: hpa4j always has its timers. */
+    /**
+     * HPA_SHARD_OPTS_DEFAULT, except that deferral is allowed: hpa4j always has its timers. The
+     * hugify policy is jemalloc's here; the actors' setting chooses its own default.
+     */
     public static final ShardOptions DEFAULTS = new ShardOptions(
             64 * 1024, Pages.HUGEPAGE * 95 / 100, FixedPoint.ofPercent(25), true, 10_000, 5_000);
+
+    /** With jemalloc's hugify policy. */
+    public ShardOptions(long slabMaxAlloc, long hugificationThreshold, int dirtyMult, boolean deferralAllowed,
+                        long hugifyDelayMs, long minPurgeIntervalMs) {
+        this(slabMaxAlloc, hugificationThreshold, dirtyMult, deferralAllowed, hugifyDelayMs, minPurgeIntervalMs,
+                HugifyPolicy.JEMALLOC);
+    }
 
     public ShardOptions {
         if (slabMaxAlloc <= 0 || slabMaxAlloc > Pages.HUGEPAGE || !Pages.isPageAligned(slabMaxAlloc)) {
@@ -47,29 +59,37 @@ public record ShardOptions(
         if (minPurgeIntervalMs < 0) {
             throw new IllegalArgumentException("min_purge_interval_ms must not be negative, got " + minPurgeIntervalMs);
         }
+        if (hugifyPolicy == null) {
+            throw new IllegalArgumentException("hugify policy must not be null");
+        }
     }
 
     public ShardOptions withSlabMaxAlloc(long value) {
-        return new ShardOptions(value, hugificationThreshold, dirtyMult, deferralAllowed, hugifyDelayMs, minPurgeIntervalMs);
+        return new ShardOptions(value, hugificationThreshold, dirtyMult, deferralAllowed, hugifyDelayMs, minPurgeIntervalMs, hugifyPolicy);
     }
 
     public ShardOptions withHugificationThreshold(long value) {
-        return new ShardOptions(slabMaxAlloc, value, dirtyMult, deferralAllowed, hugifyDelayMs, minPurgeIntervalMs);
+        return new ShardOptions(slabMaxAlloc, value, dirtyMult, deferralAllowed, hugifyDelayMs, minPurgeIntervalMs, hugifyPolicy);
     }
 
     public ShardOptions withDirtyMult(int value) {
-        return new ShardOptions(slabMaxAlloc, hugificationThreshold, value, deferralAllowed, hugifyDelayMs, minPurgeIntervalMs);
+        return new ShardOptions(slabMaxAlloc, hugificationThreshold, value, deferralAllowed, hugifyDelayMs, minPurgeIntervalMs, hugifyPolicy);
     }
 
     public ShardOptions withDeferralAllowed(boolean value) {
-        return new ShardOptions(slabMaxAlloc, hugificationThreshold, dirtyMult, value, hugifyDelayMs, minPurgeIntervalMs);
+        return new ShardOptions(slabMaxAlloc, hugificationThreshold, dirtyMult, value, hugifyDelayMs, minPurgeIntervalMs, hugifyPolicy);
     }
 
     public ShardOptions withHugifyDelayMs(long value) {
-        return new ShardOptions(slabMaxAlloc, hugificationThreshold, dirtyMult, deferralAllowed, value, minPurgeIntervalMs);
+        return new ShardOptions(slabMaxAlloc, hugificationThreshold, dirtyMult, deferralAllowed, value, minPurgeIntervalMs, hugifyPolicy);
     }
 
     public ShardOptions withMinPurgeIntervalMs(long value) {
-        return new ShardOptions(slabMaxAlloc, hugificationThreshold, dirtyMult, deferralAllowed, hugifyDelayMs, value);
+        return new ShardOptions(slabMaxAlloc, hugificationThreshold, dirtyMult, deferralAllowed, hugifyDelayMs, value, hugifyPolicy);
+    }
+
+    public ShardOptions withHugifyPolicy(HugifyPolicy value) {
+        return new ShardOptions(slabMaxAlloc, hugificationThreshold, dirtyMult, deferralAllowed, hugifyDelayMs,
+                minPurgeIntervalMs, value);
     }
 }

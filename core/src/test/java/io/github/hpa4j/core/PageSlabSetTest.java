@@ -253,6 +253,27 @@ class PageSlabSetTest {
         assertEquals(0, set.npageslabs());
     }
 
+    @Test
+    void shouldPickACandidateThatMayGoAtOnceBeforeOnesWaitingTheDelay() {
+        PageSlab a = newSlab(0);
+        PageSlab b = newSlab(1);
+        PageSlab c = newSlab(2);
+        for (PageSlab s : List.of(a, b, c)) {
+            set.insert(s);
+        }
+        update(a, s -> s.allowHugify(100));
+        update(b, s -> s.allowHugify(200, true));
+        update(c, s -> s.allowHugify(300, true));
+        assertSame(b, set.pickHugify(), "an at-once candidate does not queue behind a waiting one");
+        // Removal finds each slab in its own list, whichever list it is on.
+        update(b, PageSlab::disallowHugify);
+        assertFalse(b.hugifyAtOnce());
+        assertEquals(List.of(c, a), drainHugify(), "at-once candidates first, each list FIFO");
+        update(a, s -> s.allowHugify(400, true));
+        set.remove(a);
+        assertNull(set.pickHugify(), "a removed at-once candidate leaves its list");
+    }
+
     // ---------------------------------------------------------------- stats
 
     @Test

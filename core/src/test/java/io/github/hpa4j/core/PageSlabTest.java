@@ -170,6 +170,23 @@ class PageSlabTest {
         assertNull(slab.inconsistency());
     }
 
+    @Test
+    void shouldRecordWhetherAnyPageWasFreedSinceTheSlabWasLastEmpty() {
+        PageSlab slab = newSlab();
+        assertTrue(slab.grownSinceEmpty(), "a fresh slab");
+        int first = slab.reserveAlloc(10);
+        slab.reserveAlloc(20);
+        assertTrue(slab.grownSinceEmpty(), "allocations alone");
+        slab.unreserve(first, 1);
+        assertFalse(slab.grownSinceEmpty(), "one page freed");
+        slab.reserveAlloc(1);
+        assertFalse(slab.grownSinceEmpty(), "refilling the hole is churn");
+        slab.unreserve(0, 30);
+        assertFalse(slab.grownSinceEmpty(), "emptied, not yet grown again");
+        slab.reserveAlloc(5);
+        assertTrue(slab.grownSinceEmpty(), "the first allocation into an empty slab starts a growth");
+    }
+
     /** test_hugify. */
     @Test
     void shouldCountEveryPageTouchedOnceHugified() {

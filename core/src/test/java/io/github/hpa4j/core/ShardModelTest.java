@@ -51,24 +51,26 @@ class ShardModelTest {
      * Option profiles, so that every run exercises something different whatever its seed draws:
      * 0 is hpa4j's defaults with a short hugify delay; 1 serves whole hugepages with a loose dirty
      * limit and no delay; 2 purges every dirty page (dirty_mult 0) and hugifies only full slabs;
-     * 3 never purges (dirty_mult unlimited), so slabs stay dirty and only hugify.
+     * 3 never purges (dirty_mult unlimited), so slabs stay dirty and only hugify; 4 is the defaults
+     * under the growth hugify policy, so at-once and delayed candidates mix.
      */
     private static final ShardOptions[] PROFILES = {
         ShardOptions.DEFAULTS.withHugifyDelayMs(10).withMinPurgeIntervalMs(0),
         new ShardOptions(Pages.HUGEPAGE, Pages.HUGEPAGE / 2, FixedPoint.ONE, true, 0, 0),
         new ShardOptions(256 * 1024, Pages.HUGEPAGE, FixedPoint.ofPercent(0), true, 10_000, 5_000),
         new ShardOptions(128 * 1024, Pages.HUGEPAGE * 95 / 100, FixedPoint.UNLIMITED, true, 0, 0),
+        ShardOptions.DEFAULTS.withHugifyDelayMs(50).withMinPurgeIntervalMs(0).withHugifyPolicy(HugifyPolicy.GROWTH),
     };
 
     /* Fixed seeds, so failures reproduce; each with an option profile. */
     @ParameterizedTest(name = "seed {0}, profile {1}")
-    @CsvSource({"1, 0", "0x5EED, 1", "20260101, 2", "77, 3"})
+    @CsvSource({"1, 0", "0x5EED, 1", "20260101, 2", "77, 3", "0x6207, 4"})
     void shouldKeepTheModelAndEveryInvariantWithInlineJobs(String seed, int profile) {
         new Run(Long.decode(seed), profile, false).run();
     }
 
     @ParameterizedTest(name = "seed {0}, profile {1}")
-    @CsvSource({"2, 0", "0xA5A5, 1", "987654321, 2"})
+    @CsvSource({"2, 0", "0xA5A5, 1", "987654321, 2", "0x6208, 4"})
     void shouldKeepTheModelAndEveryInvariantWithAsyncJobs(String seed, int profile) {
         new Run(Long.decode(seed), profile, true).run();
     }
