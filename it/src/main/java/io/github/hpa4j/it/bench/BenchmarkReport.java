@@ -193,10 +193,12 @@ final class BenchmarkReport {
         md.append(String.format(Locale.ROOT, """
                 `MixedSizesWorkload`, each allocator alone in a fresh JVM, sizes log-uniform from 16 B to 16 MiB \
                 (same seed for all). Memory first: grow to %s live, touching every page, read Rss (**loaded**, over \
-                the baseline); free 90 %% in random order, wait %.1f s, read again (**final**); coverage = AnonHugePages ÷ Rss, loaded. Then speed: %,d \
-                operations against a ring of 64 live blocks, each freeing the oldest and allocating a new block and \
-                touching its pages (so reuse of resident memory shows as saved page faults); p50/p99/p99.9 of one \
-                operation. allocateDirect runs with a 1 GiB direct-memory limit, which makes its GCs free buffers.
+                the baseline); free 90 %% in random order, wait %.1f s, read again (**final**); coverage = \
+                AnonHugePages ÷ Rss, loaded. Then speed: %,d operations against a ring of 64 live blocks, each \
+                freeing the oldest and allocating a new block and touching its pages (so reuse of resident memory \
+                shows as saved page faults); p50/p99/p99.9 of one operation. Every JVM has a pre-touched 256 MiB heap (`-XX:+AlwaysPreTouch`), so the heap is \
+                resident before the baseline; allocateDirect runs with a 1 GiB direct-memory limit, which makes its \
+                GCs free buffers.
 
                 """, Fmt.mib(mixed.liveBytes()), mixed.waitMillis() / 1000.0, mixed.pairs()));
         new MixedSizesTables(results.mixedSizes()).appendTo(md);

@@ -11,7 +11,8 @@ import java.util.List;
 record MemoryVariant(String id, String label) {
     /**
      * hpa4j in every hugify style with two shards (this machine's default), collapse with one shard
-     * too, the three allocators it is compared with, and jemalloc itself in its three configurations.
+     * too, the three Java allocators it is compared with, glibc's malloc, and jemalloc itself in its
+     * three configurations.
      */
     static final List<MemoryVariant> ALL = List.of(
             new MemoryVariant("hpa4j:collapse:2", "hpa4j collapse, 2 shards"),
@@ -22,6 +23,7 @@ record MemoryVariant(String id, String label) {
             new MemoryVariant("netty", "Netty pooled direct"),
             new MemoryVariant("direct", "ByteBuffer.allocateDirect"),
             new MemoryVariant("arena", "Arena.ofConfined"),
+            new MemoryVariant("glibc", "glibc malloc (+ malloc_trim)"),
             new MemoryVariant("jemalloc:hpa-68k", JemallocConfig.HPA_68K.label()),
             new MemoryVariant("jemalloc:hpa", JemallocConfig.HPA.label()),
             new MemoryVariant("jemalloc:off", JemallocConfig.OFF.label()));
@@ -65,6 +67,7 @@ record MemoryVariant(String id, String label) {
             case "netty-adaptive" -> new JdkMemorySubjects.NettyAdaptive();
             case "direct" -> new JdkMemorySubjects.AllocateDirect();
             case "arena" -> new JdkMemorySubjects.ConfinedArena();
+            case "glibc" -> new GlibcMemorySubject();
             default -> throw new IllegalArgumentException("unknown memory variant " + id);
         };
     }

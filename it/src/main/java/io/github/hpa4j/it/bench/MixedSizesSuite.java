@@ -6,11 +6,16 @@ import java.util.List;
 
 /** Runs {@link MixedSizesWorkload} for every allocator that serves 16 B to 16 MiB, each in a fresh JVM. */
 final class MixedSizesSuite {
-    static final List<String> VARIANTS = List.of("hpa4j:collapse:2", "netty", "netty-adaptive", "direct", "arena",
+    static final List<String> VARIANTS = List.of("hpa4j:collapse:2", "netty", "netty-adaptive", "direct", "arena", "glibc",
             "jemalloc:hpa-68k", "jemalloc:off");
 
-    /** The limit also triggers allocateDirect's GCs, so its Rss stays bounded on a shared machine. */
-    private static final List<String> JVM_ARGS = List.of("-Xms256m", "-Xmx256m", "-XX:MaxDirectMemorySize=1g");
+    /**
+     * The heap pre-touched, as in the memory-quality runs, so that the Rss deltas move with the
+     * allocator and not with the heap's growth; the direct-memory limit also triggers allocateDirect's
+     * GCs, so its Rss stays bounded on a shared machine.
+     */
+    private static final List<String> JVM_ARGS = List.of("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch",
+            "-XX:MaxDirectMemorySize=1g");
 
     private MixedSizesSuite() {
     }
