@@ -28,10 +28,11 @@ import org.slf4j.LoggerFactory;
  * thread's cache. Actors speaking the {@link ShardActor} protocol bypass the front altogether.
  *
  * <p><b>What is cached:</b> the small classes below a page and whole pages up to
- * {@code slab-max-alloc}, one bin each ({@link CacheBins}); large extents, and aligned or zeroed
- * requests, go to their shard. Each entry is the retired handle of the free that put the extent there: the facade
- * has already claimed it, so the front never judges a free, and a hit hands the extent out under a
- * new handle ({@link Handles#reissue}); the old one stays refused for ever.
+ * {@code slab-max-alloc}, one bin each ({@link CacheBins}), for alignments up to a page (the facade
+ * clears a zeroed hit); large extents and larger alignments go to their shard. Each entry is the
+ * retired handle of the free that put the extent there: the facade has already claimed it, so the
+ * front never judges a free, and a hit hands the extent out under a new handle
+ * ({@link Handles#reissue}); the old one stays refused for ever.
  *
  * <p><b>Giving memory back.</b> Each cache's policy ({@link io.github.hpa4j.core.ThreadCachePolicy})
  * runs its GC on the owner's own calls, once per {@code sweep-interval}. The sweeper (Akka scheduler,
