@@ -2,10 +2,7 @@ package io.github.hpa4j.it.bench;
 
 import akka.actor.typed.ActorSystem;
 import io.github.hpa4j.actors.Hpa4j;
-import io.github.hpa4j.actors.Hpa4jSettings;
-import io.github.hpa4j.bridge.PageHooksFactory;
 import io.github.hpa4j.bridge.SmapsReader;
-import io.github.hpa4j.bridge.SystemClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,8 +41,7 @@ public final class IdleFootprintWorkload {
         ActorSystem<Void> system = BenchAkka.start("idle");
         Hpa4j hpa4j = null;
         if (!variant.equals(AKKA)) {
-            Hpa4jSettings settings = Hpa4jSettings.fromConfig(system.settings().config());
-            hpa4j = Hpa4j.start(system, settings, PageHooksFactory.create(settings.hugifyStyle()), SystemClock.INSTANCE);
+            hpa4j = Hpa4j.get(system); // the extension, as an application starts it
         }
         if (variant.equals(USED)) {
             hpa4j.freeNow(hpa4j.allocateNow(100));

@@ -37,22 +37,24 @@ final class MemorySuite {
             results.add(result);
         }
         for (String id : IdleFootprintWorkload.VARIANTS) {
-            List<String> jvmArgs = new ArrayList<>(commonJvmArgs);
-            jvmArgs.addAll(JVM_ARGS);
-            results.add(ChildJvm.run(id, jvmArgs, Map.of(), IdleFootprintWorkload.class, List.of(id),
+            results.add(ChildJvm.run(id, jvmArgs(commonJvmArgs), Map.of(), IdleFootprintWorkload.class, List.of(id),
                     Duration.ofMinutes(1)));
         }
         System.out.printf("memory quality: idle footprint done%n");
         return results;
     }
 
-    private static MemoryResult runOne(MemoryVariant variant, MemoryWorkloadSpec spec, List<String> commonJvmArgs) {
+    private static List<String> jvmArgs(List<String> commonJvmArgs) {
         List<String> jvmArgs = new ArrayList<>(commonJvmArgs);
         jvmArgs.addAll(JVM_ARGS);
+        return jvmArgs;
+    }
+
+    private static MemoryResult runOne(MemoryVariant variant, MemoryWorkloadSpec spec, List<String> commonJvmArgs) {
         List<String> args = new ArrayList<>();
         args.add(variant.id());
         args.addAll(spec.toArgs());
-        return ChildJvm.run(variant.id(), jvmArgs, variant.environment(), MemoryQualityWorkload.class, args,
-                Duration.ofMinutes(2));
+        return ChildJvm.run(variant.id(), jvmArgs(commonJvmArgs), variant.environment(), MemoryQualityWorkload.class,
+                args, Duration.ofMinutes(2));
     }
 }
