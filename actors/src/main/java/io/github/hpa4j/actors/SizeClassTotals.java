@@ -32,18 +32,9 @@ final class SizeClassTotals {
 
     /** The large allocators' counters summed over the shards. */
     static LargeStats large(List<ShardActor.ShardSnapshot> shards) {
-        LargeStats sum = new LargeStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        LargeStats sum = LargeStats.NONE;
         for (ShardActor.ShardSnapshot shard : shards) {
-            LargeStats l = shard.large();
-            sum = new LargeStats(sum.nmalloc() + l.nmalloc(), sum.ndalloc() + l.ndalloc(),
-                    sum.curExtents() + l.curExtents(), sum.curBytes() + l.curBytes(),
-                    sum.curRequestedBytes() + l.curRequestedBytes(), sum.inRegionExtents() + l.inRegionExtents(),
-                    sum.cacheHits() + l.cacheHits(), sum.cacheMisses() + l.cacheMisses(),
-                    sum.cachedHugepages() + l.cachedHugepages(), sum.cacheReleasedHugepages() + l.cacheReleasedHugepages(),
-                    sum.regions() + l.regions(), sum.regionUsedPages() + l.regionUsedPages(),
-                    sum.regionBackedHugepages() + l.regionBackedHugepages(), sum.mappedBytes() + l.mappedBytes(),
-                    sum.maps() + l.maps(), sum.unmaps() + l.unmaps(), sum.purges() + l.purges(),
-                    sum.purgedBytes() + l.purgedBytes(), sum.hugifies() + l.hugifies());
+            sum = sum.plus(shard.large());
         }
         return sum;
     }

@@ -7,13 +7,28 @@ package io.github.hpa4j.core;
  * budget, in full, since the OS backs it whole) from the first allocation that touches it until a
  * release pass purges it after it stayed empty for the release interval.
  *
- * <p>A page is known zero until an allocation covers it, and again once its hugepage is purged
- * (the touched bitmap, as {@link PageSlab} keeps it).
+ * <p>A hugepage that stays sparse is subreleased, as TCMalloc's filler does with hugepages it
+ * cannot free whole: once no free has landed in it for the release interval and at least
+ * {@link #SUBRELEASE_MIN_FREE_PAGES} of its pages are free and dirty, it is advised away from
+ * hugepages (so that khugepaged does not collapse it again and bring the purged pages back) and its
+ * free pages are purged. Its live pages lose their hugepage mapping; that is the price of returning
+ * the rest while they live. A subreleased hugepage is advised huge again once it is empty and
+ * purged, or full again. The budget keeps counting it in full while it is backed: the budget bounds
+ * what the OS may back, and a subreleased hugepage may be backed whole again by its next use.
+ *
+ * <p>A page is known zero until an allocation covers it, and again once it is purged (the touched
+ * bitmap, as {@link PageSlab} keeps it).
  */
 final class HugeRegion {
     /** {@link #alloc} when the budget refused the hugepages the allocation would back. */
     static final long BUDGET_REFUSED = -2;
     static final long NO_FIT = -1;
+    /**
+     * The dirty free pages that make a live hugepage worth breaking: an eighth of it (256 KiB), the
+     * waste a region accepts when it packs an allocation, so that a subreleased hugepage gives back
+     * at least what packing saved.
+     */
+    static final int SUBRELEASE_MIN_FREE_PAGES = Pages.HUGEPAGE_PAGES / 8;
 
     final long address;
     final int hugepages;
@@ -21,10 +36,12 @@ final class HugeRegion {
     private final FlatBitmap used;
     private final FlatBitmap touched;
     private final FlatBitmap backed;
+    private final FlatBitmap subreleased;
     private final int[] usedInHugepage;
-    private final long[] emptySinceNanos;
+    private final long[] lastFreeNanos;
     private int usedPages;
     private int longestFree;
+    private long subreleasedPages;
 
     HugeRegion(long address, int hugepages) {
         this.address = address;
@@ -33,8 +50,9 @@ final class HugeRegion {
         this.used = new FlatBitmap(pages);
         this.touched = new FlatBitmap(pages);
         this.backed = new FlatBitmap(hugepages);
+        this.subreleased = new FlatBitmap(hugepages);
         this.usedInHugepage = new int[hugepages];
-        this.emptySinceNanos = new long[hugepages];
+        this.lastFreeNanos = new long[hugepages];
         this.longestFree = pages;
     }
 
@@ -52,6 +70,16 @@ final class HugeRegion {
 
     int backedHugepages() {
         return backed.countSet(0, hugepages);
+    }
+
+    /** Backed hugepages advised away from hugepages by a subrelease. */
+    int subreleasedHugepages() {
+        return subreleased.countSet(0, hugepages);
+    }
+
+    /** Pages purged out of live hugepages, ever. */
+    long subreleasedPages() {
+        return subreleasedPages;
     }
 
     boolean contains(long a) {
@@ -127,35 +155,97 @@ final class HugeRegion {
             int h = p / Pages.HUGEPAGE_PAGES;
             int inThis = Math.min(first + npages, (h + 1) * Pages.HUGEPAGE_PAGES) - p;
             usedInHugepage[h] -= inThis;
-            if (usedInHugepage[h] == 0) {
-                emptySinceNanos[h] = nowNanos;
-            }
+            lastFreeNanos[h] = nowNanos;
             p += inThis;
         }
         longestFree = used.longestUnsetRange();
     }
 
     /**
-     * Purges the backed hugepages that have been empty for at least {@code intervalNanos}; returns
-     * how many. A hugepage the OS refuses to purge stays backed and is tried again next pass.
+     * The release pass over the backed hugepages no free has landed in for {@code intervalNanos}:
+     * an empty one is purged whole and no longer backed; a sparse one is subreleased; a subreleased
+     * one that filled up again is advised huge again. Returns the hugepages no longer backed. A
+     * hugepage the OS refuses to purge stays as it was and is tried again next pass.
      */
     int releaseEmpty(PageHooks hooks, PageBudget budget, long nowNanos, long intervalNanos) {
         int released = 0;
         for (int h = backed.findFirstSet(0); h < hugepages; h = backed.findFirstSet(h + 1)) {
-            if (usedInHugepage[h] != 0 || nowNanos - emptySinceNanos[h] < intervalNanos) {
+            if (usedInHugepage[h] == Pages.HUGEPAGE_PAGES) {
+                if (subreleased.get(h)) {
+                    adviseHuge(hooks, h);
+                }
                 continue;
             }
-            try {
-                hooks.purge(address + h * Pages.HUGEPAGE, Pages.HUGEPAGE);
-            } catch (PageOperationException e) {
+            if (nowNanos - lastFreeNanos[h] < intervalNanos) {
                 continue;
             }
-            backed.unset(h);
-            touched.unsetRange(h * Pages.HUGEPAGE_PAGES, Pages.HUGEPAGE_PAGES);
-            budget.give(Pages.HUGEPAGE_PAGES);
-            released++;
+            if (usedInHugepage[h] == 0) {
+                released += releaseHugepage(hooks, budget, h) ? 1 : 0;
+            } else if (dirtyFreePages(h) >= SUBRELEASE_MIN_FREE_PAGES) {
+                subrelease(hooks, h);
+            }
         }
         return released;
+    }
+
+    private boolean releaseHugepage(PageHooks hooks, PageBudget budget, int h) {
+        try {
+            hooks.purge(address + h * Pages.HUGEPAGE, Pages.HUGEPAGE);
+        } catch (PageOperationException e) {
+            return false;
+        }
+        backed.unset(h);
+        touched.unsetRange(h * Pages.HUGEPAGE_PAGES, Pages.HUGEPAGE_PAGES);
+        budget.give(Pages.HUGEPAGE_PAGES);
+        if (subreleased.get(h)) {
+            adviseHuge(hooks, h);
+        }
+        return true;
+    }
+
+    private int dirtyFreePages(int h) {
+        int first = h * Pages.HUGEPAGE_PAGES;
+        return touched.countSet(first, Pages.HUGEPAGE_PAGES) - used.countSet(first, Pages.HUGEPAGE_PAGES);
+    }
+
+    /*
+     * Every free page is purged, touched or not: a hugepage the OS backed whole holds its untouched
+     * pages too, and once the first purge splits it they would stay resident as small pages.
+     */
+    private void subrelease(PageHooks hooks, int h) {
+        long hugepage = address + h * Pages.HUGEPAGE;
+        if (!subreleased.get(h)) {
+            try {
+                hooks.dehugify(hugepage, Pages.HUGEPAGE);
+            } catch (PageOperationException e) {
+                return;
+            }
+            subreleased.set(h);
+        }
+        int first = h * Pages.HUGEPAGE_PAGES;
+        int end = first + Pages.HUGEPAGE_PAGES;
+        for (long r = used.nextUnsetRange(first); r != BitRange.NONE && BitRange.begin(r) < end;
+                r = used.nextUnsetRange(BitRange.end(r))) {
+            int begin = BitRange.begin(r);
+            int length = Math.min(BitRange.end(r), end) - begin;
+            try {
+                hooks.purge(address + ((long) begin << Pages.LG_PAGE), (long) length << Pages.LG_PAGE);
+            } catch (PageOperationException e) {
+                return;
+            }
+            subreleasedPages += touched.countSet(begin, length);
+            touched.unsetRange(begin, length);
+        }
+    }
+
+    /** Only a hint: if the OS refuses, the hugepage stays subreleased and is advised again later. */
+    private void adviseHuge(PageHooks hooks, int h) {
+        try {
+            hooks.hugify(address + h * Pages.HUGEPAGE, Pages.HUGEPAGE);
+        } catch (PageOperationException e) {
+            return;
+        }
+        subreleased.unset(h);
     }
 
     /** Whether no page is used and none backed: the region can go back to the allocator. */

@@ -41,6 +41,7 @@ public final class LargeAllocator {
     private long curRequestedBytes;
     private long inRegion;
     private long lastRegionPassNanos;
+    private long subreleasedPagesOfReturnedRegions;
 
     /**
      * A large allocator named {@code index} in refusals, mapping through {@code hooks} and holding
@@ -217,8 +218,9 @@ public final class LargeAllocator {
 
     /**
      * The clock-driven pass: the cache gives back what stayed unused for its release interval, and
-     * regions purge the hugepages that stayed empty as long; a region left with nothing used and
-     * nothing backed goes back to the allocator. Returns the hugepages given back.
+     * regions purge the hugepages that stayed empty as long and subrelease those that stayed sparse
+     * (see {@link HugeRegion}); a region left with nothing used and nothing backed goes back to the
+     * allocator. Returns the hugepages given back whole.
      */
     public long releaseIdle() {
         long released = cache.releaseIdle();
@@ -228,6 +230,7 @@ public final class LargeAllocator {
                 HugeRegion region = regions.get(i);
                 released += region.releaseEmpty(hooks, budget, now, options.releaseIntervalMs() * 1_000_000L);
                 if (region.idle()) {
+                    subreleasedPagesOfReturnedRegions += region.subreleasedPages();
                     regions.remove(i);
                     allocator.release(region.address, region.hugepages);
                 }
@@ -256,13 +259,18 @@ public final class LargeAllocator {
     public LargeStats stats() {
         long usedPages = 0;
         long backed = 0;
+        long subreleased = 0;
+        long subreleasedPages = subreleasedPagesOfReturnedRegions;
         for (HugeRegion region : regions) {
             usedPages += region.usedPages();
             backed += region.backedHugepages();
+            subreleased += region.subreleasedHugepages();
+            subreleasedPages += region.subreleasedPages();
         }
         return new LargeStats(nmalloc, ndalloc, live.size(), curBytes, curRequestedBytes, inRegion,
                 cache.hits(), cache.misses(), cache.cachedHugepages(), cache.releasedHugepages(),
-                regions.size(), usedPages, backed, hooks.mappedBytes, hooks.maps, hooks.unmaps, hooks.purges,
+                regions.size(), usedPages, backed, subreleased, subreleasedPages,
+                hooks.mappedBytes, hooks.maps, hooks.unmaps, hooks.purges,
                 hooks.purgedBytes, hooks.hugifies);
     }
 

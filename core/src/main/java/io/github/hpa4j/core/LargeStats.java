@@ -18,6 +18,9 @@ package io.github.hpa4j.core;
  * @param regions             regions held
  * @param regionUsedPages     pages used in regions
  * @param regionBackedHugepages region hugepages backed now
+ * @param regionSubreleasedHugepages backed region hugepages whose free pages were purged while they
+ *                            held live ones, advised away from hugepages now
+ * @param regionSubreleasedPages dirty pages purged out of live region hugepages, ever
  * @param mappedBytes         address space mapped from the OS, ever
  * @param maps                map calls
  * @param unmaps              unmap calls
@@ -29,7 +32,23 @@ public record LargeStats(
         long nmalloc, long ndalloc, long curExtents, long curBytes, long curRequestedBytes, long inRegionExtents,
         long cacheHits, long cacheMisses, long cachedHugepages, long cacheReleasedHugepages,
         long regions, long regionUsedPages, long regionBackedHugepages,
+        long regionSubreleasedHugepages, long regionSubreleasedPages,
         long mappedBytes, long maps, long unmaps, long purges, long purgedBytes, long hugifies) {
+
+    /** No allocator: every counter zero, the start of a sum over shards. */
+    public static final LargeStats NONE = new LargeStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    /** The counters of two allocators added up, as one allocator's over all shards. */
+    public LargeStats plus(LargeStats o) {
+        return new LargeStats(nmalloc + o.nmalloc, ndalloc + o.ndalloc, curExtents + o.curExtents,
+                curBytes + o.curBytes, curRequestedBytes + o.curRequestedBytes, inRegionExtents + o.inRegionExtents,
+                cacheHits + o.cacheHits, cacheMisses + o.cacheMisses, cachedHugepages + o.cachedHugepages,
+                cacheReleasedHugepages + o.cacheReleasedHugepages, regions + o.regions,
+                regionUsedPages + o.regionUsedPages, regionBackedHugepages + o.regionBackedHugepages,
+                regionSubreleasedHugepages + o.regionSubreleasedHugepages,
+                regionSubreleasedPages + o.regionSubreleasedPages, mappedBytes + o.mappedBytes, maps + o.maps,
+                unmaps + o.unmaps, purges + o.purges, purgedBytes + o.purgedBytes, hugifies + o.hugifies);
+    }
 
     /** Bytes lost to rounding by the live allocations. */
     public long roundingWasteBytes() {

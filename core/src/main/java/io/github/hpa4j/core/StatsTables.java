@@ -39,11 +39,12 @@ public final class StatsTables {
         return String.format(Locale.ROOT,
                 "large:  allocated %d (asked %d, waste %d) nmalloc %d ndalloc %d curextents %d (in regions %d)%n"
                         + "  cache: %d hugepages, hits %d misses %d released %d%n"
-                        + "  regions: %d, %d pages used, %d hugepages backed%n"
+                        + "  regions: %d, %d pages used, %d hugepages backed (%d subreleased; %d dirty pages subreleased ever)%n"
                         + "  os: mapped %d bytes in %d maps, %d unmaps, %d purges (%d bytes), %d hugifies%n",
                 l.curBytes(), l.curRequestedBytes(), l.roundingWasteBytes(), l.nmalloc(), l.ndalloc(), l.curExtents(),
                 l.inRegionExtents(), l.cachedHugepages(), l.cacheHits(), l.cacheMisses(), l.cacheReleasedHugepages(),
-                l.regions(), l.regionUsedPages(), l.regionBackedHugepages(), l.mappedBytes(), l.maps(), l.unmaps(),
+                l.regions(), l.regionUsedPages(), l.regionBackedHugepages(), l.regionSubreleasedHugepages(),
+                l.regionSubreleasedPages(), l.mappedBytes(), l.maps(), l.unmaps(),
                 l.purges(), l.purgedBytes(), l.hugifies());
     }
 }

@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** One region: best fit over its pages, hugepages backed while used, zero pages known. */
+/** One region: best fit over its pages, hugepages backed while used, sparse ones subreleased, zero pages known. */
 class HugeRegionTest {
     private static final long BASE = 1L << 40;
     private static final int HP = Pages.HUGEPAGE_PAGES;
@@ -98,5 +99,152 @@ class HugeRegionTest {
         assertEquals(2, region.releaseEmpty(hooks, budget, 4_000, 1_000));
         assertTrue(region.idle());
         assertEquals(0, budget.heldPages());
+    }
+
+    /** The first hugepage filled by eight allocations of 64 pages; their addresses. */
+    private long[] fillFirstHugepage(HugeRegion region) {
+        long[] blocks = new long[8];
+        for (int i = 0; i < blocks.length; i++) {
+            blocks[i] = alloc(region, HP / 8, 1);
+        }
+        return blocks;
+    }
+
+    private static long pages(long n) {
+        return n << Pages.LG_PAGE;
+    }
+
+    @Test
+    void shouldSubreleaseTheFreePagesOfAHugepageThatStayedSparse() {
+        HugeRegion region = new HugeRegion(BASE, 2);
+        long[] blocks = fillFirstHugepage(region);
+        region.free(blocks[2], HP / 8, 1_000);
+        region.free(blocks[5], HP / 8, 1_000);
+        assertEquals(0, region.releaseEmpty(hooks, budget, 1_999, 1_000));
+        assertEquals(0, hooks.calls.size(), "no free has been free for the interval yet");
+
+        assertEquals(0, region.releaseEmpty(hooks, budget, 2_000, 1_000), "nothing is released whole");
+        assertEquals(List.of(new RecordingHooks.Call("dehugify", BASE, Pages.HUGEPAGE),
+                new RecordingHooks.Call("purge", blocks[2], pages(HP / 8)),
+                new RecordingHooks.Call("purge", blocks[5], pages(HP / 8))), hooks.calls,
+                "advised away from hugepages before any purge, then each free run purged");
+        assertEquals(1, region.subreleasedHugepages());
+        assertEquals(2 * HP / 8, region.subreleasedPages());
+        assertEquals(HP, budget.heldPages(), "a subreleased hugepage is still counted whole");
+        assertEquals(1, region.backedHugepages());
+
+        hooks.reset();
+        assertEquals(0, region.releaseEmpty(hooks, budget, 5_000, 1_000));
+        assertEquals(0, hooks.calls.size(), "nothing dirty is left to subrelease");
+        PagesToClear.Builder toClear = new PagesToClear.Builder();
+        assertEquals(blocks[2], alloc(region, HP / 8, 1, toClear));
+        assertEquals(0, toClear.build().pages(), "subreleased pages read as zero");
+        assertNull(region.inconsistency());
+    }
+
+    @Test
+    void shouldSubreleaseOnlyFromAnEighthOfTheHugepageFreeAndDirty() {
+        HugeRegion region = new HugeRegion(BASE, 1);
+        long a = alloc(region, HugeRegion.SUBRELEASE_MIN_FREE_PAGES - 1, 1);
+        alloc(region, HP - HugeRegion.SUBRELEASE_MIN_FREE_PAGES, 1);
+        long c = alloc(region, 1, 1);
+        region.free(a, HugeRegion.SUBRELEASE_MIN_FREE_PAGES - 1, 0);
+        region.releaseEmpty(hooks, budget, 10_000, 1_000);
+        assertEquals(0, hooks.calls.size(), "one page short of the bound");
+
+        region.free(c, 1, 20_000);
+        region.releaseEmpty(hooks, budget, 21_000, 1_000);
+        assertEquals(1, hooks.count("dehugify"), "exactly at the bound");
+        assertEquals(2, hooks.count("purge"));
+        assertEquals(HugeRegion.SUBRELEASE_MIN_FREE_PAGES, region.subreleasedPages());
+    }
+
+    @Test
+    void shouldWaitAFullIntervalAfterTheLastFreeIntoTheHugepage() {
+        HugeRegion region = new HugeRegion(BASE, 2);
+        long[] blocks = fillFirstHugepage(region);
+        long other = alloc(region, HP, HP);
+        region.free(blocks[0], HP / 8, 1_000);
+        region.free(blocks[1], HP / 8, 1_500);
+        region.free(other, HP, 1_500);
+        region.releaseEmpty(hooks, budget, 2_000, 1_000);
+        assertEquals(0, hooks.calls.size(), "the second free restarted the first hugepage's clock");
+        assertEquals(1, region.releaseEmpty(hooks, budget, 2_500, 1_000), "the empty second hugepage goes whole");
+        assertEquals(1, hooks.count("dehugify"), "and the first is subreleased at the same pass");
+        assertEquals(BASE, hooks.calls.get(0).address());
+        assertEquals(new RecordingHooks.Call("purge", blocks[0], pages(2 * HP / 8)), hooks.calls.get(1),
+                "the two adjacent free blocks purged as one run");
+        assertEquals(new RecordingHooks.Call("purge", BASE + Pages.HUGEPAGE, Pages.HUGEPAGE), hooks.calls.get(2));
+    }
+
+    @Test
+    void shouldPurgeUntouchedFreePagesOfASubreleasedHugepageToo() {
+        HugeRegion region = new HugeRegion(BASE, 1);
+        long a = alloc(region, HP / 4, 1);
+        long b = alloc(region, 4, 1);
+        region.free(a, HP / 4, 0);
+        region.releaseEmpty(hooks, budget, 1_000, 1_000);
+        assertEquals(List.of(new RecordingHooks.Call("dehugify", BASE, Pages.HUGEPAGE),
+                new RecordingHooks.Call("purge", a, pages(HP / 4)),
+                new RecordingHooks.Call("purge", b + pages(4), pages(HP - HP / 4 - 4))), hooks.calls,
+                "once split, the pages no allocation touched would stay resident as small pages");
+        assertEquals(HP / 4, region.subreleasedPages(), "only the dirty ones count as given back");
+    }
+
+    @Test
+    void shouldAdviseASubreleasedHugepageHugeAgainOnceItIsFullOrPurgedWhole() {
+        HugeRegion region = new HugeRegion(BASE, 1);
+        long[] blocks = fillFirstHugepage(region);
+        region.free(blocks[3], HP / 8, 0);
+        region.releaseEmpty(hooks, budget, 1_000, 1_000);
+        assertEquals(1, region.subreleasedHugepages());
+        hooks.reset();
+        assertEquals(blocks[3], alloc(region, HP / 8, 1));
+        region.releaseEmpty(hooks, budget, 1_000, 1_000);
+        assertEquals(List.of(new RecordingHooks.Call("hugify", BASE, Pages.HUGEPAGE)), hooks.calls, "full again");
+        assertEquals(0, region.subreleasedHugepages());
+
+        region.free(blocks[4], HP / 8, 2_000);
+        region.releaseEmpty(hooks, budget, 3_000, 1_000);
+        assertEquals(1, region.subreleasedHugepages());
+        for (long block : blocks) {
+            if (block != blocks[4]) {
+                region.free(block, HP / 8, 4_000);
+            }
+        }
+        hooks.reset();
+        assertEquals(1, region.releaseEmpty(hooks, budget, 5_000, 1_000));
+        assertEquals(List.of(new RecordingHooks.Call("purge", BASE, Pages.HUGEPAGE),
+                new RecordingHooks.Call("hugify", BASE, Pages.HUGEPAGE)), hooks.calls, "empty and purged whole");
+        assertEquals(0, region.subreleasedHugepages());
+        assertTrue(region.idle());
+    }
+
+    @Test
+    void shouldLeaveAHugepageAsItWasWhenTheOsRefusesToSplitOrPurgeIt() {
+        HugeRegion region = new HugeRegion(BASE, 1);
+        long[] blocks = fillFirstHugepage(region);
+        region.free(blocks[1], HP / 8, 0);
+        hooks.failDehugify = true;
+        region.releaseEmpty(hooks, budget, 1_000, 1_000);
+        assertEquals(0, hooks.count("purge"), "no purge of a hugepage still advised huge");
+        assertEquals(0, region.subreleasedHugepages());
+
+        hooks.failDehugify = false;
+        hooks.failPurge = true;
+        region.releaseEmpty(hooks, budget, 2_000, 1_000);
+        assertEquals(1, region.subreleasedHugepages(), "advised away, its purge refused");
+        assertEquals(0, region.subreleasedPages());
+        PagesToClear.Builder toClear = new PagesToClear.Builder();
+        assertEquals(blocks[1], alloc(region, HP / 8, 1, toClear));
+        assertEquals(HP / 8, toClear.build().pages(), "pages not purged still hold old data");
+        region.free(blocks[1], HP / 8, 3_000);
+
+        hooks.failPurge = false;
+        hooks.reset();
+        region.releaseEmpty(hooks, budget, 4_000, 1_000);
+        assertEquals(List.of(new RecordingHooks.Call("purge", blocks[1], pages(HP / 8))), hooks.calls,
+                "tried again at a later pass, with no second advice");
+        assertNull(region.inconsistency());
     }
 }

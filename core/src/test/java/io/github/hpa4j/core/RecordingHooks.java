@@ -16,6 +16,7 @@ final class RecordingHooks implements PageHooks {
     boolean failMap;
     boolean failPurge;
     boolean failHugify;
+    boolean failDehugify;
 
     @Override
     public long map(long size) {
@@ -52,6 +53,9 @@ final class RecordingHooks implements PageHooks {
 
     @Override
     public void dehugify(long address, long size) {
+        if (failDehugify) {
+            throw new PageOperationException("madvise(MADV_NOHUGEPAGE)", address, size, "EINVAL", "injected");
+        }
         calls.add(new Call("dehugify", address, size));
     }
 

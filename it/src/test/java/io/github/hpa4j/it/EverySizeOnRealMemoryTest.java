@@ -186,6 +186,42 @@ class EverySizeOnRealMemoryTest {
     }
 
     @Test
+    void shouldGiveBackTheFreePagesOfASparseRegionHugepageAndKeepTheLiveOnesIntact() {
+        Assumptions.assumeTrue(ThpSupport.isAvailable(), () -> "needs smaps: " + ThpSupport.unavailabilityCause());
+        // Packed in a region: rounding 257 KiB to a hugepage would waste most of it.
+        long bytes = 257 * 1024;
+        long inRegionBefore = It.get(hpa4j.stats()).large().inRegionExtents();
+        List<Allocation> blocks = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            Allocation a = hpa4j.allocateNow(bytes);
+            a.segment().fill((byte) i);
+            blocks.add(a);
+        }
+        AllocatorStats loaded = It.get(hpa4j.stats());
+        assertEquals(inRegionBefore + 16, loaded.large().inRegionExtents(), loaded.large().toString());
+        long rssBefore = loaded.smaps().rss();
+        List<Allocation> freed = new ArrayList<>();
+        for (int i = 0; i < blocks.size(); i += 2) {
+            freed.add(blocks.set(i, null));
+        }
+        It.get(hpa4j.freeBatch(freed));
+        await("sparse hugepages subreleased").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            It.get(hpa4j.runDeferredWork());
+            AllocatorStats stats = It.get(hpa4j.stats());
+            assertTrue(stats.large().regionSubreleasedHugepages() >= 1, stats.large().toString());
+            assertTrue(stats.smaps().rss() <= rssBefore - 6 * bytes,
+                    "most of the " + 8 * bytes + " freed bytes leave Rss: " + rssBefore + " -> " + stats.smaps());
+        });
+        for (int i = 1; i < blocks.size(); i += 2) {
+            Allocation a = blocks.get(i);
+            MemorySegment expected = MemorySegment.ofArray(new byte[(int) a.size()]).fill((byte) i);
+            long mismatch = MemorySegment.mismatch(a.segment(), 0, a.size(), expected, 0, a.size());
+            assertEquals(-1, mismatch, () -> a + " lost its data at offset " + mismatch);
+            hpa4j.freeNow(a);
+        }
+    }
+
+    @Test
     void shouldRefuseASecondFreeOfEveryKindAndChangeNothing() {
         for (long bytes : new long[] {16, 2048, 8 * 1024, 256 * 1024, 16L << 20}) {
             Allocation a = hpa4j.allocateNow(bytes);
