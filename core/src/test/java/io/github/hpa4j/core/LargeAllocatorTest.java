@@ -280,6 +280,31 @@ class LargeAllocatorTest {
     }
 
     @Test
+    void shouldCountSubreleasedPagesEvenAfterTheirRegionWentBack() {
+        LargeAllocator large = large(PageBudget.UNLIMITED);
+        LargeExtent kept = large.alloc(300 * 1024, 1);
+        LargeExtent freed = large.alloc(300 * 1024, 1);
+        assertTrue(kept.inRegion() && freed.inRegion());
+        large.free(freed.address());
+        clock.advanceMillis(1_000);
+        assertEquals(0, large.releaseIdle(), "the hugepage still holds a live allocation");
+        LargeStats sparse = large.stats();
+        assertEquals(1, sparse.regionSubreleasedHugepages());
+        assertEquals(freed.pages(), sparse.regionSubreleasedPages());
+        assertEquals(1, sparse.regionBackedHugepages(), "a subreleased hugepage is still backed");
+        assertEquals(sparse.regionSubreleasedPages(), large.stats().plus(LargeStats.NONE).regionSubreleasedPages());
+
+        large.free(kept.address());
+        clock.advanceMillis(1_000);
+        assertEquals(1, large.releaseIdle());
+        LargeStats after = large.stats();
+        assertEquals(0, after.regions(), "an idle region goes back");
+        assertEquals(0, after.regionSubreleasedHugepages());
+        assertEquals(freed.pages(), after.regionSubreleasedPages(), "counted ever");
+        assertNull(large.inconsistency());
+    }
+
+    @Test
     void shouldGiveBackEveryCachedHugepageUnderPressure() {
         CountingBudget budget = new CountingBudget(64 * Pages.HUGEPAGE_PAGES);
         LargeAllocator large = large(budget);
