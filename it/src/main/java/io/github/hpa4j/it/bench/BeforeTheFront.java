@@ -32,7 +32,8 @@ final class BeforeTheFront {
         md.append("hpa4j's front-cache rows over Netty's: **before** as recorded from this file at commit `")
                 .append(COMMIT).append("` (2026-11-26, same suite and machine; a record, not this run), **now** "
                         + "from the tables above. *2 threads ÷ 1* is the same row's rate with two threads over "
-                        + "one.\n\n");
+                        + "one. The recorded rates come from JMH's sample mode, this run's from throughput mode "
+                        + "(see the JMH line above); each ratio compares two rows of one run, measured alike.\n\n");
         md.append("| Shape | Size | Threads | × Netty before | × Netty now | 2 threads ÷ 1 before | 2 threads ÷ 1 now |\n");
         md.append("|---|---:|---:|---:|---:|---:|---:|\n");
         for (Cell cell : CELLS) {

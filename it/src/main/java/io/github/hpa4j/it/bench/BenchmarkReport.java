@@ -52,8 +52,8 @@ final class BenchmarkReport {
         row(md, "Date", ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME));
         row(md, "Suite", (options.smoke() ? "smoke" : "full") + ", "
                 + String.format(Locale.ROOT, "%.1f min", elapsed.toMillis() / 60000.0));
-        row(md, "JMH", "1.37, sample mode, 1 fork, 1 × " + options.warmup() + " warm-up, 1 × "
-                + options.measurement() + " measurement, threads " + options.threads() + ", fork flags `"
+        row(md, "JMH", "1.37, throughput mode for rates and sample mode for percentiles, 1 fork each, 1 × "
+                + options.warmup() + " warm-up, 1 × " + options.measurement() + " measurement, threads " + options.threads() + ", fork flags `"
                 + String.join(" ", forkJvmArgs) + "`");
 
         md.append("\n## Noise\n\nLoad average (1/5/15 min, from /proc/loadavg) before and after each section.\n\n");

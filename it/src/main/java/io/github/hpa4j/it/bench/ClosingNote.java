@@ -124,8 +124,8 @@ final class ClosingNote {
                             + "and the extent index, and every free reverses it (and may purge inline), where Netty "
                             + "hands a just-freed buffer back from a thread-local cache with no lock and no shared "
                             + "state. hpa4j's front cache plays that part (the first row of the tables): a hit touches "
-                            + "the thread's cache and one shared map that catches double frees, and sends no "
-                            + "message. Batches amortise the hop "
+                            + "only the thread's own cache (a handle's state, changed by one compare-and-set, is what "
+                            + "catches a double free), and sends no message. Batches amortise the hop "
                             + "over 64 allocations and narrow the gap; with two threads on a two-core machine the "
                             + "callers compete with the dispatcher and page-worker threads for the cores, and so does "
                             + "any other load on the machine (see the load average above).\n\n");

@@ -38,7 +38,7 @@ final class LatencyLog {
         for (String name : params.getParamsKeys()) {
             key.append('_').append(name).append('=').append(params.getParam(name));
         }
-        key.append("_t").append(params.getThreads());
+        key.append("_t").append(params.getThreads()).append('_').append(params.getMode().shortLabel());
         return key.toString().replaceAll("[^A-Za-z0-9._=-]", "_");
     }
 
