@@ -10,14 +10,15 @@ import io.github.hpa4j.bridge.SystemClock;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-/** hpa4j through its ask facade, reference settings except the hugify style and the shard count. */
+/** hpa4j through its ask facade, reference settings except the hugify style, policy and shard count. */
 final class HpaMemorySubject implements MemorySubject {
     private final ActorSystem<Void> system;
     private final Hpa4j hpa4j;
     private final LatencyProbe probe;
 
-    HpaMemorySubject(String hugifyStyle, int shards) {
-        system = BenchAkka.start("memory", "hpa4j.hugify-style = " + hugifyStyle + "\nhpa4j.shards = " + shards);
+    HpaMemorySubject(String hugifyStyle, int shards, String hugifyPolicy) {
+        system = BenchAkka.start("memory", "hpa4j.hugify-style = " + hugifyStyle + "\nhpa4j.shards = " + shards
+                + "\nhpa4j.hugify-policy = " + hugifyPolicy);
         Hpa4jSettings settings = Hpa4jSettings.fromConfig(system.settings().config());
         WatchedPageHooks hooks = new WatchedPageHooks(PageHooksFactory.create(settings.hugifyStyle()));
         hpa4j = Hpa4j.start(system, settings, hooks, SystemClock.INSTANCE);

@@ -16,6 +16,7 @@ record MemoryVariant(String id, String label) {
      */
     static final List<MemoryVariant> ALL = List.of(
             new MemoryVariant("hpa4j:collapse:2", "hpa4j collapse, 2 shards"),
+            new MemoryVariant("hpa4j:collapse:2:jemalloc", "hpa4j collapse, 2 shards, jemalloc's hugify policy"),
             new MemoryVariant("hpa4j:advise:2", "hpa4j advise, 2 shards"),
             new MemoryVariant("hpa4j:eager:2", "hpa4j eager, 2 shards"),
             new MemoryVariant("hpa4j:none:2", "hpa4j none, 2 shards"),
@@ -59,8 +60,9 @@ record MemoryVariant(String id, String label) {
             return new JemallocMemorySubject(jemallocConfig());
         }
         if (isHpa4j()) {
+            // hpa4j:<hugify style>:<shards>[:<hugify policy>]
             String[] parts = id.split(":");
-            return new HpaMemorySubject(parts[1], Integer.parseInt(parts[2]));
+            return new HpaMemorySubject(parts[1], Integer.parseInt(parts[2]), parts.length > 3 ? parts[3] : "growth");
         }
         return switch (id) {
             case "netty" -> new JdkMemorySubjects.NettyPooled();

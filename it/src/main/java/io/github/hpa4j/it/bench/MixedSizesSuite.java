@@ -6,8 +6,8 @@ import java.util.List;
 
 /** Runs {@link MixedSizesWorkload} for every allocator that serves 16 B to 16 MiB, each in a fresh JVM. */
 final class MixedSizesSuite {
-    static final List<String> VARIANTS = List.of("hpa4j:collapse:2", "netty", "netty-adaptive", "direct", "arena", "glibc",
-            "jemalloc:hpa-68k", "jemalloc:off");
+    static final List<String> VARIANTS = List.of("hpa4j:collapse:2", "hpa4j:collapse:2:jemalloc", "netty",
+            "netty-adaptive", "direct", "arena", "glibc", "jemalloc:hpa-68k", "jemalloc:off");
 
     /**
      * The heap pre-touched, as in the memory-quality runs, so that the Rss deltas move with the
