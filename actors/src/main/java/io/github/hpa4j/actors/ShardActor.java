@@ -39,7 +39,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
-import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +61,10 @@ import org.slf4j.LoggerFactory;
  *   <li>zeroed requests are cleared here, only where core says old data may lie.</li>
  * </ul>
  * Bad requests are answered with a typed failure and change nothing; they never throw here.
+ *
+ * <p>Three behaviours: serving; stopping, where allocations are refused, frees still land and jobs in
+ * flight end, but no work begins; and stopped, once the shard's memory is unmapped, where every
+ * request is refused.
  *
  * <p>Handlers return {@code Behaviors.same()}, not {@code this}: the actor runs inside a supervisor
  * and a timer interceptor, and a returned {@code this} makes each of them build a new interceptor
@@ -256,7 +260,6 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     /* The last background pass stopped at the job limit: it goes on as its jobs end. */
     private boolean passCut;
     private long deferredWorkDeadline = Long.MAX_VALUE;
-    private ActorRef<ShardStopped> stopRequester;
 
     private ShardActor(ActorContext<Command> context, TimerScheduler<Command> timers, int index,
                        Hpa4jSettings settings, PageHooks hooks, PageHooks largeHooks, Clock clock,
@@ -284,18 +287,22 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         this.large = new LargeAllocator(index, settings.large(), largeHooks, clock, budget);
     }
 
+    /* Serving: every message may change what deferred work is due, so each ends by re-arming its timer. */
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(Allocate.class, request -> answered(request, this::onAllocate,
-                        e -> request.replyTo().tell(new AllocateFailed(e))))
+                        e -> request.replyTo().tell(new AllocateFailed(e)), this::serving))
                 .onMessage(Stock.class, request -> answered(request, this::onStock,
-                        e -> request.replyTo().tell(new AllocateFailed(e))))
+                        e -> request.replyTo().tell(new AllocateFailed(e)), this::serving))
                 .onMessage(Free.class, request -> answered(request, this::onFree,
-                        e -> request.replyTo().tell(new FreeFailed(e))))
+                        e -> request.replyTo().tell(new FreeFailed(e)), this::serving))
                 .onMessage(Release.class, request -> answered(request, this::onRelease,
-                        e -> request.replyTo().tell(new FreeFailed(e))))
-                .onMessage(ExtractReplyReceived.class, this::onExtractReply)
+                        e -> request.replyTo().tell(new FreeFailed(e)), this::serving))
+                .onMessage(ExtractReplyReceived.class, received -> {
+                    onExtractReply(received);
+                    return serving();
+                })
                 .onMessage(JobOutcomeReceived.class, this::onJobOutcome)
                 .onMessageEquals(DeferredWorkDue.INSTANCE, this::onDeferredWorkDue)
                 .onMessageEquals(BackoffOver.INSTANCE, this::onBackoffOver)
@@ -308,26 +315,109 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
                 .build();
     }
 
+    /* The serving behaviour's end of every message. */
+    private Behavior<Command> serving() {
+        afterStateChange();
+        return Behaviors.same();
+    }
+
+    /*
+     * Stopping: allocations are refused; frees still land, from callers and from caches that give
+     * back what they held; jobs in flight end and begin no others. Each message may be the last
+     * that kept the shard busy, so each ends by checking whether it can unmap.
+     */
+    private Behavior<Command> stopping(ActorRef<ShardStopped> requester) {
+        Supplier<Behavior<Command>> next = () -> completeStopIfQuiet(requester);
+        return Behaviors.receive(Command.class)
+                .onMessage(Allocate.class, request -> refused(request.replyTo()))
+                .onMessage(Stock.class, request -> refused(request.replyTo()))
+                .onMessage(Free.class, request -> answered(request, this::onFree,
+                        e -> request.replyTo().tell(new FreeFailed(e)), next))
+                .onMessage(Release.class, request -> answered(request, this::onRelease,
+                        e -> request.replyTo().tell(new FreeFailed(e)), next))
+                .onMessage(ExtractReplyReceived.class, received -> {
+                    onExtractReply(received);
+                    return next.get();
+                })
+                .onMessage(JobOutcomeReceived.class, received -> {
+                    endJob(received.outcome());
+                    return next.get();
+                })
+                .onMessage(Stop.class, stop -> {
+                    stop.replyTo().tell(new ShardStopped(index, new Shard.Reclaimed(0, 0, 0)));
+                    return Behaviors.same();
+                })
+                .onMessage(Command.class, this::whileNotServing)
+                .build();
+    }
+
+    /* Stopped: the shard's memory is unmapped, so every request is refused. */
+    private Behavior<Command> stopped() {
+        return Behaviors.receive(Command.class)
+                .onMessage(Allocate.class, request -> refused(request.replyTo()))
+                .onMessage(Stock.class, request -> refused(request.replyTo()))
+                .onMessage(Free.class, request -> {
+                    request.replyTo().tell(new FreeFailed(new ShardDisabledException(index)));
+                    return Behaviors.same();
+                })
+                .onMessage(Release.class, request -> {
+                    request.replyTo().tell(new FreeFailed(new ShardDisabledException(index)));
+                    return Behaviors.same();
+                })
+                .onMessage(Stop.class, stop -> {
+                    stop.replyTo().tell(new ShardStopped(index, new Shard.Reclaimed(0, 0, 0)));
+                    return Behaviors.same();
+                })
+                .onMessage(Command.class, this::whileNotServing)
+                .build();
+    }
+
+    private Behavior<Command> refused(ActorRef<AllocateReply> replyTo) {
+        replyTo.tell(new AllocateFailed(new ShardDisabledException(index)));
+        return Behaviors.same();
+    }
+
+    /*
+     * What stopping and stopped share: the operator's requests are answered, and begin no work; a
+     * timer that fired before the stop cancelled it is ignored.
+     */
+    private Behavior<Command> whileNotServing(Command command) {
+        switch (command) {
+            case GetStats get -> onGetStats(get);
+            case RunDeferredWork run -> {
+                releaseEmptySlabs();
+                run.replyTo().tell(new DeferredWorkStarted(0));
+            }
+            // Deferral stays allowed while the shard stops: with it, a free begins no job.
+            case SetDeferralAllowed set -> set.replyTo().tell(new DeferralSet(true));
+            case Disable disable -> onDisable(disable);
+            default -> LOG.debug("shard {}: {} ignored, the shard is stopping or stopped", index,
+                    command.getClass().getSimpleName());
+        }
+        return Behaviors.same();
+    }
+
     /*
      * Bad input never throws here; anything else that does is a bug. Its request is still answered,
      * typed, so no caller waits for a reply that will never come.
      */
-    private <T extends Command> Behavior<Command> answered(T request, Function<T, Behavior<Command>> handler,
-                                                           Consumer<AllocatorException> reply) {
+    private <T extends Command> Behavior<Command> answered(T request, Consumer<T> handler,
+                                                           Consumer<AllocatorException> reply,
+                                                           Supplier<Behavior<Command>> next) {
         try {
-            return handler.apply(request);
+            handler.accept(request);
         } catch (RuntimeException e) {
             LOG.error("shard {}: {} failed unexpectedly", index, request.getClass().getSimpleName(), e);
             reply.accept(new AllocatorFailureException("shard " + index + " failed", e));
-            return Behaviors.same();
         }
+        return next.get();
     }
 
-    private Behavior<Command> onAllocate(Allocate request) {
+    private void onAllocate(Allocate request) {
         if (handles.closed() || shard.disabled()) {
             // The allocator is stopping: no handle can be made any more, so nothing is allocated.
             request.replyTo().tell(new AllocateFailed(new ShardDisabledException(index)));
-            return Behaviors.same();
+            return;
         }
         PendingAllocation pending;
         boolean complete;
@@ -338,15 +428,14 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
             pending = new PendingAllocation(request, router.route(request.bytes(), request.options().alignment()));
         } catch (AllocatorException e) {
             refuse(request, e);
-            return Behaviors.same();
+            return;
         }
         try {
             complete = fill(pending);
         } catch (AllocatorException e) {
             giveBack(pending);
             refuse(request, e);
-            afterStateChange();
-            return Behaviors.same();
+            return;
         }
         if (complete) {
             reply(pending);
@@ -359,8 +448,6 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
             stashedBytes += requestBytes(request);
             growIfIdle();
         }
-        afterStateChange();
-        return Behaviors.same();
     }
 
     /*
@@ -405,14 +492,12 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         return pending.missing() == 0;
     }
 
-    private Behavior<Command> onStock(Stock request) {
+    private void onStock(Stock request) {
         if (!stockFromWhatIsFree(request)) {
             // Nothing free: answered after the waiting callers, once a slab is in.
             pendingStock.add(request);
             growIfIdle();
         }
-        afterStateChange();
-        return Behaviors.same();
     }
 
     /* After a slab request ended and the waiting callers were served: stock from what is left. */
@@ -505,7 +590,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     }
 
     /* Claims every handle, frees the extents in core, then retires the handles: all or nothing. */
-    private Behavior<Command> onFree(Free request) {
+    private void onFree(Free request) {
         List<Allocation> allocations = request.allocations();
         AllocatorException refusal = shard.destroyed() ? new ShardDisabledException(index)
                 : allocations.isEmpty() || allocations.size() > Shard.MAX_BATCH
@@ -513,7 +598,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
                 : handles.claim(allocations, index);
         if (refusal != null) {
             request.replyTo().tell(new FreeFailed(refusal));
-            return Behaviors.same();
+            return;
         }
         if (handles.checked()) {
             freeLeavingQuarantine(handles.release(allocations)); // poisoned and quarantined first
@@ -523,25 +608,21 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
             } catch (AllocatorException e) {
                 handles.unclaim(allocations);
                 request.replyTo().tell(new FreeFailed(e));
-                return Behaviors.same();
+                return;
             }
             handles.release(allocations);
         }
         request.replyTo().tell(new Freed(allocations.size()));
-        afterStateChange();
-        return Behaviors.same();
     }
 
-    private Behavior<Command> onRelease(Release request) {
+    private void onRelease(Release request) {
         try {
             freeInCore(request.retired());
         } catch (AllocatorException e) {
             request.replyTo().tell(new FreeFailed(e));
-            return Behaviors.same();
+            return;
         }
         request.replyTo().tell(new Freed(request.retired().size()));
-        afterStateChange();
-        return Behaviors.same();
     }
 
     /*
@@ -610,7 +691,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         }
     }
 
-    private Behavior<Command> onExtractReply(ExtractReplyReceived received) {
+    private void onExtractReply(ExtractReplyReceived received) {
         growing = false;
         growth.end(received.reply() instanceof EdenActor.SlabExtracted);
         switch (received.reply()) {
@@ -626,8 +707,6 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
             }
         }
         servePendingStock();
-        afterStateChange();
-        return Behaviors.same();
     }
 
     /* Serves waiting allocations in arrival order; the first that still does not fit grows again. */
@@ -701,17 +780,15 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     /* The large allocator's next release is due: its timer is armed unless one already is. */
     private void armLargeRelease() {
         long delay = large.nanosUntilRelease();
-        if (delay != Long.MAX_VALUE && !timers.isTimerActive(LARGE_RELEASE_TIMER) && stopRequester == null) {
+        if (delay != Long.MAX_VALUE && !timers.isTimerActive(LARGE_RELEASE_TIMER)) {
             timers.startSingleTimer(LARGE_RELEASE_TIMER, LargeReleaseDue.INSTANCE, Duration.ofNanos(Math.max(delay,
                     1_000_000)));
         }
     }
 
     private Behavior<Command> onLargeReleaseDue() {
-        if (stopRequester == null) {
-            large.releaseIdle();
-            armLargeRelease();
-        }
+        large.releaseIdle();
+        armLargeRelease();
         return Behaviors.same();
     }
 
@@ -721,18 +798,12 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     }
 
     private Behavior<Command> onJobOutcome(JobOutcomeReceived received) {
-        switch (received.outcome()) {
-            case PageWorker.JobSucceeded succeeded -> {
-                shard.finish(succeeded.job());
-                backoff = Duration.ZERO;
-            }
-            case PageWorker.JobFailed failed -> {
-                shard.abort(failed.job());
-                startBackoff();
-            }
+        if (endJob(received.outcome())) {
+            backoff = Duration.ZERO;
+        } else {
+            startBackoff();
         }
-        releaseEmptySlabs();
-        if (stopRequester == null && !backingOff) {
+        if (!backingOff) {
             if (passCut) {
                 runBackgroundPass();
             } else {
@@ -740,8 +811,23 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
                 shard.maybeDoDeferredWork(false);
             }
         }
-        afterStateChange();
-        return Behaviors.same();
+        return serving();
+    }
+
+    /* Ends the job in core, whatever the behaviour; true if it succeeded. */
+    private boolean endJob(PageWorker.JobOutcome outcome) {
+        boolean succeeded = switch (outcome) {
+            case PageWorker.JobSucceeded done -> {
+                shard.finish(done.job());
+                yield true;
+            }
+            case PageWorker.JobFailed failed -> {
+                shard.abort(failed.job());
+                yield false;
+            }
+        };
+        releaseEmptySlabs();
+        return succeeded;
     }
 
     /* hpa_shard_do_deferred_work: forced, bounded only by the jobs in flight. */
@@ -773,11 +859,8 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     private Behavior<Command> onBackoffOver() {
         backingOff = false;
         shard.pauseDeferredWork(false);
-        if (stopRequester == null) {
-            shard.maybeDoDeferredWork(false);
-        }
-        afterStateChange();
-        return Behaviors.same();
+        shard.maybeDoDeferredWork(false);
+        return serving();
     }
 
     /*
@@ -785,10 +868,6 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
      * armed deadline. Cheap on the hot path: one clock read and a compare, unless the deadline moves.
      */
     private void afterStateChange() {
-        if (stopRequester != null) {
-            completeStopIfQuiet();
-            return;
-        }
         // While backing off the shard begins no job; onBackoffOver re-arms the timer.
         if (!shard.options().deferralAllowed() || backingOff) {
             return;
@@ -807,7 +886,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
 
     private Behavior<Command> onDeferredWorkDue() {
         deferredWorkDeadline = Long.MAX_VALUE;
-        if (stopRequester != null || backingOff) {
+        if (backingOff) {
             return Behaviors.same(); // a timer armed before the failure; onBackoffOver re-arms it
         }
         int begun = runBackgroundPass();
@@ -829,14 +908,11 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     }
 
     private Behavior<Command> onRunDeferredWork(RunDeferredWork run) {
-        int begun = stopRequester == null ? runBackgroundPass() : 0;
-        if (stopRequester == null) {
-            large.releaseIdle();
-        }
+        int begun = runBackgroundPass();
+        large.releaseIdle();
         releaseEmptySlabs();
         run.replyTo().tell(new DeferredWorkStarted(begun));
-        afterStateChange();
-        return Behaviors.same();
+        return serving();
     }
 
     private Behavior<Command> onSetDeferralAllowed(SetDeferralAllowed set) {
@@ -846,8 +922,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
             deferredWorkDeadline = Long.MAX_VALUE;
         }
         set.replyTo().tell(new DeferralSet(set.allowed()));
-        afterStateChange();
-        return Behaviors.same();
+        return serving();
     }
 
     private Behavior<Command> onDisable(Disable disable) {
@@ -858,26 +933,28 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     }
 
     private Behavior<Command> onStop(Stop stop) {
-        if (stopRequester != null || shard.destroyed()) {
-            stop.replyTo().tell(new ShardStopped(index, new Shard.Reclaimed(0, 0, 0)));
-            return Behaviors.same();
-        }
-        stopRequester = stop.replyTo();
         shard.disable();
         // Frees still come in while jobs end; with deferral allowed they begin no new jobs.
         shard.setDeferralAllowed(true);
         failStash(new ShardDisabledException(index));
         timers.cancelAll();
         backingOff = false;
-        completeStopIfQuiet();
-        return Behaviors.same();
+        return quiet() ? stopNow(stop.replyTo()) : stopping(stop.replyTo());
     }
 
-    /* Unmaps only once no OS call can still touch a slab and no slab is on its way from eden. */
-    private void completeStopIfQuiet() {
-        if (stopRequester == null || growing || shard.jobsInFlight() > 0) {
-            return;
-        }
+    /* No OS call can still touch a slab, and no slab is on its way from eden. */
+    private boolean quiet() {
+        return !growing && shard.jobsInFlight() == 0;
+    }
+
+    private Behavior<Command> completeStopIfQuiet(ActorRef<ShardStopped> requester) {
+        return quiet() ? stopNow(requester) : Behaviors.same();
+    }
+
+    /* Unmaps every layer, answers the stop and turns stopped. */
+    private Behavior<Command> stopNow(ActorRef<ShardStopped> requester) {
+        // A timer a large free armed while stopping has nothing left to release.
+        timers.cancelAll();
         Shard.Reclaimed reclaimed = destroyLayers();
         // DEBUG: the allocator logs one line for all its shards.
         if (reclaimed.liveExtents() > 0) {
@@ -886,8 +963,8 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         } else {
             LOG.debug("shard {} stopped: unmapped {} slabs", index, reclaimed.slabs());
         }
-        stopRequester.tell(new ShardStopped(index, reclaimed));
-        stopRequester = null;
+        requester.tell(new ShardStopped(index, reclaimed));
+        return stopped();
     }
 
     /*

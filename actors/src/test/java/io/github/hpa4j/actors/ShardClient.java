@@ -101,4 +101,16 @@ final class ShardClient {
         snapshot();
         return begun;
     }
+
+    boolean setDeferralAllowed(boolean allowed) {
+        TestProbe<ShardActor.DeferralSet> probe = kit.createTestProbe();
+        shard.tell(new ShardActor.SetDeferralAllowed(allowed, probe.getRef()));
+        return probe.expectMessageClass(ShardActor.DeferralSet.class, REPLY).allowed();
+    }
+
+    ShardActor.ShardStopped stop() {
+        TestProbe<ShardActor.ShardStopped> probe = kit.createTestProbe();
+        shard.tell(new ShardActor.Stop(probe.getRef()));
+        return probe.expectMessageClass(ShardActor.ShardStopped.class, REPLY);
+    }
 }

@@ -9,8 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
 import io.github.hpa4j.core.Pages;
+import io.github.hpa4j.core.Shard;
 import io.github.hpa4j.core.ShardDisabledException;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -98,6 +101,47 @@ class ShutdownTest {
             assertTrue(purged >= 0 && unmappedSlab > purged, "the purge ended before the unmap: " + calls);
         } finally {
             purges.open();
+        }
+    }
+
+    @Test
+    void shouldTakeFreesButBeginNoWorkWhileStoppingAndRefuseEverythingOnceStopped() throws Exception {
+        FakePageHooks hooks = new FakePageHooks();
+        Hpa4jSettings settings = TestAllocators.defaults();
+        settings = settings.withShardOptions(settings.shardOptions().withDeferralAllowed(false));
+        Hpa4j hpa4j = TestAllocators.start(testKit, settings, hooks, new ManualClock());
+        ShardClient shard = new ShardClient(testKit, hpa4j.shard(0));
+        Gate purges = hooks.gate(PURGE);
+        try {
+            List<Allocation> pages = shard.allocate(Pages.PAGE, 100);
+            purges.close();
+            shard.free(pages.subList(0, 50));
+            assertTrue(purges.awaitHeld(1, ShardClient.REPLY), "a purge is in flight");
+
+            // The shard actor's own stop, without the facade's steps before it.
+            TestProbe<ShardActor.ShardStopped> stopped = testKit.createTestProbe();
+            hpa4j.shard(0).tell(new ShardActor.Stop(stopped.getRef()));
+            assertTrue(shard.setDeferralAllowed(false), "deferral stays allowed while the shard stops");
+            shard.free(pages.subList(50, 60));
+            assertInstanceOf(ShardDisabledException.class, shard.allocateFails(Pages.PAGE, 1));
+            assertEquals(0, shard.runDeferredWork(), "no pass begins while stopping");
+            assertEquals(1, shard.snapshot().stats().jobsInFlight(), "the frees began no purge");
+            assertEquals(new ShardActor.ShardStopped(0, new Shard.Reclaimed(0, 0, 0)), shard.stop(),
+                    "a second stop is answered at once");
+            stopped.expectNoMessage(Duration.ofMillis(100));
+
+            purges.open();
+            ShardActor.ShardStopped done = stopped.expectMessageClass(ShardActor.ShardStopped.class, ShardClient.REPLY);
+            assertEquals(new Shard.Reclaimed(40, 40 * Pages.PAGE, 1), done.reclaimed());
+            assertEquals(1, hooks.count(PURGE));
+
+            assertInstanceOf(ShardDisabledException.class, shard.freeFails(pages.subList(60, 61)));
+            assertInstanceOf(ShardDisabledException.class, shard.allocateFails(Pages.PAGE, 1));
+            assertEquals(new ShardActor.ShardStopped(0, new Shard.Reclaimed(0, 0, 0)), shard.stop());
+            assertEquals(0, shard.runDeferredWork());
+        } finally {
+            purges.open();
+            hpa4j.stop().toCompletableFuture().get(5, TimeUnit.SECONDS);
         }
     }
 
