@@ -197,7 +197,6 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
 
     private enum DeferredWorkDue implements Command { INSTANCE }
 
-    private enum BackoffOver implements Command { INSTANCE }
 
     private enum LargeReleaseDue implements Command { INSTANCE }
 
@@ -228,7 +227,6 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     }
 
     private static final String DEFERRED_WORK_TIMER = "deferred-work";
-    private static final String BACKOFF_TIMER = "backoff";
     private static final String LARGE_RELEASE_TIMER = "large-release";
 
     private final int index;
@@ -255,10 +253,6 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     private boolean growing;
     /* The request to eden in flight, timed for JFR. */
     private SlabGrowthEvent growth;
-    private Duration backoff = Duration.ZERO;
-    private boolean backingOff;
-    /* The last background pass stopped at the job limit: it goes on as its jobs end. */
-    private boolean passCut;
     private long deferredWorkDeadline = Long.MAX_VALUE;
 
     private ShardActor(ActorContext<Command> context, TimerScheduler<Command> timers, int index,
@@ -281,6 +275,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         // slab mid_purge where allocations cannot use it.
         this.shard = new Shard(index, settings.shardOptions(), hooks, clock, this::dispatch, settings.pageWorkers(),
                 budget, slots);
+        shard.setJobRetryBackoff(settings.jobRetryBackoff().toNanos(), settings.jobRetryBackoffMax().toNanos());
         this.router = settings.sizeRouter();
         // Bin slabs never grow the shard here: a slab comes from eden by message, as for pages.
         this.small = new SmallAllocator(index, ShardPageSource.withoutGrowing(shard));
@@ -305,7 +300,6 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
                 })
                 .onMessage(JobOutcomeReceived.class, this::onJobOutcome)
                 .onMessageEquals(DeferredWorkDue.INSTANCE, this::onDeferredWorkDue)
-                .onMessageEquals(BackoffOver.INSTANCE, this::onBackoffOver)
                 .onMessageEquals(LargeReleaseDue.INSTANCE, this::onLargeReleaseDue)
                 .onMessage(GetStats.class, this::onGetStats)
                 .onMessage(RunDeferredWork.class, this::onRunDeferredWork)
@@ -798,43 +792,26 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     }
 
     private Behavior<Command> onJobOutcome(JobOutcomeReceived received) {
-        if (endJob(received.outcome())) {
-            backoff = Duration.ZERO;
-        } else {
-            startBackoff();
-        }
-        if (!backingOff) {
-            if (passCut) {
-                runBackgroundPass();
-            } else {
-                // As the next alloc or free would: without deferral, work left by the 16-job bound goes on.
-                shard.maybeDoDeferredWork(false);
-            }
-        }
+        endJob(received.outcome());
+        shard.continueAfterJob();
         return serving();
     }
 
-    /* Ends the job in core, whatever the behaviour; true if it succeeded. */
-    private boolean endJob(PageWorker.JobOutcome outcome) {
-        boolean succeeded = switch (outcome) {
-            case PageWorker.JobSucceeded done -> {
-                shard.finish(done.job());
-                yield true;
-            }
+    /* Ends the job in core, whatever the behaviour: a failure makes core back off. */
+    private void endJob(PageWorker.JobOutcome outcome) {
+        switch (outcome) {
+            case PageWorker.JobSucceeded done -> shard.jobSucceeded(done.job());
             case PageWorker.JobFailed failed -> {
-                shard.abort(failed.job());
-                yield false;
+                long pauseNanos = shard.jobFailed(failed.job());
+                LOG.info("shard {}: a page job failed; beginning no job for {} ms", index, pauseNanos / 1_000_000);
             }
-        };
+        }
         releaseEmptySlabs();
-        return succeeded;
     }
 
     /* hpa_shard_do_deferred_work: forced, bounded only by the jobs in flight. */
     private int runBackgroundPass() {
-        int begun = shard.maybeDoDeferredWork(true);
-        passCut = shard.atJobLimit();
-        return begun;
+        return shard.maybeDoDeferredWork(true);
     }
 
     /* What the shard releases under memory pressure goes to eden, for the shard that was refused. */
@@ -845,31 +822,13 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         }
     }
 
-    private void startBackoff() {
-        Duration initial = settings.jobRetryBackoff();
-        backoff = backoff.isZero() ? initial : min(backoff.multipliedBy(2), settings.jobRetryBackoffMax());
-        if (!backingOff) {
-            backingOff = true;
-            shard.pauseDeferredWork(true);
-            timers.startSingleTimer(BACKOFF_TIMER, BackoffOver.INSTANCE, backoff);
-            LOG.info("shard {}: a page job failed; beginning no job for {} ms", index, backoff.toMillis());
-        }
-    }
-
-    private Behavior<Command> onBackoffOver() {
-        backingOff = false;
-        shard.pauseDeferredWork(false);
-        shard.maybeDoDeferredWork(false);
-        return serving();
-    }
-
     /*
-     * With deferral allowed, re-arms the background timer when the work now due is earlier than the
-     * armed deadline. Cheap on the hot path: one clock read and a compare, unless the deadline moves.
+     * Re-arms the background timer when the work now due is earlier than the armed deadline: with
+     * deferral allowed, or during a retry back-off (whose end no alloc or free would notice). Cheap on
+     * the hot path: one clock read and a compare, unless the deadline moves.
      */
     private void afterStateChange() {
-        // While backing off the shard begins no job; onBackoffOver re-arms the timer.
-        if (!shard.options().deferralAllowed() || backingOff) {
+        if (!shard.options().deferralAllowed() && !shard.backingOff()) {
             return;
         }
         long delay = shard.nanosUntilDeferredWork();
@@ -886,9 +845,6 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
 
     private Behavior<Command> onDeferredWorkDue() {
         deferredWorkDeadline = Long.MAX_VALUE;
-        if (backingOff) {
-            return Behaviors.same(); // a timer armed before the failure; onBackoffOver re-arms it
-        }
         int begun = runBackgroundPass();
         LOG.debug("shard {}: background pass began {} jobs", index, begun);
         /*
@@ -902,7 +858,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     }
 
     private Behavior<Command> onGetStats(GetStats get) {
-        get.replyTo().tell(new ShardSnapshot(shard.stats(), stash.size(), growing, backingOff, small.stats(),
+        get.replyTo().tell(new ShardSnapshot(shard.stats(), stash.size(), growing, shard.backingOff(), small.stats(),
                 large.stats()));
         return Behaviors.same();
     }
@@ -938,7 +894,6 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         shard.setDeferralAllowed(true);
         failStash(new ShardDisabledException(index));
         timers.cancelAll();
-        backingOff = false;
         return quiet() ? stopNow(stop.replyTo()) : stopping(stop.replyTo());
     }
 
@@ -982,10 +937,6 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         Shard.Reclaimed pages = shard.destroy();
         return new Shard.Reclaimed(pages.liveExtents() + smallLive + largeLive,
                 pages.liveBytes() + smallBytes + largeBytes, pages.slabs());
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** An allocation being served, or waiting for eden, with the layer that serves it and what it got. */

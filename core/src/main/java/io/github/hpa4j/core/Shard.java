@@ -59,8 +59,20 @@ public final class Shard {
     private long liveBytes;
     private boolean disabled;
     private boolean destroyed;
-    /* Set while the owner backs off after a failed job: no pass begins a job. */
+    /* Set by the owner to hold every pass (tests, an operator's pause): no pass begins a job. */
     private boolean deferredWorkPaused;
+    /*
+     * The retry back-off after a job the executor reported failed: until retryBackoffUntilNanos no
+     * pass begins a job, since one begun then would most likely fail too, and its slab would sit mid
+     * phase, serving no allocation, meanwhile. retryBackoffNanos is the last pause, 0 after a success.
+     */
+    private long retryBackoffInitialNanos;
+    private long retryBackoffMaxNanos;
+    private long retryBackoffNanos;
+    private long retryBackoffUntilNanos;
+    private boolean backingOff;
+    /* The last forced pass stopped at the job limit: it goes on as its jobs end. */
+    private boolean passCut;
 
     /** A shard that runs its purge and hugify jobs inline through {@code hooks}. */
     public Shard(int index, ShardOptions options, PageHooks hooks, Clock clock) {
@@ -564,6 +576,55 @@ public final class Shard {
         return new HugifyJob(index, ps, backed);
     }
 
+    /**
+     * The pause after a job the executor reports failed: {@code initialNanos}, twice the last one on
+     * each failure in a row, at most {@code maxNanos}; 0 pauses not at all.
+     */
+    public void setJobRetryBackoff(long initialNanos, long maxNanos) {
+        if (initialNanos < 0 || maxNanos < initialNanos) {
+            throw new IllegalArgumentException("retry back-off must satisfy 0 <= initial <= max, got " + initialNanos
+                    + " and " + maxNanos);
+        }
+        retryBackoffInitialNanos = initialNanos;
+        retryBackoffMaxNanos = maxNanos;
+    }
+
+    /** The executor ran the job: {@link #finish}, and the next failure pauses for the initial back-off again. */
+    public void jobSucceeded(DeferredJob job) {
+        finish(job);
+        retryBackoffNanos = 0;
+    }
+
+    /**
+     * The executor's job failed: {@link #abort}, and no pass begins a job for the retry back-off,
+     * twice the last one if the last job failed too. Returns the pause, in nanoseconds.
+     */
+    public long jobFailed(DeferredJob job) {
+        abort(job);
+        retryBackoffNanos = retryBackoffNanos == 0 ? retryBackoffInitialNanos
+                : Math.min(retryBackoffMaxNanos, 2 * retryBackoffNanos);
+        retryBackoffUntilNanos = clock.nanoTime() + retryBackoffNanos;
+        backingOff = retryBackoffNanos > 0;
+        return retryBackoffNanos;
+    }
+
+    /** Whether a retry back-off holds every pass now. */
+    public boolean backingOff() {
+        if (backingOff && clock.nanoTime() - retryBackoffUntilNanos >= 0) {
+            backingOff = false;
+        }
+        return backingOff;
+    }
+
+    /**
+     * After a job ended: a forced pass that stopped at the job limit goes on, forced; otherwise the
+     * shard does what an alloc or free would (without deferral, the work the 16-operation bound
+     * left). Returns the jobs begun.
+     */
+    public int continueAfterJob() {
+        return maybeDoDeferredWork(passCut);
+    }
+
     /** The job's OS calls succeeded: hpa.c's work after the relock. */
     public void finish(DeferredJob job) {
         switch (job) {
@@ -663,17 +724,25 @@ public final class Shard {
      * hpa_shard_maybe_do_deferred_work. A forced call (the background pass) works while there is
      * work; an unforced one (after an alloc or free) only when deferral is not allowed, and does at
      * most {@value #MAX_OPS_NOT_FORCED} operations to bound the caller's latency. Purging comes
-     * before hugifying, so that the dirty limit is met first. Returns the jobs begun.
+     * before hugifying, so that the dirty limit is met first. Nothing begins while the shard is paused
+     * or backs off after a failed job. Returns the jobs begun.
      *
      * <p>With an executor the jobs are still in flight when this returns; pages they will purge
      * already count as pending, so the loop does not begin the same work twice, and a slab in
      * flight is in no list to be picked again.
      */
     public int maybeDoDeferredWork(boolean forced) {
-        if (destroyed || deferredWorkPaused || (!forced && options.deferralAllowed())) {
+        if (destroyed || deferredWorkPaused || backingOff() || (!forced && options.deferralAllowed())) {
             return 0;
         }
-        int maxOps = forced ? Integer.MAX_VALUE : MAX_OPS_NOT_FORCED;
+        int begun = doDeferredWork(forced ? Integer.MAX_VALUE : MAX_OPS_NOT_FORCED);
+        if (forced) {
+            passCut = atJobLimit();
+        }
+        return begun;
+    }
+
+    private int doDeferredWork(int maxOps) {
         int nops = 0;
         boolean purged;
         boolean hugified;
@@ -727,11 +796,7 @@ public final class Shard {
         return released;
     }
 
-    /**
-     * While paused, no pass begins a job, forced or not. The owner pauses after a job failed, for a
-     * back-off: a job begun meanwhile could not run, and its slab would sit mid phase, serving no
-     * allocation, until the back-off ended.
-     */
+    /** While paused, no pass begins a job, forced or not, until the owner resumes it. */
     public void pauseDeferredWork(boolean paused) {
         deferredWorkPaused = paused;
     }
@@ -771,6 +836,12 @@ public final class Shard {
      * again.
      */
     public long nanosUntilDeferredWork() {
+        long due = nanosUntilWorkDue();
+        // Work due during a retry back-off waits for its end.
+        return due == NO_DEFERRED_WORK || !backingOff() ? due : Math.max(due, retryBackoffUntilNanos - clock.nanoTime());
+    }
+
+    private long nanosUntilWorkDue() {
         long timeNanos = NO_DEFERRED_WORK;
         PageSlab toHugify = psset.pickHugify();
         if (toHugify != null && !hugifyBlockedByNdirty()) {
