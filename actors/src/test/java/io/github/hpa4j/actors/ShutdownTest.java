@@ -65,20 +65,32 @@ class ShutdownTest {
         assertEquals(4, hooks.count(UNMAP), "a second stop unmaps nothing");
     }
 
-    @Test
-    void shouldWaitForAJobInFlightBeforeUnmappingItsSlab() throws Exception {
-        FakePageHooks hooks = new FakePageHooks();
-        Hpa4jSettings settings = TestAllocators.defaults();
-        // Without deferral the free itself dispatches the purge: no timer involved.
-        settings = settings.withShardOptions(settings.shardOptions().withDeferralAllowed(false));
-        Hpa4j hpa4j = TestAllocators.start(testKit, settings, hooks, new ManualClock());
-        ShardClient shard = new ShardClient(testKit, hpa4j.shard(0));
-        Gate purges = hooks.gate(PURGE);
-        try {
+    /** One shard whose first 50 of 100 pages were freed, their purge held in flight by the gate. */
+    private record HeldPurge(Hpa4j hpa4j, ShardClient shard, FakePageHooks hooks, Gate purges, List<Allocation> pages) {
+        static HeldPurge start() throws InterruptedException {
+            FakePageHooks hooks = new FakePageHooks();
+            Hpa4jSettings settings = TestAllocators.defaults();
+            // Without deferral the free itself dispatches the purge: no timer involved.
+            settings = settings.withShardOptions(settings.shardOptions().withDeferralAllowed(false));
+            Hpa4j hpa4j = TestAllocators.start(testKit, settings, hooks, new ManualClock());
+            ShardClient shard = new ShardClient(testKit, hpa4j.shard(0));
+            Gate purges = hooks.gate(PURGE);
             List<Allocation> pages = shard.allocate(Pages.PAGE, 100);
             purges.close();
             shard.free(pages.subList(0, 50));
             assertTrue(purges.awaitHeld(1, ShardClient.REPLY), "a purge is in flight");
+            return new HeldPurge(hpa4j, shard, hooks, purges, pages);
+        }
+    }
+
+    @Test
+    void shouldWaitForAJobInFlightBeforeUnmappingItsSlab() throws Exception {
+        HeldPurge held = HeldPurge.start();
+        Hpa4j hpa4j = held.hpa4j();
+        ShardClient shard = held.shard();
+        FakePageHooks hooks = held.hooks();
+        List<Allocation> pages = held.pages();
+        try {
             long slab = Pages.hugepageBase(pages.get(0).address());
 
             CompletableFuture<ShutdownReport> stop = hpa4j.stop().toCompletableFuture();
@@ -92,7 +104,7 @@ class ShutdownTest {
             assertInstanceOf(ShardDisabledException.class, shard.allocateFails(Pages.PAGE, 1));
             assertFalse(stop.isDone());
 
-            purges.open();
+            held.purges().open();
             ShutdownReport report = stop.get(5, TimeUnit.SECONDS);
             assertEquals(new ShutdownReport(49, 49 * Pages.PAGE, 1, hooks.bytes(MAP) - Pages.HUGEPAGE), report);
             List<FakePageHooks.Call> calls = hooks.calls();
@@ -100,24 +112,17 @@ class ShutdownTest {
             int unmappedSlab = calls.indexOf(new FakePageHooks.Call(UNMAP, slab, Pages.HUGEPAGE, false));
             assertTrue(purged >= 0 && unmappedSlab > purged, "the purge ended before the unmap: " + calls);
         } finally {
-            purges.open();
+            held.purges().open();
         }
     }
 
     @Test
     void shouldTakeFreesButBeginNoWorkWhileStoppingAndRefuseEverythingOnceStopped() throws Exception {
-        FakePageHooks hooks = new FakePageHooks();
-        Hpa4jSettings settings = TestAllocators.defaults();
-        settings = settings.withShardOptions(settings.shardOptions().withDeferralAllowed(false));
-        Hpa4j hpa4j = TestAllocators.start(testKit, settings, hooks, new ManualClock());
-        ShardClient shard = new ShardClient(testKit, hpa4j.shard(0));
-        Gate purges = hooks.gate(PURGE);
+        HeldPurge held = HeldPurge.start();
+        Hpa4j hpa4j = held.hpa4j();
+        ShardClient shard = held.shard();
+        List<Allocation> pages = held.pages();
         try {
-            List<Allocation> pages = shard.allocate(Pages.PAGE, 100);
-            purges.close();
-            shard.free(pages.subList(0, 50));
-            assertTrue(purges.awaitHeld(1, ShardClient.REPLY), "a purge is in flight");
-
             // The shard actor's own stop, without the facade's steps before it.
             TestProbe<ShardActor.ShardStopped> stopped = testKit.createTestProbe();
             hpa4j.shard(0).tell(new ShardActor.Stop(stopped.getRef()));
@@ -130,17 +135,17 @@ class ShutdownTest {
                     "a second stop is answered at once");
             stopped.expectNoMessage(Duration.ofMillis(100));
 
-            purges.open();
+            held.purges().open();
             ShardActor.ShardStopped done = stopped.expectMessageClass(ShardActor.ShardStopped.class, ShardClient.REPLY);
             assertEquals(new Shard.Reclaimed(40, 40 * Pages.PAGE, 1), done.reclaimed());
-            assertEquals(1, hooks.count(PURGE));
+            assertEquals(1, held.hooks().count(PURGE));
 
             assertInstanceOf(ShardDisabledException.class, shard.freeFails(pages.subList(60, 61)));
             assertInstanceOf(ShardDisabledException.class, shard.allocateFails(Pages.PAGE, 1));
             assertEquals(new ShardActor.ShardStopped(0, new Shard.Reclaimed(0, 0, 0)), shard.stop());
             assertEquals(0, shard.runDeferredWork());
         } finally {
-            purges.open();
+            held.purges().open();
             hpa4j.stop().toCompletableFuture().get(5, TimeUnit.SECONDS);
         }
     }
