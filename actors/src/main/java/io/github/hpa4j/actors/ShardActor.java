@@ -323,8 +323,6 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     private Behavior<Command> stopping(ActorRef<ShardStopped> requester) {
         Supplier<Behavior<Command>> next = () -> completeStopIfQuiet(requester);
         return Behaviors.receive(Command.class)
-                .onMessage(Allocate.class, request -> refused(request.replyTo()))
-                .onMessage(Stock.class, request -> refused(request.replyTo()))
                 .onMessage(Free.class, request -> answered(request, this::onFree,
                         e -> request.replyTo().tell(new FreeFailed(e)), next))
                 .onMessage(Release.class, request -> answered(request, this::onRelease,
@@ -337,10 +335,6 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
                     endJob(received.outcome());
                     return next.get();
                 })
-                .onMessage(Stop.class, stop -> {
-                    stop.replyTo().tell(new ShardStopped(index, new Shard.Reclaimed(0, 0, 0)));
-                    return Behaviors.same();
-                })
                 .onMessage(Command.class, this::whileNotServing)
                 .build();
     }
@@ -348,8 +342,6 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     /* Stopped: the shard's memory is unmapped, so every request is refused. */
     private Behavior<Command> stopped() {
         return Behaviors.receive(Command.class)
-                .onMessage(Allocate.class, request -> refused(request.replyTo()))
-                .onMessage(Stock.class, request -> refused(request.replyTo()))
                 .onMessage(Free.class, request -> {
                     request.replyTo().tell(new FreeFailed(new ShardDisabledException(index)));
                     return Behaviors.same();
@@ -358,25 +350,20 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
                     request.replyTo().tell(new FreeFailed(new ShardDisabledException(index)));
                     return Behaviors.same();
                 })
-                .onMessage(Stop.class, stop -> {
-                    stop.replyTo().tell(new ShardStopped(index, new Shard.Reclaimed(0, 0, 0)));
-                    return Behaviors.same();
-                })
                 .onMessage(Command.class, this::whileNotServing)
                 .build();
     }
 
-    private Behavior<Command> refused(ActorRef<AllocateReply> replyTo) {
-        replyTo.tell(new AllocateFailed(new ShardDisabledException(index)));
-        return Behaviors.same();
-    }
-
     /*
-     * What stopping and stopped share: the operator's requests are answered, and begin no work; a
-     * timer that fired before the stop cancelled it is ignored.
+     * What stopping and stopped share: allocations are refused, a second stop is answered at once,
+     * the operator's requests are answered and begin no work, and a timer that fired before the
+     * stop cancelled it is ignored.
      */
     private Behavior<Command> whileNotServing(Command command) {
         switch (command) {
+            case Allocate request -> request.replyTo().tell(new AllocateFailed(new ShardDisabledException(index)));
+            case Stock request -> request.replyTo().tell(new AllocateFailed(new ShardDisabledException(index)));
+            case Stop stop -> stop.replyTo().tell(new ShardStopped(index, new Shard.Reclaimed(0, 0, 0)));
             case GetStats get -> onGetStats(get);
             case RunDeferredWork run -> {
                 releaseEmptySlabs();
