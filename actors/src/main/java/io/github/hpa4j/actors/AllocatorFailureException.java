@@ -7,6 +7,8 @@ import io.github.hpa4j.core.AllocatorException;
  * was answered with this instead of being left without a reply. Its cause says what threw.
  */
 public final class AllocatorFailureException extends AllocatorException {
+    private static final long serialVersionUID = 1L;
+
     public AllocatorFailureException(String what, Throwable cause) {
         super(what + ": " + cause, cause);
     }

@@ -38,6 +38,8 @@ final class Handles {
      * All of the address space, in the allocator's scope: a handle's segment is a slice of it, so
      * making one is a bounds check and one object, with no restricted call on the hot path.
      */
+    // Restricted FFM call, allowed at run time by --enable-native-access (hpa4j.jvm.flags).
+    @SuppressWarnings("restricted")
     private final MemorySegment everything = MemorySegment.NULL.reinterpret(Long.MAX_VALUE, scope, null);
     /** Live allocations' own scopes (checked levels), closed at stop. */
     private final Set<Arena> ownScopes = ConcurrentHashMap.newKeySet();
@@ -150,6 +152,8 @@ final class Handles {
 
     /** Where a checked-level allocation was made: the stack of the thread that asked. */
     private static final class AllocationSite extends Throwable {
+        private static final long serialVersionUID = 1L;
+
         AllocationSite() {
             super("allocated here");
         }
@@ -359,6 +363,8 @@ final class Handles {
      * The segment a handle hands out: in its own scope at the checked levels, else in the
      * allocator's. Throws {@link IllegalStateException} when that scope is closed.
      */
+    // Restricted FFM call, allowed at run time by --enable-native-access (hpa4j.jvm.flags).
+    @SuppressWarnings("restricted")
     MemorySegment segmentOf(Allocation a) {
         return a.ownScope != null ? MemorySegment.ofAddress(a.address()).reinterpret(a.size(), a.ownScope, null)
                 : everything.asSlice(a.address(), a.size());

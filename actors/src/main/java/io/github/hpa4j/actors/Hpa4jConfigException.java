@@ -2,6 +2,8 @@ package io.github.hpa4j.actors;
 
 /** A bad {@code hpa4j.*} setting; the message names the key. */
 public final class Hpa4jConfigException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
     private final String key;
 
     public Hpa4jConfigException(String key, String problem) {

@@ -8,6 +8,8 @@ import io.github.hpa4j.core.AllocatorException;
  * shards.
  */
 public final class ShardOverloadedException extends AllocatorException {
+    private static final long serialVersionUID = 1L;
+
     public ShardOverloadedException(int shard, long waitingBytes, long stashBytes) {
         super("shard " + shard + " is overloaded: allocations of " + waitingBytes + " bytes already wait for it to grow"
                 + " (hpa4j.stash-bytes = " + stashBytes + ")");

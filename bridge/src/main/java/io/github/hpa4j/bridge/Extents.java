@@ -12,6 +12,8 @@ public final class Extents {
      * IndexOutOfBoundsException. Not tied to any arena: it must not be used after the extent is
      * unmapped (the allocator owns the lifetime, not the segment). Needs native access (reinterpret).
      */
+    // Restricted FFM call, allowed at run time by --enable-native-access (hpa4j.jvm.flags).
+    @SuppressWarnings("restricted")
     public static MemorySegment segmentOf(long address, long size) {
         if (address == 0 || size < 0) {
             throw new IllegalArgumentException("bad extent 0x" + Long.toHexString(address) + " + " + size);

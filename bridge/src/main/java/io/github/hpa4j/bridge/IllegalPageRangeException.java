@@ -14,6 +14,8 @@ import io.github.hpa4j.core.PageOperationException;
  * a bug and not retry.
  */
 public final class IllegalPageRangeException extends PageOperationException {
+    private static final long serialVersionUID = 1L;
+
     public IllegalPageRangeException(String operation, long address, long length, String reason) {
         super(operation, address, length, null, reason);
     }

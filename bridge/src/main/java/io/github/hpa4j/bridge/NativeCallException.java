@@ -8,6 +8,8 @@ import io.github.hpa4j.core.PageOperationException;
  * {@code madvise(0x7f3c00000000, 2097152, MADV_DONTNEED)}.
  */
 public final class NativeCallException extends PageOperationException {
+    private static final long serialVersionUID = 1L;
+
     private final String call;
     private final int errno;
 

@@ -2,6 +2,8 @@ package io.github.hpa4j.core;
 
 /** An alignment that is not a power of two, or above the largest supported (a hugepage). */
 public final class InvalidAlignmentException extends InvalidRequestException {
+    private static final long serialVersionUID = 1L;
+
     private final long alignment;
 
     public InvalidAlignmentException(long alignment) {

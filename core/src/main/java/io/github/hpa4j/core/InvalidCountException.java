@@ -2,6 +2,8 @@ package io.github.hpa4j.core;
 
 /** A batch of a count that is not positive, or larger than a batch may be. */
 public final class InvalidCountException extends InvalidRequestException {
+    private static final long serialVersionUID = 1L;
+
     private final int count;
 
     public InvalidCountException(int count, int max) {

@@ -2,6 +2,8 @@ package io.github.hpa4j.core;
 
 /** A free that does not match a live extent of the shard; the shard is unchanged. */
 public final class InvalidFreeException extends InvalidRequestException {
+    private static final long serialVersionUID = 1L;
+
     private final FreeRefusal reason;
     private final long address;
     private final long size;

@@ -2,6 +2,8 @@ package io.github.hpa4j.core;
 
 /** Bad input: the request can never succeed as made, and it changed no state. */
 public abstract class InvalidRequestException extends AllocatorException {
+    private static final long serialVersionUID = 1L;
+
     protected InvalidRequestException(String message) {
         super(message);
     }

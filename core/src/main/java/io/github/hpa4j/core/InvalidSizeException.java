@@ -2,6 +2,8 @@ package io.github.hpa4j.core;
 
 /** An allocation size that is not positive, or larger than the shard serves (slab_max_alloc). */
 public final class InvalidSizeException extends InvalidRequestException {
+    private static final long serialVersionUID = 1L;
+
     private final long requested;
     private final long max;
 

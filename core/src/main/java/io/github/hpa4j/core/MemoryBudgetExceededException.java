@@ -6,6 +6,8 @@ package io.github.hpa4j.core;
  * Allocations resume as memory is freed and purged.
  */
 public final class MemoryBudgetExceededException extends AllocatorException {
+    private static final long serialVersionUID = 1L;
+
     private final long limitBytes;
     private final long heldBytes;
 

@@ -5,6 +5,8 @@ package io.github.hpa4j.core;
  * range and, when the OS gave one, the error's name (EINVAL, ENOMEM, ...).
  */
 public class PageOperationException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     private final String operation;
     private final long address;
     private final long length;

@@ -2,6 +2,8 @@ package io.github.hpa4j.core;
 
 /** The shard was disabled or destroyed (the allocator is shutting down) and takes no requests. */
 public final class ShardDisabledException extends AllocatorException {
+    private static final long serialVersionUID = 1L;
+
     public ShardDisabledException(int shard) {
         super("shard " + shard + " is shut down");
     }

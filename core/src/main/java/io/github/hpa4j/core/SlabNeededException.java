@@ -6,6 +6,8 @@ package io.github.hpa4j.core;
  * to {@link Shard#addSlab}, and retries the request.
  */
 public final class SlabNeededException extends AllocatorException {
+    private static final long serialVersionUID = 1L;
+
     private final int shard;
 
     public SlabNeededException(int shard) {

@@ -5,6 +5,8 @@ package io.github.hpa4j.core;
  * HPA does not track which pages are known to be zero).
  */
 public final class UnsupportedRequestException extends InvalidRequestException {
+    private static final long serialVersionUID = 1L;
+
     public UnsupportedRequestException(String message) {
         super(message);
     }
