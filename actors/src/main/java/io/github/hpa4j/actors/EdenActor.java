@@ -45,6 +45,8 @@ public final class EdenActor extends AbstractBehavior<EdenActor.Command> {
     }
 
     /**
+     * Eden has no slab for the shard: the request failed.
+     *
      * @param error {@link EdenExhaustedException} when the OS refused,
      *              {@link io.github.hpa4j.core.MemoryBudgetExceededException} at the budget's bound on address
      *              space, else an {@link AllocatorFailureException}

@@ -80,6 +80,8 @@ final class Handles {
      * A new handle for an extent a shard just allocated or a cache hands out again. Throws
      * {@link IllegalStateException} once the allocator has closed its scopes.
      */
+    // A checked-level handle's own arena outlives this call: ownScopes holds it until the free or close().
+    @SuppressWarnings("MustBeClosedChecker")
     Allocation issue(long address, long size, int shard, SizeKind kind) {
         if (closed) {
             throw new IllegalStateException("the allocator has closed its scopes");
@@ -343,6 +345,8 @@ final class Handles {
     }
 
     /* Shared arenas close with a handshake; a segment held by a native call makes it throw. */
+    // The holder is another thread in a native call: yielding gives it the core to finish on.
+    @SuppressWarnings("ThreadPriorityCheck")
     private static boolean closeScope(Arena arena) {
         for (int attempt = 0; attempt < CLOSE_ATTEMPTS; attempt++) {
             try {

@@ -456,6 +456,8 @@ public final class Hpa4j implements Extension {
      * Allocations nobody will receive (an ask that timed out, a stage the caller gave up, a reply
      * to an actor that stopped) go straight back to their shards and are counted as reclaimed.
      */
+    // The handler only counts and logs; the stage it returns completes with nothing anyone waits for.
+    @SuppressWarnings("FutureReturnValueIgnored")
     void reclaim(List<Allocation> unreceived) {
         List<Allocation> mine = handles.retireUnheld(unreceived);
         if (mine.isEmpty()) {

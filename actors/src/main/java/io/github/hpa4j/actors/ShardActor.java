@@ -175,7 +175,11 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
                                 List<SmallClassStats> smallClasses, LargeStats large) {
     }
 
-    /** @param jobsBegun purge and hugify jobs the pass sent to the page worker */
+    /**
+     * A deferred-work pass ran.
+     *
+     * @param jobsBegun purge and hugify jobs the pass sent to the page worker
+     */
     public record DeferredWorkStarted(int jobsBegun) {
     }
 
@@ -429,7 +433,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         }
     }
 
-    /*
+    /**
      * Regions of the small class serving {@code size} added to {@code got} until it holds {@code count},
      * cleared when asked; stops early when the class needs a bin slab and the shard has no free pages
      * for one (a slab from eden is the caller's to ask for).

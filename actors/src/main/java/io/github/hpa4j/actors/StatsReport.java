@@ -67,7 +67,7 @@ public final class StatsReport {
         row("fragmentation (free in partly used slabs)", bytes(stats.fragmentedFreeBytes()));
         row("slabs (2 MiB each)", String.format(Locale.ROOT, "%,d", stats.total().npageslabs()));
         row("mapped by eden (unused in eden)", bytes(stats.mappedBytes()) + " (" + bytes(stats.edenRemaining()) + ")");
-        row("Rss (AnonHugePages)", smaps == SmapsReading.EMPTY ? "n/a"
+        row("Rss (AnonHugePages)", notRead(smaps) ? "n/a"
                 : bytes(smaps.rss()) + " (" + bytes(smaps.anonHugePages()) + ", " + percent(smaps.hugepageCoverage()) + ")");
         row("live extents", String.format(Locale.ROOT, "%,d (%s)", stats.total().liveExtents(),
                 bytes(stats.total().liveBytes())));
@@ -165,10 +165,19 @@ public final class StatsReport {
         return String.format(Locale.ROOT, "%.1f %%", ratio * 100);
     }
 
+    /** EMPTY is the sentinel for "not read", which a reading of zero bytes is not. */
+    @SuppressWarnings("ReferenceEquality")
+    private static boolean notRead(SmapsReading smaps) {
+        return smaps == SmapsReading.EMPTY;
+    }
+
     private void row(String name, String value) {
         line("  %-44s %s", name, value);
     }
 
+    // Every format is a literal in this class; @FormatMethod would put Error Prone's annotations on
+    // the class path of every application for this one private method.
+    @SuppressWarnings("AnnotateFormatMethod")
     private void line(String format, Object... args) {
         s.append(args.length == 0 ? format : String.format(Locale.ROOT, format, args)).append('\n');
     }

@@ -30,6 +30,8 @@ public final class ArenaPageHooks implements CountedPageHooks {
     private final PageHookCounters counters = new PageHookCounters();
 
     /** Allocation zero-fills, so the whole mapping is resident at once (unlike mmap). */
+    // The arena outlives this call on purpose: its Mapping owns it, and unmapping the last page closes it.
+    @SuppressWarnings("MustBeClosedChecker")
     @Override
     public long map(long size) {
         try {

@@ -19,7 +19,6 @@ public final class ThpSupport {
 
     private static final class Probe {
         static final PlatformFacts FACTS = probe();
-        static final Throwable CAUSE = FACTS.unsupportedReason().map(UnsupportedOperationException::new).orElse(null);
     }
 
     public static PlatformFacts facts() {
@@ -32,17 +31,21 @@ public final class ThpSupport {
     }
 
     public static boolean isAvailable() {
-        return Probe.CAUSE == null;
+        return Probe.FACTS.unsupportedReason().isEmpty();
     }
 
-    /** Null when available; otherwise an exception whose message is the reason. */
+    /**
+     * Null when available; otherwise a new exception whose message is the reason (made on each call:
+     * the reason is a probed fact, not a caught failure, so no stack trace is worth keeping).
+     */
     public static Throwable unavailabilityCause() {
-        return Probe.CAUSE;
+        return Probe.FACTS.unsupportedReason().map(UnsupportedOperationException::new).orElse(null);
     }
 
     public static void ensureAvailability() {
-        if (Probe.CAUSE != null) {
-            throw new UnsupportedOperationException("hpa4j Linux page hooks unavailable: " + Probe.CAUSE.getMessage(), Probe.CAUSE);
+        Throwable cause = unavailabilityCause();
+        if (cause != null) {
+            throw new UnsupportedOperationException("hpa4j Linux page hooks unavailable: " + cause.getMessage(), cause);
         }
     }
 

@@ -59,7 +59,7 @@ record MemoryVariant(String id, String label) {
             return new JemallocMemorySubject(jemallocConfig());
         }
         if (isHpa4j()) {
-            String[] parts = id.split(":");
+            String[] parts = id.split(":", -1);
             return new HpaMemorySubject(parts[1], Integer.parseInt(parts[2]));
         }
         return switch (id) {
