@@ -19,6 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * Purge and (de)hugify must lie inside one mapping. Thread-safe.
  */
 public final class ArenaPageHooks implements CountedPageHooks {
+    /** Hooks with no mapping yet. */
+    public ArenaPageHooks() {
+    }
+
     /** One arena; {@code unmapped} has a bit per page already given back (guarded by the mapping). */
     private record Mapping(Arena arena, MemorySegment segment, BitSet unmapped) {
         int pages() {

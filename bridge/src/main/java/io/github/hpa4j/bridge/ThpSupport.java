@@ -21,15 +21,21 @@ public final class ThpSupport {
         static final PlatformFacts FACTS = probe();
     }
 
+    /** {@return the platform as probed once, on first use} */
     public static PlatformFacts facts() {
         return Probe.FACTS;
     }
 
-    /** jemalloc's hpa_supported(): 64-bit Linux, THP not never, 4 KiB pages, 2 MiB hugepages, native access on. */
+    /**
+     * jemalloc's hpa_supported(): 64-bit Linux, THP not never, 4 KiB pages, 2 MiB hugepages, native access on.
+     *
+     * @return the same as {@link #isAvailable()}
+     */
     public static boolean hpaSupported() {
         return isAvailable();
     }
 
+    /** {@return whether the Linux page hooks can run here with hugepages} */
     public static boolean isAvailable() {
         return Probe.FACTS.unsupportedReason().isEmpty();
     }
@@ -37,11 +43,14 @@ public final class ThpSupport {
     /**
      * Null when available; otherwise a new exception whose message is the reason (made on each call:
      * the reason is a probed fact, not a caught failure, so no stack trace is worth keeping).
+     *
+     * @return the reason as an exception, or null
      */
     public static Throwable unavailabilityCause() {
         return Probe.FACTS.unsupportedReason().map(UnsupportedOperationException::new).orElse(null);
     }
 
+    /** Throws {@link UnsupportedOperationException} with the reason when {@link #isAvailable()} is false. */
     public static void ensureAvailability() {
         Throwable cause = unavailabilityCause();
         if (cause != null) {
@@ -49,7 +58,11 @@ public final class ThpSupport {
         }
     }
 
-    /** The mode in brackets, e.g. {@code madvise} from {@code "always [madvise] never"}; null if none. */
+    /**
+     * {@return the mode in brackets, e.g. {@code madvise} from {@code "always [madvise] never"}; null if none}
+     *
+     * @param sysfsText a THP sysfs file's contents, or null when it could not be read
+     */
     public static String bracketedMode(String sysfsText) {
         if (sysfsText == null) {
             return null;
