@@ -23,7 +23,12 @@ public final class StatsReport {
     private StatsReport() {
     }
 
-    /** The report of {@code stats}, one section after another, each line ending in a newline. */
+    /**
+     * The report of {@code stats}, one section after another, each line ending in a newline.
+     *
+     * @param stats a snapshot
+     * @return the report
+     */
     public static String render(AllocatorStats stats) {
         StatsReport report = new StatsReport();
         report.line("___ Begin hpa4j statistics ___");
@@ -37,7 +42,12 @@ public final class StatsReport {
         return report.s.toString();
     }
 
-    /** Bytes in binary units with one decimal: "256.0 MiB", "48.0 KiB", "512 B". */
+    /**
+     * Bytes in binary units with one decimal: "256.0 MiB", "48.0 KiB", "512 B".
+     *
+     * @param bytes a count of bytes
+     * @return the text, e.g. {@code 256.0 MiB}
+     */
     public static String bytes(long bytes) {
         long abs = Math.abs(bytes);
         if (abs >= 1L << 30) {

@@ -31,7 +31,7 @@ public record LargeStats(
         long regions, long regionUsedPages, long regionBackedHugepages,
         long mappedBytes, long maps, long unmaps, long purges, long purgedBytes, long hugifies) {
 
-    /** Bytes lost to rounding by the live allocations. */
+    /** {@return bytes lost to rounding by the live allocations} */
     public long roundingWasteBytes() {
         return curBytes - curRequestedBytes;
     }

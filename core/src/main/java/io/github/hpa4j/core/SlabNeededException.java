@@ -10,12 +10,17 @@ public final class SlabNeededException extends AllocatorException {
 
     private final int shard;
 
+    /**
+     * The refusal of a request that needs a new slab.
+     *
+     * @param shard the shard's index
+     */
     public SlabNeededException(int shard) {
         super("shard " + shard + " needs a new slab to serve the request");
         this.shard = shard;
     }
 
-    /** The shard that needs the slab. */
+    /** {@return the shard that needs the slab} */
     public int shard() {
         return shard;
     }
