@@ -81,7 +81,7 @@ public final class Allocation implements AutoCloseable {
         this.site = site;
     }
 
-    /** The first byte. */
+    /** {@return the first byte} */
     public long address() {
         return address;
     }
@@ -89,17 +89,19 @@ public final class Allocation implements AutoCloseable {
     /**
      * The usable bytes: the request rounded up to its small class, to whole pages, or for a large
      * allocation to whole pages (packed in a region) or whole hugepages. All of it may be used.
+     *
+     * @return the usable bytes
      */
     public long size() {
         return size;
     }
 
-    /** The layer that served it, and that its free goes back to. */
+    /** {@return the layer that served it, and that its free goes back to} */
     public SizeKind kind() {
         return kind;
     }
 
-    /** The shard that owns it. */
+    /** {@return the shard that owns it} */
     public int shard() {
         return shard;
     }
@@ -107,6 +109,8 @@ public final class Allocation implements AutoCloseable {
     /**
      * A view of exactly this allocation: access outside it throws, and so does any access once the
      * allocator has stopped (or, in checked mode, once this allocation was freed).
+     *
+     * @return the segment
      */
     public MemorySegment segment() {
         MemorySegment view = segment;
@@ -125,12 +129,14 @@ public final class Allocation implements AutoCloseable {
      * allocator has stopped (or, at the checked levels, once this allocation was freed) any access
      * through it throws {@link IllegalStateException}; at {@code standard} an access after free still
      * reaches memory that may belong to a new owner, as with the segment. Do not keep it past the free.
+     *
+     * @return the buffer
      */
     public ByteBuffer asByteBuffer() {
         return segment().asByteBuffer().order(ByteOrder.nativeOrder());
     }
 
-    /** Live, cached or freed, now. */
+    /** {@return the handle's state now: live, cached or freed} */
     public State state() {
         return switch ((int) STATE.getAcquire(this)) {
             case LIVE, CLAIMED -> State.LIVE;

@@ -18,12 +18,22 @@ public record AllocationOptions(long alignment, boolean zeroed) {
     /** {@link #DEFAULT}, zeroed. */
     public static final AllocationOptions ZEROED = new AllocationOptions(1, true);
 
-    /** Aligned to {@code alignment}, not zeroed. */
+    /**
+     * Aligned to {@code alignment}, not zeroed.
+     *
+     * @param alignment a power of two, at most a hugepage
+     * @return the options
+     */
     public static AllocationOptions aligned(long alignment) {
         return new AllocationOptions(alignment, false);
     }
 
-    /** The same alignment, zeroed. */
+    /**
+     * The same alignment, zeroed.
+     *
+     * @param value whether the memory must read as zero
+     * @return the options
+     */
     public AllocationOptions withZeroed(boolean value) {
         return new AllocationOptions(alignment, value);
     }

@@ -7,6 +7,14 @@ import io.github.hpa4j.core.AllocatorException;
  * was answered with this instead of being left without a reply. Its cause says what threw.
  */
 public final class AllocatorFailureException extends AllocatorException {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * A failure of {@code what}, caused by {@code cause}.
+     *
+     * @param what  what failed
+     * @param cause the failure behind it
+     */
     public AllocatorFailureException(String what, Throwable cause) {
         super(what + ": " + cause, cause);
     }

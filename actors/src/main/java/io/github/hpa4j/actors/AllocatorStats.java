@@ -42,13 +42,15 @@ public record AllocatorStats(List<ShardActor.ShardSnapshot> shards, ShardStats t
     /**
      * Bytes the callers hold: the pages active less those in the front cache, the quarantines and
      * bin slabs, plus the live small regions and large allocations at their usable sizes.
+     *
+     * @return the bytes the callers hold
      */
     public long heldBytes() {
         return activeBytes() - cache.cachedBytes() - safety.quarantinedBytes() - binSlabBytes() + smallBytes()
                 + large.curBytes();
     }
 
-    /** Bytes of the live small regions, at their class sizes. */
+    /** {@return bytes of the live small regions, at their class sizes} */
     public long smallBytes() {
         long bytes = 0;
         for (SmallClassStats c : smallClasses) {
@@ -57,7 +59,7 @@ public record AllocatorStats(List<ShardActor.ShardSnapshot> shards, ShardStats t
         return bytes;
     }
 
-    /** Bytes of the pages bin slabs take from the shards. */
+    /** {@return bytes of the pages bin slabs take from the shards} */
     public long binSlabBytes() {
         long bytes = 0;
         for (SmallClassStats c : smallClasses) {
@@ -66,19 +68,22 @@ public record AllocatorStats(List<ShardActor.ShardSnapshot> shards, ShardStats t
         return bytes;
     }
 
+    /** {@return the pages handed out or cached, in bytes} */
     public long activeBytes() {
         return total.nactive() * Pages.PAGE;
     }
 
+    /** {@return the freed pages not yet given back to the OS, in bytes} */
     public long dirtyBytes() {
         return total.ndirty() * Pages.PAGE;
     }
 
+    /** {@return the allocations waiting for eden over every shard} */
     public int stashDepth() {
         return shards.stream().mapToInt(ShardActor.ShardSnapshot::stashDepth).sum();
     }
 
-    /** Free pages inside slabs that still hold live extents: the cost of fragmentation. */
+    /** {@return free pages inside slabs that still hold live extents: the cost of fragmentation} */
     public long fragmentedFreeBytes() {
         long slabsWithActive = total.npageslabs() - total.slabs().empty(false).npageslabs()
                 - total.slabs().empty(true).npageslabs();

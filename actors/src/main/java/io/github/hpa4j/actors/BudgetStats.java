@@ -11,7 +11,7 @@ package io.github.hpa4j.actors;
 public record BudgetStats(long limitBytes, long heldBytes) {
     public static final BudgetStats NONE = new BudgetStats(Long.MAX_VALUE, 0);
 
-    /** What the budget has left. */
+    /** {@return what the budget has left} */
     public long freeBytes() {
         return limitBytes == Long.MAX_VALUE ? Long.MAX_VALUE : limitBytes - heldBytes;
     }

@@ -24,6 +24,7 @@ public record CacheSettings(boolean enabled, int maxPerClass, long maxBytes, int
     public static final CacheSettings DISABLED = new CacheSettings(false, 1, Pages.PAGE, 1, Pages.PAGE,
             Duration.ofSeconds(1), Duration.ofSeconds(1));
 
+    /** Refuses a bound outside its range, naming its key. */
     public CacheSettings {
         require(maxPerClass >= 1 && maxPerClass <= Shard.MAX_BATCH, "max-per-class",
                 "must be in [1, " + Shard.MAX_BATCH + "], got " + maxPerClass);
@@ -36,14 +37,30 @@ public record CacheSettings(boolean enabled, int maxPerClass, long maxBytes, int
         require(positive(idleTimeout), "idle-timeout", "must be positive");
     }
 
+    /**
+     * {@return these settings with {@code enabled} set to {@code value}}
+     *
+     * @param value whether the facade goes through the cache
+     */
     public CacheSettings withEnabled(boolean value) {
         return new CacheSettings(value, maxPerClass, maxBytes, remoteBatch, transferBytes, sweepInterval, idleTimeout);
     }
 
+    /**
+     * {@return these settings with {@code maxPerClass} set to {@code value}}
+     *
+     * @param value the new {@code maxPerClass}
+     */
     public CacheSettings withMaxPerClass(int value) {
         return new CacheSettings(enabled, value, maxBytes, remoteBatch, transferBytes, sweepInterval, idleTimeout);
     }
 
+    /**
+     * {@return these settings with the sweep interval and idle timeout given}
+     *
+     * @param sweep the new {@code sweepInterval}
+     * @param idle  the new {@code idleTimeout}
+     */
     public CacheSettings withTimes(Duration sweep, Duration idle) {
         return new CacheSettings(enabled, maxPerClass, maxBytes, remoteBatch, transferBytes, sweep, idle);
     }

@@ -28,13 +28,13 @@ public record CacheStats(long caches, long cachedExtents, long cachedBytes, long
     /** No cache (hpa4j.cache.enabled = off), or nothing cached yet. */
     public static final CacheStats NONE = new CacheStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
-    /** Hits over hits plus misses, 0 when nothing was asked. */
+    /** {@return hits over hits plus misses, 0 when nothing was asked} */
     public double hitRatio() {
         long all = hits + misses;
         return all == 0 ? 0 : (double) hits / all;
     }
 
-    /** The share of allocations whose caller waited on a message: misses over hits plus misses. */
+    /** {@return the share of allocations whose caller waited on a message: misses over hits plus misses} */
     public double waitedShare() {
         long all = hits + misses;
         return all == 0 ? 0 : (double) misses / all;

@@ -19,14 +19,20 @@ import org.slf4j.LoggerFactory;
  * slabs one at a time while they go on serving frees and allocations that fit. Runs on the blocking
  * dispatcher, since growing may mmap.
  */
-public final class EdenActor extends AbstractBehavior<EdenActor.Command> {
+final class EdenActor extends AbstractBehavior<EdenActor.Command> {
     /* A logger named after this class, not the actor cell, so users can configure it by name. */
     private static final Logger LOG = LoggerFactory.getLogger(EdenActor.class);
 
+    /** What eden is asked to do. */
     public sealed interface Command {
     }
 
-    /** A shard needs a fresh slab. */
+    /**
+     * A shard needs a fresh slab.
+     *
+     * @param shard   the shard's index
+     * @param replyTo gets the slab or the failure
+     */
     public record Extract(int shard, ActorRef<ExtractReply> replyTo) implements Command {
     }
 
@@ -34,17 +40,29 @@ public final class EdenActor extends AbstractBehavior<EdenActor.Command> {
     record GiveBack(List<PageSlab> slabs) implements Command {
     }
 
-    /** Shutdown: unmap what is left of eden, after every shard unmapped its slabs. */
+    /**
+     * Shutdown: unmap what is left of eden, after every shard unmapped its slabs.
+     *
+     * @param replyTo told once eden is unmapped
+     */
     public record Release(ActorRef<Released> replyTo) implements Command {
     }
 
+    /** The answer to {@link Extract}. */
     public sealed interface ExtractReply {
     }
 
+    /**
+     * A slab for the shard.
+     *
+     * @param slab empty, for the shard to add
+     */
     public record SlabExtracted(PageSlab slab) implements ExtractReply {
     }
 
     /**
+     * Eden has no slab for the shard: the request failed.
+     *
      * @param error {@link EdenExhaustedException} when the OS refused,
      *              {@link io.github.hpa4j.core.MemoryBudgetExceededException} at the budget's bound on address
      *              space, else an {@link AllocatorFailureException}
@@ -52,9 +70,19 @@ public final class EdenActor extends AbstractBehavior<EdenActor.Command> {
     public record ExtractFailed(AllocatorException error) implements ExtractReply {
     }
 
+    /**
+     * Eden is unmapped.
+     *
+     * @param remainingBytesUnmapped bytes of eden that no slab had taken
+     */
     public record Released(long remainingBytesUnmapped) {
     }
 
+    /**
+     * {@return the behaviour of the actor that owns {@code eden}}
+     *
+     * @param eden the slabs' source, touched by this actor only
+     */
     public static Behavior<Command> create(Eden eden) {
         return Behaviors.setup(context -> new EdenActor(context, eden));
     }

@@ -38,6 +38,8 @@ final class Handles {
      * All of the address space, in the allocator's scope: a handle's segment is a slice of it, so
      * making one is a bounds check and one object, with no restricted call on the hot path.
      */
+    // Restricted FFM call, allowed at run time by --enable-native-access (hpa4j.jvm.flags).
+    @SuppressWarnings("restricted")
     private final MemorySegment everything = MemorySegment.NULL.reinterpret(Long.MAX_VALUE, scope, null);
     /** Live allocations' own scopes (checked levels), closed at stop. */
     private final Set<Arena> ownScopes = ConcurrentHashMap.newKeySet();
@@ -78,6 +80,8 @@ final class Handles {
      * A new handle for an extent a shard just allocated or a cache hands out again. Throws
      * {@link IllegalStateException} once the allocator has closed its scopes.
      */
+    // A checked-level handle's own arena outlives this call: ownScopes holds it until the free or close().
+    @SuppressWarnings("MustBeClosedChecker")
     Allocation issue(long address, long size, int shard, SizeKind kind) {
         if (closed) {
             throw new IllegalStateException("the allocator has closed its scopes");
@@ -150,6 +154,8 @@ final class Handles {
 
     /** Where a checked-level allocation was made: the stack of the thread that asked. */
     private static final class AllocationSite extends Throwable {
+        private static final long serialVersionUID = 1L;
+
         AllocationSite() {
             super("allocated here");
         }
@@ -339,6 +345,8 @@ final class Handles {
     }
 
     /* Shared arenas close with a handshake; a segment held by a native call makes it throw. */
+    // The holder is another thread in a native call: yielding gives it the core to finish on.
+    @SuppressWarnings("ThreadPriorityCheck")
     private static boolean closeScope(Arena arena) {
         for (int attempt = 0; attempt < CLOSE_ATTEMPTS; attempt++) {
             try {
@@ -359,6 +367,8 @@ final class Handles {
      * The segment a handle hands out: in its own scope at the checked levels, else in the
      * allocator's. Throws {@link IllegalStateException} when that scope is closed.
      */
+    // Restricted FFM call, allowed at run time by --enable-native-access (hpa4j.jvm.flags).
+    @SuppressWarnings("restricted")
     MemorySegment segmentOf(Allocation a) {
         return a.ownScope != null ? MemorySegment.ofAddress(a.address()).reinterpret(a.size(), a.ownScope, null)
                 : everything.asSlice(a.address(), a.size());

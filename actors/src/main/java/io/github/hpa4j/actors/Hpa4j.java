@@ -81,7 +81,12 @@ public final class Hpa4j implements Extension {
         }
     }
 
-    /** The allocator of {@code system}, started on first use from its {@code hpa4j} configuration. */
+    /**
+     * The allocator of {@code system}, started on first use from its {@code hpa4j} configuration.
+     *
+     * @param system the actor system
+     * @return its allocator
+     */
     public static Hpa4j get(ActorSystem<?> system) {
         return Id.INSTANCE.apply(system);
     }
@@ -89,6 +94,12 @@ public final class Hpa4j implements Extension {
     /**
      * Starts an allocator with explicit settings, hooks and clock (tests, or more than one allocator
      * in a system). It stops with the actor system.
+     *
+     * @param system   the actor system the allocator's actors run in
+     * @param settings the allocator's settings
+     * @param hooks    the OS calls
+     * @param clock    the time its policy and timers read
+     * @return the started allocator
      */
     public static Hpa4j start(ActorSystem<?> system, Hpa4jSettings settings, PageHooks hooks, Clock clock) {
         return new Hpa4j(system, settings, hooks, clock);
@@ -155,12 +166,14 @@ public final class Hpa4j implements Extension {
     /**
      * This allocator's name: its actors are {@code <name>-shard-<i>}, its MBean
      * {@code io.github.hpa4j:type=Allocator,name=<name>} ({@link AllocatorMXBean}).
+     *
+     * @return the allocator's name
      */
     public String name() {
         return name;
     }
 
-    /** The page hooks in use, and for the Linux hooks the hugify style they apply. */
+    /** {@return the page hooks in use, and for the Linux hooks the hugify style they apply} */
     public String pageHooks() {
         return describe(hooks.delegate());
     }
@@ -180,19 +193,31 @@ public final class Hpa4j implements Extension {
         }
     }
 
+    /** {@return the settings the allocator started with} */
     public Hpa4jSettings settings() {
         return settings;
     }
 
+    /** {@return the number of shards} */
     public int shardCount() {
         return shards.size();
     }
 
+    /**
+     * {@return shard {@code index}, for a client that speaks the protocol}
+     *
+     * @param index from 0 to {@link #shardCount()} - 1
+     */
     public ActorRef<ShardActor.Command> shard(int index) {
         return shards.get(index);
     }
 
-    /** The shard a client should use: the same one every time for the same client. */
+    /**
+     * The shard a client should use: the same one every time for the same client.
+     *
+     * @param client any object, by its hash code
+     * @return the client's shard
+     */
     public ActorRef<ShardActor.Command> shardFor(Object client) {
         return shards.get(Math.floorMod(client.hashCode(), shards.size()));
     }
@@ -205,6 +230,9 @@ public final class Hpa4j implements Extension {
      * from the thread's cache (a completed stage) when it can. The caller may cancel the stage or
      * complete it itself (e.g. {@code orTimeout}): an allocation that arrives afterwards is freed
      * again and counted as reclaimed.
+     *
+     * @param bytes the size asked for
+     * @return the allocation, when it comes
      */
     public CompletableFuture<Allocation> allocate(long bytes) {
         if (stopping.get() != null) {
@@ -222,6 +250,10 @@ public final class Hpa4j implements Extension {
      * {@link io.github.hpa4j.core.InvalidAlignmentException} for an alignment that is not a power of
      * two or is above a hugepage, an {@link io.github.hpa4j.core.InvalidSizeException} above the
      * largest servable size.
+     *
+     * @param bytes   the size asked for
+     * @param options the alignment and zeroing
+     * @return the allocation, when it comes
      */
     public CompletableFuture<Allocation> allocate(long bytes, AllocationOptions options) {
         if (options.plain()) {
@@ -240,7 +272,13 @@ public final class Hpa4j implements Extension {
         return result;
     }
 
-    /** As {@link #allocateNow(long)}, aligned and zeroed as {@code options} say (see {@link #allocate(long, AllocationOptions)}). */
+    /**
+     * As {@link #allocateNow(long)}, aligned and zeroed as {@code options} say (see {@link #allocate(long, AllocationOptions)}).
+     *
+     * @param bytes   the size asked for
+     * @param options the alignment and zeroing
+     * @return the allocation
+     */
     public Allocation allocateNow(long bytes, AllocationOptions options) {
         if (options.plain()) {
             return allocateNow(bytes);
@@ -255,6 +293,9 @@ public final class Hpa4j implements Extension {
      * {@link CompletionException} around the {@link java.util.concurrent.TimeoutException}, and an
      * interrupt as one around the {@link InterruptedException} (the interrupt flag set again). What
      * arrives after a timeout or an interrupt is freed again.
+     *
+     * @param bytes the size asked for
+     * @return the allocation
      */
     public Allocation allocateNow(long bytes) {
         if (stopping.get() != null) {
@@ -302,6 +343,8 @@ public final class Hpa4j implements Extension {
      * Frees synchronously: returns at once when the cache takes the free; blocks only when the free
      * goes to a shard (the cache off). Throws the typed {@link AllocatorException} itself, e.g. an
      * {@link InvalidFreeException} {@code NOT_ALLOCATED} for a second free of the same handle.
+     *
+     * @param allocation a live handle of this allocator
      */
     public void freeNow(Allocation allocation) {
         CompletableFuture<Void> slow = freeOrCache(allocation);
@@ -349,6 +392,10 @@ public final class Hpa4j implements Extension {
      * no reply came within {@code hpa4j.ask-timeout}, a {@link java.util.concurrent.TimeoutException}.
      * Whatever arrives after the stage failed, was cancelled or was completed by the caller is freed
      * again and counted as reclaimed.
+     *
+     * @param bytes the size of each
+     * @param count how many
+     * @return the allocations, when they come
      */
     public CompletableFuture<List<Allocation>> allocateBatch(long bytes, int count) {
         if (stopping.get() != null) {
@@ -389,6 +436,9 @@ public final class Hpa4j implements Extension {
      * Frees one allocation: into the thread's cache (a completed stage) when the cache is on. A
      * handle is freed once: a second free, a handle of another allocator or null is refused with a
      * typed {@link InvalidFreeException} and changes nothing.
+     *
+     * @param allocation a live handle of this allocator
+     * @return completes when the free is done
      */
     public CompletionStage<Void> free(Allocation allocation) {
         CompletableFuture<Void> slow = freeOrCache(allocation);
@@ -416,6 +466,9 @@ public final class Hpa4j implements Extension {
      * Frees allocations of any shards, all or nothing: every handle is claimed before any shard frees
      * anything, and one bad entry (null, freed already, twice in the batch, another allocator's)
      * refuses the whole batch with a typed {@link InvalidFreeException} and changes nothing.
+     *
+     * @param allocations live handles of this allocator
+     * @return completes when every shard freed its part
      */
     public CompletableFuture<Void> freeBatch(List<Allocation> allocations) {
         if (stopping.get() != null) {
@@ -456,6 +509,8 @@ public final class Hpa4j implements Extension {
      * Allocations nobody will receive (an ask that timed out, a stage the caller gave up, a reply
      * to an actor that stopped) go straight back to their shards and are counted as reclaimed.
      */
+    // The handler only counts and logs; the stage it returns completes with nothing anyone waits for.
+    @SuppressWarnings("FutureReturnValueIgnored")
     void reclaim(List<Allocation> unreceived) {
         List<Allocation> mine = handles.retireUnheld(unreceived);
         if (mine.isEmpty()) {
@@ -487,7 +542,11 @@ public final class Hpa4j implements Extension {
 
     // ------------------------------------------------------------------ front cache
 
-    /** Whether the facade goes through the front cache ({@code hpa4j.cache.enabled}). */
+    /**
+     * Whether the facade goes through the front cache ({@code hpa4j.cache.enabled}).
+     *
+     * @return whether the front cache is on
+     */
     public boolean cacheEnabled() {
         return front != null;
     }
@@ -496,6 +555,8 @@ public final class Hpa4j implements Extension {
      * A memory-pressure hint: flushes every thread's cache (and, at the checked levels, every
      * quarantine) to the shards now. Completes when the shards have taken every flushed extent back
      * (then the stats' active pages are exactly the pages callers hold).
+     *
+     * @return completes when the shards took everything back
      */
     public CompletionStage<Void> trimCaches() {
         return flush(false);
@@ -517,19 +578,33 @@ public final class Hpa4j implements Extension {
         return front;
     }
 
-    /** The front cache's figures now ({@link CacheStats#NONE} when it is off). */
+    /**
+     * The front cache's figures now ({@link CacheStats#NONE} when it is off).
+     *
+     * @return the front cache's figures
+     */
     public CacheStats cacheStats() {
         return front == null ? CacheStats.NONE : front.stats();
     }
 
     // ------------------------------------------------------------------ operations
 
-    /** Runs the deferred work due in every shard now; completes with the jobs begun. */
+    /**
+     * Runs the deferred work due in every shard now; completes with the jobs begun.
+     *
+     * @return the jobs begun, when every shard answered
+     */
     public CompletionStage<Integer> runDeferredWork() {
         return forEachShard(ShardActor.RunDeferredWork::new, ShardActor.DeferredWorkStarted::jobsBegun)
                 .thenApply(counts -> counts.stream().mapToInt(Integer::intValue).sum());
     }
 
+    /**
+     * Lets every shard defer its purges and hugifies to its timer, or not; turning deferral off does the due work at once.
+     *
+     * @param allowed whether deferred work waits for the shards' timers
+     * @return completes when every shard answered
+     */
     public CompletionStage<Void> setDeferralAllowed(boolean allowed) {
         return forEachShard((ActorRef<ShardActor.DeferralSet> replyTo) -> new ShardActor.SetDeferralAllowed(allowed, replyTo),
                 set -> set).thenApply(all -> null);
@@ -538,6 +613,8 @@ public final class Hpa4j implements Extension {
     /**
      * A snapshot of every shard and the allocator's smaps figures. It does not ask eden, so it
      * answers even while eden waits in a slow mmap.
+     *
+     * @return the snapshot, when every shard answered
      */
     public CompletionStage<AllocatorStats> stats() {
         // Reading smaps takes milliseconds: do it on the blocking dispatcher, not the thread that
@@ -569,6 +646,8 @@ public final class Hpa4j implements Extension {
      * segment this allocator handed out throws {@link IllegalStateException}; only then does every
      * shard wait for its jobs in flight and unmap its slabs, and eden unmap what is left. Completes
      * with what had to be reclaimed. Idempotent.
+     *
+     * @return what stopping reclaimed, when it is done
      */
     public CompletionStage<ShutdownReport> stop() {
         CompletableFuture<ShutdownReport> mine = new CompletableFuture<>();

@@ -22,6 +22,21 @@ import java.util.function.BiFunction;
 /**
  * The validated {@code hpa4j} configuration. Every problem is reported with its key, once, when the
  * allocator starts (as Aeron's {@code Context.conclude()} does), never later on a hot path.
+ *
+ * @param shards             shard actors ({@code hpa4j.shards})
+ * @param shardOptions       each shard's settings
+ * @param edenHugepages      hugepages eden maps at a time
+ * @param hugifyStyle        how a slab is hugified
+ * @param stashBytes         bytes of requests a shard holds while it waits for eden
+ * @param askTimeout         the timeout of the facade's asks
+ * @param jobRetryBackoff    how long a shard holds its jobs after one failed
+ * @param jobRetryBackoffMax the longest such hold, doubling up to it
+ * @param pageWorkers        page worker actors, and the most jobs one shard has in flight
+ * @param cache              the front cache's settings
+ * @param safety             the checks on handles and freed memory
+ * @param pageHooks          which page hooks the extension starts on
+ * @param maxMemory          the memory budget in bytes, {@link Long#MAX_VALUE} for none
+ * @param large              the large allocator's settings
  */
 public record Hpa4jSettings(
         int shards,
@@ -47,10 +62,12 @@ public record Hpa4jSettings(
         PORTABLE
     }
 
+    /** The configuration section hpa4j reads. */
     public static final String ROOT = "hpa4j";
     /** The dispatcher page workers and eden run on. */
     public static final String DISPATCHER = ROOT + ".page-worker-dispatcher";
 
+    /** Refuses a setting outside its range, naming its key. */
     public Hpa4jSettings {
         require(shards >= 1, "shards", "must be at least 1, got " + shards);
         require(edenHugepages >= 1, "eden-hugepages", "must be at least 1, got " + edenHugepages);
@@ -70,7 +87,12 @@ public record Hpa4jSettings(
                 + " bytes) or unlimited, got " + maxMemory);
     }
 
-    /** Reads and validates the {@code hpa4j} section of {@code config}. */
+    /**
+     * Reads and validates the {@code hpa4j} section of {@code config}.
+     *
+     * @param config a configuration with an {@code hpa4j} section, defaults from reference.conf
+     * @return the settings
+     */
     public static Hpa4jSettings fromConfig(Config config) {
         Config c;
         try {
@@ -121,7 +143,12 @@ public record Hpa4jSettings(
                 .withReleaseIntervalMs(releaseMs);
     }
 
-    /** The same settings with the large allocator's {@code value}. */
+    /**
+     * The same settings with the large allocator's {@code value}.
+     *
+     * @param value the large allocator's settings
+     * @return the settings
+     */
     public Hpa4jSettings withLarge(LargeOptions value) {
         return new Hpa4jSettings(shards, shardOptions, edenHugepages, hugifyStyle, stashBytes, askTimeout,
                 jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety, pageHooks, maxMemory, value);
@@ -130,6 +157,8 @@ public record Hpa4jSettings(
     /**
      * Where each request goes: small classes below a page, whole pages up to slab-max-alloc, the
      * large allocator above, up to {@code large.max-alloc}.
+     *
+     * @return the router for these settings
      */
     public SizeRouter sizeRouter() {
         return new SizeRouter(shardOptions.slabMaxAlloc(), large.maxAllocBytes(), SizeRouter.BELOW_A_PAGE);
@@ -155,6 +184,11 @@ public record Hpa4jSettings(
         return bytesOf(c, key);
     }
 
+    /**
+     * {@return these settings with {@code maxMemory} set to {@code value}}
+     *
+     * @param value the new {@code maxMemory}
+     */
     public Hpa4jSettings withMaxMemory(long value) {
         return new Hpa4jSettings(shards, shardOptions, edenHugepages, hugifyStyle, stashBytes, askTimeout,
                 jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety, pageHooks, value, large);
@@ -181,36 +215,71 @@ public record Hpa4jSettings(
         return new SafetySettings(parsed, intOf(c, "safety.leak-sampling"), bytesOf(c, "safety.quarantine-bytes"));
     }
 
+    /**
+     * {@return these settings with {@code safety} set to {@code value}}
+     *
+     * @param value the new {@code safety}
+     */
     public Hpa4jSettings withSafety(SafetySettings value) {
         return new Hpa4jSettings(shards, shardOptions, edenHugepages, hugifyStyle, stashBytes, askTimeout,
                 jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, value, pageHooks, maxMemory, large);
     }
 
+    /**
+     * {@return these settings with {@code cache} set to {@code value}}
+     *
+     * @param value the new {@code cache}
+     */
     public Hpa4jSettings withCache(CacheSettings value) {
         return new Hpa4jSettings(shards, shardOptions, edenHugepages, hugifyStyle, stashBytes, askTimeout,
                 jobRetryBackoff, jobRetryBackoffMax, pageWorkers, value, safety, pageHooks, maxMemory, large);
     }
 
+    /**
+     * {@return these settings with {@code shards} set to {@code value}}
+     *
+     * @param value the new {@code shards}
+     */
     public Hpa4jSettings withShards(int value) {
         return new Hpa4jSettings(value, shardOptions, edenHugepages, hugifyStyle, stashBytes, askTimeout,
                 jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety, pageHooks, maxMemory, large);
     }
 
+    /**
+     * {@return these settings with {@code shardOptions} set to {@code value}}
+     *
+     * @param value the new {@code shardOptions}
+     */
     public Hpa4jSettings withShardOptions(ShardOptions value) {
         return new Hpa4jSettings(shards, value, edenHugepages, hugifyStyle, stashBytes, askTimeout,
                 jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety, pageHooks, maxMemory, large);
     }
 
+    /**
+     * {@return these settings with {@code stashBytes} set to {@code value}}
+     *
+     * @param value the new {@code stashBytes}
+     */
     public Hpa4jSettings withStashBytes(long value) {
         return new Hpa4jSettings(shards, shardOptions, edenHugepages, hugifyStyle, value, askTimeout,
                 jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety, pageHooks, maxMemory, large);
     }
 
+    /**
+     * {@return these settings with {@code askTimeout} set to {@code value}}
+     *
+     * @param value the new {@code askTimeout}
+     */
     public Hpa4jSettings withAskTimeout(Duration value) {
         return new Hpa4jSettings(shards, shardOptions, edenHugepages, hugifyStyle, stashBytes, value,
                 jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety, pageHooks, maxMemory, large);
     }
 
+    /**
+     * {@return these settings with {@code edenHugepages} set to {@code value}}
+     *
+     * @param value the new {@code edenHugepages}
+     */
     public Hpa4jSettings withEdenHugepages(int value) {
         return new Hpa4jSettings(shards, shardOptions, value, hugifyStyle, stashBytes, askTimeout,
                 jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety, pageHooks, maxMemory, large);

@@ -16,27 +16,51 @@ import org.slf4j.LoggerFactory;
  * blocking dispatcher: hpa.c's "unlock; hooks; relock", with the relock being the reply. Stateless;
  * every job gets exactly one reply, whatever happens, so no slab stays mid_purge or mid_hugify.
  */
-public final class PageWorker extends AbstractBehavior<PageWorker.Command> {
+final class PageWorker extends AbstractBehavior<PageWorker.Command> {
     /* A logger named after this class, not the actor cell, so users can configure it by name. */
     private static final Logger LOG = LoggerFactory.getLogger(PageWorker.class);
 
+    /** What a page worker is asked to do. */
     public sealed interface Command {
     }
 
-    /** Run {@code job}'s OS calls and tell {@code replyTo} how it went. */
+    /**
+     * Run {@code job}'s OS calls and tell {@code replyTo} how it went.
+     *
+     * @param job     a job a shard began
+     * @param replyTo the shard, told how it went
+     */
     public record RunJob(DeferredJob job, ActorRef<JobOutcome> replyTo) implements Command {
     }
 
+    /** How a job's OS calls went. */
     public sealed interface JobOutcome {
+        /** {@return the job that ran} */
         DeferredJob job();
     }
 
+    /**
+     * Every OS call succeeded.
+     *
+     * @param job the job that ran
+     */
     public record JobSucceeded(DeferredJob job) implements JobOutcome {
     }
 
+    /**
+     * An OS call failed; the calls after it were not made.
+     *
+     * @param job   the job that ran
+     * @param error the failure
+     */
     public record JobFailed(DeferredJob job, RuntimeException error) implements JobOutcome {
     }
 
+    /**
+     * {@return the behaviour of a worker that makes its jobs' calls through {@code hooks}}
+     *
+     * @param hooks the OS calls
+     */
     public static Behavior<Command> create(PageHooks hooks) {
         return Behaviors.setup(context -> new PageWorker(context, hooks));
     }

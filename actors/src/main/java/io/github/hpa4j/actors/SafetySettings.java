@@ -34,20 +34,36 @@ public record SafetySettings(Level level, int leakSampling, long quarantineBytes
 
     public static final SafetySettings DEFAULT = new SafetySettings(Level.STANDARD, 128, 16L << 20);
 
+    /** Refuses a setting outside its range, naming its key. */
     public SafetySettings {
         require(level != null, "level", "must be given");
         require(leakSampling >= 0, "leak-sampling", "must not be negative, got " + leakSampling);
         require(quarantineBytes >= 0, "quarantine-bytes", "must not be negative, got " + quarantineBytes);
     }
 
+    /**
+     * {@return these settings with {@code level} set to {@code value}}
+     *
+     * @param value the new {@code level}
+     */
     public SafetySettings withLevel(Level value) {
         return new SafetySettings(value, leakSampling, quarantineBytes);
     }
 
+    /**
+     * {@return these settings with {@code leakSampling} set to {@code value}}
+     *
+     * @param value the new {@code leakSampling}
+     */
     public SafetySettings withLeakSampling(int value) {
         return new SafetySettings(level, value, quarantineBytes);
     }
 
+    /**
+     * {@return these settings with {@code quarantineBytes} set to {@code value}}
+     *
+     * @param value the new {@code quarantineBytes}
+     */
     public SafetySettings withQuarantineBytes(long value) {
         return new SafetySettings(level, leakSampling, value);
     }

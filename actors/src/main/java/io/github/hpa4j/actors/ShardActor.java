@@ -76,20 +76,33 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
 
     // ------------------------------------------------------------------ protocol
 
+    /** What a shard is asked to do: the protocol a client speaks. */
     public sealed interface Command {
     }
 
     /**
      * Allocate {@code count} allocations of {@code bytes} each, made as {@code options} say (rounded
      * up to a small class, to pages, or to a large size). All or nothing.
+     *
+     * @param bytes   the size of each
+     * @param count   how many
+     * @param options the alignment and zeroing
+     * @param replyTo gets the allocations or the refusal
      */
     public record Allocate(long bytes, int count, AllocationOptions options, ActorRef<AllocateReply> replyTo)
             implements Command {
+        /** Refuses null options. */
         public Allocate {
             Objects.requireNonNull(options, "options");
         }
 
-        /** With {@link AllocationOptions#DEFAULT}. */
+        /**
+         * With {@link AllocationOptions#DEFAULT}.
+         *
+         * @param bytes   the size of each
+         * @param count   how many
+         * @param replyTo gets the allocations or the refusal
+         */
         public Allocate(long bytes, int count, ActorRef<AllocateReply> replyTo) {
             this(bytes, count, AllocationOptions.DEFAULT, replyTo);
         }
@@ -99,8 +112,12 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
      * Free allocations of this shard. All or nothing: one bad handle (null, freed already, twice in
      * the batch, another shard's or another allocator's) refuses the batch and changes nothing. A
      * null list is refused here, since the shard could not answer it.
+     *
+     * @param allocations live handles of this shard
+     * @param replyTo     gets the count or the refusal
      */
     public record Free(List<Allocation> allocations, ActorRef<FreeReply> replyTo) implements Command {
+        /** Refuses a null list. */
         public Free {
             Objects.requireNonNull(allocations, "allocations");
         }
@@ -121,18 +138,36 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     record Stock(long bytes, int count, ActorRef<AllocateReply> replyTo) implements Command {
     }
 
+    /**
+     * Report the shard's state.
+     *
+     * @param replyTo gets the snapshot
+     */
     public record GetStats(ActorRef<ShardSnapshot> replyTo) implements Command {
     }
 
-    /** Do the deferred work due now, forced (hpa_shard_do_deferred_work). */
+    /**
+     * Do the deferred work due now, forced (hpa_shard_do_deferred_work).
+     *
+     * @param replyTo gets the jobs begun
+     */
     public record RunDeferredWork(ActorRef<DeferredWorkStarted> replyTo) implements Command {
     }
 
-    /** hpa_shard_set_deferral_allowed; turning deferral off does the due work at once. */
+    /**
+     * hpa_shard_set_deferral_allowed; turning deferral off does the due work at once.
+     *
+     * @param allowed whether deferred work waits for the shard's timer
+     * @param replyTo told once it is set
+     */
     public record SetDeferralAllowed(boolean allowed, ActorRef<DeferralSet> replyTo) implements Command {
     }
 
-    /** Graceful stop: refuse new allocations, wait for jobs in flight, unmap every slab. */
+    /**
+     * Graceful stop: refuse new allocations, wait for jobs in flight, unmap every slab.
+     *
+     * @param replyTo told what was still live once the slabs are unmapped
+     */
     public record Stop(ActorRef<ShardStopped> replyTo) implements Command {
     }
 
@@ -146,21 +181,43 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     record Disabled(int shard) {
     }
 
+    /** The answer to {@link Allocate}. */
     public sealed interface AllocateReply {
     }
 
+    /**
+     * Every allocation asked for.
+     *
+     * @param allocations the handles, as many as asked for
+     */
     public record Allocated(List<Allocation> allocations) implements AllocateReply {
     }
 
+    /**
+     * The request was refused; nothing was allocated.
+     *
+     * @param error why
+     */
     public record AllocateFailed(AllocatorException error) implements AllocateReply {
     }
 
+    /** The answer to {@link Free}. */
     public sealed interface FreeReply {
     }
 
+    /**
+     * Every allocation of the batch was freed.
+     *
+     * @param count how many
+     */
     public record Freed(int count) implements FreeReply {
     }
 
+    /**
+     * The batch was refused; nothing was freed.
+     *
+     * @param error why, naming the first bad handle
+     */
     public record FreeFailed(AllocatorException error) implements FreeReply {
     }
 
@@ -179,13 +236,28 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
                                 List<SmallClassStats> smallClasses, LargeStats large) {
     }
 
-    /** @param jobsBegun purge and hugify jobs the pass sent to the page worker */
+    /**
+     * A deferred-work pass ran.
+     *
+     * @param jobsBegun purge and hugify jobs the pass sent to the page worker
+     */
     public record DeferredWorkStarted(int jobsBegun) {
     }
 
+    /**
+     * Deferral is set.
+     *
+     * @param allowed whether deferred work now waits for the shard's timer
+     */
     public record DeferralSet(boolean allowed) {
     }
 
+    /**
+     * The shard stopped and unmapped its slabs.
+     *
+     * @param shard     the shard's index
+     * @param reclaimed what was still live
+     */
     public record ShardStopped(int shard, Shard.Reclaimed reclaimed) {
     }
 
@@ -202,7 +274,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
 
     // ------------------------------------------------------------------ behaviour
 
-    public static Behavior<Command> create(int index, Hpa4jSettings settings, PageHooks hooks, Clock clock,
+    static Behavior<Command> create(int index, Hpa4jSettings settings, PageHooks hooks, Clock clock,
                                            ActorRef<EdenActor.Command> eden,
                                            ActorRef<PageWorker.Command> pageWorkers, Handles handles,
                                            PageBudget budget, JobSlots slots, Runnable onBudgetRefused) {
@@ -211,7 +283,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     }
 
     /** As above, the large allocator mapping through {@code largeHooks}. */
-    public static Behavior<Command> create(int index, Hpa4jSettings settings, PageHooks hooks, PageHooks largeHooks,
+    static Behavior<Command> create(int index, Hpa4jSettings settings, PageHooks hooks, PageHooks largeHooks,
                                            Clock clock, ActorRef<EdenActor.Command> eden,
                                            ActorRef<PageWorker.Command> pageWorkers, Handles handles,
                                            PageBudget budget, JobSlots slots, Runnable onBudgetRefused) {
@@ -495,7 +567,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         }
     }
 
-    /*
+    /**
      * Regions of the small class serving {@code size} added to {@code got} until it holds {@code count},
      * cleared when asked; stops early when the class needs a bin slab and the shard has no free pages
      * for one (a slab from eden is the caller's to ask for).

@@ -120,7 +120,8 @@ final class ShardGateway implements TransferTier.Shard, ThreadCache.Sink {
         for (Allocation allocation : retired) {
             List<Allocation> part = byShard.get(allocation.shard());
             if (part == null) {
-                byShard.set(allocation.shard(), part = new ArrayList<>());
+                part = new ArrayList<>();
+                byShard.set(allocation.shard(), part);
             }
             part.add(allocation);
         }
@@ -147,6 +148,8 @@ final class ShardGateway implements TransferTier.Shard, ThreadCache.Sink {
      * Every extent given back here was live in its shard when it was cached: a refusal means the
      * shard is stopping (it reclaims them), or a bug, logged.
      */
+    // The handler only logs; the stage it returns completes with nothing anyone waits for.
+    @SuppressWarnings("FutureReturnValueIgnored")
     @Override
     public void release(List<Allocation> retired) {
         releaseFromFront(retired).whenComplete((x, error) -> {

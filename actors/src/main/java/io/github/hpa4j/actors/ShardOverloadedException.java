@@ -8,6 +8,15 @@ import io.github.hpa4j.core.AllocatorException;
  * shards.
  */
 public final class ShardOverloadedException extends AllocatorException {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * A refusal by a shard whose stash is full.
+     *
+     * @param shard        the shard's index
+     * @param waitingBytes bytes of requests waiting for eden
+     * @param stashBytes   the most it holds ({@code hpa4j.stash-bytes})
+     */
     public ShardOverloadedException(int shard, long waitingBytes, long stashBytes) {
         super("shard " + shard + " is overloaded: allocations of " + waitingBytes + " bytes already wait for it to grow"
                 + " (hpa4j.stash-bytes = " + stashBytes + ")");

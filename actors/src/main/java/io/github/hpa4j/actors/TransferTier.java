@@ -56,7 +56,7 @@ final class TransferTier {
         this.owner = owner;
         this.bins = bins;
         int n = bins.last() + 1;
-        this.classes = new BoundedMpmcQueue[n];
+        this.classes = (BoundedMpmcQueue<Allocation>[]) new BoundedMpmcQueue<?>[n];
         this.maxStock = new int[n];
         for (int bin = 1; bin < n; bin++) {
             maxStock[bin] = (int) Math.max(2, Math.min(maxPerClass * 4L, bytesPerClass / bins.itemBytes(bin)));

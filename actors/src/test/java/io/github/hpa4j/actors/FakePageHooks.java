@@ -5,6 +5,7 @@ import io.github.hpa4j.core.PageOperationException;
 import io.github.hpa4j.core.Pages;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -107,7 +108,7 @@ final class FakePageHooks implements PageHooks {
         gates.get(op).pass();
         if (failNext.get(op).getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
             calls.add(new Call(op, address, size, true));
-            throw new PageOperationException(op.name().toLowerCase(), address, size, "EINVAL", "injected by the test");
+            throw new PageOperationException(op.name().toLowerCase(Locale.ROOT), address, size, "EINVAL", "injected by the test");
         }
     }
 }

@@ -19,6 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * Purge and (de)hugify must lie inside one mapping. Thread-safe.
  */
 public final class ArenaPageHooks implements CountedPageHooks {
+    /** Hooks with no mapping yet. */
+    public ArenaPageHooks() {
+    }
+
     /** One arena; {@code unmapped} has a bit per page already given back (guarded by the mapping). */
     private record Mapping(Arena arena, MemorySegment segment, BitSet unmapped) {
         int pages() {
@@ -30,6 +34,8 @@ public final class ArenaPageHooks implements CountedPageHooks {
     private final PageHookCounters counters = new PageHookCounters();
 
     /** Allocation zero-fills, so the whole mapping is resident at once (unlike mmap). */
+    // The arena outlives this call on purpose: its Mapping owns it, and unmapping the last page closes it.
+    @SuppressWarnings("MustBeClosedChecker")
     @Override
     public long map(long size) {
         try {

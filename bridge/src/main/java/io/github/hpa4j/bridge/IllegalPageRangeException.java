@@ -14,6 +14,16 @@ import io.github.hpa4j.core.PageOperationException;
  * a bug and not retry.
  */
 public final class IllegalPageRangeException extends PageOperationException {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * A refusal without an errno: the range broke a rule before any system call was made.
+     *
+     * @param operation the page operation refused (map, unmap, purge, hugify, dehugify)
+     * @param address   the range's first byte
+     * @param length    the range's bytes
+     * @param reason    which rule the range broke
+     */
     public IllegalPageRangeException(String operation, long address, long length, String reason) {
         super(operation, address, length, null, reason);
     }

@@ -25,7 +25,12 @@ public final class LinuxPageHooks implements CountedPageHooks {
     private final Syscalls syscalls;
     private final PageHookCounters counters = new PageHookCounters();
 
-    /** Fails fast with the reason when {@link ThpSupport#isAvailable()} is false. */
+    /**
+     * Hooks on the real system calls. Fails fast with the reason when {@link ThpSupport#isAvailable()}
+     * is false.
+     *
+     * @param style how hugify and dehugify advise the kernel
+     */
     public LinuxPageHooks(HugifyStyle style) {
         this(style, checkedSyscalls());
     }
@@ -40,6 +45,7 @@ public final class LinuxPageHooks implements CountedPageHooks {
         return LinuxSyscalls.INSTANCE;
     }
 
+    /** {@return how hugify and dehugify advise the kernel} */
     public HugifyStyle style() {
         return style;
     }

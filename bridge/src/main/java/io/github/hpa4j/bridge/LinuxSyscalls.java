@@ -32,6 +32,8 @@ final class LinuxSyscalls implements Syscalls {
     }
 
     /** Bound once, on first use, so merely loading the bridge on another OS links nothing. */
+    // Binds downcalls: restricted FFM calls, allowed at run time by --enable-native-access.
+    @SuppressWarnings("restricted")
     private static final class Handles {
         static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
         static final long ERRNO_OFFSET = CAPTURE_LAYOUT.byteOffset(PathElement.groupElement("errno"));
@@ -52,6 +54,8 @@ final class LinuxSyscalls implements Syscalls {
     }
 
     /** sysconf without errno capture: its only failure is "unknown name", which we never ask. */
+    // Restricted FFM call, allowed at run time by --enable-native-access (hpa4j.jvm.flags).
+    @SuppressWarnings("restricted")
     private static final class Sysconf {
         static final int SC_PAGESIZE = 30; // glibc and musl, x86_64 and aarch64
         static final MethodHandle SYSCONF;

@@ -15,12 +15,21 @@ public final class PageHooksFactory {
     /**
      * The Linux hooks with {@code style}, or with {@link HugifyStyle#NONE} when hugepages are not
      * available; throws {@link PlatformUnsupportedException} when the Linux hooks cannot run.
+     *
+     * @param style the hugify style asked for
+     * @return the hooks to run on
      */
     public static CountedPageHooks create(HugifyStyle style) {
         return create(style, ThpSupport.facts());
     }
 
-    /** As {@link #create(HugifyStyle)} for the given facts (tests inject other platforms). */
+    /**
+     * As {@link #create(HugifyStyle)} for the given facts (tests inject other platforms).
+     *
+     * @param style the hugify style asked for
+     * @param facts the platform to decide for
+     * @return the hooks to run on
+     */
     public static CountedPageHooks create(HugifyStyle style, PlatformFacts facts) {
         facts.linuxHooksUnsupportedReason().ifPresent(reason -> {
             throw new PlatformUnsupportedException(reason);
@@ -39,6 +48,8 @@ public final class PageHooksFactory {
     /**
      * The portable hooks: Arena-backed, no hugepages, and a purge only zero-fills, so resident memory
      * never shrinks. Runs anywhere.
+     *
+     * @return new portable hooks
      */
     public static CountedPageHooks portable() {
         return new ArenaPageHooks();

@@ -30,6 +30,8 @@ public record PlatformFacts(
     /**
      * Why hpa4j's full design cannot run here, like jemalloc's {@code hpa_supported()}: the Linux
      * hooks cannot run, or they can but without transparent hugepages. Empty when both can.
+     *
+     * @return the first reason, or empty
      */
     public Optional<String> unsupportedReason() {
         return linuxHooksUnsupportedReason().or(this::hugepagesUnavailableReason);
@@ -38,6 +40,8 @@ public record PlatformFacts(
     /**
      * Why the Linux hooks (mmap, munmap, madvise) cannot run here; empty when they can. The first
      * failing condition wins; each message says what to change.
+     *
+     * @return the first reason, or empty
      */
     public Optional<String> linuxHooksUnsupportedReason() {
         if (osName == null || !osName.startsWith("Linux")) {
@@ -62,6 +66,8 @@ public record PlatformFacts(
     /**
      * Why the Linux hooks would run without transparent hugepages here (they still purge, so memory
      * still goes back); empty when hugepages are available.
+     *
+     * @return the first reason, or empty
      */
     public Optional<String> hugepagesUnavailableReason() {
         if (hugepageSize <= 0) {

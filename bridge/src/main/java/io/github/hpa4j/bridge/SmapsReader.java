@@ -42,6 +42,7 @@ public final class SmapsReader {
     private final Path statm;
     private byte[] buffer = new byte[256 * 1024];
 
+    /** A reader of this process's own {@code /proc/self} files. */
     public SmapsReader() {
         this(Path.of("/proc/self/smaps"), Path.of("/proc/self/smaps_rollup"), Path.of("/proc/self/statm"));
     }
@@ -52,7 +53,12 @@ public final class SmapsReader {
         this.statm = statm;
     }
 
-    /** Size, Rss and AnonHugePages of the VMAs overlapping {@code ranges} (see class comment). */
+    /**
+     * Size, Rss and AnonHugePages of the VMAs overlapping {@code ranges} (see class comment).
+     *
+     * @param ranges the ranges to read, in any order; overlapping ones count once
+     * @return the reading, {@link SmapsReading#EMPTY} for no ranges
+     */
     public synchronized SmapsReading read(Collection<AddressRange> ranges) {
         long[] bounds = normalize(ranges);
         if (bounds.length == 0) {
@@ -65,6 +71,8 @@ public final class SmapsReader {
     /**
      * The whole process from smaps_rollup. Rollup has no Size line, so size is VmSize from
      * {@code /proc/self/statm} (first field, in pages of {@link Pages#PAGE}).
+     *
+     * @return the process's reading; exact, so its partial VMAs are 0
      */
     public synchronized SmapsReading readProcess() {
         int length = readFully(smapsRollup);

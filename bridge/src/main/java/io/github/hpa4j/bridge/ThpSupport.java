@@ -19,34 +19,50 @@ public final class ThpSupport {
 
     private static final class Probe {
         static final PlatformFacts FACTS = probe();
-        static final Throwable CAUSE = FACTS.unsupportedReason().map(UnsupportedOperationException::new).orElse(null);
     }
 
+    /** {@return the platform as probed once, on first use} */
     public static PlatformFacts facts() {
         return Probe.FACTS;
     }
 
-    /** jemalloc's hpa_supported(): 64-bit Linux, THP not never, 4 KiB pages, 2 MiB hugepages, native access on. */
+    /**
+     * jemalloc's hpa_supported(): 64-bit Linux, THP not never, 4 KiB pages, 2 MiB hugepages, native access on.
+     *
+     * @return the same as {@link #isAvailable()}
+     */
     public static boolean hpaSupported() {
         return isAvailable();
     }
 
+    /** {@return whether the Linux page hooks can run here with hugepages} */
     public static boolean isAvailable() {
-        return Probe.CAUSE == null;
+        return Probe.FACTS.unsupportedReason().isEmpty();
     }
 
-    /** Null when available; otherwise an exception whose message is the reason. */
+    /**
+     * Null when available; otherwise a new exception whose message is the reason (made on each call:
+     * the reason is a probed fact, not a caught failure, so no stack trace is worth keeping).
+     *
+     * @return the reason as an exception, or null
+     */
     public static Throwable unavailabilityCause() {
-        return Probe.CAUSE;
+        return Probe.FACTS.unsupportedReason().map(UnsupportedOperationException::new).orElse(null);
     }
 
+    /** Throws {@link UnsupportedOperationException} with the reason when {@link #isAvailable()} is false. */
     public static void ensureAvailability() {
-        if (Probe.CAUSE != null) {
-            throw new UnsupportedOperationException("hpa4j Linux page hooks unavailable: " + Probe.CAUSE.getMessage(), Probe.CAUSE);
+        Throwable cause = unavailabilityCause();
+        if (cause != null) {
+            throw new UnsupportedOperationException("hpa4j Linux page hooks unavailable: " + cause.getMessage(), cause);
         }
     }
 
-    /** The mode in brackets, e.g. {@code madvise} from {@code "always [madvise] never"}; null if none. */
+    /**
+     * {@return the mode in brackets, e.g. {@code madvise} from {@code "always [madvise] never"}; null if none}
+     *
+     * @param sysfsText a THP sysfs file's contents, or null when it could not be read
+     */
     public static String bracketedMode(String sysfsText) {
         if (sysfsText == null) {
             return null;

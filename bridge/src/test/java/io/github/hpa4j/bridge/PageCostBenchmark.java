@@ -216,8 +216,8 @@ public final class PageCostBenchmark {
     }
 
     private static int countVmas() {
-        try {
-            return (int) java.nio.file.Files.lines(java.nio.file.Path.of("/proc/self/maps")).count();
+        try (java.util.stream.Stream<String> maps = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/self/maps"))) {
+            return (int) maps.count();
         } catch (java.io.IOException e) {
             return -1;
         }

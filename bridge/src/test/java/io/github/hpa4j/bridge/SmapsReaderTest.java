@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SmapsReaderTest {
     /** Three VMAs as the kernel prints them: ours (4 MiB, half huge), ours split (2 MiB), a file, vsyscall. */
     private static final String SAMPLE = """
-            7f0000000000-7f0000400000 rw-p 00000000 00:00 0 
+            7f0000000000-7f0000400000 rw-p 00000000 00:00 0\s
             Size:               4096 kB
             KernelPageSize:        4 kB
             MMUPageSize:           4 kB
@@ -30,7 +30,7 @@ class SmapsReaderTest {
             Locked:                0 kB
             THPeligible:           1
             VmFlags: rd wr mr mw me ac nr hg
-            7f0000400000-7f0000600000 rw-p 00000000 00:00 0 
+            7f0000400000-7f0000600000 rw-p 00000000 00:00 0\s
             Size:               2048 kB
             Rss:                 512 kB
             AnonHugePages:         0 kB

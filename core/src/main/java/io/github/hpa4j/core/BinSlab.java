@@ -5,7 +5,7 @@ package io.github.hpa4j.core;
  * bitmap of the regions in use. jemalloc keeps this in the slab's {@code edata_t} (binind, nfree)
  * and a {@code bitmap_t}; a set bit here is a region in use, as in jemalloc.
  */
-public final class BinSlab {
+final class BinSlab {
     private final Extent extent;
     private final int binIndex;
     private final int regionSize;

@@ -6,28 +6,43 @@ public final class BinStats {
     private long nactive;
     private long ndirty;
 
+    /** Empty stats: no slab. */
     public BinStats() {
     }
 
+    /**
+     * Stats with the given counts.
+     *
+     * @param npageslabs slabs in the bin
+     * @param nactive    active pages over those slabs
+     * @param ndirty     dirty pages over those slabs
+     */
     public BinStats(long npageslabs, long nactive, long ndirty) {
         this.npageslabs = npageslabs;
         this.nactive = nactive;
         this.ndirty = ndirty;
     }
 
+    /** {@return slabs in the bin} */
     public long npageslabs() {
         return npageslabs;
     }
 
+    /** {@return active pages over the bin's slabs} */
     public long nactive() {
         return nactive;
     }
 
+    /** {@return dirty pages over the bin's slabs} */
     public long ndirty() {
         return ndirty;
     }
 
-    /** psset_bin_stats_accum. */
+    /**
+     * psset_bin_stats_accum.
+     *
+     * @param other the stats added to these
+     */
     public void accumulate(BinStats other) {
         npageslabs += other.npageslabs;
         nactive += other.nactive;

@@ -20,7 +20,7 @@ package io.github.hpa4j.core;
  * {@link #NONE} ({@code -1L}, which would decode as begin {@code -1}). Test for a run with
  * {@code range != BitRange.NONE} (or {@code range >= 0}) before decoding it.
  */
-public final class BitRange {
+final class BitRange {
     /** Returned when a search finds no run. */
     public static final long NONE = -1L;
 

@@ -23,6 +23,9 @@ public final class CacheBins {
     /**
      * Bins for the small classes up to {@code smallMax} (below a page) and for whole pages up to
      * {@code slabMaxAlloc}.
+     *
+     * @param smallMax     the largest small class served from a bin
+     * @param slabMaxAlloc the largest page extent served from a bin
      */
     public CacheBins(long smallMax, long slabMaxAlloc) {
         if (smallMax < SmallSizeClasses.QUANTUM || smallMax >= Pages.PAGE) {
@@ -46,12 +49,16 @@ public final class CacheBins {
         }
     }
 
-    /** The highest bin; bins run from 1 to it. */
+    /** {@return the highest bin; bins run from 1 to it} */
     public int last() {
         return itemBytes.length - 1;
     }
 
-    /** The bin a request of {@code bytes} is served from, or {@link #NONE}. */
+    /**
+     * {@return the bin a request of {@code bytes} is served from, or {@link #NONE}}
+     *
+     * @param bytes the request's size
+     */
     public int ofRequest(long bytes) {
         if (bytes <= 0 || bytes > pagesMax) {
             return NONE;
@@ -67,6 +74,10 @@ public final class CacheBins {
      * {@link SizeRouter} routes it, a small class whose every region is so aligned, else whole pages
      * (page-aligned). An alignment that is not a power of two, or above a page, is {@link #NONE}: its
      * shard refuses or serves it.
+     *
+     * @param bytes     the request's size
+     * @param alignment the request's alignment
+     * @return the bin, or {@link #NONE}
      */
     public int ofRequest(long bytes, long alignment) {
         if (alignment == 1) {
@@ -82,7 +93,11 @@ public final class CacheBins {
         return smallBins + (int) ((bytes + Pages.PAGE_MASK) >>> Pages.LG_PAGE);
     }
 
-    /** The bin an allocation of usable size {@code usable} (as its layer served it) goes back to, or {@link #NONE}. */
+    /**
+     * {@return the bin an allocation of usable size {@code usable} (as its layer served it) goes back to, or {@link #NONE}}
+     *
+     * @param usable the allocation's usable size
+     */
     public int ofUsable(long usable) {
         if (usable < Pages.PAGE) {
             return usable <= smallMax && usable > 0 && SmallSizeClasses.usableSize(usable) == usable
@@ -92,17 +107,25 @@ public final class CacheBins {
                 ? smallBins + (int) (usable >>> Pages.LG_PAGE) : NONE;
     }
 
-    /** The size of one item of {@code bin}: what its requests ask the shard for. */
+    /**
+     * {@return the size of one item of {@code bin}: what its requests ask the shard for}
+     *
+     * @param bin a bin from 1 to {@link #last()}
+     */
     public long itemBytes(int bin) {
         return itemBytes[bin];
     }
 
-    /** Every bin's item size, {@link Long#MAX_VALUE} for {@link #NONE}, as {@link ThreadCachePolicy} takes them. */
+    /** {@return every bin's item size, {@link Long#MAX_VALUE} for {@link #NONE}, as {@link ThreadCachePolicy} takes them} */
     public long[] itemBytes() {
         return Arrays.copyOf(itemBytes, itemBytes.length);
     }
 
-    /** Whether {@code bin} holds a small class (its items are regions of a bin slab). */
+    /**
+     * {@return whether {@code bin} holds a small class (its items are regions of a bin slab)}
+     *
+     * @param bin a bin from 1 to {@link #last()}
+     */
     public boolean small(int bin) {
         return bin >= 1 && bin <= smallBins;
     }

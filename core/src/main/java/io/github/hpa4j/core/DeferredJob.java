@@ -17,12 +17,12 @@ public abstract sealed class DeferredJob permits PurgeJob, HugifyJob {
         this.slab = slab;
     }
 
-    /** The shard that began the job and must end it. */
+    /** {@return the shard that began the job and must end it} */
     public int shard() {
         return shard;
     }
 
-    /** The slab's address. */
+    /** {@return the slab's address} */
     public long slabAddress() {
         return slab.address();
     }
@@ -42,6 +42,8 @@ public abstract sealed class DeferredJob permits PurgeJob, HugifyJob {
      * Makes the OS calls, in the order hpa.c makes them. Safe to call from any thread: it reads only
      * what the job fixed when it began. Throws {@link PageOperationException} on the first failed
      * call.
+     *
+     * @param hooks the OS calls to make
      */
     public abstract void run(PageHooks hooks);
 }

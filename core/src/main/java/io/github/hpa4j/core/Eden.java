@@ -26,10 +26,21 @@ public final class Eden implements SlabSource {
     /* Slabs shards gave back, empty and purged, handed out again before anything new is mapped. */
     private final ArrayDeque<Long> returned = new ArrayDeque<>();
 
+    /**
+     * An eden of the default size, with no bound on what it maps.
+     *
+     * @param hooks maps the regions eden carves slabs from
+     */
     public Eden(PageHooks hooks) {
         this(hooks, DEFAULT_EDEN_HUGEPAGES);
     }
 
+    /**
+     * An eden mapping {@code edenHugepages} at a time, with no bound on what it maps.
+     *
+     * @param hooks         maps the regions eden carves slabs from
+     * @param edenHugepages hugepages mapped at a time, at least 1
+     */
     public Eden(PageHooks hooks, int edenHugepages) {
         this(hooks, edenHugepages, Long.MAX_VALUE);
     }
@@ -37,6 +48,10 @@ public final class Eden implements SlabSource {
     /**
      * An eden that maps no further region once {@code reserveLimit} bytes are mapped (hpa4j sets it
      * to twice its memory budget), so that what it reserves stays below the limit plus one region.
+     *
+     * @param hooks         maps the regions eden carves slabs from
+     * @param edenHugepages hugepages mapped at a time, at least 1
+     * @param reserveLimit  bytes after which no further region is mapped
      */
     public Eden(PageHooks hooks, int edenHugepages, long reserveLimit) {
         if (edenHugepages < 1) {
@@ -90,17 +105,17 @@ public final class Eden implements SlabSource {
         return slab;
     }
 
-    /** Bytes eden has mapped so far (slabs handed out plus what is left to carve). */
+    /** {@return bytes eden has mapped so far (slabs handed out plus what is left to carve)} */
     public long mappedBytes() {
         return mappedBytes;
     }
 
-    /** Number of map calls that succeeded. */
+    /** {@return number of map calls that succeeded} */
     public long mappings() {
         return mappings;
     }
 
-    /** Bytes mapped but not yet carved into slabs, or given back by a shard. */
+    /** {@return bytes mapped but not yet carved into slabs, or given back by a shard} */
     public long remainingBytes() {
         return edenLength + returned.size() * Pages.HUGEPAGE;
     }
@@ -108,6 +123,8 @@ public final class Eden implements SlabSource {
     /**
      * A shard gives back a slab it released ({@link Shard#releaseEmptySlabs()}): empty, every page
      * purged, still mapped. The next {@link #extract()} hands it out again.
+     *
+     * @param slab the released slab
      */
     public void giveBack(PageSlab slab) {
         if (!slab.empty() || slab.ntouched() != 0 || slab.inSet()) {
@@ -116,7 +133,7 @@ public final class Eden implements SlabSource {
         returned.push(slab.address());
     }
 
-    /** The age the next slab will get: the number of slabs extracted so far. */
+    /** {@return the age the next slab will get: the number of slabs extracted so far} */
     public long ageCounter() {
         return ageCounter;
     }

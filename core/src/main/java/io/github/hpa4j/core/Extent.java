@@ -10,16 +10,17 @@ package io.github.hpa4j.core;
  * @param shard   the index of the shard that owns it
  */
 public record Extent(long address, long size, int shard) {
-    /** The slab (hugepage) the extent lies in. */
+    /** {@return the slab (hugepage) the extent lies in} */
     public long slabAddress() {
         return Pages.hugepageBase(address);
     }
 
+    /** {@return the size in pages} */
     public int pages() {
         return (int) (size >>> Pages.LG_PAGE);
     }
 
-    /** One past the last byte. */
+    /** {@return one past the last byte} */
     public long end() {
         return address + size;
     }

@@ -43,7 +43,12 @@ public final class FixedPoint {
     private FixedPoint() {
     }
 
-    /** {@code FXP_INIT_INT}: the ratio {@code x}, for {@code 0 <= x < 65536}. */
+    /**
+     * {@code FXP_INIT_INT}: the ratio {@code x}, for {@code 0 <= x < 65536}.
+     *
+     * @param x the integer
+     * @return the ratio, in 16.16 fixed point
+     */
     public static int ofInt(int x) {
         if (x < 0 || x > (int) (UNSIGNED_INT_MAX >>> FRACTION_BITS)) {
             throw new IllegalArgumentException("integer out of fixed-point range [0, 65536): " + x);
@@ -51,7 +56,12 @@ public final class FixedPoint {
         return x << FRACTION_BITS;
     }
 
-    /** {@code FXP_INIT_PERCENT}: the ratio {@code pct / 100}, rounded down. */
+    /**
+     * {@code FXP_INIT_PERCENT}: the ratio {@code pct / 100}, rounded down.
+     *
+     * @param pct the percentage
+     * @return the ratio, in 16.16 fixed point
+     */
     public static int ofPercent(int pct) {
         long repr = pct < 0 ? -1 : ((long) pct << FRACTION_BITS) / 100;
         if (repr < 0 || repr > UNSIGNED_INT_MAX) {
@@ -60,14 +70,26 @@ public final class FixedPoint {
         return (int) repr;
     }
 
-    /** {@code fxp_add}; the sum must not overflow. */
+    /**
+     * {@code fxp_add}; the sum must not overflow.
+     *
+     * @param a a ratio
+     * @param b a ratio
+     * @return {@code a + b}
+     */
     public static int add(int a, int b) {
         assert Integer.toUnsignedLong(a) + Integer.toUnsignedLong(b) <= UNSIGNED_INT_MAX
                 : toString(a) + " + " + toString(b) + " overflows";
         return a + b;
     }
 
-    /** {@code fxp_sub}; requires {@code a >= b} (unsigned). */
+    /**
+     * {@code fxp_sub}; requires {@code a >= b} (unsigned).
+     *
+     * @param a a ratio
+     * @param b a ratio no larger than {@code a}
+     * @return {@code a - b}
+     */
     public static int sub(int a, int b) {
         assert Integer.compareUnsigned(a, b) >= 0 : toString(a) + " - " + toString(b) + " underflows";
         return a - b;
@@ -76,6 +98,10 @@ public final class FixedPoint {
     /**
      * {@code fxp_mul}. The 64-bit product of two 16.16 values carries 32 fraction bits, so it is
      * shifted back by 16; the high bits are truncated as in C.
+     *
+     * @param a a ratio
+     * @param b a ratio
+     * @return {@code a * b}
      */
     public static int mul(int a, int b) {
         // The unsigned product of two 32-bit values fits in 64 bits, and a wrapping long multiply
@@ -86,6 +112,10 @@ public final class FixedPoint {
     /**
      * {@code fxp_div}: {@code (a << 32) / b} carries 32 fraction bits, shifted back by 16.
      * {@code b} must not be zero.
+     *
+     * @param a a ratio
+     * @param b a ratio, not zero
+     * @return {@code a / b}
      */
     public static int div(int a, int b) {
         assert b != 0 : "division by zero";
@@ -93,12 +123,22 @@ public final class FixedPoint {
         return (int) (quotient >>> FRACTION_BITS);
     }
 
-    /** {@code fxp_round_down}: the integer part. */
+    /**
+     * {@code fxp_round_down}: the integer part.
+     *
+     * @param a a ratio
+     * @return the integer part of {@code a}
+     */
     public static int roundDown(int a) {
         return a >>> FRACTION_BITS;
     }
 
-    /** {@code fxp_round_nearest}: halves round up. */
+    /**
+     * {@code fxp_round_nearest}: halves round up.
+     *
+     * @param a a ratio
+     * @return {@code a} rounded to the nearest integer
+     */
     public static int roundNearest(int a) {
         return (a >>> FRACTION_BITS) + ((a & FRACTION_MASK) >= HALF ? 1 : 0);
     }
@@ -111,6 +151,10 @@ public final class FixedPoint {
      * <p>While {@code x < 2^48} the product cannot overflow, so it multiplies first and keeps full
      * precision. Above that it shifts first, losing only the low 16 bits of a number of at least 48
      * bits: still accurate to about 1 part in 2^32.
+     *
+     * @param x    a count, read as unsigned
+     * @param frac a ratio of at most 1
+     * @return about {@code x * frac}
      */
     public static long mulFrac(long x, int frac) {
         assert Integer.compareUnsigned(frac, ONE) <= 0 : "fraction above 1: " + toString(frac);
@@ -136,6 +180,8 @@ public final class FixedPoint {
      *
      * @throws IllegalArgumentException quoting {@code text} if it is not one of the above or is out
      *     of range
+     * @param text the ratio as written in a setting
+     * @return the ratio, or {@link #UNLIMITED}
      */
     public static int parse(String text) {
         Objects.requireNonNull(text, "text");
@@ -206,6 +252,9 @@ public final class FixedPoint {
      * exactly and parse back to the same value; others print their 14-digit truncation.
      * {@link #UNLIMITED} prints as the number it is ({@code 65535.99998474121093}); callers that
      * show settings should test for it first.
+     *
+     * @param fxp a ratio, or {@link #UNLIMITED}
+     * @return its decimal form
      */
     public static String toString(int fxp) {
         int integer = fxp >>> FRACTION_BITS;

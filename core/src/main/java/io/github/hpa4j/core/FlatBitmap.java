@@ -27,7 +27,7 @@ import java.util.Objects;
  * no-op when assertions are off. Not thread-safe: a bitmap belongs to one slab, which belongs to
  * one shard.
  */
-public final class FlatBitmap {
+final class FlatBitmap {
     private static final int LG_WORD_BITS = 6;
     private static final int WORD_BITS = 1 << LG_WORD_BITS;
     private static final int BIT_MASK = WORD_BITS - 1;

@@ -37,6 +37,7 @@ public enum FreeRefusal {
         this.description = description;
     }
 
+    /** {@return why the free was refused, as a refusal's message says it} */
     public String description() {
         return description;
     }

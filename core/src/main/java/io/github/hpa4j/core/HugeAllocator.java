@@ -10,7 +10,7 @@ import java.util.List;
  * keeps what is free best fit and coalesced. Every run it hands out reads as zero: it was never
  * touched, or {@link HugeCache} purged it before giving it back.
  */
-public final class HugeAllocator {
+final class HugeAllocator {
     private final PageHooks hooks;
     private final long mapHugepages;
     private final HugeRangeMap free = new HugeRangeMap();

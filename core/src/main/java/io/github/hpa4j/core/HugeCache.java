@@ -37,6 +37,13 @@ public final class HugeCache {
     /**
      * A cache of at most {@code limitHugepages}, whose idle part goes back every
      * {@code releaseIntervalMs}.
+     *
+     * @param allocator         where fresh hugepages come from and released ones go
+     * @param hooks             purges what the cache gives back
+     * @param clock             times the release passes
+     * @param budget            holds every hugepage the cache keeps backed
+     * @param limitHugepages    the most hugepages kept, 0 for none
+     * @param releaseIntervalMs the time between two release passes
      */
     public HugeCache(HugeAllocator allocator, PageHooks hooks, Clock clock, PageBudget budget, long limitHugepages,
                      long releaseIntervalMs) {
@@ -58,6 +65,9 @@ public final class HugeCache {
      * from the allocator (zero; {@link #lastFromReleased()} tells which). Throws
      * {@link MemoryBudgetExceededException} if fresh hugepages would take the budget past its limit
      * even after the cache gave back all it holds.
+     *
+     * @param hugepages the run's length
+     * @return the run's address
      */
     public long get(long hugepages) {
         long address = cache.take(hugepages);
@@ -86,12 +96,17 @@ public final class HugeCache {
         return address;
     }
 
-    /** Whether the last {@link #get} came from the allocator, so reads as zero. */
+    /** {@return whether the last {@link #get} came from the allocator, so reads as zero} */
     public boolean lastFromReleased() {
         return lastFromReleased;
     }
 
-    /** HugeCache::Release: a run handed out by {@link #get} comes back, dirty. */
+    /**
+     * HugeCache::Release: a run handed out by {@link #get} comes back, dirty.
+     *
+     * @param address   the run's address
+     * @param hugepages the run's length
+     */
     public void release(long address, long hugepages) {
         cache.insert(address, hugepages);
         if (cache.hugepages() > limitHugepages) {
@@ -103,6 +118,8 @@ public final class HugeCache {
     /**
      * A release pass, due every release interval: gives back what stayed in the cache unused since
      * the last pass. Returns the hugepages given back (0 if the pass is not due yet).
+     *
+     * @return the hugepages given back
      */
     public long releaseIdle() {
         if (clock.millisSince(lastPassNanos) < releaseIntervalMs) {
@@ -115,7 +132,7 @@ public final class HugeCache {
         return releasedHugepages - before;
     }
 
-    /** Nanoseconds until the next release pass is due, or {@link Long#MAX_VALUE} if nothing is cached. */
+    /** {@return nanoseconds until the next release pass is due, or {@link Long#MAX_VALUE} if nothing is cached} */
     public long nanosUntilRelease() {
         if (cache.isEmpty()) {
             return Long.MAX_VALUE;
@@ -124,7 +141,11 @@ public final class HugeCache {
         return Math.max(0, dueIn);
     }
 
-    /** Gives back everything cached (memory pressure, shutdown); returns the hugepages given back. */
+    /**
+     * Gives back everything cached (memory pressure, shutdown); returns the hugepages given back.
+     *
+     * @return the hugepages given back
+     */
     public long releaseAll() {
         long before = releasedHugepages;
         shrinkTo(0);
@@ -153,37 +174,61 @@ public final class HugeCache {
         minSinceLastPass = Math.min(minSinceLastPass, cache.hugepages());
     }
 
-    /** Hugepages cached now. */
+    /**
+     * Hugepages cached now.
+     *
+     * @return hugepages cached now
+     */
     public long cachedHugepages() {
         return cache.hugepages();
     }
 
-    /** The most hugepages the cache keeps. */
+    /** {@return the most hugepages the cache keeps} */
     public long limitHugepages() {
         return limitHugepages;
     }
 
-    /** Gets served from the cache. */
+    /**
+     * Gets served from the cache.
+     *
+     * @return gets served from the cache
+     */
     public long hits() {
         return hits;
     }
 
-    /** Gets served fresh from the allocator. */
+    /**
+     * Gets served fresh from the allocator.
+     *
+     * @return gets served fresh from the allocator
+     */
     public long misses() {
         return misses;
     }
 
-    /** Releases that took the cache above its limit. */
+    /**
+     * Releases that took the cache above its limit.
+     *
+     * @return releases that took the cache above its limit
+     */
     public long overflows() {
         return overflows;
     }
 
-    /** Hugepages purged and given back, ever. */
+    /**
+     * Hugepages purged and given back, ever.
+     *
+     * @return hugepages purged and given back, ever
+     */
     public long releasedHugepages() {
         return releasedHugepages;
     }
 
-    /** Purges the OS refused. */
+    /**
+     * Purges the OS refused.
+     *
+     * @return purges the OS refused
+     */
     public long failedReleases() {
         return failedReleases;
     }

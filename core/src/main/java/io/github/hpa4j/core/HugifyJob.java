@@ -4,7 +4,7 @@ package io.github.hpa4j.core;
  * Hugifying one slab, begun by {@link Shard#beginHugify()}. Unlike a purge, allocations from the
  * slab go on while it runs: hugifying changes no page's contents.
  */
-public final class HugifyJob extends DeferredJob {
+final class HugifyJob extends DeferredJob {
     private final int pagesTaken;
 
     HugifyJob(int shard, PageSlab slab, int pagesTaken) {

@@ -7,5 +7,10 @@ package io.github.hpa4j.core;
  */
 @FunctionalInterface
 public interface JobExecutor {
+    /**
+     * Sends {@code job} to run; the shard learns how it went through {@link Shard#finish} or {@link Shard#abort}.
+     *
+     * @param job a job the shard began
+     */
     void execute(DeferredJob job);
 }

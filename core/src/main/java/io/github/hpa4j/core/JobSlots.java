@@ -21,9 +21,18 @@ public interface JobSlots {
         }
     };
 
-    /** Takes a slot for a purge ({@code purge}) or a hugify; false, taking nothing, when none is free for it. */
+    /**
+     * Takes a slot for a purge ({@code purge}) or a hugify; false, taking nothing, when none is free for it.
+     *
+     * @param purge true for a purge, false for a hugify
+     * @return whether a slot was taken
+     */
     boolean tryAcquire(boolean purge);
 
-    /** The job that held a slot ended (finished or aborted). */
+    /**
+     * The job that held a slot ended (finished or aborted).
+     *
+     * @param purge the kind of job it was, as given to {@link #tryAcquire}
+     */
     void release(boolean purge);
 }

@@ -46,6 +46,12 @@ public final class LargeAllocator {
     /**
      * A large allocator named {@code index} in refusals, mapping through {@code hooks} and holding
      * every hugepage it backs against {@code budget}.
+     *
+     * @param index   names the allocator in refusals
+     * @param options its settings
+     * @param hooks   maps, purges and unmaps its hugepages
+     * @param clock   times the release passes
+     * @param budget  holds every hugepage it backs
      */
     public LargeAllocator(int index, LargeOptions options, PageHooks hooks, Clock clock, PageBudget budget) {
         this.index = index;
@@ -59,7 +65,7 @@ public final class LargeAllocator {
         this.lastRegionPassNanos = clock.nanoTime();
     }
 
-    /** The settings it was built with. */
+    /** {@return the settings it was built with} */
     public LargeOptions options() {
         return options;
     }
@@ -67,13 +73,21 @@ public final class LargeAllocator {
     /**
      * Whether {@code bytes} would be packed in a region, whatever the alignment: rounding it to whole
      * hugepages would waste more than an eighth of it.
+     *
+     * @param bytes the request's size
+     * @return whether a region serves it
      */
     public boolean usesRegion(long bytes) {
         long slack = hugepageCeiling(bytes) - bytes;
         return bytes <= options.regionMaxAlloc() && slack > bytes / 8;
     }
 
-    /** The usable size of a request; throws as {@link #alloc} does for bad input. */
+    /**
+     * {@return the usable size of a request; throws as {@link #alloc} does for bad input}
+     *
+     * @param bytes     the request's size
+     * @param alignment the request's alignment
+     */
     public long usableSize(long bytes, long alignment) {
         checkRequest(bytes, alignment);
         return usesRegion(bytes) ? Pages.pageCeiling(bytes) : hugepageCeiling(bytes);
@@ -83,6 +97,10 @@ public final class LargeAllocator {
      * An allocation of {@code bytes} aligned to {@code alignment}. Throws
      * {@link InvalidSizeException}, {@link InvalidAlignmentException},
      * {@link MemoryBudgetExceededException} or {@link EdenExhaustedException}; nothing changes then.
+     *
+     * @param bytes     the size asked for
+     * @param alignment a power of two
+     * @return the allocation
      */
     public LargeExtent alloc(long bytes, long alignment) {
         checkRequest(bytes, alignment);
@@ -152,7 +170,11 @@ public final class LargeAllocator {
         return region;
     }
 
-    /** Frees the allocation at {@code address}, whatever its size. */
+    /**
+     * Frees the allocation at {@code address}, whatever its size.
+     *
+     * @param address the allocation's address
+     */
     public void free(long address) {
         release(validateFree(address, -1));
     }
@@ -160,6 +182,9 @@ public final class LargeAllocator {
     /**
      * A sized free: also refused unless {@code bytes} is the size asked for or rounds to the same
      * usable size.
+     *
+     * @param address the allocation's address
+     * @param bytes   the size it was asked for with
      */
     public void free(long address, long bytes) {
         release(validateFree(address, bytes));
@@ -168,6 +193,10 @@ public final class LargeAllocator {
     /**
      * The live allocation at {@code address}, else {@link InvalidFreeException}; with
      * {@code bytes >= 0} also checks the size, -1 checks none.
+     *
+     * @param address the allocation's address
+     * @param bytes   the size it was asked for with, or -1
+     * @return the live allocation
      */
     public LargeExtent validateFree(long address, long bytes) {
         long named = Math.max(bytes, 0); // an unsized free names no size in the refusal
@@ -220,7 +249,9 @@ public final class LargeAllocator {
      * The clock-driven pass: the cache gives back what stayed unused for its release interval, and
      * regions purge the hugepages that stayed empty as long and subrelease those that stayed sparse
      * (see {@link HugeRegion}); a region left with nothing used and nothing backed goes back to the
-     * allocator. Returns the hugepages given back whole.
+     * allocator.
+     *
+     * @return the hugepages given back whole
      */
     public long releaseIdle() {
         long released = cache.releaseIdle();
@@ -240,7 +271,7 @@ public final class LargeAllocator {
         return released;
     }
 
-    /** Nanoseconds until {@link #releaseIdle()} has work, or {@link Long#MAX_VALUE}. */
+    /** {@return nanoseconds until {@link #releaseIdle()} has work, or {@link Long#MAX_VALUE}} */
     public long nanosUntilRelease() {
         long until = cache.nanosUntilRelease();
         if (!regions.isEmpty()) {
@@ -250,12 +281,16 @@ public final class LargeAllocator {
         return until;
     }
 
-    /** Gives back every cached hugepage now (memory pressure); returns how many. */
+    /**
+     * Gives back every cached hugepage now (memory pressure); returns how many.
+     *
+     * @return the hugepages given back
+     */
     public long releaseCache() {
         return cache.releaseAll();
     }
 
-    /** The counters now; the region and cache figures are recounted on each call. */
+    /** {@return the counters now; the region and cache figures are recounted on each call} */
     public LargeStats stats() {
         long usedPages = 0;
         long backed = 0;
@@ -274,7 +309,7 @@ public final class LargeAllocator {
                 hooks.purgedBytes, hooks.hugifies);
     }
 
-    /** Live allocations. */
+    /** {@return live allocations} */
     public long liveExtents() {
         return live.size();
     }
@@ -282,6 +317,8 @@ public final class LargeAllocator {
     /**
      * Unmaps everything (shutdown), live or not, and gives the budget back; returns the number of
      * live allocations dropped.
+     *
+     * @return the live allocations dropped
      */
     public long destroy() {
         long dropped = live.size();
@@ -305,6 +342,8 @@ public final class LargeAllocator {
     /**
      * Recounts the stats from the live allocations and regions; the first mismatch, or null. Also
      * checks that no two live allocations overlap and none lies in the cache.
+     *
+     * @return the first mismatch, or null
      */
     public String inconsistency() {
         long bytes = 0;

@@ -10,17 +10,17 @@ package io.github.hpa4j.core;
  * @param toClear   the pages that may hold old data; the others read as zero
  */
 public record LargeExtent(long address, long size, long requested, boolean inRegion, PagesToClear toClear) {
-    /** One past the last usable byte. */
+    /** {@return one past the last usable byte} */
     public long end() {
         return address + size;
     }
 
-    /** The usable size in pages. */
+    /** {@return the usable size in pages} */
     public int pages() {
         return (int) (size >>> Pages.LG_PAGE);
     }
 
-    /** The hugepages the allocation spans from its start, rounded up. */
+    /** {@return the hugepages the allocation spans from its start, rounded up} */
     public long hugepages() {
         return (size + Pages.HUGEPAGE_MASK) >>> Pages.LG_HUGEPAGE;
     }

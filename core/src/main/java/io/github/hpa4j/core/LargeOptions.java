@@ -23,6 +23,7 @@ public record LargeOptions(long maxAllocBytes, long mapHugepages, long cacheLimi
      */
     public static final LargeOptions DEFAULTS = new LargeOptions(1L << 30, 32, 10, 1_000, 64);
 
+    /** Refuses a setting outside its range, naming it. */
     public LargeOptions {
         if (maxAllocBytes <= 0 || maxAllocBytes > (1L << 40)) {
             throw new IllegalArgumentException("max_alloc must be in (0, 1 TiB], got " + maxAllocBytes);
@@ -36,27 +37,52 @@ public record LargeOptions(long maxAllocBytes, long mapHugepages, long cacheLimi
         }
     }
 
-    /** The largest size a region serves: above it, no hugepage rounding wastes more than an eighth. */
+    /** {@return the largest size a region serves: above it, no hugepage rounding wastes more than an eighth} */
     public long regionMaxAlloc() {
         return Math.min(8 * Pages.HUGEPAGE, (long) regionHugepages * Pages.HUGEPAGE / 2);
     }
 
+    /**
+     * {@return these options with {@code maxAllocBytes} set to {@code value}}
+     *
+     * @param value the new {@code maxAllocBytes}
+     */
     public LargeOptions withMaxAllocBytes(long value) {
         return new LargeOptions(value, mapHugepages, cacheLimitHugepages, releaseIntervalMs, regionHugepages);
     }
 
+    /**
+     * {@return these options with {@code cacheLimitHugepages} set to {@code value}}
+     *
+     * @param value the new {@code cacheLimitHugepages}
+     */
     public LargeOptions withCacheLimitHugepages(long value) {
         return new LargeOptions(maxAllocBytes, mapHugepages, value, releaseIntervalMs, regionHugepages);
     }
 
+    /**
+     * {@return these options with {@code releaseIntervalMs} set to {@code value}}
+     *
+     * @param value the new {@code releaseIntervalMs}
+     */
     public LargeOptions withReleaseIntervalMs(long value) {
         return new LargeOptions(maxAllocBytes, mapHugepages, cacheLimitHugepages, value, regionHugepages);
     }
 
+    /**
+     * {@return these options with {@code regionHugepages} set to {@code value}}
+     *
+     * @param value the new {@code regionHugepages}
+     */
     public LargeOptions withRegionHugepages(int value) {
         return new LargeOptions(maxAllocBytes, mapHugepages, cacheLimitHugepages, releaseIntervalMs, value);
     }
 
+    /**
+     * {@return these options with {@code mapHugepages} set to {@code value}}
+     *
+     * @param value the new {@code mapHugepages}
+     */
     public LargeOptions withMapHugepages(long value) {
         return new LargeOptions(maxAllocBytes, value, cacheLimitHugepages, releaseIntervalMs, regionHugepages);
     }

@@ -38,7 +38,12 @@ public record LargeStats(
     /** No allocator: every counter zero, the start of a sum over shards. */
     public static final LargeStats NONE = new LargeStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
-    /** The counters of two allocators added up, as one allocator's over all shards. */
+    /**
+     * The counters of two allocators added up, as one allocator's over all shards.
+     *
+     * @param o the other allocator's counters
+     * @return the sums
+     */
     public LargeStats plus(LargeStats o) {
         return new LargeStats(nmalloc + o.nmalloc, ndalloc + o.ndalloc, curExtents + o.curExtents,
                 curBytes + o.curBytes, curRequestedBytes + o.curRequestedBytes, inRegionExtents + o.inRegionExtents,
@@ -50,7 +55,7 @@ public record LargeStats(
                 unmaps + o.unmaps, purges + o.purges, purgedBytes + o.purgedBytes, hugifies + o.hugifies);
     }
 
-    /** Bytes lost to rounding by the live allocations. */
+    /** {@return bytes lost to rounding by the live allocations} */
     public long roundingWasteBytes() {
         return curBytes - curRequestedBytes;
     }

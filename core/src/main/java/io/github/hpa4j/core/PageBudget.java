@@ -34,19 +34,33 @@ public interface PageBudget {
         }
     };
 
-    /** Takes {@code pages} if the bound allows all of them, else takes none and returns false. */
+    /**
+     * Takes {@code pages} if the bound allows all of them, else takes none and returns false.
+     *
+     * @param pages pages to hold
+     * @return whether they were taken
+     */
     boolean tryTake(long pages);
 
+    /**
+     * Gives back {@code pages} taken before.
+     *
+     * @param pages pages no longer held
+     */
     void give(long pages);
 
     /**
      * Whether a take was refused since the held pages last fell well below the limit: then a shard
      * purges every dirty page, not only those above its dirty limit, so that idle memory is given
      * back before anyone is refused again.
+     *
+     * @return whether the budget is under pressure
      */
     boolean underPressure();
 
+    /** {@return the most pages held at once; {@link Long#MAX_VALUE} for no limit} */
     long limitPages();
 
+    /** {@return the pages held now} */
     long heldPages();
 }

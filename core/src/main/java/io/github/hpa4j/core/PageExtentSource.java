@@ -5,7 +5,7 @@ package io.github.hpa4j.core;
  * from its page allocator ({@code pa_alloc}) and gives an empty one back ({@code pa_dalloc}).
  * {@link ShardPageSource} serves it from a {@link Shard}; tests use fakes.
  */
-public interface PageExtentSource {
+interface PageExtentSource {
     /**
      * A page-aligned extent of {@code bytes}, a page multiple; throws an {@link AllocatorException}
      * when no memory can be had.

@@ -10,17 +10,43 @@ package io.github.hpa4j.core;
  * worked on concurrently (the page worker runs purges while the shard serves allocations).
  */
 public interface PageHooks {
-    /** Maps {@code size} bytes aligned to {@link Pages#HUGEPAGE}; returns the address. */
+    /**
+     * Maps {@code size} bytes aligned to {@link Pages#HUGEPAGE}; returns the address.
+     *
+     * @param size bytes, a page multiple
+     * @return the mapping's address
+     */
     long map(long size);
 
+    /**
+     * Gives the address range back to the OS.
+     *
+     * @param address the range's start, page-aligned
+     * @param size    bytes, a page multiple
+     */
     void unmap(long address, long size);
 
-    /** Gives the pages back to the OS: they read as zero afterwards. */
+    /**
+     * Gives the pages back to the OS: they read as zero afterwards.
+     *
+     * @param address the range's start, page-aligned
+     * @param size    bytes, a page multiple
+     */
     void purge(long address, long size);
 
-    /** Asks the OS to back the range with hugepages. */
+    /**
+     * Asks the OS to back the range with hugepages.
+     *
+     * @param address the range's start, page-aligned
+     * @param size    bytes, a page multiple
+     */
     void hugify(long address, long size);
 
-    /** Asks the OS not to back the range with hugepages, before purging part of it. */
+    /**
+     * Asks the OS not to back the range with hugepages, before purging part of it.
+     *
+     * @param address the range's start, page-aligned
+     * @param size    bytes, a page multiple
+     */
     void dehugify(long address, long size);
 }

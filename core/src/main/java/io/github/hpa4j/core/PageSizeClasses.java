@@ -51,13 +51,21 @@ public final class PageSizeClasses {
     /**
      * {@code sz_psz2ind}: the index of the smallest class {@code >= psz}. {@code psz} need not be
      * a page multiple (it rounds up), but must be in {@code (0, MAX_SIZE]}.
+     *
+     * @param psz a size in bytes
+     * @return the class index
      */
     public static int psz2ind(long psz) {
         checkSize(psz);
         return psz2indUnchecked(psz);
     }
 
-    /** {@code sz_pind2sz}: the size in bytes of class {@code pind}, for {@code 0 <= pind < 64}. */
+    /**
+     * {@code sz_pind2sz}: the size in bytes of class {@code pind}, for {@code 0 <= pind < 64}.
+     *
+     * @param pind a class index
+     * @return the class size, bytes
+     */
     public static long pind2sz(int pind) {
         if (pind < 0 || pind >= NPSIZES) {
             throw new IllegalArgumentException("page size class index out of [0, " + NPSIZES + "): " + pind);
@@ -65,7 +73,12 @@ public final class PageSizeClasses {
         return pind2szUnchecked(pind);
     }
 
-    /** {@code sz_psz2u}: {@code psz} rounded up to its class, for {@code psz} in {@code (0, MAX_SIZE]}. */
+    /**
+     * {@code sz_psz2u}: {@code psz} rounded up to its class, for {@code psz} in {@code (0, MAX_SIZE]}.
+     *
+     * @param psz a size in bytes
+     * @return the class size, bytes
+     */
     public static long psz2u(long psz) {
         checkSize(psz);
         // lg_floor(2 * psz - 1) is lg_ceil(psz): the doubling psz falls in decides the step.
@@ -80,6 +93,9 @@ public final class PageSizeClasses {
      * positive page multiple no larger than {@link #MAX_SIZE}. psset files a slab under
      * {@code psz2ind(quantizeFloor(longest free range))}, so every slab in a bin can serve any
      * request of that bin's class.
+     *
+     * @param size a page multiple
+     * @return the class size, bytes
      */
     public static long quantizeFloor(long size) {
         checkPageMultiple(size);
@@ -96,6 +112,9 @@ public final class PageSizeClasses {
      * {@code sz_psz_quantize_ceil}: the smallest class {@code >= size}, for a positive page
      * multiple no larger than {@link #MAX_SIZE}. psset starts its search for a request at
      * {@code psz2ind(quantizeCeil(size))}, the first bin all of whose slabs fit the request.
+     *
+     * @param size a page multiple
+     * @return the class size, bytes
      */
     public static long quantizeCeil(long size) {
         long floor = quantizeFloor(size);

@@ -55,7 +55,12 @@ public final class PageSlab {
     final PageSlab[] listPrev = new PageSlab[SlabList.KINDS];
     final PageSlab[] listNext = new PageSlab[SlabList.KINDS];
 
-    /** hpdata_init. */
+    /**
+     * hpdata_init.
+     *
+     * @param address the hugepage the slab covers, hugepage-aligned
+     * @param age     orders slabs of equal fit: older first
+     */
     public PageSlab(long address, long age) {
         if (!Pages.isHugepageAligned(address)) {
             throw new IllegalArgumentException("slab address 0x" + Long.toHexString(address)
@@ -68,10 +73,12 @@ public final class PageSlab {
         assertConsistent();
     }
 
+    /** {@return the hugepage the slab covers} */
     public long address() {
         return address;
     }
 
+    /** {@return the slab's age: lower is older, and older slabs are preferred} */
     public long age() {
         return age;
     }
@@ -80,10 +87,12 @@ public final class PageSlab {
         this.age = age;
     }
 
+    /** {@return whether the slab is backed by a hugepage (hugified, not yet dehugified)} */
     public boolean huge() {
         return huge;
     }
 
+    /** {@return whether allocations may come from the slab (not while a purge is in flight)} */
     public boolean allocAllowed() {
         return allocAllowed;
     }
@@ -101,6 +110,7 @@ public final class PageSlab {
         inSetAllocContainer = in;
     }
 
+    /** {@return whether the slab is a purge candidate} */
     public boolean purgeAllowed() {
         return purgeAllowed;
     }
@@ -110,11 +120,12 @@ public final class PageSlab {
         purgeAllowed = allowed;
     }
 
+    /** {@return whether the slab is a hugification candidate} */
     public boolean hugifyAllowed() {
         return hugifyAllowed;
     }
 
-    /** When the slab became a hugification candidate, in {@link Clock#nanoTime()} units. */
+    /** {@return when the slab became a hugification candidate, in {@link Clock#nanoTime()} units} */
     public long timeHugifyAllowed() {
         return timeHugifyAllowed;
     }
@@ -122,6 +133,8 @@ public final class PageSlab {
     /**
      * Whether the candidate may be hugified without waiting out the hugify delay; fixed when the
      * slab became a candidate, false when it is none.
+     *
+     * @return whether the candidate skips the hugify delay
      */
     public boolean hugifyAtOnce() {
         return hugifyAtOnce;
@@ -130,6 +143,8 @@ public final class PageSlab {
     /**
      * Whether no page was freed since the slab was last empty (true for a fresh slab): its active
      * pages were filled by growth, not by churn.
+     *
+     * @return whether the slab only grew since it was last empty
      */
     public boolean grownSinceEmpty() {
         return grownSinceEmpty;
@@ -164,6 +179,7 @@ public final class PageSlab {
         inSetHugifyContainer = in;
     }
 
+    /** {@return whether a purge of the slab is in flight} */
     public boolean midPurge() {
         return midPurge;
     }
@@ -173,6 +189,7 @@ public final class PageSlab {
         midPurge = mid;
     }
 
+    /** {@return whether a hugify of the slab is in flight} */
     public boolean midHugify() {
         return midHugify;
     }
@@ -182,7 +199,7 @@ public final class PageSlab {
         midHugify = mid;
     }
 
-    /** A purge or hugify is in flight: the OS is working on this slab outside the shard. */
+    /** {@return whether a purge or hugify is in flight: the OS is working on this slab outside the shard} */
     public boolean changingState() {
         return midPurge || midHugify;
     }
@@ -196,6 +213,7 @@ public final class PageSlab {
         updating = value;
     }
 
+    /** {@return whether the slab is filed in a slab set} */
     public boolean inSet() {
         return inSet;
     }
@@ -205,7 +223,7 @@ public final class PageSlab {
         inSet = value;
     }
 
-    /** Pages in the longest run of inactive pages. */
+    /** {@return pages in the longest run of inactive pages} */
     public int longestFreeRange() {
         return longestFreeRange;
     }
@@ -215,34 +233,50 @@ public final class PageSlab {
         longestFreeRange = pages;
     }
 
+    /** {@return pages allocated} */
     public int nactive() {
         return nactive;
     }
 
+    /** {@return pages touched since the OS last gave them back: active or dirty} */
     public int ntouched() {
         return ntouched;
     }
 
+    /** {@return pages touched but not allocated: freed and not yet purged} */
     public int ndirty() {
         return ntouched - nactive;
     }
 
+    /** {@return pages never touched, or purged since} */
     public int nretained() {
         return Pages.HUGEPAGE_PAGES - ntouched;
     }
 
+    /** {@return whether no page is allocated} */
     public boolean empty() {
         return nactive == 0;
     }
 
+    /** {@return whether every page is allocated} */
     public boolean full() {
         return nactive == Pages.HUGEPAGE_PAGES;
     }
 
+    /**
+     * {@return whether page {@code page} is allocated}
+     *
+     * @param page a page index in the slab
+     */
     public boolean isActive(int page) {
         return activePages.get(page);
     }
 
+    /**
+     * {@return whether page {@code page} was touched since the OS last gave it back}
+     *
+     * @param page a page index in the slab
+     */
     public boolean isTouched(int page) {
         return touchedPages.get(page);
     }
@@ -251,6 +285,9 @@ public final class PageSlab {
      * The pages {@link #reserveAlloc} of {@code npages} would touch for the first time, without
      * reserving: the first unset range that fits, as {@code reserveAlloc} picks it, less its touched
      * pages.
+     *
+     * @param npages the allocation's pages
+     * @return the pages it would touch for the first time
      */
     public int untouchedInFirstFit(int npages) {
         return touchedPages.countUnset(firstFit(npages), npages);
@@ -481,6 +518,8 @@ public final class PageSlab {
     /**
      * hpdata_consistent: recomputes the cached counters from the bitmaps. Returns null when
      * consistent, else a description of the first mismatch.
+     *
+     * @return the first mismatch, or null
      */
     public String inconsistency() {
         int longest = activePages.longestUnsetRange();
@@ -513,6 +552,7 @@ public final class PageSlab {
         return null;
     }
 
+    /** {@return whether {@link #inconsistency()} finds nothing} */
     public boolean consistent() {
         return inconsistency() == null;
     }

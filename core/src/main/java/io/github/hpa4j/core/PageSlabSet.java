@@ -21,7 +21,7 @@ package io.github.hpa4j.core;
  * take it out of its containers and stats and file it again: its bin depends on the very
  * counters the update changes.
  */
-public final class PageSlabSet {
+final class PageSlabSet {
     /** jemalloc's PSSET_NPURGE_LISTS: two per page size class. */
     static final int NPURGE_LISTS = 2 * PageSizeClasses.NPSIZES;
 

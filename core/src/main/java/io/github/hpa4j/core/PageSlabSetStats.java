@@ -10,6 +10,7 @@ public final class PageSlabSetStats {
     private final BinStats[] fullSlabs = {new BinStats(), new BinStats()};
     private final BinStats[] emptySlabs = {new BinStats(), new BinStats()};
 
+    /** Empty stats: no slab in any bin. */
     public PageSlabSetStats() {
         for (BinStats[] pair : nonfull) {
             pair[0] = new BinStats();
@@ -17,19 +18,35 @@ public final class PageSlabSetStats {
         }
     }
 
+    /**
+     * {@return the stats of the non-full bin {@code pszind}, huge or not}
+     *
+     * @param pszind a page size class index
+     * @param huge   the huge slabs' bin, or the non-huge one
+     */
     public BinStats nonfull(int pszind, boolean huge) {
         return nonfull[pszind][huge ? 1 : 0];
     }
 
+    /**
+     * {@return the stats of the full slabs, huge or not}
+     *
+     * @param huge the huge slabs, or the non-huge ones
+     */
     public BinStats full(boolean huge) {
         return fullSlabs[huge ? 1 : 0];
     }
 
+    /**
+     * {@return the stats of the empty slabs, huge or not}
+     *
+     * @param huge the huge slabs, or the non-huge ones
+     */
     public BinStats empty(boolean huge) {
         return emptySlabs[huge ? 1 : 0];
     }
 
-    /** The sum over every bin. */
+    /** {@return the sum over every bin} */
     public BinStats merged() {
         BinStats sum = new BinStats();
         for (int huge = 0; huge <= 1; huge++) {
@@ -42,7 +59,11 @@ public final class PageSlabSetStats {
         return sum;
     }
 
-    /** The sum over the huge (or non-huge) bins only. */
+    /**
+     * {@return the sum over the huge (or non-huge) bins only}
+     *
+     * @param huge the huge slabs, or the non-huge ones
+     */
     public BinStats byHuge(boolean huge) {
         int h = huge ? 1 : 0;
         BinStats sum = new BinStats();
@@ -54,7 +75,11 @@ public final class PageSlabSetStats {
         return sum;
     }
 
-    /** psset_stats_accum. */
+    /**
+     * psset_stats_accum.
+     *
+     * @param other the stats added to these
+     */
     public void accumulate(PageSlabSetStats other) {
         for (int huge = 0; huge <= 1; huge++) {
             fullSlabs[huge].accumulate(other.fullSlabs[huge]);
@@ -65,6 +90,7 @@ public final class PageSlabSetStats {
         }
     }
 
+    /** {@return a copy that these stats no longer change} */
     public PageSlabSetStats copy() {
         PageSlabSetStats copy = new PageSlabSetStats();
         copy.accumulate(this);

@@ -24,39 +24,60 @@ public final class PagesToClear {
         this.count = count;
     }
 
-    /** All {@code pages} pages of an extent must be cleared. */
+    /**
+     * {@return runs saying that all {@code pages} pages of an extent must be cleared}
+     *
+     * @param pages the extent's pages
+     */
     public static PagesToClear all(int pages) {
         Builder b = new Builder();
         b.add(0, pages);
         return b.build();
     }
 
-    /** The number of runs to clear. */
+    /** {@return the number of runs to clear} */
     public int runCount() {
         return count;
     }
 
-    /** The first page of run {@code i}, from the extent's start. */
+    /**
+     * {@return the first page of run {@code i}, from the extent's start}
+     *
+     * @param i a run, from 0 to {@link #runCount()} - 1
+     */
     public int runPage(int i) {
         return BitRange.begin(run(i));
     }
 
-    /** The pages in run {@code i}. */
+    /**
+     * {@return the pages in run {@code i}}
+     *
+     * @param i a run, from 0 to {@link #runCount()} - 1
+     */
     public int runPages(int i) {
         return BitRange.length(run(i));
     }
 
-    /** Byte offset of run {@code i} from the extent's start. */
+    /**
+     * Byte offset of run {@code i} from the extent's start.
+     *
+     * @param i a run, from 0 to {@link #runCount()} - 1
+     * @return the run's byte offset from the extent's start
+     */
     public long runOffset(int i) {
         return (long) runPage(i) << Pages.LG_PAGE;
     }
 
-    /** Bytes in run {@code i}. */
+    /**
+     * {@return bytes in run {@code i}}
+     *
+     * @param i a run, from 0 to {@link #runCount()} - 1
+     */
     public long runBytes(int i) {
         return (long) runPages(i) << Pages.LG_PAGE;
     }
 
-    /** Pages to clear over every run. */
+    /** {@return pages to clear over every run} */
     public long pages() {
         long n = 0;
         for (int i = 0; i < count; i++) {
@@ -65,7 +86,11 @@ public final class PagesToClear {
         return n;
     }
 
-    /** Whether page {@code page} (from the extent's start) must be cleared. */
+    /**
+     * {@return whether page {@code page} (from the extent's start) must be cleared}
+     *
+     * @param page a page index in the extent
+     */
     public boolean mustClear(int page) {
         for (int i = 0; i < count; i++) {
             if (page >= runPage(i) && page < runPage(i) + runPages(i)) {
@@ -75,7 +100,7 @@ public final class PagesToClear {
         return false;
     }
 
-    /** Whether nothing needs clearing. */
+    /** {@return whether nothing needs clearing} */
     public boolean none() {
         return count == 0;
     }
@@ -116,7 +141,17 @@ public final class PagesToClear {
         private long[] runs = new long[4];
         private int count;
 
-        /** Adds pages {@code [page, page + pages)}, which must not start before the last run's end. */
+        /** A builder with no run yet. */
+        public Builder() {
+        }
+
+        /**
+         * Adds pages {@code [page, page + pages)}, which must not start before the last run's end.
+         *
+         * @param page  the first page, from the extent's start
+         * @param pages how many; none is added for 0 or fewer
+         * @return this builder
+         */
         public Builder add(int page, int pages) {
             if (pages <= 0) {
                 return this;
@@ -139,7 +174,7 @@ public final class PagesToClear {
             return this;
         }
 
-        /** The runs added so far. */
+        /** {@return the runs added so far} */
         public PagesToClear build() {
             return count == 0 ? NONE : new PagesToClear(Arrays.copyOf(runs, count), count);
         }

@@ -5,7 +5,7 @@ package io.github.hpa4j.core;
  * then give back each range of dirty pages fixed at begin time. Allocation from the slab is
  * disallowed until the job ends, so no range can become active meanwhile; frees into it go on.
  */
-public final class PurgeJob extends DeferredJob {
+final class PurgeJob extends DeferredJob {
     private final PurgeState state;
     private final boolean dehugify;
     private final int pendingPages;

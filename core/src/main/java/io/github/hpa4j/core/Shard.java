@@ -74,7 +74,14 @@ public final class Shard {
     /* The last forced pass stopped at the job limit: it goes on as its jobs end. */
     private boolean passCut;
 
-    /** A shard that runs its purge and hugify jobs inline through {@code hooks}. */
+    /**
+     * A shard that runs its purge and hugify jobs inline through {@code hooks}.
+     *
+     * @param index   names the shard in extents and refusals
+     * @param options the shard's settings
+     * @param hooks   the OS calls its jobs and {@link #destroy()} make
+     * @param clock   times the purge and hugify delays
+     */
     public Shard(int index, ShardOptions options, PageHooks hooks, Clock clock) {
         this(index, options, hooks, clock, null, Integer.MAX_VALUE);
     }
@@ -82,6 +89,12 @@ public final class Shard {
     /**
      * A shard that hands its jobs to {@code executor}, with no limit on jobs in flight; {@code hooks}
      * then serve only {@link #destroy()}.
+     *
+     * @param index   names the shard in extents and refusals
+     * @param options the shard's settings
+     * @param hooks    the OS calls {@link #destroy()} makes
+     * @param clock    times the purge and hugify delays
+     * @param executor runs the jobs the shard begins
      */
     public Shard(int index, ShardOptions options, PageHooks hooks, Clock clock, JobExecutor executor) {
         this(index, options, hooks, clock, executor, Integer.MAX_VALUE);
@@ -93,6 +106,13 @@ public final class Shard {
      * bound, and every slab in mid_purge is one allocation cannot use, so a slow OS would make the
      * shard grow. A pass that reaches the bound stops; {@link #atJobLimit()} tells the owner to go on
      * with it when a job ends.
+     *
+     * @param index   names the shard in extents and refusals
+     * @param options the shard's settings
+     * @param hooks           the OS calls {@link #destroy()} makes
+     * @param clock           times the purge and hugify delays
+     * @param executor        runs the jobs the shard begins
+     * @param maxJobsInFlight the most jobs begun and not yet ended
      */
     public Shard(int index, ShardOptions options, PageHooks hooks, Clock clock, JobExecutor executor,
                  int maxJobsInFlight) {
@@ -103,13 +123,32 @@ public final class Shard {
      * As above, taking the pages it touches from {@code budget}, shared with the allocator's other
      * shards: an allocation that would touch more than the budget has left is refused with
      * {@link MemoryBudgetExceededException}.
+     *
+     * @param index   names the shard in extents and refusals
+     * @param options the shard's settings
+     * @param hooks           the OS calls {@link #destroy()} makes
+     * @param clock           times the purge and hugify delays
+     * @param executor        runs the jobs the shard begins
+     * @param maxJobsInFlight the most jobs begun and not yet ended
+     * @param budget          the pages the allocator's shards may touch, shared
      */
     public Shard(int index, ShardOptions options, PageHooks hooks, Clock clock, JobExecutor executor,
                  int maxJobsInFlight, PageBudget budget) {
         this(index, options, hooks, clock, executor, maxJobsInFlight, budget, JobSlots.UNLIMITED);
     }
 
-    /** As above, each job in flight also holding one of the allocator's shared {@code slots}. */
+    /**
+     * As above, each job in flight also holding one of the allocator's shared {@code slots}.
+     *
+     * @param index   names the shard in extents and refusals
+     * @param options the shard's settings
+     * @param hooks           the OS calls {@link #destroy()} makes
+     * @param clock           times the purge and hugify delays
+     * @param executor        runs the jobs the shard begins
+     * @param maxJobsInFlight the most jobs begun and not yet ended
+     * @param budget          the pages the allocator's shards may touch, shared
+     * @param slots           the job slots the allocator's shards share
+     */
     public Shard(int index, ShardOptions options, PageHooks hooks, Clock clock, JobExecutor executor,
                  int maxJobsInFlight, PageBudget budget, JobSlots slots) {
         if (index < 0) {
@@ -129,10 +168,12 @@ public final class Shard {
         this.lastPurgeNanos = clock.nanoTime();
     }
 
+    /** {@return the index that names the shard in extents and refusals} */
     public int index() {
         return index;
     }
 
+    /** {@return the shard's settings} */
     public ShardOptions options() {
         return options;
     }
@@ -142,6 +183,9 @@ public final class Shard {
     /**
      * The size the shard would allocate for a request of {@code bytes}: rounded up to whole pages.
      * Throws {@link InvalidSizeException} for sizes the shard never serves.
+     *
+     * @param bytes the request's size
+     * @return the extent's size, bytes
      */
     public long allocSize(long bytes) {
         if (bytes <= 0 || bytes > options.slabMaxAlloc()) {
@@ -154,6 +198,12 @@ public final class Shard {
      * hpa_alloc: one extent, growing from {@code grow} when no slab fits. hpa.c refuses alignment
      * above a page and zeroed requests (it does not know which pages are zero); so does this, and
      * {@link #allocZeroed} serves zeroed requests instead.
+     *
+     * @param bytes     the size asked for
+     * @param alignment at most a page
+     * @param zero      must be false
+     * @param grow      gives the shard a slab when none fits
+     * @return the extent
      */
     public Extent alloc(long bytes, long alignment, boolean zero, SlabSource grow) {
         if (alignment > Pages.PAGE) {
@@ -169,6 +219,10 @@ public final class Shard {
      * One extent for a zeroed request, with the pages the caller must still clear: those touched
      * since the OS last gave them back. Pages never touched, or purged since, are zero already, so a
      * zeroed request costs only the clearing of reused dirty pages.
+     *
+     * @param bytes the size asked for
+     * @param grow  gives the shard a slab when none fits
+     * @return the extent and the pages to clear
      */
     public ZeroedExtent allocZeroed(long bytes, SlabSource grow) {
         zeroCapture = new PagesToClear.Builder();
@@ -183,6 +237,9 @@ public final class Shard {
     /**
      * As {@link #allocZeroed}, from the slabs the shard has: null when none fits, for the owner to
      * add a slab and retry, as with {@link #allocNoGrow}.
+     *
+     * @param bytes the size asked for
+     * @return the extent and the pages to clear, or null
      */
     public ZeroedExtent allocZeroedNoGrow(long bytes) {
         zeroCapture = new PagesToClear.Builder();
@@ -194,6 +251,13 @@ public final class Shard {
         }
     }
 
+    /**
+     * One page-aligned extent of {@code bytes}, not zeroed, growing from {@code grow} when no slab fits.
+     *
+     * @param bytes the size asked for
+     * @param grow  gives the shard a slab when none fits
+     * @return the extent
+     */
     public Extent alloc(long bytes, SlabSource grow) {
         List<Extent> out = new ArrayList<>(1);
         allocBatch(bytes, 1, grow, out);
@@ -206,6 +270,11 @@ public final class Shard {
      * returns a short batch when growing fails, hpa4j frees what it got and throws
      * {@link EdenExhaustedException}, so no caller ever holds half a batch. It also keeps growing
      * until the batch is complete, where hpa.c grows once per call.
+     *
+     * @param bytes the size of each extent
+     * @param count how many
+     * @param grow  gives the shard a slab when none fits
+     * @param out   receives the extents
      */
     public void allocBatch(long bytes, int count, SlabSource grow, List<Extent> out) {
         int first = out.size();
@@ -231,6 +300,11 @@ public final class Shard {
     /**
      * hpa_try_alloc_batch_no_grow: up to {@code count} extents from the slabs the shard has,
      * appended to {@code out}; returns how many. Then does deferred work if deferral is not allowed.
+     *
+     * @param bytes the size of each extent
+     * @param count the most extents
+     * @param out   receives the extents
+     * @return how many were appended
      */
     public int allocNoGrow(long bytes, int count, List<Extent> out) {
         checkNotDisabled();
@@ -262,6 +336,8 @@ public final class Shard {
      * counter shared by every shard, and stamps reused empty slabs from the shard's own counter,
      * so the two kinds of ages can collide and misorder. hpa4j stamps both from the shard's
      * counter: a slab that joins is the youngest, just as a reused one is.
+     *
+     * @param slab a slab from eden, empty
      */
     public void addSlab(PageSlab slab) {
         checkNotDestroyed();
@@ -311,7 +387,11 @@ public final class Shard {
 
     // ---------------------------------------------------------------- free
 
-    /** hpa_dalloc. Refuses, unchanged, an extent that is not live in this shard. */
+    /**
+     * hpa_dalloc. Refuses, unchanged, an extent that is not live in this shard.
+     *
+     * @param extent a live extent of this shard
+     */
     public void free(Extent extent) {
         checkNotDestroyed();
         validateFree(extent);
@@ -322,6 +402,8 @@ public final class Shard {
     /**
      * hpa_dalloc_batch. The whole batch is checked first: if any extent is refused, none is freed
      * and the {@link InvalidFreeException} names the first bad one.
+     *
+     * @param extents live extents of this shard
      */
     public void freeBatch(List<Extent> extents) {
         checkNotDestroyed();
@@ -336,7 +418,11 @@ public final class Shard {
         maybeDoDeferredWork(false);
     }
 
-    /** Throws {@link InvalidFreeException} unless {@code extent} is a live extent of this shard. */
+    /**
+     * Throws {@link InvalidFreeException} unless {@code extent} is a live extent of this shard.
+     *
+     * @param extent the extent to free
+     */
     public void validateFree(Extent extent) {
         if (extent == null) {
             throw new InvalidFreeException(FreeRefusal.NULL_EXTENT, 0, 0, index);
@@ -486,7 +572,11 @@ public final class Shard {
         return ps.hugifyAtOnce() ? 0 : options.hugifyDelayMs();
     }
 
-    /** hpa_shard_has_deferred_work. */
+    /**
+     * hpa_shard_has_deferred_work.
+     *
+     * @return whether a purge or hugify is due
+     */
     public boolean hasDeferredWork() {
         return psset.pickHugify() != null || shouldPurge();
     }
@@ -497,6 +587,8 @@ public final class Shard {
      * hpa_try_purge up to the unlock: picks the slab most worth purging, stops allocation from it,
      * fixes the ranges to purge and counts their pages as pending. Returns null when there is
      * nothing to purge. The caller runs the job and ends it with {@link #finish} or {@link #abort}.
+     *
+     * @return the job, or null
      */
     public PurgeJob beginPurge() {
         checkNotDestroyed();
@@ -543,6 +635,8 @@ public final class Shard {
      * hpa_try_hugify up to the unlock: picks the longest-waiting candidate (one the policy lets go
      * at once first) if the dirty limit allows and it has waited its hugify delay. Returns null
      * otherwise.
+     *
+     * @return the job, or null
      */
     public HugifyJob beginHugify() {
         checkNotDestroyed();
@@ -579,6 +673,9 @@ public final class Shard {
     /**
      * The pause after a job the executor reports failed: {@code initialNanos}, twice the last one on
      * each failure in a row, at most {@code maxNanos}; 0 pauses not at all.
+     *
+     * @param initialNanos the first pause
+     * @param maxNanos     the longest pause
      */
     public void setJobRetryBackoff(long initialNanos, long maxNanos) {
         if (initialNanos < 0 || maxNanos < initialNanos) {
@@ -589,7 +686,11 @@ public final class Shard {
         retryBackoffMaxNanos = maxNanos;
     }
 
-    /** The executor ran the job: {@link #finish}, and the next failure pauses for the initial back-off again. */
+    /**
+     * The executor ran the job: {@link #finish}, and the next failure pauses for the initial back-off again.
+     *
+     * @param job a job this shard began
+     */
     public void jobSucceeded(DeferredJob job) {
         finish(job);
         retryBackoffNanos = 0;
@@ -597,7 +698,10 @@ public final class Shard {
 
     /**
      * The executor's job failed: {@link #abort}, and no pass begins a job for the retry back-off,
-     * twice the last one if the last job failed too. Returns the pause, in nanoseconds.
+     * twice the last one if the last job failed too.
+     *
+     * @param job a job this shard began
+     * @return the pause, in nanoseconds
      */
     public long jobFailed(DeferredJob job) {
         abort(job);
@@ -608,7 +712,7 @@ public final class Shard {
         return retryBackoffNanos;
     }
 
-    /** Whether a retry back-off holds every pass now. */
+    /** {@return whether a retry back-off holds every pass now} */
     public boolean backingOff() {
         if (backingOff && clock.nanoTime() - retryBackoffUntilNanos >= 0) {
             backingOff = false;
@@ -619,13 +723,19 @@ public final class Shard {
     /**
      * After a job ended: a forced pass that stopped at the job limit goes on, forced; otherwise the
      * shard does what an alloc or free would (without deferral, the work the 16-operation bound
-     * left). Returns the jobs begun.
+     * left).
+     *
+     * @return the jobs begun
      */
     public int continueAfterJob() {
         return maybeDoDeferredWork(passCut);
     }
 
-    /** The job's OS calls succeeded: hpa.c's work after the relock. */
+    /**
+     * The job's OS calls succeeded: hpa.c's work after the relock.
+     *
+     * @param job a job this shard began
+     */
     public void finish(DeferredJob job) {
         switch (job) {
             case PurgeJob purge -> endPurge(purge, true);
@@ -638,6 +748,8 @@ public final class Shard {
      * never begun. Its pages stay counted dirty (a range that was purged anyway is only purged
      * again) and a slab that was not hugified stays non-huge; it is picked again later. A failed
      * hugify makes the slab a candidate again from now, so the hugify delay is also its retry delay.
+     *
+     * @param job a job this shard began
      */
     public void abort(DeferredJob job) {
         switch (job) {
@@ -730,6 +842,9 @@ public final class Shard {
      * <p>With an executor the jobs are still in flight when this returns; pages they will purge
      * already count as pending, so the loop does not begin the same work twice, and a slab in
      * flight is in no list to be picked again.
+     *
+     * @param forced whether this is the background pass
+     * @return the jobs begun
      */
     public int maybeDoDeferredWork(boolean forced) {
         if (destroyed || deferredWorkPaused || backingOff() || (!forced && options.deferralAllowed())) {
@@ -777,6 +892,8 @@ public final class Shard {
      * such slabs in the shard that emptied them; under a memory budget that strands address space
      * another shard may need, so hpa4j releases whole empty hugepages first, as TCMalloc's Temeraire
      * does. A slab with a job in flight stays.
+     *
+     * @return the slabs taken out
      */
     public List<PageSlab> releaseEmptySlabs() {
         List<PageSlab> released = new ArrayList<>();
@@ -796,12 +913,16 @@ public final class Shard {
         return released;
     }
 
-    /** While paused, no pass begins a job, forced or not, until the owner resumes it. */
+    /**
+     * While paused, no pass begins a job, forced or not, until the owner resumes it.
+     *
+     * @param paused whether passes may begin jobs
+     */
     public void pauseDeferredWork(boolean paused) {
         deferredWorkPaused = paused;
     }
 
-    /** Whether as many jobs are in flight as the shard allows: a pass stops there. */
+    /** {@return whether as many jobs are in flight as the shard allows: a pass stops there} */
     public boolean atJobLimit() {
         return jobsInFlight >= maxJobsInFlight;
     }
@@ -834,6 +955,8 @@ public final class Shard {
      * every dirty slab is already in flight. jemalloc's background thread has a minimum sleep that
      * hides this; a timer armed with 0 would spin. The end of a job or the next alloc or free asks
      * again.
+     *
+     * @return nanoseconds until work is due
      */
     public long nanosUntilDeferredWork() {
         long due = nanosUntilWorkDue();
@@ -871,6 +994,8 @@ public final class Shard {
     /**
      * hpa_shard_set_deferral_allowed. Turning deferral off does the deferred work now, forced, since
      * no background pass will come for it.
+     *
+     * @param allowed whether deferred work waits for a background pass
      */
     public void setDeferralAllowed(boolean allowed) {
         boolean previouslyAllowed = options.deferralAllowed();
@@ -887,11 +1012,12 @@ public final class Shard {
         disabled = true;
     }
 
+    /** {@return whether {@link #disable()} ran: every request is refused} */
     public boolean disabled() {
         return disabled;
     }
 
-    /** Whether {@link #destroy()} ran: the slabs are unmapped and every request is refused. */
+    /** {@return whether {@link #destroy()} ran: the slabs are unmapped and every request is refused} */
     public boolean destroyed() {
         return destroyed;
     }
@@ -900,6 +1026,8 @@ public final class Shard {
      * hpa_shard_destroy: unmaps every slab. hpa.c expects every extent freed by now; hpa4j reclaims
      * the slabs of live extents too and reports them, since a JVM application may shut down with
      * allocations still held. Jobs in flight must have ended.
+     *
+     * @return what was still live
      */
     public Reclaimed destroy() {
         if (destroyed) {
@@ -936,41 +1064,52 @@ public final class Shard {
 
     // ---------------------------------------------------------------- stats
 
-    /** hpa_shard_stats_merge: a snapshot. */
+    /**
+     * hpa_shard_stats_merge: a snapshot.
+     *
+     * @return the shard's stats now
+     */
     public ShardStats stats() {
         return new ShardStats(index, psset.stats().copy(), counters(), npendingPurge, jobsInFlight,
                 liveExtents, liveBytes);
     }
 
+    /** {@return the purge and hugify counters} */
     public ShardCounters counters() {
         return new ShardCounters(npurgePasses, npurges, nhugifies, ndehugifies, npurgeAborts, nhugifyAborts);
     }
 
+    /** {@return dirty pages of purge jobs in flight} */
     public long npendingPurge() {
         return npendingPurge;
     }
 
+    /** {@return jobs begun and not yet ended} */
     public int jobsInFlight() {
         return jobsInFlight;
     }
 
+    /** {@return extents allocated and not freed} */
     public long liveExtents() {
         return liveExtents;
     }
 
+    /** {@return pages allocated over every slab} */
     public long nactive() {
         return psset.nactive();
     }
 
+    /** {@return dirty pages over every slab, pending purges excluded} */
     public long ndirty() {
         return psset.ndirty();
     }
 
+    /** {@return slabs in the shard} */
     public long nslabs() {
         return slabsByAddress.size();
     }
 
-    /** Every slab of the shard, for tests and stats (a copy). */
+    /** {@return every slab of the shard, for tests and stats (a copy)} */
     public List<PageSlab> slabs() {
         List<PageSlab> slabs = new ArrayList<>(slabsByAddress.size());
         slabsByAddress.forEachValue(record -> slabs.add(record.slab));
@@ -981,6 +1120,8 @@ public final class Shard {
      * Cross-checks the shard's counters with its slabs: every slab consistent, the slab set's totals
      * equal to the sums over slabs, active pages equal to the pages of live extents. Returns null
      * when all hold, else the first mismatch. For tests; walks every slab.
+     *
+     * @return the first mismatch, or null
      */
     public String inconsistency() {
         long active = 0;

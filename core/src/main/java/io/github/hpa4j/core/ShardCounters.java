@@ -15,7 +15,12 @@ public record ShardCounters(long npurgePasses, long npurges, long nhugifies, lon
                             long npurgeAborts, long nhugifyAborts) {
     public static final ShardCounters ZERO = new ShardCounters(0, 0, 0, 0, 0, 0);
 
-    /** hpa_shard_nonderived_stats_accum. */
+    /**
+     * hpa_shard_nonderived_stats_accum.
+     *
+     * @param o the counters to add
+     * @return the sums
+     */
     public ShardCounters plus(ShardCounters o) {
         return new ShardCounters(npurgePasses + o.npurgePasses, npurges + o.npurges, nhugifies + o.nhugifies,
                 ndehugifies + o.ndehugifies, npurgeAborts + o.npurgeAborts, nhugifyAborts + o.nhugifyAborts);

@@ -33,13 +33,23 @@ public record ShardOptions(
     public static final ShardOptions DEFAULTS = new ShardOptions(
             64 * 1024, Pages.HUGEPAGE * 95 / 100, FixedPoint.ofPercent(25), true, 10_000, 5_000);
 
-    /** With jemalloc's hugify policy. */
+    /**
+     * With jemalloc's hugify policy.
+     *
+     * @param slabMaxAlloc          the largest allocation served, bytes
+     * @param hugificationThreshold active bytes that make a slab a hugification candidate
+     * @param dirtyMult             the dirty fraction of active pages that starts purging
+     * @param deferralAllowed       whether deferred work waits for a background pass
+     * @param hugifyDelayMs         how long a candidate waits before it is hugified
+     * @param minPurgeIntervalMs    the least time between two purge passes
+     */
     public ShardOptions(long slabMaxAlloc, long hugificationThreshold, int dirtyMult, boolean deferralAllowed,
                         long hugifyDelayMs, long minPurgeIntervalMs) {
         this(slabMaxAlloc, hugificationThreshold, dirtyMult, deferralAllowed, hugifyDelayMs, minPurgeIntervalMs,
                 HugifyPolicy.JEMALLOC);
     }
 
+    /** Refuses a setting outside its range, naming it. */
     public ShardOptions {
         if (slabMaxAlloc <= 0 || slabMaxAlloc > Pages.HUGEPAGE || !Pages.isPageAligned(slabMaxAlloc)) {
             throw new IllegalArgumentException("slab_max_alloc must be a page multiple in (0, "
@@ -64,30 +74,65 @@ public record ShardOptions(
         }
     }
 
+    /**
+     * {@return these options with {@code slabMaxAlloc} set to {@code value}}
+     *
+     * @param value the new {@code slabMaxAlloc}
+     */
     public ShardOptions withSlabMaxAlloc(long value) {
         return new ShardOptions(value, hugificationThreshold, dirtyMult, deferralAllowed, hugifyDelayMs, minPurgeIntervalMs, hugifyPolicy);
     }
 
+    /**
+     * {@return these options with {@code hugificationThreshold} set to {@code value}}
+     *
+     * @param value the new {@code hugificationThreshold}
+     */
     public ShardOptions withHugificationThreshold(long value) {
         return new ShardOptions(slabMaxAlloc, value, dirtyMult, deferralAllowed, hugifyDelayMs, minPurgeIntervalMs, hugifyPolicy);
     }
 
+    /**
+     * {@return these options with {@code dirtyMult} set to {@code value}}
+     *
+     * @param value the new {@code dirtyMult}
+     */
     public ShardOptions withDirtyMult(int value) {
         return new ShardOptions(slabMaxAlloc, hugificationThreshold, value, deferralAllowed, hugifyDelayMs, minPurgeIntervalMs, hugifyPolicy);
     }
 
+    /**
+     * {@return these options with {@code deferralAllowed} set to {@code value}}
+     *
+     * @param value the new {@code deferralAllowed}
+     */
     public ShardOptions withDeferralAllowed(boolean value) {
         return new ShardOptions(slabMaxAlloc, hugificationThreshold, dirtyMult, value, hugifyDelayMs, minPurgeIntervalMs, hugifyPolicy);
     }
 
+    /**
+     * {@return these options with {@code hugifyDelayMs} set to {@code value}}
+     *
+     * @param value the new {@code hugifyDelayMs}
+     */
     public ShardOptions withHugifyDelayMs(long value) {
         return new ShardOptions(slabMaxAlloc, hugificationThreshold, dirtyMult, deferralAllowed, value, minPurgeIntervalMs, hugifyPolicy);
     }
 
+    /**
+     * {@return these options with {@code minPurgeIntervalMs} set to {@code value}}
+     *
+     * @param value the new {@code minPurgeIntervalMs}
+     */
     public ShardOptions withMinPurgeIntervalMs(long value) {
         return new ShardOptions(slabMaxAlloc, hugificationThreshold, dirtyMult, deferralAllowed, hugifyDelayMs, value, hugifyPolicy);
     }
 
+    /**
+     * {@return these options with {@code hugifyPolicy} set to {@code value}}
+     *
+     * @param value the new {@code hugifyPolicy}
+     */
     public ShardOptions withHugifyPolicy(HugifyPolicy value) {
         return new ShardOptions(slabMaxAlloc, hugificationThreshold, dirtyMult, deferralAllowed, hugifyDelayMs,
                 minPurgeIntervalMs, value);

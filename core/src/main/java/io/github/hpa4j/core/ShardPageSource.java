@@ -5,7 +5,12 @@ public final class ShardPageSource implements PageExtentSource {
     private final Shard shard;
     private final SlabSource grow;
 
-    /** Refuses a shard whose slab_max_alloc is below the largest bin slab. */
+    /**
+     * Refuses a shard whose slab_max_alloc is below the largest bin slab.
+     *
+     * @param shard the shard whose pages the bin slabs are
+     * @param grow  gives the shard a slab when none has room
+     */
     public ShardPageSource(Shard shard, SlabSource grow) {
         long largest = (long) SmallSizeClasses.MAX_SLAB_PAGES << Pages.LG_PAGE;
         if (shard.options().slabMaxAlloc() < largest) {
@@ -19,6 +24,9 @@ public final class ShardPageSource implements PageExtentSource {
     /**
      * Bin slabs from a shard that is never grown here: when none of its slabs has room, the request
      * fails with {@link SlabNeededException} and leaves nothing allocated, as the shard actor needs.
+     *
+     * @param shard the shard whose pages the bin slabs are
+     * @return the source
      */
     public static ShardPageSource withoutGrowing(Shard shard) {
         return new ShardPageSource(shard, () -> {

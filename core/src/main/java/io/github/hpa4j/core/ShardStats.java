@@ -15,11 +15,17 @@ package io.github.hpa4j.core;
 public record ShardStats(int shard, PageSlabSetStats slabs, ShardCounters counters, long npendingPurge,
                          int jobsInFlight, long liveExtents, long liveBytes) {
 
+    /** {@return the stats of no shard: the start of a sum (shard -1)} */
     public static ShardStats empty() {
         return new ShardStats(-1, new PageSlabSetStats(), ShardCounters.ZERO, 0, 0, 0, 0);
     }
 
-    /** hpa_shard_stats_accum: the sum of two snapshots (shard -1). */
+    /**
+     * hpa_shard_stats_accum: the sum of two snapshots (shard -1).
+     *
+     * @param o the snapshot to add
+     * @return the sum
+     */
     public ShardStats plus(ShardStats o) {
         PageSlabSetStats sum = slabs.copy();
         sum.accumulate(o.slabs);
@@ -27,14 +33,17 @@ public record ShardStats(int shard, PageSlabSetStats slabs, ShardCounters counte
                 jobsInFlight + o.jobsInFlight, liveExtents + o.liveExtents, liveBytes + o.liveBytes);
     }
 
+    /** {@return active pages over every bin} */
     public long nactive() {
         return slabs.merged().nactive();
     }
 
+    /** {@return dirty pages over every bin, pending purges excluded} */
     public long ndirty() {
         return slabs.merged().ndirty();
     }
 
+    /** {@return slabs over every bin} */
     public long npageslabs() {
         return slabs.merged().npageslabs();
     }

@@ -18,7 +18,12 @@ public final class SizeRouter {
     private final long maxAlloc;
     private final long smallMax;
 
-    /** Routes with the shards' {@code slabMaxAlloc} and the large allocator's {@code maxAlloc}. */
+    /**
+     * Routes with the shards' {@code slabMaxAlloc} and the large allocator's {@code maxAlloc}.
+     *
+     * @param slabMaxAlloc the largest extent a shard serves
+     * @param maxAlloc     the largest allocation the large allocator serves
+     */
     public SizeRouter(long slabMaxAlloc, long maxAlloc) {
         this(slabMaxAlloc, maxAlloc, SmallSizeClasses.SMALL_MAX);
     }
@@ -28,6 +33,10 @@ public final class SizeRouter {
      * {@link SmallSizeClasses#SMALL_MAX}); larger small classes go to the pages layer instead.
      * {@link #BELOW_A_PAGE} keeps every page multiple on whole pages: an HPA extent of one to three
      * pages wastes nothing to rounding, needs no bin slab, and is served by the front's page bins.
+     *
+     * @param slabMaxAlloc the largest extent a shard serves
+     * @param maxAlloc     the largest allocation the large allocator serves
+     * @param smallMax     the largest usable size the small layer serves
      */
     public SizeRouter(long slabMaxAlloc, long maxAlloc, long smallMax) {
         if (smallMax < SmallSizeClasses.QUANTUM || smallMax > SmallSizeClasses.SMALL_MAX) {
@@ -46,12 +55,12 @@ public final class SizeRouter {
     /** The largest small class below a page: every size from a page up is served as whole pages. */
     public static final long BELOW_A_PAGE = SmallSizeClasses.indexToSize(SmallSizeClasses.sizeToIndex(Pages.PAGE) - 1);
 
-    /** The largest usable size the small layer serves. */
+    /** {@return the largest usable size the small layer serves} */
     public long smallMax() {
         return smallMax;
     }
 
-    /** The largest servable size. */
+    /** {@return the largest servable size} */
     public long maxAlloc() {
         return maxAlloc;
     }
@@ -59,6 +68,10 @@ public final class SizeRouter {
     /**
      * The layer for {@code bytes} at {@code alignment}; {@link InvalidSizeException} or
      * {@link InvalidAlignmentException} for requests no layer serves.
+     *
+     * @param bytes     the size asked for
+     * @param alignment a power of two
+     * @return the layer that serves the request
      */
     public SizeKind route(long bytes, long alignment) {
         InvalidAlignmentException.check(alignment);
@@ -78,6 +91,10 @@ public final class SizeRouter {
     /**
      * The size the request to give the small layer: {@code bytes} rounded up to the alignment, whose
      * class's regions are all aligned. Only for requests {@link #route} sends to SMALL.
+     *
+     * @param bytes     the size asked for
+     * @param alignment a power of two
+     * @return the size to ask the small layer for
      */
     public static long smallRequest(long bytes, long alignment) {
         return (bytes + alignment - 1) & -alignment;

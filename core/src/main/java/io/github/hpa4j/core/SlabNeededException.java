@@ -6,14 +6,21 @@ package io.github.hpa4j.core;
  * to {@link Shard#addSlab}, and retries the request.
  */
 public final class SlabNeededException extends AllocatorException {
+    private static final long serialVersionUID = 1L;
+
     private final int shard;
 
+    /**
+     * The refusal of a request that needs a new slab.
+     *
+     * @param shard the shard's index
+     */
     public SlabNeededException(int shard) {
         super("shard " + shard + " needs a new slab to serve the request");
         this.shard = shard;
     }
 
-    /** The shard that needs the slab. */
+    /** {@return the shard that needs the slab} */
     public int shard() {
         return shard;
     }

@@ -5,7 +5,7 @@ package io.github.hpa4j.core;
  * instead ask the eden actor and hand the slab to {@link Shard#addSlab}.
  */
 @FunctionalInterface
-public interface SlabSource {
+interface SlabSource {
     /** A fresh empty slab, or {@link EdenExhaustedException}. */
     PageSlab extract();
 }

@@ -23,7 +23,12 @@ public final class SmallAllocator {
     private final LongHashMap<BinSlab> slabsByPage = new LongHashMap<>();
     private long serial;
 
-    /** Bins numbered {@code index} (named in refusals) over slabs from {@code source}. */
+    /**
+     * Bins numbered {@code index} (named in refusals) over slabs from {@code source}.
+     *
+     * @param index  names the bins in refusals
+     * @param source gives and takes back the bin slabs' pages
+     */
     public SmallAllocator(int index, PageExtentSource source) {
         this.index = index;
         this.source = source;
@@ -32,12 +37,16 @@ public final class SmallAllocator {
         }
     }
 
-    /** The index named in refusals: that of the shard whose pages the bins use. */
+    /** {@return the index named in refusals: that of the shard whose pages the bins use} */
     public int index() {
         return index;
     }
 
-    /** One region for {@code size} bytes: its address. {@link InvalidSizeException} unless small. */
+    /**
+     * {@return the address of one region for {@code size} bytes; {@link InvalidSizeException} unless small}
+     *
+     * @param size the size asked for
+     */
     public long alloc(long size) {
         Bin bin = bins[SmallSizeClasses.sizeToIndex(size)];
         long address = allocRegion(bin);
@@ -51,6 +60,11 @@ public final class SmallAllocator {
      * arena_cache_bin_fill_small: {@code count} regions of {@code size} bytes into {@code out} from
      * {@code offset}, for a thread cache to fill one bin. All or nothing: if the page source fails
      * midway, the regions taken go back and its exception is rethrown.
+     *
+     * @param size   the size asked for
+     * @param count  how many regions
+     * @param out    receives the regions' addresses
+     * @param offset where in {@code out} the first goes
      */
     public void allocBatch(long size, int count, long[] out, int offset) {
         Bin bin = bins[SmallSizeClasses.sizeToIndex(size)];
@@ -91,7 +105,11 @@ public final class SmallAllocator {
         return slab.allocRegion();
     }
 
-    /** The region at {@code address}, whatever its class. */
+    /**
+     * The region at {@code address}, whatever its class.
+     *
+     * @param address the region's address
+     */
     public void free(long address) {
         BinSlab slab = validateFree(address, -1);
         Bin bin = bins[slab.binIndex()];
@@ -100,7 +118,12 @@ public final class SmallAllocator {
         bin.curregs--;
     }
 
-    /** A sized free (sdallocx): also refused if {@code size} is not of the region's class. */
+    /**
+     * A sized free (sdallocx): also refused if {@code size} is not of the region's class.
+     *
+     * @param address the region's address
+     * @param size    the size it was asked for with
+     */
     public void free(long address, long size) {
         BinSlab slab = validateFree(address, size);
         Bin bin = bins[slab.binIndex()];
@@ -112,6 +135,11 @@ public final class SmallAllocator {
     /**
      * A thread cache flush: frees {@code count} regions of {@code addresses} from {@code offset}, all
      * of the class of {@code size}. The batch is checked first; if any is refused, none is freed.
+     *
+     * @param size      the size the regions were asked for with
+     * @param addresses the regions' addresses
+     * @param offset    where in {@code addresses} the first is
+     * @param count     how many
      */
     public void freeBatch(long size, long[] addresses, int offset, int count) {
         if (count < 1 || count > Shard.MAX_BATCH || offset < 0 || offset + count > addresses.length) {
@@ -139,6 +167,10 @@ public final class SmallAllocator {
     /**
      * The slab of a live region at {@code address}, else {@link InvalidFreeException}. With
      * {@code size >= 0} the size must fall in the region's class; -1 checks no size.
+     *
+     * @param address the region's address
+     * @param size    the size it was asked for with, or -1
+     * @return the region's slab
      */
     public BinSlab validateFree(long address, long size) {
         long named = Math.max(size, 0); // an unsized free names no size in the refusal
@@ -170,7 +202,11 @@ public final class SmallAllocator {
         }
     }
 
-    /** The class of the live region at {@code address}, or -1 if there is none there. */
+    /**
+     * {@return the class of the live region at {@code address}, or -1 if there is none there}
+     *
+     * @param address any address
+     */
     public int classOf(long address) {
         BinSlab slab = slabsByPage.get(address >>> Pages.LG_PAGE);
         if (slab == null) {
@@ -180,12 +216,16 @@ public final class SmallAllocator {
         return region >= 0 && slab.inUse(region) ? slab.binIndex() : -1;
     }
 
-    /** The counters of class {@code binIndex}. */
+    /**
+     * {@return the counters of class {@code binIndex}}
+     *
+     * @param binIndex a class index
+     */
     public SmallClassStats stats(int binIndex) {
         return bins[binIndex].stats();
     }
 
-    /** Every class's counters, smallest first. */
+    /** {@return every class's counters, smallest first} */
     public List<SmallClassStats> stats() {
         List<SmallClassStats> all = new ArrayList<>(bins.length);
         for (Bin bin : bins) {
@@ -194,7 +234,7 @@ public final class SmallAllocator {
         return all;
     }
 
-    /** Live regions over every class. */
+    /** {@return live regions over every class} */
     public long liveRegions() {
         long n = 0;
         for (Bin bin : bins) {
@@ -203,7 +243,7 @@ public final class SmallAllocator {
         return n;
     }
 
-    /** Slabs held over every class. */
+    /** {@return slabs held over every class} */
     public long slabCount() {
         long n = 0;
         for (Bin bin : bins) {
@@ -215,6 +255,8 @@ public final class SmallAllocator {
     /**
      * Gives every slab back to the source, live regions or not (arena reset at shutdown); returns
      * the number of live regions that were dropped.
+     *
+     * @return the live regions dropped
      */
     public long destroy() {
         long live = liveRegions();
@@ -243,6 +285,8 @@ public final class SmallAllocator {
     /**
      * Recomputes every bin's counters from its slabs; a description of the first mismatch, or null.
      * The test build runs it after every step of the model test.
+     *
+     * @return the first mismatch, or null
      */
     public String inconsistency() {
         int pages = 0;

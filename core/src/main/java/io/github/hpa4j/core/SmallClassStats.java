@@ -22,12 +22,12 @@ public record SmallClassStats(
         long nmalloc, long ndalloc, long curregs, long curslabs, long nslabs, long nreslabs, long nfills,
         long requestedBytes, long roundingWasteBytes) {
 
-    /** Bytes of the slabs held now that no live region uses (malloc_stats_print's util, inverted). */
+    /** {@return bytes of the slabs held now that no live region uses (malloc_stats_print's util, inverted)} */
     public long freeRegionBytes() {
         return (curslabs * regionsPerSlab - curregs) * regionSize;
     }
 
-    /** Bytes of live regions. */
+    /** {@return bytes of live regions} */
     public long curBytes() {
         return curregs * regionSize;
     }

@@ -17,9 +17,11 @@ package io.github.hpa4j.core;
 public final class SmallSizeClasses {
     /** LG_QUANTUM: the spacing of the first classes and the alignment of every region. */
     public static final int LG_QUANTUM = 4;
+    /** The spacing of the first classes: 16 bytes. */
     public static final long QUANTUM = 1L << LG_QUANTUM;
     /** SC_LG_NGROUP: classes per doubling is {@code 1 << LG_NGROUP}. */
     public static final int LG_NGROUP = 2;
+    /** Classes per doubling of the size. */
     public static final int NGROUP = 1 << LG_NGROUP;
     /** SC_SMALL_MAXCLASS for 4 KiB pages. */
     public static final long SMALL_MAX = 14 * 1024;
@@ -94,7 +96,11 @@ public final class SmallSizeClasses {
         return (int) (slab >>> Pages.LG_PAGE);
     }
 
-    /** Whether {@code size} bytes are served by a bin. */
+    /**
+     * {@return whether {@code size} bytes are served by a bin}
+     *
+     * @param size the size asked for
+     */
     public static boolean isSmall(long size) {
         return size > 0 && size <= SMALL_MAX;
     }
@@ -102,6 +108,9 @@ public final class SmallSizeClasses {
     /**
      * sz_size2index: the class of a request of {@code size} bytes, in {@code (0, SMALL_MAX]};
      * {@link InvalidSizeException} otherwise.
+     *
+     * @param size the size asked for
+     * @return the class index
      */
     public static int sizeToIndex(long size) {
         if (!isSmall(size)) {
@@ -125,7 +134,12 @@ public final class SmallSizeClasses {
         return grp + mod;
     }
 
-    /** sz_index2size: the region size of class {@code index}. */
+    /**
+     * sz_index2size: the region size of class {@code index}.
+     *
+     * @param index a class index
+     * @return the region size, bytes
+     */
     public static int indexToSize(int index) {
         return SIZES[index];
     }
@@ -140,7 +154,12 @@ public final class SmallSizeClasses {
         return grpSize + ((long) (mod + 1) << lgDelta);
     }
 
-    /** sz_s2u for a small size: the usable size a request of {@code size} bytes gets. */
+    /**
+     * sz_s2u for a small size: the usable size a request of {@code size} bytes gets.
+     *
+     * @param size the size asked for, small
+     * @return the usable size, bytes
+     */
     public static long usableSize(long size) {
         return indexToSize(sizeToIndex(size));
     }
@@ -151,6 +170,10 @@ public final class SmallSizeClasses {
      * enough because every region of a class starts at a multiple of the lowest set bit of the class
      * size within a page-aligned slab, and that bit is at least the alignment once the size is a
      * multiple of it (within a page).
+     *
+     * @param size      the size asked for
+     * @param alignment a power of two
+     * @return the usable size, or -1
      */
     public static long alignedUsableSize(long size, long alignment) {
         assert Long.bitCount(alignment) == 1;
@@ -161,12 +184,20 @@ public final class SmallSizeClasses {
         return aligned <= SMALL_MAX ? usableSize(aligned) : -1;
     }
 
-    /** The pages of one slab of class {@code index} (bin_info's slab_size). */
+    /**
+     * {@return the pages of one slab of class {@code index} (bin_info's slab_size)}
+     *
+     * @param index a class index
+     */
     public static int slabPages(int index) {
         return SLAB_PAGES[index];
     }
 
-    /** The regions of one slab of class {@code index} (bin_info's nregs). */
+    /**
+     * {@return the regions of one slab of class {@code index} (bin_info's nregs)}
+     *
+     * @param index a class index
+     */
     public static int regionsPerSlab(int index) {
         return (int) (((long) SLAB_PAGES[index] << Pages.LG_PAGE) / SIZES[index]);
     }

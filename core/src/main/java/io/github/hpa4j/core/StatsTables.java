@@ -15,6 +15,9 @@ public final class StatsTables {
     /**
      * One line per used class: size, index, bytes allocated now, nmalloc, ndalloc, curregs, curslabs,
      * regions per slab, pages per slab, utilisation of the slabs held, rounding waste ever.
+     *
+     * @param classes every class's counters, smallest first
+     * @return the table, one line per used class after a header
      */
     public static String bins(List<SmallClassStats> classes) {
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%-6s %6s %4s %12s %10s %10s %9s %9s %5s %4s %5s %12s%n",
@@ -34,7 +37,11 @@ public final class StatsTables {
         return s.toString();
     }
 
-    /** The large allocator's counters: allocations, rounding, the hugepage cache, regions and the OS calls. */
+    /**
+     * {@return the large allocator's counters: allocations, rounding, the hugepage cache, regions and the OS calls}
+     *
+     * @param l the large allocator's counters
+     */
     public static String large(LargeStats l) {
         return String.format(Locale.ROOT,
                 "large:  allocated %d (asked %d, waste %d) nmalloc %d ndalloc %d curextents %d (in regions %d)%n"

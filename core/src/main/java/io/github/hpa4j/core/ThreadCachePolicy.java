@@ -36,6 +36,7 @@ public final class ThreadCachePolicy {
      * @param gcIntervalNanos how often the low-water GC runs
      */
     public record Options(int maxPerBin, int initialCapacity, long maxBytes, long gcIntervalNanos) {
+        /** Refuses a bound outside its range, naming it. */
         public Options {
             require(maxPerBin >= 1, "maxPerBin must be at least 1, got " + maxPerBin);
             require(initialCapacity >= 1 && initialCapacity <= maxPerBin,
@@ -66,7 +67,10 @@ public final class ThreadCachePolicy {
     private long nextGc;
 
     /**
+     * A policy for one thread cache whose bins all start empty at their initial capacity.
+     *
      * @param itemBytes the bytes of one item of each bin (index = bin); a bin of 0 bytes is unused
+     * @param options   the cache's bounds
      * @param now       the clock at creation: the first GC runs one interval later
      */
     public ThreadCachePolicy(long[] itemBytes, Options options, long now) {
@@ -86,28 +90,43 @@ public final class ThreadCachePolicy {
         this.nextGc = now + options.gcIntervalNanos();
     }
 
+    /** {@return the number of bins, the unused ones included} */
     public int bins() {
         return ncached.length;
     }
 
-    /** Items the caller's stack of {@code bin} holds, as the policy counts them. */
+    /**
+     * Items the caller's stack of {@code bin} holds, as the policy counts them.
+     *
+     * @param bin a bin
+     * @return the items the policy counts in it
+     */
     public int ncached(int bin) {
         return ncached[bin];
     }
 
-    /** The most items {@code bin} may hold now. */
+    /**
+     * {@return the most items {@code bin} may hold now}
+     *
+     * @param bin a bin
+     */
     public int capacity(int bin) {
         return capacity[bin];
     }
 
-    /** Bytes the cache holds. */
+    /** {@return bytes the cache holds} */
     public long bytes() {
         return bytes;
     }
 
     // ------------------------------------------------------------------ allocation
 
-    /** The caller popped one item of {@code bin} for an allocation. */
+    /**
+     * The caller popped one item of {@code bin} for an allocation.
+     *
+     * @param bin a bin
+     * @param now the clock now
+     */
     public void hit(int bin, long now) {
         int n = --ncached[bin];
         bytes -= itemBytes[bin];
@@ -120,6 +139,10 @@ public final class ThreadCachePolicy {
     /**
      * {@code bin} is empty and an allocation wants one item: how many to fetch, the caller's
      * included (at least 1). The caller then reports what it got with {@link #filled}.
+     *
+     * @param bin an empty bin
+     * @param now the clock now
+     * @return the items to fetch, at least 1
      */
     public int fillCount(int bin, long now) {
         if (capacity[bin] == 0) {
@@ -133,7 +156,12 @@ public final class ThreadCachePolicy {
         return (int) Math.max(1, Math.min(fill, room + 1));
     }
 
-    /** {@code count} items of {@code bin} entered the stack (a fill's extras, or taken back). */
+    /**
+     * {@code count} items of {@code bin} entered the stack (a fill's extras, or taken back).
+     *
+     * @param bin   a bin
+     * @param count the items that entered it
+     */
     public void filled(int bin, int count) {
         ncached[bin] += count;
         bytes += count * itemBytes[bin];
@@ -145,6 +173,9 @@ public final class ThreadCachePolicy {
      * An item of {@code bin} is being freed: how many of the bin's oldest items to flush first so
      * that it fits, or -1 when it must not be cached at all (capacity 0, or larger than the whole
      * byte bound). After flushing, the caller reports {@link #flushed} and pushes with {@link #pushed}.
+     *
+     * @param bin the freed item's bin
+     * @return the items to flush first, or -1
      */
     public int flushBeforeFree(int bin) {
         int cap = capacity[bin];
@@ -169,13 +200,22 @@ public final class ThreadCachePolicy {
         return flush;
     }
 
-    /** The caller pushed one freed item of {@code bin}. */
+    /**
+     * The caller pushed one freed item of {@code bin}.
+     *
+     * @param bin a bin
+     */
     public void pushed(int bin) {
         ncached[bin]++;
         bytes += itemBytes[bin];
     }
 
-    /** {@code count} of {@code bin}'s items left the stack without a hit (a flush, or taken by another thread). */
+    /**
+     * {@code count} of {@code bin}'s items left the stack without a hit (a flush, or taken by another thread).
+     *
+     * @param bin   a bin
+     * @param count the items that left it
+     */
     public void flushed(int bin, int count) {
         int n = ncached[bin] -= count;
         bytes -= count * itemBytes[bin];
@@ -187,6 +227,9 @@ public final class ThreadCachePolicy {
     /**
      * The cache is over its byte bound although the freeing bin is empty: a bin to flush half of
      * (the one holding most bytes), or -1 when the cache is within its bound.
+     *
+     * @param incomingBytes the bytes of the item being freed
+     * @return the bin to flush half of, or -1
      */
     public int overBoundVictim(long incomingBytes) {
         if (bytes + incomingBytes <= options.maxBytes()) {
@@ -206,7 +249,11 @@ public final class ThreadCachePolicy {
 
     // ------------------------------------------------------------------ GC
 
-    /** Whether {@link #gc} has work at {@code now}: one comparison, for the hot path. */
+    /**
+     * {@return whether {@link #gc} has work at {@code now}: one comparison, for the hot path}
+     *
+     * @param now the clock now
+     */
     public boolean gcDue(long now) {
         return now - nextGc >= 0;
     }
@@ -215,6 +262,10 @@ public final class ThreadCachePolicy {
      * The low-water GC, at most once per interval: fills {@code flush[bin]} with how many of each
      * bin's oldest items to flush (the caller flushes them, then reports {@link #flushed}); returns
      * whether any bin has something to flush.
+     *
+     * @param now   the clock now
+     * @param flush receives, per bin, the items to flush
+     * @return whether any bin has something to flush
      */
     public boolean gc(long now, int[] flush) {
         if (!gcDue(now)) {

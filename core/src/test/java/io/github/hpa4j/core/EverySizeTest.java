@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,14 +32,14 @@ class EverySizeTest {
         LargeAllocator large = new LargeAllocator(0, LargeOptions.DEFAULTS, hooks, clock, PageBudget.UNLIMITED);
         SizeRouter router = new SizeRouter(shard.options().slabMaxAlloc(), large.options().maxAllocBytes());
         TreeMap<Long, Live> live = new TreeMap<>();
-        int[] perKind = new int[SizeKind.values().length];
+        Map<SizeKind, Integer> perKind = new EnumMap<>(SizeKind.class);
         for (long size : LargeAllocatorTest.sweepSizes(1L << 30)) {
             for (long alignment = 1; alignment <= Pages.HUGEPAGE; alignment <<= 4) {
                 if (size >= (1L << 28) && alignment > 1) {
                     continue; // the largest sizes once each keeps the sweep's address space small
                 }
                 SizeKind kind = router.route(size, alignment);
-                perKind[kind.ordinal()]++;
+                perKind.merge(kind, 1, Integer::sum);
                 Live l = switch (kind) {
                     case SMALL -> {
                         long request = SizeRouter.smallRequest(size, alignment);
@@ -63,7 +65,7 @@ class EverySizeTest {
                 live.put(l.address, l);
             }
         }
-        assertTrue(perKind[0] > 0 && perKind[1] > 0 && perKind[2] > 0);
+        assertEquals(EnumSet.allOf(SizeKind.class), perKind.keySet(), "every kind is routed to");
         assertNull(small.inconsistency());
         assertNull(large.inconsistency());
         assertNull(shard.inconsistency());

@@ -584,8 +584,8 @@ class FlatBitmapTest {
 
         boolean apply(boolean a, boolean b) {
             return switch (this) {
-                case AND -> a & b;
-                case OR -> a | b;
+                case AND -> a && b;
+                case OR -> a || b;
                 case NOT -> !a;
             };
         }

@@ -352,7 +352,7 @@ class PageSlabSetTest {
         final long seed = 0xC0FFEE_5E7L;
         Model model = new Model(seed);
         for (int step = 0; step < 20_000; step++) {
-            model.step(step);
+            model.step();
             model.check(step);
         }
     }
@@ -434,7 +434,7 @@ class PageSlabSetTest {
             outside.add(slab);
         }
 
-        void step(int step) {
+        void step() {
             int op = random.nextInt(100);
             if (op < 2 && inSet.size() > 4) {
                 remove(inSet.get(random.nextInt(inSet.size())));

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -99,7 +100,7 @@ class ShardModelTest {
         private int queuedBeforeCall;
         private int failureStepsLeft;
         private long targetPages;
-        private final int[] opCounts = new int[Op.values().length];
+        private final Map<Op, Integer> opCounts = new EnumMap<>(Op.class);
 
         Run(long seed, int profile, boolean async) {
             this.seed = seed;
@@ -134,7 +135,7 @@ class ShardModelTest {
                 // Alternate long phases of growth and shrinkage, so slabs fill, empty and get reused.
                 targetPages = (step / 10_000) % 2 == 0 ? 24L * Pages.HUGEPAGE_PAGES : 2L * Pages.HUGEPAGE_PAGES;
                 Op op = pickOp();
-                opCounts[op.ordinal()]++;
+                opCounts.merge(op, 1, Integer::sum);
                 doStep(op);
                 if (failureStepsLeft > 0 && --failureStepsLeft == 0) {
                     recording.failPurge = false;
@@ -434,7 +435,7 @@ class ShardModelTest {
                 }
             }
             eden.destroy();
-            assertTrue(opCounts[Op.FREE_BATCH.ordinal()] > 0 && opCounts[Op.ALLOC_BATCH.ordinal()] > 0, this::where);
+            assertTrue(opCounts.containsKey(Op.FREE_BATCH) && opCounts.containsKey(Op.ALLOC_BATCH), this::where);
             if (dirtyMult != FixedPoint.UNLIMITED) {
                 assertTrue(recording.count("purge") > 0, () -> where() + ": the run never purged; it tests too little");
             }

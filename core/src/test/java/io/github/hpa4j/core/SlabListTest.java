@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
-import java.util.LinkedList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -94,7 +93,7 @@ class SlabListTest {
         final long seed = 0x115_7L;
         Random random = new Random(seed);
         SlabList list = new SlabList(SlabList.HUGIFY);
-        LinkedList<PageSlab> oracle = new LinkedList<>();
+        ArrayList<PageSlab> oracle = new ArrayList<>();
         List<PageSlab> outside = new ArrayList<>();
         for (int i = 0; i < 64; i++) {
             outside.add(slab(i));
@@ -105,14 +104,14 @@ class SlabListTest {
             if ((op == 0 || oracle.isEmpty()) && !outside.isEmpty()) {
                 PageSlab s = outside.remove(random.nextInt(outside.size()));
                 list.append(s);
-                oracle.addLast(s);
+                oracle.add(s);
             } else if (op == 1 && !outside.isEmpty()) {
                 PageSlab s = outside.remove(random.nextInt(outside.size()));
                 list.prepend(s);
-                oracle.addFirst(s);
+                oracle.add(0, s);
             } else if (!oracle.isEmpty()) {
                 // Mostly from the middle, sometimes the head as pickPurge users do.
-                PageSlab s = op == 2 ? oracle.getFirst() : oracle.get(random.nextInt(oracle.size()));
+                PageSlab s = op == 2 ? oracle.get(0) : oracle.get(random.nextInt(oracle.size()));
                 list.remove(s);
                 oracle.remove(s);
                 outside.add(s);
@@ -121,7 +120,7 @@ class SlabListTest {
             }
             assertEquals(oracle.size(), list.size(), where);
             assertEquals(oracle.isEmpty(), list.isEmpty(), where);
-            assertSame(oracle.peekFirst(), list.first(), where);
+            assertSame(oracle.isEmpty() ? null : oracle.get(0), list.first(), where);
             if (step % 16 == 0) {
                 assertEquals(oracle, contents(list), where);
             }

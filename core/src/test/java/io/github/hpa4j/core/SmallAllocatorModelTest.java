@@ -197,28 +197,23 @@ class SmallAllocatorModelTest {
             long address = randomLive();
             int c = live.get(address);
             List<SmallClassStats> before = small.stats();
-            FreeRefusal expected;
+            FreeRefusal expected = switch (random.nextInt(3)) {
+                case 0 -> FreeRefusal.NOT_REGION_START;
+                case 1 -> FreeRefusal.WRONG_SIZE;
+                default -> FreeRefusal.DUPLICATE_IN_BATCH;
+            };
             try {
-                switch (random.nextInt(3)) {
-                    case 0 -> {
-                        expected = FreeRefusal.NOT_REGION_START;
-                        small.free(address + 1 + random.nextInt(SmallSizeClasses.indexToSize(c) - 1));
-                    }
-                    case 1 -> {
-                        expected = FreeRefusal.WRONG_SIZE;
-                        small.free(address, sizeIn((c + 1 + random.nextInt(SmallSizeClasses.NBINS - 1))
-                                % SmallSizeClasses.NBINS));
-                    }
-                    default -> {
-                        expected = FreeRefusal.DUPLICATE_IN_BATCH;
-                        small.freeBatch(SmallSizeClasses.indexToSize(c), new long[] {address, address}, 0, 2);
-                    }
+                switch (expected) {
+                    case NOT_REGION_START ->
+                            small.free(address + 1 + random.nextInt(SmallSizeClasses.indexToSize(c) - 1));
+                    case WRONG_SIZE -> small.free(address, sizeIn((c + 1 + random.nextInt(SmallSizeClasses.NBINS - 1))
+                            % SmallSizeClasses.NBINS));
+                    default -> small.freeBatch(SmallSizeClasses.indexToSize(c), new long[] {address, address}, 0, 2);
                 }
                 fail(where() + "a bad free was accepted");
                 return;
             } catch (InvalidFreeException e) {
-                assertTrue(e.reason() == FreeRefusal.NOT_REGION_START || e.reason() == FreeRefusal.WRONG_SIZE
-                        || e.reason() == FreeRefusal.DUPLICATE_IN_BATCH, where() + e.getMessage());
+                assertEquals(expected, e.reason(), where() + e.getMessage());
             }
             assertEquals(before, small.stats(), where() + "a refused free changed the counters");
         }

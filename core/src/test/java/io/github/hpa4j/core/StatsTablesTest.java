@@ -14,7 +14,7 @@ class StatsTablesTest {
         long gone = small.alloc(5000);
         small.free(gone);
         String table = StatsTables.bins(small.stats());
-        String[] lines = table.split("\n");
+        String[] lines = table.lines().toArray(String[]::new);
         assertEquals(3, lines.length, table);
         assertTrue(lines[0].startsWith("bins:"));
         // 112-byte class, index 6: 224 bytes live, 2 mallocs, 256 regions in 7 pages, 24 bytes of waste.

@@ -34,7 +34,7 @@ class ThreadCachePolicyTest {
         @SuppressWarnings("unchecked")
         ModelCache(ThreadCachePolicy.Options options) {
             policy = new ThreadCachePolicy(PAGES, options, now);
-            stacks = new Deque[PAGES.length];
+            stacks = (Deque<Integer>[]) new Deque<?>[PAGES.length];
             for (int i = 0; i < stacks.length; i++) {
                 stacks[i] = new ArrayDeque<>();
             }

@@ -251,7 +251,7 @@ class ChaosStressTest {
                 case AllocatorFailureException e -> failures.incrementAndGet(); // the eden map that threw
                 case ShardOverloadedException e -> overload.incrementAndGet();
                 case ShardDisabledException e -> stopped();
-                case IllegalStateException e when allocatorStopped || !e.getMessage().isEmpty() && closedScope(e) -> stopped();
+                case IllegalStateException e when allocatorStopped || (!e.getMessage().isEmpty() && closedScope(e)) -> stopped();
                 default -> {
                     unexpected.add(error);
                     running.set(false);

@@ -54,6 +54,8 @@ class CheckedModeTest {
         It.get(hpa4j.stop());
     }
 
+    // Restricted FFM call, allowed at run time by --enable-native-access (hpa4j.jvm.flags).
+    @SuppressWarnings("restricted")
     @ParameterizedTest(name = "cache {0}")
     @ValueSource(strings = {"on", "off"})
     void aWriteAfterFreeIsReportedWithTheAllocationSiteWhenTheExtentLeavesQuarantine(String cache) {

@@ -138,6 +138,8 @@ class EdenMapFailureTest {
     }
 
     /* The facade picks a plain thread's shard by thread id; run the call on a thread of that shard. */
+    // The handler completes result, which is what the caller waits on.
+    @SuppressWarnings("FutureReturnValueIgnored")
     private static CompletableFuture<List<Allocation>> allocateBatchOn(Hpa4j hpa4j, int shard, long bytes, int count) {
         CompletableFuture<List<Allocation>> result = new CompletableFuture<>();
         It.threadForShard(hpa4j, shard, "pinned-" + shard, () -> hpa4j.allocateBatch(bytes, count)

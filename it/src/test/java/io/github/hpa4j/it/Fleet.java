@@ -69,6 +69,8 @@ final class Fleet {
         return results.stream().map(CompletableFuture::join).toList();
     }
 
+    // The handler only records the first failure; the caller keeps result itself.
+    @SuppressWarnings("FutureReturnValueIgnored")
     private CompletableFuture<ClientResult> track(CompletableFuture<ClientResult> result) {
         result.whenComplete((r, error) -> {
             if (error != null) {

@@ -102,7 +102,7 @@ final class It {
     /**
      * A thread the facade maps to shard {@code shard}: {@link Hpa4j} picks a plain thread's shard as
      * its thread id modulo the shard count, and thread ids are assigned when a Thread is constructed,
-     * so construct until one fits (at most {@code shards} tries; the discarded ones never start).
+     * so construct until one fits (at most one try per shard; the discarded ones never start).
      */
     static Thread threadForShard(Hpa4j hpa4j, int shard, String name, Runnable task) {
         for (int tries = 0; ; tries++) {

@@ -25,7 +25,8 @@ final class LogCapture implements AutoCloseable {
     }
 
     List<ILoggingEvent> events() {
-        synchronized (appender.list) {
+        // AppenderBase appends while holding the appender's monitor, so that is the lock to share.
+        synchronized (appender) {
             return List.copyOf(appender.list);
         }
     }

@@ -170,7 +170,7 @@ class MixedSizesStressTest {
         synchronized (ranges) {
             Map.Entry<Long, Held> before = ranges.floorEntry(h.start());
             Map.Entry<Long, Held> after = ranges.ceilingEntry(h.start());
-            if (before != null && before.getValue().end() > h.start() || after != null && after.getKey() < h.end()) {
+            if ((before != null && before.getValue().end() > h.start()) || (after != null && after.getKey() < h.end())) {
                 throw new AssertionError(h.allocation() + " overlaps " + (before != null
                         && before.getValue().end() > h.start() ? before.getValue() : after.getValue()).allocation()
                         + ", seed " + SEED);

@@ -69,7 +69,7 @@ class ModulePathTest {
 
     private static List<Path> applicationJars() {
         List<Path> jars = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator, -1)) {
             Path path = Path.of(entry);
             String file = path.getFileName().toString();
             if (file.endsWith(".jar") && APPLICATION_JARS.stream().anyMatch(file::startsWith)) {

@@ -124,6 +124,8 @@ final class PatternLedger {
         return serials.get();
     }
 
+    // One Tracked per live allocation: identity tells the victim from another owner of its page.
+    @SuppressWarnings("ReferenceEquality")
     private String describeCorruption(Tracked victim, long offset, long found) {
         long address = victim.address + offset;
         StringBuilder s = new StringBuilder("corruption: ").append(victim).append(" at +0x")

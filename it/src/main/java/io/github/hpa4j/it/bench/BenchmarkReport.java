@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -49,7 +50,7 @@ final class BenchmarkReport {
         row(md, "JDK", machine.jdk());
         row(md, "Load average (1/5/15 min)", load + " (" + machine.cores()
                 + " cores; anything above ~1 is other work competing with the benchmarks)");
-        row(md, "Date", ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME));
+        row(md, "Date", ZonedDateTime.now(ZoneId.systemDefault()).format(DateTimeFormatter.RFC_1123_DATE_TIME));
         row(md, "Suite", (options.smoke() ? "smoke" : "full") + ", "
                 + String.format(Locale.ROOT, "%.1f min", elapsed.toMillis() / 60000.0));
         row(md, "JMH", "1.37, throughput mode for rates and sample mode for percentiles, 1 fork each, 1 × "
@@ -218,7 +219,7 @@ final class BenchmarkReport {
     /** The first 1-minute load average in the text, or 0 when there is none. */
     static double startLoad1(String load) {
         try {
-            return Double.parseDouble(load.trim().split(" ")[0]);
+            return Double.parseDouble(load.trim().split(" ", -1)[0]);
         } catch (NumberFormatException e) {
             return 0;
         }
@@ -226,8 +227,8 @@ final class BenchmarkReport {
 
     /** Whether any 1-minute load average in the text (one per reading) exceeded the cores. */
     static boolean busy(String load, int cores) {
-        for (String reading : load.split(",")) {
-            String[] fields = reading.trim().split(" ");
+        for (String reading : load.split(",", -1)) {
+            String[] fields = reading.trim().split(" ", -1);
             try {
                 if (Double.parseDouble(fields[0]) > cores) {
                     return true;

@@ -50,7 +50,7 @@ final class FrontSuite {
                 long allocations = -1;
                 long waited = -1;
                 if (hpa) {
-                    String[] figures = Files.readString(dir.resolve("churn-" + threads + ".txt")).trim().split(" ");
+                    String[] figures = Files.readString(dir.resolve("churn-" + threads + ".txt")).trim().split(" ", -1);
                     allocations = Long.parseLong(figures[0]) + Long.parseLong(figures[1]);
                     waited = Long.parseLong(figures[1]);
                 }

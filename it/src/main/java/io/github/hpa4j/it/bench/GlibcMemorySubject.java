@@ -19,6 +19,8 @@ final class GlibcMemorySubject implements MemorySubject {
     private static final MethodHandle MALLOC_TRIM = downcall("malloc_trim",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
 
+    // Restricted FFM call, allowed at run time by --enable-native-access (hpa4j.jvm.flags).
+    @SuppressWarnings("restricted")
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
         return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(
                 () -> new IllegalStateException("no " + name + " in the default lookup")), descriptor);
@@ -36,6 +38,8 @@ final class GlibcMemorySubject implements MemorySubject {
         return block.address();
     }
 
+    // Restricted FFM call, allowed at run time by --enable-native-access (hpa4j.jvm.flags).
+    @SuppressWarnings("restricted")
     private static MemorySegment malloc(int bytes) {
         try {
             return ((MemorySegment) MALLOC.invokeExact((long) bytes)).reinterpret(bytes);

@@ -14,7 +14,7 @@ final class JdkMemorySubjects {
     }
 
     /** A Netty allocator's direct buffers, every page touched. */
-    private abstract static class NettyDirect implements MemorySubject {
+    abstract static class NettyDirect implements MemorySubject {
         private final ByteBufAllocator allocator;
 
         NettyDirect(ByteBufAllocator allocator) {
@@ -101,6 +101,8 @@ final class JdkMemorySubjects {
         private record Block(Arena arena, MemorySegment segment) {
         }
 
+        // The arena outlives this call: its Block holds it, and free() closes it.
+        @SuppressWarnings("MustBeClosedChecker")
         @Override
         public Object allocate(int bytes) {
             Arena arena = Arena.ofConfined();

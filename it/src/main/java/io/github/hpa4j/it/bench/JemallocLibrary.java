@@ -41,6 +41,8 @@ final class JemallocLibrary {
     private final MethodHandle mallctl;
     private final MemorySegment mallocSymbol;
 
+    // Restricted FFM call, allowed at run time by --enable-native-access (hpa4j.jvm.flags).
+    @SuppressWarnings("restricted")
     private JemallocLibrary(SymbolLookup lookup) {
         mallocSymbol = lookup.find("malloc").orElseThrow();
         malloc = LINKER.downcallHandle(mallocSymbol, FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
@@ -68,6 +70,8 @@ final class JemallocLibrary {
     }
 
     /** The preloaded jemalloc; throws with {@link #unavailability()} when there is none. */
+    // Restricted FFM call, allowed at run time by --enable-native-access (hpa4j.jvm.flags).
+    @SuppressWarnings("restricted")
     static JemallocLibrary load() {
         unavailability().ifPresent(reason -> {
             throw new IllegalStateException(reason);
@@ -107,6 +111,8 @@ final class JemallocLibrary {
         return read(name, 8);
     }
 
+    // Restricted FFM call, allowed at run time by --enable-native-access (hpa4j.jvm.flags).
+    @SuppressWarnings("restricted")
     String version() {
         return MemorySegment.ofAddress(read("version", 8)).reinterpret(256).getString(0);
     }
@@ -137,6 +143,8 @@ final class JemallocLibrary {
         }
     }
 
+    // Restricted FFM call, allowed at run time by --enable-native-access (hpa4j.jvm.flags).
+    @SuppressWarnings("restricted")
     private static String libraryOf(MemorySegment symbol) {
         try (Arena arena = Arena.ofConfined()) {
             MethodHandle dladdr = LINKER.downcallHandle(LINKER.defaultLookup().find("dladdr").orElseThrow(),

@@ -13,6 +13,8 @@ final class JemallocMemorySubject implements MemorySubject {
         System.out.println(library.describe());
     }
 
+    // Restricted FFM call, allowed at run time by --enable-native-access (hpa4j.jvm.flags).
+    @SuppressWarnings("restricted")
     @Override
     public Object allocate(int bytes) {
         long address = library.malloc(bytes);

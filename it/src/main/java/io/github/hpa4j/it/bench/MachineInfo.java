@@ -28,7 +28,7 @@ record MachineInfo(String cpu, int cores, String memory, String kernel, String t
      */
     static String loadAverage() {
         String text = read(Path.of("/proc/loadavg"));
-        String[] fields = text.split(" ");
+        String[] fields = text.split(" ", -1);
         return fields.length >= 3 ? fields[0] + " " + fields[1] + " " + fields[2] : text;
     }
 

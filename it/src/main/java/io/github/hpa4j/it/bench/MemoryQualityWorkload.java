@@ -107,8 +107,8 @@ public final class MemoryQualityWorkload {
         long bytes = sizes.get(index);
         blocks.set(index, blocks.get(last));
         sizes.set(index, sizes.get(last));
-        blocks.remove(last);
-        sizes.remove(last);
+        blocks.removeLast();
+        sizes.removeLast();
         return bytes;
     }
 

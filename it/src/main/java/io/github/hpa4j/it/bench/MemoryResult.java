@@ -27,7 +27,7 @@ record MemoryResult(String variant, Map<String, Long> values) {
     }
 
     static MemoryResult parse(String line) {
-        String[] fields = line.substring(PREFIX.length()).trim().split(" ");
+        String[] fields = line.substring(PREFIX.length()).trim().split(" ", -1);
         String variant = null;
         Map<String, Long> values = new LinkedHashMap<>();
         for (String field : fields) {

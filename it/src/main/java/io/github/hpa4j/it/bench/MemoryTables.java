@@ -99,8 +99,8 @@ final class MemoryTables {
                 md.append("| ").append(variant.label());
                 for (String phase : List.of("idle", "purge", "hugify")) {
                     md.append(" | ").append(r.get(phase + "Count"))
-                            .append(" | ").append(r.has(phase + "P50") ? Fmt.nanos(r.get(phase + "P50")) : "–")
-                            .append(" | ").append(r.has(phase + "P99") ? Fmt.nanos(r.get(phase + "P99")) : "–");
+                            .append(" | ").append(r.has(phase + "P50") ? Fmt.nanos((double) r.get(phase + "P50")) : "–")
+                            .append(" | ").append(r.has(phase + "P99") ? Fmt.nanos((double) r.get(phase + "P99")) : "–");
                 }
                 md.append(" |\n");
             });

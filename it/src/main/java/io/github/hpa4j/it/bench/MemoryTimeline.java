@@ -41,7 +41,7 @@ record MemoryTimeline(String variant, List<long[]> samples) {
         if (Files.exists(file)) {
             try {
                 for (String line : Files.readAllLines(file)) {
-                    String[] fields = line.trim().split(" ");
+                    String[] fields = line.trim().split(" ", -1);
                     samples.add(new long[] {Long.parseLong(fields[0]), Long.parseLong(fields[1]), Long.parseLong(fields[2])});
                 }
             } catch (IOException e) {

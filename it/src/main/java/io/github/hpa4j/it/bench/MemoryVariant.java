@@ -61,7 +61,7 @@ record MemoryVariant(String id, String label) {
         }
         if (isHpa4j()) {
             // hpa4j:<hugify style>:<shards>[:<hugify policy>]
-            String[] parts = id.split(":");
+            String[] parts = id.split(":", -1);
             return new HpaMemorySubject(parts[1], Integer.parseInt(parts[2]), parts.length > 3 ? parts[3] : "growth");
         }
         return switch (id) {

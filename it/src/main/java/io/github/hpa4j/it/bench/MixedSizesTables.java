@@ -27,9 +27,9 @@ final class MixedSizesTables {
             }
             MemoryResult r = found.get();
             long live = r.get("liveBytes");
-            md.append("| ").append(variant.label()).append(" | ").append(Fmt.rate(r.get("pairsPerSec"))).append(" | ")
-                    .append(Fmt.nanos(r.get("p50"))).append(" | ").append(Fmt.nanos(r.get("p99"))).append(" | ")
-                    .append(Fmt.nanos(r.get("p999"))).append(" | ").append(Fmt.mib(live)).append(" | ")
+            md.append("| ").append(variant.label()).append(" | ").append(Fmt.rate((double) r.get("pairsPerSec"))).append(" | ")
+                    .append(Fmt.nanos((double) r.get("p50"))).append(" | ").append(Fmt.nanos((double) r.get("p99"))).append(" | ")
+                    .append(Fmt.nanos((double) r.get("p999"))).append(" | ").append(Fmt.mib(live)).append(" | ")
                     .append(Fmt.mib(r.get("loadedRss"))).append(" | ")
                     .append(Fmt.ratio((double) r.get("loadedRss") / live)).append(" | ")
                     .append(Fmt.percent(MemoryTables.coverage(r))).append(" | ")

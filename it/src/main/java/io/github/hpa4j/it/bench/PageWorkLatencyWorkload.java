@@ -102,6 +102,8 @@ public final class PageWorkLatencyWorkload {
             thread.join(30_000);
         }
 
+        // cycles has one writer, this thread; volatile only so that the reader sees it fresh.
+        @SuppressWarnings("NonAtomicVolatileUpdate")
         private void run() {
             Random random = new Random(SuiteOptions.SEED);
             try {

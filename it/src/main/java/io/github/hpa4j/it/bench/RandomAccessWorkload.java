@@ -30,6 +30,8 @@ public final class RandomAccessWorkload {
     static final int SETTLE_LIMIT_FACTOR = 5;
     private static final int LONGS_PER_BLOCK_SHIFT = 13; // 64 KiB / 8 bytes = 2^13
     /** Every address the blocks can have; each access is bounds-checked against it, as cheaply for all. */
+    // Restricted FFM call, allowed at run time by --enable-native-access (hpa4j.jvm.flags).
+    @SuppressWarnings("restricted")
     private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
     private RandomAccessWorkload() {

@@ -43,9 +43,9 @@ final class ScalingTables {
             String key = phase[0];
             md.append("| ").append(phase[1]).append(" | ").append(pageWork.get(key + "Count"));
             if (pageWork.has(key + "P50")) {
-                md.append(" | ").append(Fmt.nanos(pageWork.get(key + "P50"))).append(" | ")
-                        .append(Fmt.nanos(pageWork.get(key + "P99"))).append(" | ")
-                        .append(Fmt.nanos(pageWork.get(key + "P999"))).append(" | ")
+                md.append(" | ").append(Fmt.nanos((double) pageWork.get(key + "P50"))).append(" | ")
+                        .append(Fmt.nanos((double) pageWork.get(key + "P99"))).append(" | ")
+                        .append(Fmt.nanos((double) pageWork.get(key + "P999"))).append(" | ")
                         .append(Fmt.ratio((double) pageWork.get(key + "P50") / pageWork.get("idleShardP50"))).append(" | ")
                         .append(Fmt.ratio((double) pageWork.get(key + "P99") / pageWork.get("idleShardP99")));
             } else {

@@ -47,7 +47,8 @@ record SpeedRow(String benchmark, Subject subject, boolean batch, int size, int 
         }
 
         static Subject ofJemalloc(JemallocConfig config) {
-            return config == JemallocConfig.HPA_68K ? JEMALLOC_HPA_68K : config == JemallocConfig.HPA ? JEMALLOC_HPA : JEMALLOC_OFF;
+            return config.equals(JemallocConfig.HPA_68K) ? JEMALLOC_HPA_68K
+                    : config.equals(JemallocConfig.HPA) ? JEMALLOC_HPA : JEMALLOC_OFF;
         }
 
         boolean floor() {

@@ -2,6 +2,8 @@ package io.github.hpa4j.it.runner;
 
 /** A command-line flag the runner cannot use; the message names the flag and says what is wrong. */
 public final class BadFlagException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
     private final String flag;
 
     public BadFlagException(String flag, String problem) {

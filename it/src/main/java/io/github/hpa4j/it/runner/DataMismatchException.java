@@ -5,6 +5,8 @@ package io.github.hpa4j.it.runner;
  * purged while allocated, or something else wrote to it. Aborts the run.
  */
 public final class DataMismatchException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     public DataMismatchException(String message) {
         super(message);
     }

@@ -46,6 +46,8 @@ final class ProgressReporter implements AutoCloseable {
         });
     }
 
+    // The task runs until the scheduler is shut down; its future has nothing else to tell.
+    @SuppressWarnings("FutureReturnValueIgnored")
     void start() {
         scheduler.scheduleAtFixedRate(this::tick, INTERVAL.toMillis(), INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }

@@ -216,6 +216,8 @@ final class Report {
                 Units.bytes(run.shutdown().liveBytes()), run.shutdown().slabs(), Units.bytes(run.shutdown().edenBytes()));
     }
 
+    // Every format is a literal in this class; @FormatMethod would need Error Prone's annotations.
+    @SuppressWarnings("AnnotateFormatMethod")
     private void line(String format, Object... args) {
         s.append(args.length == 0 ? format : String.format(Locale.ROOT, format, args)).append('\n');
     }

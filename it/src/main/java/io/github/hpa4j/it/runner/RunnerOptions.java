@@ -204,6 +204,8 @@ public record RunnerOptions(
         private final String flagName;
         private final String argName;
         private final String help;
+        // Each setter is a lambda that captures nothing: the enum stays immutable.
+        @SuppressWarnings("ImmutableEnumChecker")
         private final BiConsumer<Builder, String> apply;
 
         Flag(String flagName, String argName, String help, BiConsumer<Builder, String> apply) {
@@ -244,7 +246,7 @@ public record RunnerOptions(
     }
 
     /** Collects flag values; {@link #build()} checks them against each other and the settings. */
-    private static final class Builder {
+    static final class Builder {
         boolean help;
         Duration duration = DEFAULT_DURATION;
         int clients = DEFAULT_CLIENTS;
@@ -400,7 +402,7 @@ public record RunnerOptions(
     private static List<String> wrap(String text, int width) {
         List<String> lines = new ArrayList<>();
         StringBuilder line = new StringBuilder();
-        for (String word : text.split(" ")) {
+        for (String word : text.split(" ", -1)) {
             if (line.length() > 0 && line.length() + 1 + word.length() > width) {
                 lines.add(line.toString());
                 line.setLength(0);

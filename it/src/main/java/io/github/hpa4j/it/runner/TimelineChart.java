@@ -64,7 +64,7 @@ final class TimelineChart {
 
         @Override
         public StringBuffer format(long number, StringBuffer toAppendTo, java.text.FieldPosition pos) {
-            return toAppendTo.append(Units.count(number));
+            return toAppendTo.append(Units.count((double) number));
         }
 
         @Override

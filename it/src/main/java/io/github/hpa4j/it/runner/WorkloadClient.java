@@ -182,6 +182,8 @@ final class WorkloadClient implements AutoCloseable {
         return allocation.size();
     }
 
+    // live is one of this client's two lists; identity says which.
+    @SuppressWarnings("ReferenceEquality")
     private void freeRandom(Phase phase, List<Live> live) {
         int victim = random.nextInt(live.size());
         Live l = live.get(victim);

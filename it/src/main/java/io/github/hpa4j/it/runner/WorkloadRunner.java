@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,7 +90,7 @@ public final class WorkloadRunner {
     private RunResult run() throws IOException {
         Path outDir = options.outDir().toAbsolutePath().normalize();
         Files.createDirectories(outDir); // fail now, not after a minute of work
-        LocalDateTime startedAt = LocalDateTime.now();
+        LocalDateTime startedAt = LocalDateTime.now(ZoneId.systemDefault());
         String stem = "workload-" + startedAt.format(FILE_STAMP);
 
         LoggerFactory.getILoggerFactory(); // before Akka's threads log, so SLF4J has nothing to replay
