@@ -15,7 +15,8 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Timeline: baseline reading; grow to the working set; churn; hold (hugify delay passes; the
  * "loaded" reading); free 90 % in random order; wait one purge interval (the "final" reading).
- * hpa4j's latency probe runs from the hold to the end.
+ * hpa4j's latency probe runs from the hold to the end. The JVM's C heap is trimmed before every
+ * reading ({@link NativeHeap}): the readings are the allocator's, not the compiler's scratch.
  */
 public final class MemoryQualityWorkload {
     private static final int MAX_PAGES = 16;
@@ -40,6 +41,7 @@ public final class MemoryQualityWorkload {
             throws InterruptedException {
         System.gc();
         Thread.sleep(200);
+        NativeHeap.trim();
         SmapsReading base = rss.read();
         rss.start();
         Random random = new Random(spec.seed());
@@ -67,12 +69,14 @@ public final class MemoryQualityWorkload {
             probe.start();
         }
         Thread.sleep(spec.holdMillis());
+        NativeHeap.trim();
         putReading(out, "loaded", rss.read(), base);
         putOwn(out, "ownLoaded", subject.ownRegions());
 
         long freed = MemorySubject.freeNinetyPercent(subject, blocks, sizes, random);
         out.put("freedBytes", freed);
         Thread.sleep(spec.waitMillis());
+        NativeHeap.trim();
         putReading(out, "final", rss.read(), base);
         putOwn(out, "ownFinal", subject.ownRegions());
         out.put("peakRss", rss.peakRss() - base.rss());
