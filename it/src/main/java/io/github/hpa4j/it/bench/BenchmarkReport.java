@@ -137,8 +137,10 @@ final class BenchmarkReport {
         MemoryWorkloadSpec spec = options.memoryWorkload();
         md.append(String.format(Locale.ROOT, """
                 Each allocator runs alone in a fresh JVM (`-Xms256m -Xmx256m -XX:+AlwaysPreTouch`, so the heap \
-                is resident before the baseline) with the same workload and seed: grow to %s live in blocks of 1 \
-                to 16 pages (uniform), touching every page; churn %,d times (free a random block, allocate a new \
+                is resident before the baseline) with the same workload and seed. Before the baseline it warms up \
+                (as many frees and allocations as the churn, on 64 blocks, all freed again; then the final \
+                reading's wait), so that loading and compiling its code are not counted as memory. Then: grow to \
+                %s live in blocks of 1 to 16 pages (uniform), touching every page; churn %,d times (free a random block, allocate a new \
                 one); hold %.0f s (longer than hpa4j's 10 s hugify delay); read smaps_rollup (**loaded**); free 90 %% \
                 in random order; wait %.0f s (hpa4j's 5 s purge interval and a margin); read again (**final**). \
                 Rss and AnonHugePages are process-wide deltas over the baseline taken just before the workload; \

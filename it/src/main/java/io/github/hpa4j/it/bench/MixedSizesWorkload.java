@@ -80,7 +80,7 @@ public final class MixedSizesWorkload {
             throws InterruptedException {
         SmapsReader smaps = new SmapsReader();
         subject.afterFrees();
-        NativeHeap.trim();
+        NativeHeap.settle(waitMillis);
         SmapsReading base = smaps.readProcess();
         List<Object> blocks = new ArrayList<>();
         List<Integer> sizes = new ArrayList<>();

@@ -23,6 +23,13 @@ final class NativeHeap {
     /** The JVM trims the C heap itself once a second, so that peaks and timelines see the same. */
     static final List<String> JVM_ARGS = List.of("-XX:TrimNativeHeapInterval=1000");
 
+    /**
+     * HotSpot keeps the arena chunks its compilers free in a pool that a periodic task empties every
+     * 5 s; a baseline read while the start-up compilations' chunks are still pooled (NMT: 8 MiB) carries
+     * memory that is gone by the next reading, and every delta over it comes out that much too small.
+     */
+    static final long CHUNK_POOL_CLEANING_MILLIS = 5_000;
+
     private static final Linker LINKER = Linker.nativeLinker();
     private static final MethodHandle MALLOC_TRIM = LINKER.defaultLookup().find("malloc_trim")
             .map(address -> LINKER.downcallHandle(address,
@@ -30,6 +37,16 @@ final class NativeHeap {
             .orElse(null);
 
     private NativeHeap() {
+    }
+
+    /**
+     * Waits {@code millis}, then trims: what the process holds before a baseline reading. Longer than
+     * {@link #CHUNK_POOL_CLEANING_MILLIS}, the start-up's transient C heap is gone; the smoke runs pass
+     * less and take a noisier baseline.
+     */
+    static void settle(long millis) throws InterruptedException {
+        Thread.sleep(millis);
+        trim();
     }
 
     /** Whether this C library has {@code malloc_trim} (glibc does; musl does not). */
