@@ -138,15 +138,21 @@ final class BenchmarkReport {
         MemoryWorkloadSpec spec = options.memoryWorkload();
         md.append(String.format(Locale.ROOT, """
                 Each allocator runs alone in a fresh JVM (`-Xms256m -Xmx256m -XX:+AlwaysPreTouch`, so the heap \
-                is resident before the baseline) with the same workload and seed: grow to %s live in blocks of 1 \
-                to 16 pages (uniform), touching every page; churn %,d times (free a random block, allocate a new \
+                is resident before the baseline) with the same workload and seed. Before the baseline it warms up \
+                (as many frees and allocations as the churn, on 64 blocks, all freed again; then the final \
+                reading's wait), so that loading and compiling its code are not counted as memory. Then: grow to \
+                %s live in blocks of 1 to 16 pages (uniform), touching every page; churn %,d times (free a random block, allocate a new \
                 one); hold %.0f s (longer than hpa4j's 10 s hugify delay); read smaps_rollup (**loaded**); free 90 %% \
                 in random order; wait %.0f s (hpa4j's 5 s purge interval and a margin); read again (**final**). \
                 Rss and AnonHugePages are process-wide deltas over the baseline taken just before the workload; \
                 **peak** is the highest Rss sampled every 100 ms. Coverage = AnonHugePages / Rss, loaded. \
                 Returned = (loaded Rss − final Rss) / freed bytes. allocateDirect memory can only come back \
                 through a GC: the workload calls `System.gc()` once after the frees, which a real application \
-                would have to wait for. hpa4j variants: reference settings except the hugify style and shard count.
+                would have to wait for. The JVM's own C heap is trimmed before every reading (`malloc_trim(0)`) and \
+                once a second (`-XX:TrimNativeHeapInterval=1000`), in every JVM: the compiler's freed scratch, which \
+                glibc would otherwise keep, is not the allocator's; Arena and allocateDirect, glibc's malloc \
+                underneath, get the same trim. hpa4j variants: reference settings except the hugify style and shard \
+                count.
 
                 """, Fmt.mib(spec.workingSetBytes()), spec.churnOps(), spec.holdMillis() / 1000.0,
                 spec.waitMillis() / 1000.0));
@@ -198,8 +204,9 @@ final class BenchmarkReport {
                 AnonHugePages ÷ Rss, loaded. Then speed: %,d operations against a ring of 64 live blocks, each \
                 freeing the oldest and allocating a new block and touching its pages (so reuse of resident memory \
                 shows as saved page faults); p50/p99/p99.9 of one operation. Every JVM has a pre-touched 256 MiB heap (`-XX:+AlwaysPreTouch`), so the heap is \
-                resident before the baseline; allocateDirect runs with a 1 GiB direct-memory limit, which makes its \
-                GCs free buffers.
+                resident before the baseline, and its C heap trimmed before every reading and once a second, as in \
+                the memory-quality runs; allocateDirect runs with a 1 GiB direct-memory limit, which makes its GCs \
+                free buffers.
 
                 """, Fmt.mib(mixed.liveBytes()), mixed.waitMillis() / 1000.0, mixed.pairs()));
         new MixedSizesTables(results.mixedSizes()).appendTo(md);

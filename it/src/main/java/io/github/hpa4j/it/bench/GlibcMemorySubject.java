@@ -16,8 +16,6 @@ final class GlibcMemorySubject implements MemorySubject {
     private static final MethodHandle MALLOC = downcall("malloc",
             FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
     private static final MethodHandle FREE = downcall("free", FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
-    private static final MethodHandle MALLOC_TRIM = downcall("malloc_trim",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
 
     // Restricted FFM call, allowed at run time by --enable-native-access (hpa4j.jvm.flags).
     @SuppressWarnings("restricted")
@@ -59,12 +57,10 @@ final class GlibcMemorySubject implements MemorySubject {
 
     @Override
     public void afterFrees() {
-        try {
-            int released = (int) MALLOC_TRIM.invokeExact(0L);
-            assert released == 0 || released == 1;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
+        if (!NativeHeap.trimmable()) {
+            throw new IllegalStateException("no malloc_trim in the default lookup");
         }
+        NativeHeap.trim();
     }
 
     @Override

@@ -53,6 +53,7 @@ public final class IdleFootprintWorkload {
             System.gc();
             Thread.sleep(500);
         }
+        NativeHeap.settle(NativeHeap.CHUNK_POOL_CLEANING_MILLIS + 500);
         Map<String, Long> out = new LinkedHashMap<>();
         out.put("rss", new SmapsReader().readProcess().rss());
         out.put("threads", threads());

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Runs {@link MemoryQualityWorkload} once per {@link MemoryVariant}, each in a fresh JVM, one after the
@@ -12,10 +13,12 @@ import java.util.Map;
 final class MemorySuite {
     /**
      * The same fixed heap everywhere, pre-touched, so that the process Rss moves with the allocator,
-     * not with heap growth; the direct-memory limit is raised for Netty and allocateDirect.
+     * not with heap growth; the JVM's C heap trimmed as in {@link NativeHeap}, for the same reason;
+     * the direct-memory limit is raised for Netty and allocateDirect.
      */
-    static final List<String> JVM_ARGS = List.of(
-            "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch", "-XX:MaxDirectMemorySize=8g");
+    static final List<String> JVM_ARGS = Stream.concat(
+            Stream.of("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch", "-XX:MaxDirectMemorySize=8g"),
+            NativeHeap.JVM_ARGS.stream()).toList();
 
     private MemorySuite() {
     }

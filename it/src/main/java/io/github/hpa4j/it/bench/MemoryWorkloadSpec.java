@@ -9,10 +9,12 @@ import java.util.List;
  *
  * @param seed             for sizes (whole pages, 1 to 16 pages, uniform) and for what is freed
  * @param workingSetBytes  grow until this many bytes are live
- * @param churnOps         then free a random block and allocate a new one, this many times
+ * @param churnOps         then free a random block and allocate a new one, this many times; as many
+ *                         on a small ring before the baseline, to warm the allocator up
  * @param holdMillis       keep the working set this long: longer than hpa4j's hugify delay (10 s),
  *                         so that dense slabs are hugified before the loaded reading
- * @param waitMillis       after freeing 90 %, wait this long: one purge interval (5 s) and a margin
+ * @param waitMillis       after freeing 90 %, wait this long: one purge interval (5 s) and a margin;
+ *                         as long before the baseline, for the JVM to settle after the warm-up
  */
 record MemoryWorkloadSpec(long seed, long workingSetBytes, int churnOps, long holdMillis, long waitMillis) {
 

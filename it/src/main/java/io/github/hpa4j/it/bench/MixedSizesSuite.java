@@ -3,6 +3,7 @@ package io.github.hpa4j.it.bench;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** Runs {@link MixedSizesWorkload} for every allocator that serves 16 B to 16 MiB, each in a fresh JVM. */
 final class MixedSizesSuite {
@@ -12,10 +13,11 @@ final class MixedSizesSuite {
     /**
      * The heap pre-touched, as in the memory-quality runs, so that the Rss deltas move with the
      * allocator and not with the heap's growth; the direct-memory limit also triggers allocateDirect's
-     * GCs, so its Rss stays bounded on a shared machine.
+     * GCs, so its Rss stays bounded on a shared machine; the JVM's C heap trimmed as in {@link NativeHeap}.
      */
-    private static final List<String> JVM_ARGS = List.of("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch",
-            "-XX:MaxDirectMemorySize=1g");
+    private static final List<String> JVM_ARGS = Stream.concat(
+            Stream.of("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch", "-XX:MaxDirectMemorySize=1g"),
+            NativeHeap.JVM_ARGS.stream()).toList();
 
     private MixedSizesSuite() {
     }

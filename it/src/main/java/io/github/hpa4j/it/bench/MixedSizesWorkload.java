@@ -80,6 +80,7 @@ public final class MixedSizesWorkload {
             throws InterruptedException {
         SmapsReader smaps = new SmapsReader();
         subject.afterFrees();
+        NativeHeap.settle(waitMillis);
         SmapsReading base = smaps.readProcess();
         List<Object> blocks = new ArrayList<>();
         List<Integer> sizes = new ArrayList<>();
@@ -90,9 +91,11 @@ public final class MixedSizesWorkload {
             sizes.add(bytes);
             live += bytes;
         }
+        NativeHeap.trim();
         SmapsReading loaded = smaps.readProcess();
         long freed = MemorySubject.freeNinetyPercent(subject, blocks, sizes, random);
         Thread.sleep(waitMillis);
+        NativeHeap.trim();
         SmapsReading after = smaps.readProcess();
         out.put("liveBytes", live);
         out.put("blocks", (long) blocks.size());
