@@ -31,6 +31,8 @@ final class NativeHeap {
     static final long CHUNK_POOL_CLEANING_MILLIS = 5_000;
 
     private static final Linker LINKER = Linker.nativeLinker();
+    // Restricted FFM call, allowed at run time by --enable-native-access.
+    @SuppressWarnings("restricted")
     private static final MethodHandle MALLOC_TRIM = LINKER.defaultLookup().find("malloc_trim")
             .map(address -> LINKER.downcallHandle(address,
                     FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG)))
