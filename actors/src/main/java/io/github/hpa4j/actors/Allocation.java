@@ -69,6 +69,7 @@ public final class Allocation implements AutoCloseable {
     Throwable site;
     /** Its leak tracker while it is live and sampled, else null. */
     LeakDetector.Tracker leak;
+
     private volatile int state;
 
     Allocation(long address, long size, int shard, SizeKind kind, Handles issuer, Arena ownScope, Throwable site) {
@@ -201,7 +202,7 @@ public final class Allocation implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Allocation[0x" + Long.toHexString(address) + ", " + size + " bytes " + kind + ", shard " + shard
-                + ", " + state() + "]";
+        return "Allocation[0x" + Long.toHexString(address) + ", " + size + " bytes " + kind + ", shard " + shard + ", "
+                + state() + "]";
     }
 }

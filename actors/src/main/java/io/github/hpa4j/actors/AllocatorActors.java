@@ -21,9 +21,17 @@ import java.util.function.Consumer;
  */
 record AllocatorActors(ActorRef<EdenActor.Command> eden, List<ActorRef<ShardActor.Command>> shards) {
 
-    static AllocatorActors start(ActorSystem<?> system, String prefix, Hpa4jSettings settings, MappedRegions hooks,
-                                 MappedRegions largeHooks, Clock clock, Handles handles, MemoryBudget budget, Runnable onBudgetRefused,
-                                 Consumer<List<Allocation>> reclaim) {
+    static AllocatorActors start(
+            ActorSystem<?> system,
+            String prefix,
+            Hpa4jSettings settings,
+            MappedRegions hooks,
+            MappedRegions largeHooks,
+            Clock clock,
+            Handles handles,
+            MemoryBudget budget,
+            Runnable onBudgetRefused,
+            Consumer<List<Allocation>> reclaim) {
         DispatcherSelector blocking = DispatcherSelector.fromConfig(Hpa4jSettings.DISPATCHER);
         // Eden may reserve twice the budget of address space: slabs given back are unmapped lazily.
         long reserveLimit = settings.maxMemory() > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : 2 * settings.maxMemory();
@@ -31,14 +39,29 @@ record AllocatorActors(ActorRef<EdenActor.Command> eden, List<ActorRef<ShardActo
                 EdenActor.create(new Eden(hooks, settings.edenHugepages(), reserveLimit)), prefix + "-eden", blocking);
         ActorRef<PageWorker.Command> workers = system.systemActorOf(
                 Routers.pool(settings.pageWorkers(), PageWorker.create(hooks)).withRouteeProps(blocking),
-                prefix + "-page-workers", Props.empty());
+                prefix + "-page-workers",
+                Props.empty());
         List<ActorRef<ShardActor.Command>> shards = new ArrayList<>(settings.shards());
         // One budget of jobs in flight for the pool; a shard refused a slot is woken when one frees.
-        PageWorkerSlots slots = new PageWorkerSlots(settings.pageWorkers(),
+        PageWorkerSlots slots = new PageWorkerSlots(
+                settings.pageWorkers(),
                 shard -> shards.get(shard).tell(new ShardActor.RunDeferredWork(system.ignoreRef())));
         for (int i = 0; i < settings.shards(); i++) {
-            shards.add(system.systemActorOf(ShardActor.create(i, settings, hooks, largeHooks, clock, eden, workers, handles, budget,
-                    slots.forShard(i), onBudgetRefused), prefix + "-shard-" + i, Props.empty()));
+            shards.add(system.systemActorOf(
+                    ShardActor.create(
+                            i,
+                            settings,
+                            hooks,
+                            largeHooks,
+                            clock,
+                            eden,
+                            workers,
+                            handles,
+                            budget,
+                            slots.forShard(i),
+                            onBudgetRefused),
+                    prefix + "-shard-" + i,
+                    Props.empty()));
         }
         system.systemActorOf(DeadLetterReclaimer.create(handles, reclaim), prefix + "-reclaimer", Props.empty());
         return new AllocatorActors(eden, List.copyOf(shards));

@@ -47,11 +47,14 @@ final class AllocatorMBean implements AllocatorMXBean {
      */
     static AllocatorMBean register(Hpa4j hpa4j, String name) {
         try {
-            AllocatorMBean bean = new AllocatorMBean(hpa4j, name, hpa4j.settings().askTimeout().plusSeconds(1));
+            AllocatorMBean bean = new AllocatorMBean(
+                    hpa4j, name, hpa4j.settings().askTimeout().plusSeconds(1));
             ManagementFactory.getPlatformMBeanServer().registerMBean(bean, bean.objectName);
             return bean;
         } catch (JMException | RuntimeException e) {
-            LOG.warn("hpa4j {}: not registered in JMX ({}); its stats stay readable through Hpa4j.stats()", name,
+            LOG.warn(
+                    "hpa4j {}: not registered in JMX ({}); its stats stay readable through Hpa4j.stats()",
+                    name,
                     e.toString());
             return null;
         }

@@ -34,10 +34,20 @@ import java.util.List;
  *                      bins); their slabs are among the shards' active pages
  * @param large         the large allocators summed over shards (malloc_stats_print's large extents)
  */
-public record AllocatorStats(List<ShardActor.ShardSnapshot> shards, ShardStats total, long mappedBytes,
-                             long edenRemaining, SmapsReading smaps, PageHookStats pageCalls, long reclaimed,
-                             CacheStats cache, SafetyStats safety, String pageHooks,
-                             BudgetStats budget, List<SmallClassStats> smallClasses, LargeStats large) {
+public record AllocatorStats(
+        List<ShardActor.ShardSnapshot> shards,
+        ShardStats total,
+        long mappedBytes,
+        long edenRemaining,
+        SmapsReading smaps,
+        PageHookStats pageCalls,
+        long reclaimed,
+        CacheStats cache,
+        SafetyStats safety,
+        String pageHooks,
+        BudgetStats budget,
+        List<SmallClassStats> smallClasses,
+        LargeStats large) {
 
     /**
      * Bytes the callers hold: the pages active less those in the front cache, the quarantines and
@@ -46,7 +56,11 @@ public record AllocatorStats(List<ShardActor.ShardSnapshot> shards, ShardStats t
      * @return the bytes the callers hold
      */
     public long heldBytes() {
-        return activeBytes() - cache.cachedBytes() - safety.quarantinedBytes() - binSlabBytes() + smallBytes()
+        return activeBytes()
+                - cache.cachedBytes()
+                - safety.quarantinedBytes()
+                - binSlabBytes()
+                + smallBytes()
                 + large.curBytes();
     }
 
@@ -85,10 +99,14 @@ public record AllocatorStats(List<ShardActor.ShardSnapshot> shards, ShardStats t
 
     /** {@return free pages inside slabs that still hold live extents: the cost of fragmentation} */
     public long fragmentedFreeBytes() {
-        long slabsWithActive = total.npageslabs() - total.slabs().empty(false).npageslabs()
+        long slabsWithActive = total.npageslabs()
+                - total.slabs().empty(false).npageslabs()
                 - total.slabs().empty(true).npageslabs();
-        return (slabsWithActive * Pages.HUGEPAGE_PAGES - total.nactive()
-                + total.slabs().empty(false).nactive() + total.slabs().empty(true).nactive()) * Pages.PAGE;
+        return (slabsWithActive * Pages.HUGEPAGE_PAGES
+                        - total.nactive()
+                        + total.slabs().empty(false).nactive()
+                        + total.slabs().empty(true).nactive())
+                * Pages.PAGE;
     }
 
     /** One line: what is held, active, dirty and resident; {@link StatsReport#render} gives everything. */

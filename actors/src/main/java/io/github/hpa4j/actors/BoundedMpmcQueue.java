@@ -58,7 +58,7 @@ final class BoundedMpmcQueue<E> {
     /** Adds {@code e} unless the queue is full. */
     boolean offer(E e) {
         long pos = (long) TAIL.getOpaque(this);
-        for (;;) {
+        for (; ; ) {
             int cell = (int) pos & mask;
             long seq = (long) SEQUENCE.getAcquire(sequences, cell);
             long dif = seq - pos;
@@ -81,7 +81,7 @@ final class BoundedMpmcQueue<E> {
     @SuppressWarnings("unchecked")
     E poll() {
         long pos = (long) HEAD.getOpaque(this);
-        for (;;) {
+        for (; ; ) {
             int cell = (int) pos & mask;
             long seq = (long) SEQUENCE.getAcquire(sequences, cell);
             long dif = seq - (pos + 1);

@@ -17,22 +17,37 @@ import java.time.Duration;
  *                     for idle caches
  * @param idleTimeout  a cache whose thread made no call for this long is emptied
  */
-public record CacheSettings(boolean enabled, int maxPerClass, long maxBytes, int remoteBatch, long transferBytes,
-                            Duration sweepInterval, Duration idleTimeout) {
+public record CacheSettings(
+        boolean enabled,
+        int maxPerClass,
+        long maxBytes,
+        int remoteBatch,
+        long transferBytes,
+        Duration sweepInterval,
+        Duration idleTimeout) {
 
     /** No cache: every facade call is one message to a shard. */
-    public static final CacheSettings DISABLED = new CacheSettings(false, 1, Pages.PAGE, 1, Pages.PAGE,
-            Duration.ofSeconds(1), Duration.ofSeconds(1));
+    public static final CacheSettings DISABLED =
+            new CacheSettings(false, 1, Pages.PAGE, 1, Pages.PAGE, Duration.ofSeconds(1), Duration.ofSeconds(1));
 
     /** Refuses a bound outside its range, naming its key. */
     public CacheSettings {
-        require(maxPerClass >= 1 && maxPerClass <= Shard.MAX_BATCH, "max-per-class",
+        require(
+                maxPerClass >= 1 && maxPerClass <= Shard.MAX_BATCH,
+                "max-per-class",
                 "must be in [1, " + Shard.MAX_BATCH + "], got " + maxPerClass);
-        require(maxBytes >= Pages.PAGE, "max-bytes", "must be at least one page (" + Pages.PAGE + " bytes), got " + maxBytes);
-        require(remoteBatch >= 1 && remoteBatch <= Shard.MAX_BATCH, "remote-batch",
+        require(
+                maxBytes >= Pages.PAGE,
+                "max-bytes",
+                "must be at least one page (" + Pages.PAGE + " bytes), got " + maxBytes);
+        require(
+                remoteBatch >= 1 && remoteBatch <= Shard.MAX_BATCH,
+                "remote-batch",
                 "must be in [1, " + Shard.MAX_BATCH + "], got " + remoteBatch);
-        require(transferBytes >= Pages.PAGE, "transfer-bytes", "must be at least one page (" + Pages.PAGE
-                + " bytes), got " + transferBytes);
+        require(
+                transferBytes >= Pages.PAGE,
+                "transfer-bytes",
+                "must be at least one page (" + Pages.PAGE + " bytes), got " + transferBytes);
         require(positive(sweepInterval), "sweep-interval", "must be positive");
         require(positive(idleTimeout), "idle-timeout", "must be positive");
     }

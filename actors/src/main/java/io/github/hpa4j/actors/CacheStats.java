@@ -21,9 +21,19 @@ package io.github.hpa4j.actors;
  * @param tierHits      of the hits, those a thread cache took from a tier
  * @param restocks      restock requests the tiers sent to their shards (nobody waits for them)
  */
-public record CacheStats(long caches, long cachedExtents, long cachedBytes, long hits, long misses, long waits,
-                         long flushes, long remoteBatches, long tierExtents, long tierBytes, long tierHits,
-                         long restocks) {
+public record CacheStats(
+        long caches,
+        long cachedExtents,
+        long cachedBytes,
+        long hits,
+        long misses,
+        long waits,
+        long flushes,
+        long remoteBatches,
+        long tierExtents,
+        long tierBytes,
+        long tierHits,
+        long restocks) {
 
     /** No cache (hpa4j.cache.enabled = off), or nothing cached yet. */
     public static final CacheStats NONE = new CacheStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);

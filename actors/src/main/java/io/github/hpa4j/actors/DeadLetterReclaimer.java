@@ -22,11 +22,9 @@ final class DeadLetterReclaimer extends AbstractBehavior<DeadLetterReclaimer.Com
     /* A logger named after this class, not the actor cell, so users can configure it by name. */
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterReclaimer.class);
 
-    sealed interface Command {
-    }
+    sealed interface Command {}
 
-    private record DeadLetterReceived(DeadLetter deadLetter) implements Command {
-    }
+    private record DeadLetterReceived(DeadLetter deadLetter) implements Command {}
 
     static Behavior<Command> create(Handles handles, Consumer<List<Allocation>> reclaim) {
         return Behaviors.setup(context -> new DeadLetterReclaimer(context, handles, reclaim));
@@ -39,8 +37,10 @@ final class DeadLetterReclaimer extends AbstractBehavior<DeadLetterReclaimer.Com
         super(context);
         this.handles = handles;
         this.reclaim = reclaim;
-        context.getSystem().eventStream().tell(new EventStream.Subscribe<>(DeadLetter.class,
-                context.messageAdapter(DeadLetter.class, DeadLetterReceived::new)));
+        context.getSystem()
+                .eventStream()
+                .tell(new EventStream.Subscribe<>(
+                        DeadLetter.class, context.messageAdapter(DeadLetter.class, DeadLetterReceived::new)));
     }
 
     @Override
@@ -52,8 +52,11 @@ final class DeadLetterReclaimer extends AbstractBehavior<DeadLetterReclaimer.Com
 
     private Behavior<Command> onDeadLetter(DeadLetterReceived received) {
         if (received.deadLetter().message() instanceof ShardActor.Allocated allocated
-                && !allocated.allocations().isEmpty() && allocated.allocations().get(0).issuer() == handles) {
-            LOG.debug("reclaiming {} allocations nobody received", allocated.allocations().size());
+                && !allocated.allocations().isEmpty()
+                && allocated.allocations().get(0).issuer() == handles) {
+            LOG.debug(
+                    "reclaiming {} allocations nobody received",
+                    allocated.allocations().size());
             reclaim.accept(allocated.allocations());
         }
         return this;

@@ -10,5 +10,4 @@ import jdk.jfr.Name;
 @Label("Dehugify")
 @Category("hpa4j")
 @Description("MADV_NOHUGEPAGE of a slab before part of it is purged")
-final class DehugifyEvent extends PageCallEvent {
-}
+final class DehugifyEvent extends PageCallEvent {}

@@ -24,8 +24,7 @@ final class EdenActor extends AbstractBehavior<EdenActor.Command> {
     private static final Logger LOG = LoggerFactory.getLogger(EdenActor.class);
 
     /** What eden is asked to do. */
-    public sealed interface Command {
-    }
+    public sealed interface Command {}
 
     /**
      * A shard needs a fresh slab.
@@ -33,32 +32,27 @@ final class EdenActor extends AbstractBehavior<EdenActor.Command> {
      * @param shard   the shard's index
      * @param replyTo gets the slab or the failure
      */
-    public record Extract(int shard, ActorRef<ExtractReply> replyTo) implements Command {
-    }
+    public record Extract(int shard, ActorRef<ExtractReply> replyTo) implements Command {}
 
     /* Empty, purged slabs a shard released under memory pressure, for the next shard that grows. */
-    record GiveBack(List<PageSlab> slabs) implements Command {
-    }
+    record GiveBack(List<PageSlab> slabs) implements Command {}
 
     /**
      * Shutdown: unmap what is left of eden, after every shard unmapped its slabs.
      *
      * @param replyTo told once eden is unmapped
      */
-    public record Release(ActorRef<Released> replyTo) implements Command {
-    }
+    public record Release(ActorRef<Released> replyTo) implements Command {}
 
     /** The answer to {@link Extract}. */
-    public sealed interface ExtractReply {
-    }
+    public sealed interface ExtractReply {}
 
     /**
      * A slab for the shard.
      *
      * @param slab empty, for the shard to add
      */
-    public record SlabExtracted(PageSlab slab) implements ExtractReply {
-    }
+    public record SlabExtracted(PageSlab slab) implements ExtractReply {}
 
     /**
      * Eden has no slab for the shard: the request failed.
@@ -67,16 +61,14 @@ final class EdenActor extends AbstractBehavior<EdenActor.Command> {
      *              {@link io.github.hpa4j.core.MemoryBudgetExceededException} at the budget's bound on address
      *              space, else an {@link AllocatorFailureException}
      */
-    public record ExtractFailed(AllocatorException error) implements ExtractReply {
-    }
+    public record ExtractFailed(AllocatorException error) implements ExtractReply {}
 
     /**
      * Eden is unmapped.
      *
      * @param remainingBytesUnmapped bytes of eden that no slab had taken
      */
-    public record Released(long remainingBytesUnmapped) {
-    }
+    public record Released(long remainingBytesUnmapped) {}
 
     /**
      * {@return the behaviour of the actor that owns {@code eden}}

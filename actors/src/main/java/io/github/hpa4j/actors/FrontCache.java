@@ -77,8 +77,8 @@ final class FrontCache {
     }
 
     private ThreadCache register() {
-        ThreadCache cache = new ThreadCache(Thread.currentThread(), gateway.shardOfCurrentThread(), tiers.length, bins,
-                settings, gateway, tick);
+        ThreadCache cache = new ThreadCache(
+                Thread.currentThread(), gateway.shardOfCurrentThread(), tiers.length, bins, settings, gateway, tick);
         caches.add(cache);
         return cache;
     }
@@ -128,13 +128,16 @@ final class FrontCache {
         // Out of memory, the last pages may be on their way to the tier: the caller gets one of them.
         // A restock the shard answers in order lands at once; one still waiting for eden is not waited
         // for, since the caller must be answered within its own ask timeout.
-        return asked.exceptionallyCompose(error -> !outOfMemory(error) ? CompletableFuture.failedStage(error)
-                : tier.restockLanded(bin).completeOnTimeout(null, LANDING_WAIT_MS, TimeUnit.MILLISECONDS)
-                .thenCompose(landed -> {
-                    Allocation stocked = tier.takeOne(bin);
-                    return stocked == null ? CompletableFuture.<List<Allocation>>failedStage(error)
-                            : CompletableFuture.completedStage(List.of(handles.reissue(stocked)));
-                }));
+        return asked.exceptionallyCompose(error -> !outOfMemory(error)
+                ? CompletableFuture.failedStage(error)
+                : tier.restockLanded(bin)
+                        .completeOnTimeout(null, LANDING_WAIT_MS, TimeUnit.MILLISECONDS)
+                        .thenCompose(landed -> {
+                            Allocation stocked = tier.takeOne(bin);
+                            return stocked == null
+                                    ? CompletableFuture.<List<Allocation>>failedStage(error)
+                                    : CompletableFuture.completedStage(List.of(handles.reissue(stocked)));
+                        }));
     }
 
     private static boolean outOfMemory(Throwable error) {
@@ -321,7 +324,18 @@ final class FrontCache {
             tierBytes += tier.bytes();
             restocks += tier.restocks();
         }
-        return new CacheStats(count, extents + tierExtents, bytes + tierBytes, hits + tierHits, misses, waits.get(),
-                flushes, remote, tierExtents, tierBytes, tierHits, restocks);
+        return new CacheStats(
+                count,
+                extents + tierExtents,
+                bytes + tierBytes,
+                hits + tierHits,
+                misses,
+                waits.get(),
+                flushes,
+                remote,
+                tierExtents,
+                tierBytes,
+                tierHits,
+                restocks);
     }
 }

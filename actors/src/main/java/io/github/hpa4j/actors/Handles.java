@@ -43,6 +43,7 @@ final class Handles {
     private final MemorySegment everything = MemorySegment.NULL.reinterpret(Long.MAX_VALUE, scope, null);
     /** Live allocations' own scopes (checked levels), closed at stop. */
     private final Set<Arena> ownScopes = ConcurrentHashMap.newKeySet();
+
     private final LeakDetector leaks;
     private final Quarantine[] quarantines;
     private final AtomicLong writesAfterFree = new AtomicLong();
@@ -114,7 +115,9 @@ final class Handles {
     void clear(long address, long bytes, PagesToClear toClear) {
         for (int i = 0; i < toClear.runCount(); i++) {
             long offset = toClear.runOffset(i);
-            everything.asSlice(address + offset, Math.min(toClear.runBytes(i), bytes - offset)).fill((byte) 0);
+            everything
+                    .asSlice(address + offset, Math.min(toClear.runBytes(i), bytes - offset))
+                    .fill((byte) 0);
         }
     }
 
@@ -217,8 +220,11 @@ final class Handles {
             return new InvalidFreeException(FreeRefusal.WRONG_SHARD, a.address(), a.size(), shard);
         }
         if (!a.claim()) {
-            return refused(a.claimed() && appearsBefore(a, batch, index) ? FreeRefusal.DUPLICATE_IN_BATCH
-                    : FreeRefusal.NOT_ALLOCATED, a);
+            return refused(
+                    a.claimed() && appearsBefore(a, batch, index)
+                            ? FreeRefusal.DUPLICATE_IN_BATCH
+                            : FreeRefusal.NOT_ALLOCATED,
+                    a);
         }
         return null;
     }
@@ -316,8 +322,8 @@ final class Handles {
             extents += q.extents();
             bytes += q.bytes();
         }
-        return new SafetyStats(safety.level(), leaks.watched(), leaks.reported(), writesAfterFree.get(), extents,
-                bytes);
+        return new SafetyStats(
+                safety.level(), leaks.watched(), leaks.reported(), writesAfterFree.get(), extents, bytes);
     }
 
     void pollLeaks() {
@@ -370,7 +376,8 @@ final class Handles {
     // Restricted FFM call, allowed at run time by --enable-native-access (hpa4j.jvm.flags).
     @SuppressWarnings("restricted")
     MemorySegment segmentOf(Allocation a) {
-        return a.ownScope != null ? MemorySegment.ofAddress(a.address()).reinterpret(a.size(), a.ownScope, null)
+        return a.ownScope != null
+                ? MemorySegment.ofAddress(a.address()).reinterpret(a.size(), a.ownScope, null)
                 : everything.asSlice(a.address(), a.size());
     }
 

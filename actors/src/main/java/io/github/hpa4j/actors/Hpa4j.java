@@ -21,8 +21,8 @@ import io.github.hpa4j.core.Clock;
 import io.github.hpa4j.core.InvalidCountException;
 import io.github.hpa4j.core.InvalidFreeException;
 import io.github.hpa4j.core.PageHooks;
-import io.github.hpa4j.core.Shard;
 import io.github.hpa4j.core.Pages;
+import io.github.hpa4j.core.Shard;
 import io.github.hpa4j.core.ShardDisabledException;
 import io.github.hpa4j.core.ShardStats;
 import io.github.hpa4j.core.SizeKind;
@@ -67,8 +67,7 @@ public final class Hpa4j implements Extension {
     public static final class Id extends ExtensionId<Hpa4j> {
         private static final Id INSTANCE = new Id();
 
-        private Id() {
-        }
+        private Id() {}
 
         @Override
         public Hpa4j createExtension(ActorSystem<?> system) {
@@ -76,7 +75,8 @@ public final class Hpa4j implements Extension {
             // Refuses to start (PlatformUnsupportedException, saying how to fix it) rather than fall
             // back in silence to hooks that never give memory back.
             CountedPageHooks hooks = settings.pageHooks() == Hpa4jSettings.PageHookKind.PORTABLE
-                    ? PageHooksFactory.portable() : PageHooksFactory.create(settings.hugifyStyle());
+                    ? PageHooksFactory.portable()
+                    : PageHooksFactory.create(settings.hugifyStyle());
             return start(system, settings, hooks, SystemClock.INSTANCE);
         }
     }
@@ -120,6 +120,7 @@ public final class Hpa4j implements Extension {
     private final Executor blockingExecutor;
     /** The front cache, or null when hpa4j.cache.enabled = off. */
     private final FrontCache front;
+
     private final ShardGateway gateway;
     private final akka.actor.Cancellable housekeeping;
     private final String name;
@@ -133,32 +134,55 @@ public final class Hpa4j implements Extension {
         this.settings = settings;
         this.hooks = new MappedRegions(pageHooks);
         this.largeHooks = new MappedRegions(pageHooks);
-        this.handles = new Handles(settings.safety(), settings.shards(), settings.shardOptions().slabMaxAlloc());
+        this.handles = new Handles(
+                settings.safety(), settings.shards(), settings.shardOptions().slabMaxAlloc());
         handles.bind(this);
         String prefix = "hpa4j-" + INSTANCES.incrementAndGet();
         this.name = prefix;
         this.blockingExecutor = lookUp(system, DispatcherSelector.fromConfig(Hpa4jSettings.DISPATCHER));
 
         this.budget = new MemoryBudget(settings.maxMemory());
-        AllocatorActors actors = AllocatorActors.start(system, prefix, settings, hooks, largeHooks, clock, handles, budget,
-                this::purgeEverywhere, this::reclaim);
+        AllocatorActors actors = AllocatorActors.start(
+                system,
+                prefix,
+                settings,
+                hooks,
+                largeHooks,
+                clock,
+                handles,
+                budget,
+                this::purgeEverywhere,
+                this::reclaim);
         this.eden = actors.eden();
         this.shards = actors.shards();
         this.gateway = new ShardGateway(shards, handles, settings.askTimeout(), system.scheduler());
         this.front = settings.cache().enabled()
-                ? new FrontCache(settings.cache(), settings.sizeRouter().smallMax(),
-                settings.shardOptions().slabMaxAlloc(), handles, gateway) : null;
+                ? new FrontCache(
+                        settings.cache(),
+                        settings.sizeRouter().smallMax(),
+                        settings.shardOptions().slabMaxAlloc(),
+                        handles,
+                        gateway)
+                : null;
         // The cache's sweeper and the leak detector's poll share one timer.
         Duration interval = front != null ? settings.cache().sweepInterval() : Duration.ofSeconds(1);
-        this.housekeeping = system.scheduler().scheduleAtFixedRate(interval, interval, () -> {
-            handles.pollLeaks();
-            if (front != null) {
-                front.sweep();
-            }
-        }, system.executionContext());
+        this.housekeeping = system.scheduler()
+                .scheduleAtFixedRate(
+                        interval,
+                        interval,
+                        () -> {
+                            handles.pollLeaks();
+                            if (front != null) {
+                                front.sweep();
+                            }
+                        },
+                        system.executionContext());
 
-        CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), prefix + "-stop",
-                () -> stop().thenApply(report -> Done.getInstance()));
+        CoordinatedShutdown.get(system)
+                .addTask(
+                        CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+                        prefix + "-stop",
+                        () -> stop().thenApply(report -> Done.getInstance()));
         this.mbean = AllocatorMBean.register(this, prefix);
         StartLine.log(prefix, settings, pageHooks, describe(pageHooks), mbean != null);
     }
@@ -179,8 +203,9 @@ public final class Hpa4j implements Extension {
     }
 
     private static String describe(PageHooks hooks) {
-        return hooks instanceof LinuxPageHooks linux ? "linux (hugify style " + linux.style().name()
-                .toLowerCase(java.util.Locale.ROOT) + ")" : hooks.getClass().getSimpleName();
+        return hooks instanceof LinuxPageHooks linux
+                ? "linux (hugify style " + linux.style().name().toLowerCase(java.util.Locale.ROOT) + ")"
+                : hooks.getClass().getSimpleName();
     }
 
     /* The page workers' dispatcher, checked now: a bad one would otherwise fail later, untyped, in Akka. */
@@ -188,8 +213,8 @@ public final class Hpa4j implements Extension {
         try {
             return system.dispatchers().lookup(dispatcher);
         } catch (RuntimeException e) {
-            throw new Hpa4jConfigException(Hpa4jSettings.DISPATCHER, "Akka cannot start this dispatcher: "
-                    + e.getMessage(), e);
+            throw new Hpa4jConfigException(
+                    Hpa4jSettings.DISPATCHER, "Akka cannot start this dispatcher: " + e.getMessage(), e);
         }
     }
 
@@ -221,7 +246,6 @@ public final class Hpa4j implements Extension {
     public ActorRef<ShardActor.Command> shardFor(Object client) {
         return shards.get(Math.floorMod(client.hashCode(), shards.size()));
     }
-
 
     // ------------------------------------------------------------------ allocation
 
@@ -267,7 +291,10 @@ public final class Hpa4j implements Extension {
             return CompletableFuture.completedFuture(hit);
         }
         CompletableFuture<Allocation> result = new CompletableFuture<>();
-        deliver(gateway.allocate(gateway.shardOfCurrentThread(), bytes, 1, options), handles.siteHere(), result,
+        deliver(
+                gateway.allocate(gateway.shardOfCurrentThread(), bytes, 1, options),
+                handles.siteHere(),
+                result,
                 list -> list.get(0));
         return result;
     }
@@ -333,7 +360,8 @@ public final class Hpa4j implements Extension {
     /* One allocation through a refill or an ask, delivered only to a caller still waiting. */
     private CompletableFuture<Allocation> oneFromShards(long bytes) {
         CompletableFuture<Allocation> result = new CompletableFuture<>();
-        CompletionStage<List<Allocation>> asked = front != null ? front.allocateMissed(bytes, 1)
+        CompletionStage<List<Allocation>> asked = front != null
+                ? front.allocateMissed(bytes, 1)
                 : gateway.allocate(gateway.shardOfCurrentThread(), bytes, 1);
         deliver(asked, handles.siteHere(), result, list -> list.get(0));
         return result;
@@ -407,7 +435,8 @@ public final class Hpa4j implements Extension {
     }
 
     private CompletionStage<List<Allocation>> batchFromShards(long bytes, int count) {
-        return front != null ? front.allocateBatch(bytes, count)
+        return front != null
+                ? front.allocateBatch(bytes, count)
                 : gateway.allocate(gateway.shardOfCurrentThread(), bytes, count);
     }
 
@@ -415,12 +444,15 @@ public final class Hpa4j implements Extension {
      * Hands what a shard or cache produced to the caller's stage; when the caller no longer waits
      * for it (cancelled, completed by the caller, abandoned by join), it is freed again instead.
      */
-    private <T> void deliver(CompletionStage<List<Allocation>> produced, Throwable site, CompletableFuture<T> result,
-                             Function<List<Allocation>, T> shape) {
+    private <T> void deliver(
+            CompletionStage<List<Allocation>> produced,
+            Throwable site,
+            CompletableFuture<T> result,
+            Function<List<Allocation>, T> shape) {
         produced.whenComplete((list, error) -> {
             if (error != null) {
-                result.completeExceptionally(error instanceof CompletionException c && c.getCause() != null
-                        ? c.getCause() : error);
+                result.completeExceptionally(
+                        error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error);
                 return;
             }
             handles.stamp(list, site);
@@ -565,7 +597,8 @@ public final class Hpa4j implements Extension {
     /* The quarantines and caches to the shards; when stopping, closing the caches: nothing stays cached after. */
     private CompletableFuture<Void> flush(boolean stopping) {
         List<Allocation> quarantined = handles.drainQuarantines();
-        CompletableFuture<Void> drained = quarantined.isEmpty() ? CompletableFuture.completedFuture(null)
+        CompletableFuture<Void> drained = quarantined.isEmpty()
+                ? CompletableFuture.completedFuture(null)
                 : gateway.releaseInBackground(quarantined);
         if (front == null) {
             return drained;
@@ -606,8 +639,11 @@ public final class Hpa4j implements Extension {
      * @return completes when every shard answered
      */
     public CompletionStage<Void> setDeferralAllowed(boolean allowed) {
-        return forEachShard((ActorRef<ShardActor.DeferralSet> replyTo) -> new ShardActor.SetDeferralAllowed(allowed, replyTo),
-                set -> set).thenApply(all -> null);
+        return forEachShard(
+                        (ActorRef<ShardActor.DeferralSet> replyTo) ->
+                                new ShardActor.SetDeferralAllowed(allowed, replyTo),
+                        set -> set)
+                .thenApply(all -> null);
     }
 
     /**
@@ -619,22 +655,35 @@ public final class Hpa4j implements Extension {
     public CompletionStage<AllocatorStats> stats() {
         // Reading smaps takes milliseconds: do it on the blocking dispatcher, not the thread that
         // completed the last ask (a shard's).
-        return forEachShard(ShardActor.GetStats::new, s -> s).thenApplyAsync(snapshots -> {
-            ShardStats total = ShardStats.empty();
-            for (ShardActor.ShardSnapshot snapshot : snapshots) {
-                total = total.plus(snapshot.stats());
-            }
-            long mapped = hooks.mappedBytes();
-            List<AddressRange> regions = new ArrayList<>(hooks.regions());
-            regions.addAll(largeHooks.regions());
-            SmapsReading reading = smaps == null ? SmapsReading.EMPTY : smaps.read(regions);
-            return new AllocatorStats(snapshots, total, mapped, mapped - total.npageslabs() * Pages.HUGEPAGE, reading,
-                    hooks.delegate() instanceof CountedPageHooks counted ? counted.stats() : null, reclaimed.get(),
-                    cacheStats(), handles.stats(), pageHooks(),
-                    new BudgetStats(budget.limited() ? settings.maxMemory() : Long.MAX_VALUE,
-                            budget.heldPages() * Pages.PAGE),
-                    SizeClassTotals.smallClasses(snapshots), SizeClassTotals.large(snapshots));
-        }, blockingExecutor);
+        return forEachShard(ShardActor.GetStats::new, s -> s)
+                .thenApplyAsync(
+                        snapshots -> {
+                            ShardStats total = ShardStats.empty();
+                            for (ShardActor.ShardSnapshot snapshot : snapshots) {
+                                total = total.plus(snapshot.stats());
+                            }
+                            long mapped = hooks.mappedBytes();
+                            List<AddressRange> regions = new ArrayList<>(hooks.regions());
+                            regions.addAll(largeHooks.regions());
+                            SmapsReading reading = smaps == null ? SmapsReading.EMPTY : smaps.read(regions);
+                            return new AllocatorStats(
+                                    snapshots,
+                                    total,
+                                    mapped,
+                                    mapped - total.npageslabs() * Pages.HUGEPAGE,
+                                    reading,
+                                    hooks.delegate() instanceof CountedPageHooks counted ? counted.stats() : null,
+                                    reclaimed.get(),
+                                    cacheStats(),
+                                    handles.stats(),
+                                    pageHooks(),
+                                    new BudgetStats(
+                                            budget.limited() ? settings.maxMemory() : Long.MAX_VALUE,
+                                            budget.heldPages() * Pages.PAGE),
+                                    SizeClassTotals.smallClasses(snapshots),
+                                    SizeClassTotals.large(snapshots));
+                        },
+                        blockingExecutor);
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -664,8 +713,8 @@ public final class Hpa4j implements Extension {
                 }))
                 .thenComposeAsync(x -> closeScopes(false), blockingExecutor)
                 .thenCompose(x -> forEachShard(ShardActor.Stop::new, s -> s, timeout))
-                .thenCompose(stopped -> AskPattern.<EdenActor.Command, EdenActor.Released>ask(eden,
-                        EdenActor.Release::new, timeout, system.scheduler())
+                .thenCompose(stopped -> AskPattern.<EdenActor.Command, EdenActor.Released>ask(
+                                eden, EdenActor.Release::new, timeout, system.scheduler())
                         .thenApply(released -> ShutdownReport.of(stopped, released.remainingBytesUnmapped())))
                 .whenComplete((report, error) -> {
                     if (mbean != null) {
@@ -675,8 +724,13 @@ public final class Hpa4j implements Extension {
                         LOG.error("hpa4j did not stop cleanly", error);
                         mine.completeExceptionally(error);
                     } else {
-                        LOG.info("{} stopped: reclaimed {} live extents ({} bytes), unmapped {} slabs and {} bytes of eden",
-                                name, report.liveExtents(), report.liveBytes(), report.slabs(), report.edenBytes());
+                        LOG.info(
+                                "{} stopped: reclaimed {} live extents ({} bytes), unmapped {} slabs and {} bytes of eden",
+                                name,
+                                report.liveExtents(),
+                                report.liveBytes(),
+                                report.slabs(),
+                                report.edenBytes());
                         stopEvent.end(report);
                         mine.complete(report);
                     }
@@ -696,7 +750,7 @@ public final class Hpa4j implements Extension {
             LOG.warn("hpa4j: a native call holds one of its segments; unmapping waits until it returns");
         }
         Executor later = CompletableFuture.delayedExecutor(10, TimeUnit.MILLISECONDS, blockingExecutor);
-        return CompletableFuture.runAsync(() -> { }, later).thenCompose(x -> closeScopes(true));
+        return CompletableFuture.runAsync(() -> {}, later).thenCompose(x -> closeScopes(true));
     }
 
     // ------------------------------------------------------------------ plumbing
@@ -707,11 +761,13 @@ public final class Hpa4j implements Extension {
     }
 
     private <Res, T> CompletionStage<List<T>> forEachShard(
-            akka.japi.function.Function<ActorRef<Res>, ShardActor.Command> message, Function<Res, T> extract,
+            akka.japi.function.Function<ActorRef<Res>, ShardActor.Command> message,
+            Function<Res, T> extract,
             Duration timeout) {
         List<CompletableFuture<T>> parts = new ArrayList<>(shards.size());
         for (ActorRef<ShardActor.Command> shard : shards) {
-            parts.add(AskPattern.ask(shard, message, timeout, system.scheduler()).thenApply(extract)
+            parts.add(AskPattern.ask(shard, message, timeout, system.scheduler())
+                    .thenApply(extract)
                     .toCompletableFuture());
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))

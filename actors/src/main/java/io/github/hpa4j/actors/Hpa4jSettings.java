@@ -74,17 +74,23 @@ public record Hpa4jSettings(
         require(stashBytes >= Pages.PAGE, "stash-bytes", "must be at least one page, got " + stashBytes);
         require(!askTimeout.isNegative() && !askTimeout.isZero(), "ask-timeout", "must be positive");
         require(!jobRetryBackoff.isNegative(), "job-retry-backoff", "must not be negative");
-        require(jobRetryBackoffMax.compareTo(jobRetryBackoff) >= 0, "job-retry-backoff-max",
+        require(
+                jobRetryBackoffMax.compareTo(jobRetryBackoff) >= 0,
+                "job-retry-backoff-max",
                 "must be at least job-retry-backoff");
         require(pageWorkers >= 1, "page-workers", "must be at least 1, got " + pageWorkers);
         require(cache != null, "cache", "must be given");
         require(safety != null, "safety", "must be given");
         require(pageHooks != null, "page-hooks", "must be given");
         require(large != null, "large", "must be given");
-        require(large.maxAllocBytes() >= shardOptions.slabMaxAlloc(), "large.max-alloc",
+        require(
+                large.maxAllocBytes() >= shardOptions.slabMaxAlloc(),
+                "large.max-alloc",
                 "must be at least slab-max-alloc (" + shardOptions.slabMaxAlloc() + "), got " + large.maxAllocBytes());
-        require(maxMemory >= Pages.HUGEPAGE, "max-memory", "must be at least one hugepage (" + Pages.HUGEPAGE
-                + " bytes) or unlimited, got " + maxMemory);
+        require(
+                maxMemory >= Pages.HUGEPAGE,
+                "max-memory",
+                "must be at least one hugepage (" + Pages.HUGEPAGE + " bytes) or unlimited, got " + maxMemory);
     }
 
     /**
@@ -108,13 +114,17 @@ public record Hpa4jSettings(
         ShardOptions options;
         long slabMaxAlloc = bytesOf(c, "slab-max-alloc");
         long largestBinSlab = (long) SmallSizeClasses.MAX_SLAB_PAGES << Pages.LG_PAGE;
-        require(slabMaxAlloc >= largestBinSlab && slabMaxAlloc <= Pages.HUGEPAGE, "slab-max-alloc",
+        require(
+                slabMaxAlloc >= largestBinSlab && slabMaxAlloc <= Pages.HUGEPAGE,
+                "slab-max-alloc",
                 "must be in [" + largestBinSlab + ", " + Pages.HUGEPAGE + "] bytes (the small classes' slabs are"
                         + " page extents up to " + largestBinSlab + " bytes), got " + slabMaxAlloc);
         long threshold = hugificationThreshold(c);
         int dirtyMult = ratioOf(c, "dirty-mult");
-        require(dirtyMult == FixedPoint.UNLIMITED || Integer.compareUnsigned(dirtyMult, FixedPoint.ONE) <= 0,
-                "dirty-mult", "must be at most 100% (or unlimited), got " + stringOf(c, "dirty-mult"));
+        require(
+                dirtyMult == FixedPoint.UNLIMITED || Integer.compareUnsigned(dirtyMult, FixedPoint.ONE) <= 0,
+                "dirty-mult",
+                "must be at most 100% (or unlimited), got " + stringOf(c, "dirty-mult"));
         // Read outside the try: a Hpa4jConfigException is an IllegalArgumentException and would
         // lose its key there.
         boolean deferralAllowed = booleanOf(c, "deferral-allowed");
@@ -122,14 +132,32 @@ public record Hpa4jSettings(
         long minPurgeIntervalMs = millisOf(c, "min-purge-interval");
         HugifyPolicy hugifyPolicy = hugifyPolicyOf(c);
         try {
-            options = new ShardOptions(Pages.pageCeiling(slabMaxAlloc), threshold, dirtyMult,
-                    deferralAllowed, hugifyDelayMs, minPurgeIntervalMs, hugifyPolicy);
+            options = new ShardOptions(
+                    Pages.pageCeiling(slabMaxAlloc),
+                    threshold,
+                    dirtyMult,
+                    deferralAllowed,
+                    hugifyDelayMs,
+                    minPurgeIntervalMs,
+                    hugifyPolicy);
         } catch (IllegalArgumentException e) {
             throw new Hpa4jConfigException(ROOT, e.getMessage(), e);
         }
-        return new Hpa4jSettings(shards, options, intOf(c, "eden-hugepages"), hugifyStyleOf(c),
-                bytesOf(c, "stash-bytes"), durationOf(c, "ask-timeout"), durationOf(c, "job-retry-backoff"),
-                durationOf(c, "job-retry-backoff-max"), intOf(c, "page-workers"), cacheOf(c), safetyOf(c), pageHooksOf(c), maxMemoryOf(c), largeOf(c));
+        return new Hpa4jSettings(
+                shards,
+                options,
+                intOf(c, "eden-hugepages"),
+                hugifyStyleOf(c),
+                bytesOf(c, "stash-bytes"),
+                durationOf(c, "ask-timeout"),
+                durationOf(c, "job-retry-backoff"),
+                durationOf(c, "job-retry-backoff-max"),
+                intOf(c, "page-workers"),
+                cacheOf(c),
+                safetyOf(c),
+                pageHooksOf(c),
+                maxMemoryOf(c),
+                largeOf(c));
     }
 
     private static LargeOptions largeOf(Config c) {
@@ -139,7 +167,9 @@ public record Hpa4jSettings(
         require(cacheHugepages >= 0, "large.cache-hugepages", "must not be negative, got " + cacheHugepages);
         long releaseMs = millisOf(c, "large.release-interval");
         require(releaseMs >= 0, "large.release-interval", "must not be negative, got " + releaseMs + " ms");
-        return LargeOptions.DEFAULTS.withMaxAllocBytes(maxAlloc).withCacheLimitHugepages(cacheHugepages)
+        return LargeOptions.DEFAULTS
+                .withMaxAllocBytes(maxAlloc)
+                .withCacheLimitHugepages(cacheHugepages)
                 .withReleaseIntervalMs(releaseMs);
     }
 
@@ -150,8 +180,21 @@ public record Hpa4jSettings(
      * @return the settings
      */
     public Hpa4jSettings withLarge(LargeOptions value) {
-        return new Hpa4jSettings(shards, shardOptions, edenHugepages, hugifyStyle, stashBytes, askTimeout,
-                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety, pageHooks, maxMemory, value);
+        return new Hpa4jSettings(
+                shards,
+                shardOptions,
+                edenHugepages,
+                hugifyStyle,
+                stashBytes,
+                askTimeout,
+                jobRetryBackoff,
+                jobRetryBackoffMax,
+                pageWorkers,
+                cache,
+                safety,
+                pageHooks,
+                maxMemory,
+                value);
     }
 
     /**
@@ -190,8 +233,21 @@ public record Hpa4jSettings(
      * @param value the new {@code maxMemory}
      */
     public Hpa4jSettings withMaxMemory(long value) {
-        return new Hpa4jSettings(shards, shardOptions, edenHugepages, hugifyStyle, stashBytes, askTimeout,
-                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety, pageHooks, value, large);
+        return new Hpa4jSettings(
+                shards,
+                shardOptions,
+                edenHugepages,
+                hugifyStyle,
+                stashBytes,
+                askTimeout,
+                jobRetryBackoff,
+                jobRetryBackoffMax,
+                pageWorkers,
+                cache,
+                safety,
+                pageHooks,
+                value,
+                large);
     }
 
     private static PageHookKind pageHooksOf(Config c) {
@@ -209,8 +265,8 @@ public record Hpa4jSettings(
         try {
             parsed = SafetySettings.Level.valueOf(level.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new Hpa4jConfigException(ROOT + ".safety.level",
-                    "must be one of standard, checked, paranoid; got \"" + level + "\"", e);
+            throw new Hpa4jConfigException(
+                    ROOT + ".safety.level", "must be one of standard, checked, paranoid; got \"" + level + "\"", e);
         }
         return new SafetySettings(parsed, intOf(c, "safety.leak-sampling"), bytesOf(c, "safety.quarantine-bytes"));
     }
@@ -221,8 +277,21 @@ public record Hpa4jSettings(
      * @param value the new {@code safety}
      */
     public Hpa4jSettings withSafety(SafetySettings value) {
-        return new Hpa4jSettings(shards, shardOptions, edenHugepages, hugifyStyle, stashBytes, askTimeout,
-                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, value, pageHooks, maxMemory, large);
+        return new Hpa4jSettings(
+                shards,
+                shardOptions,
+                edenHugepages,
+                hugifyStyle,
+                stashBytes,
+                askTimeout,
+                jobRetryBackoff,
+                jobRetryBackoffMax,
+                pageWorkers,
+                cache,
+                value,
+                pageHooks,
+                maxMemory,
+                large);
     }
 
     /**
@@ -231,8 +300,21 @@ public record Hpa4jSettings(
      * @param value the new {@code cache}
      */
     public Hpa4jSettings withCache(CacheSettings value) {
-        return new Hpa4jSettings(shards, shardOptions, edenHugepages, hugifyStyle, stashBytes, askTimeout,
-                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, value, safety, pageHooks, maxMemory, large);
+        return new Hpa4jSettings(
+                shards,
+                shardOptions,
+                edenHugepages,
+                hugifyStyle,
+                stashBytes,
+                askTimeout,
+                jobRetryBackoff,
+                jobRetryBackoffMax,
+                pageWorkers,
+                value,
+                safety,
+                pageHooks,
+                maxMemory,
+                large);
     }
 
     /**
@@ -241,8 +323,21 @@ public record Hpa4jSettings(
      * @param value the new {@code shards}
      */
     public Hpa4jSettings withShards(int value) {
-        return new Hpa4jSettings(value, shardOptions, edenHugepages, hugifyStyle, stashBytes, askTimeout,
-                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety, pageHooks, maxMemory, large);
+        return new Hpa4jSettings(
+                value,
+                shardOptions,
+                edenHugepages,
+                hugifyStyle,
+                stashBytes,
+                askTimeout,
+                jobRetryBackoff,
+                jobRetryBackoffMax,
+                pageWorkers,
+                cache,
+                safety,
+                pageHooks,
+                maxMemory,
+                large);
     }
 
     /**
@@ -251,8 +346,21 @@ public record Hpa4jSettings(
      * @param value the new {@code shardOptions}
      */
     public Hpa4jSettings withShardOptions(ShardOptions value) {
-        return new Hpa4jSettings(shards, value, edenHugepages, hugifyStyle, stashBytes, askTimeout,
-                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety, pageHooks, maxMemory, large);
+        return new Hpa4jSettings(
+                shards,
+                value,
+                edenHugepages,
+                hugifyStyle,
+                stashBytes,
+                askTimeout,
+                jobRetryBackoff,
+                jobRetryBackoffMax,
+                pageWorkers,
+                cache,
+                safety,
+                pageHooks,
+                maxMemory,
+                large);
     }
 
     /**
@@ -261,8 +369,21 @@ public record Hpa4jSettings(
      * @param value the new {@code stashBytes}
      */
     public Hpa4jSettings withStashBytes(long value) {
-        return new Hpa4jSettings(shards, shardOptions, edenHugepages, hugifyStyle, value, askTimeout,
-                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety, pageHooks, maxMemory, large);
+        return new Hpa4jSettings(
+                shards,
+                shardOptions,
+                edenHugepages,
+                hugifyStyle,
+                value,
+                askTimeout,
+                jobRetryBackoff,
+                jobRetryBackoffMax,
+                pageWorkers,
+                cache,
+                safety,
+                pageHooks,
+                maxMemory,
+                large);
     }
 
     /**
@@ -271,8 +392,21 @@ public record Hpa4jSettings(
      * @param value the new {@code askTimeout}
      */
     public Hpa4jSettings withAskTimeout(Duration value) {
-        return new Hpa4jSettings(shards, shardOptions, edenHugepages, hugifyStyle, stashBytes, value,
-                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety, pageHooks, maxMemory, large);
+        return new Hpa4jSettings(
+                shards,
+                shardOptions,
+                edenHugepages,
+                hugifyStyle,
+                stashBytes,
+                value,
+                jobRetryBackoff,
+                jobRetryBackoffMax,
+                pageWorkers,
+                cache,
+                safety,
+                pageHooks,
+                maxMemory,
+                large);
     }
 
     /**
@@ -281,8 +415,21 @@ public record Hpa4jSettings(
      * @param value the new {@code edenHugepages}
      */
     public Hpa4jSettings withEdenHugepages(int value) {
-        return new Hpa4jSettings(shards, shardOptions, value, hugifyStyle, stashBytes, askTimeout,
-                jobRetryBackoff, jobRetryBackoffMax, pageWorkers, cache, safety, pageHooks, maxMemory, large);
+        return new Hpa4jSettings(
+                shards,
+                shardOptions,
+                value,
+                hugifyStyle,
+                stashBytes,
+                askTimeout,
+                jobRetryBackoff,
+                jobRetryBackoffMax,
+                pageWorkers,
+                cache,
+                safety,
+                pageHooks,
+                maxMemory,
+                large);
     }
 
     private static long hugificationThreshold(Config c) {
@@ -291,7 +438,8 @@ public record Hpa4jSettings(
         if (text.endsWith("%")) {
             double percent;
             try {
-                percent = Double.parseDouble(text.substring(0, text.length() - 1).trim());
+                percent =
+                        Double.parseDouble(text.substring(0, text.length() - 1).trim());
             } catch (NumberFormatException e) {
                 throw new Hpa4jConfigException(ROOT + "." + key, "not a percentage: \"" + text + "\"", e);
             }
@@ -302,7 +450,10 @@ public record Hpa4jSettings(
             return bytes;
         }
         long bytes = bytesOf(c, key);
-        require(bytes > 0 && bytes <= Pages.HUGEPAGE, key, "must be in (0, " + Pages.HUGEPAGE + "] bytes, got " + bytes);
+        require(
+                bytes > 0 && bytes <= Pages.HUGEPAGE,
+                key,
+                "must be in (0, " + Pages.HUGEPAGE + "] bytes, got " + bytes);
         return bytes;
     }
 
@@ -320,8 +471,8 @@ public record Hpa4jSettings(
         try {
             return HugifyPolicy.valueOf(text.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new Hpa4jConfigException(ROOT + ".hugify-policy",
-                    "must be one of jemalloc, growth; got \"" + text + "\"", e);
+            throw new Hpa4jConfigException(
+                    ROOT + ".hugify-policy", "must be one of jemalloc, growth; got \"" + text + "\"", e);
         }
     }
 
@@ -330,8 +481,8 @@ public record Hpa4jSettings(
         try {
             return HugifyStyle.valueOf(text.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new Hpa4jConfigException(ROOT + ".hugify-style",
-                    "must be one of advise, collapse, eager, none; got \"" + text + "\"", e);
+            throw new Hpa4jConfigException(
+                    ROOT + ".hugify-style", "must be one of advise, collapse, eager, none; got \"" + text + "\"", e);
         }
     }
 
@@ -355,7 +506,8 @@ public record Hpa4jSettings(
      * silence. The dispatcher's section is Akka's to judge, whatever keys it holds.
      */
     private static void refuseUnknownKeys(Config c) {
-        Config reference = ConfigFactory.defaultReference(Hpa4jSettings.class.getClassLoader()).getConfig(ROOT);
+        Config reference = ConfigFactory.defaultReference(Hpa4jSettings.class.getClassLoader())
+                .getConfig(ROOT);
         Set<String> known = new TreeSet<>();
         for (Map.Entry<String, ConfigValue> entry : reference.entrySet()) {
             known.add(entry.getKey());
@@ -364,8 +516,8 @@ public record Hpa4jSettings(
         for (Map.Entry<String, ConfigValue> entry : c.entrySet()) {
             String key = entry.getKey();
             if (!known.contains(key) && !key.startsWith(dispatcher)) {
-                throw new Hpa4jConfigException(ROOT + "." + key, "no such setting; did you mean " + ROOT + "."
-                        + nearest(key, known) + "?");
+                throw new Hpa4jConfigException(
+                        ROOT + "." + key, "no such setting; did you mean " + ROOT + "." + nearest(key, known) + "?");
             }
         }
     }

@@ -10,5 +10,4 @@ import jdk.jfr.Name;
 @Label("Hugify")
 @Category("hpa4j")
 @Description("A range asked to be backed by hugepages (MADV_HUGEPAGE or MADV_COLLAPSE, by hugify style)")
-final class HugifyEvent extends PageCallEvent {
-}
+final class HugifyEvent extends PageCallEvent {}

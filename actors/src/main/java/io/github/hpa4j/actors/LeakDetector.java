@@ -82,7 +82,8 @@ final class LeakDetector {
     }
 
     private static void report(Tracker tracker) {
-        String what = "hpa4j LEAK: an allocation of " + tracker.size + " bytes at 0x" + Long.toHexString(tracker.address)
+        String what = "hpa4j LEAK: an allocation of " + tracker.size + " bytes at 0x"
+                + Long.toHexString(tracker.address)
                 + " (shard " + tracker.shard + ") became unreachable without a free; its pages stay in use until the "
                 + "allocator stops.";
         if (tracker.site != null) {

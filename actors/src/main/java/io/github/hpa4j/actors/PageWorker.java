@@ -21,8 +21,7 @@ final class PageWorker extends AbstractBehavior<PageWorker.Command> {
     private static final Logger LOG = LoggerFactory.getLogger(PageWorker.class);
 
     /** What a page worker is asked to do. */
-    public sealed interface Command {
-    }
+    public sealed interface Command {}
 
     /**
      * Run {@code job}'s OS calls and tell {@code replyTo} how it went.
@@ -30,8 +29,7 @@ final class PageWorker extends AbstractBehavior<PageWorker.Command> {
      * @param job     a job a shard began
      * @param replyTo the shard, told how it went
      */
-    public record RunJob(DeferredJob job, ActorRef<JobOutcome> replyTo) implements Command {
-    }
+    public record RunJob(DeferredJob job, ActorRef<JobOutcome> replyTo) implements Command {}
 
     /** How a job's OS calls went. */
     public sealed interface JobOutcome {
@@ -44,8 +42,7 @@ final class PageWorker extends AbstractBehavior<PageWorker.Command> {
      *
      * @param job the job that ran
      */
-    public record JobSucceeded(DeferredJob job) implements JobOutcome {
-    }
+    public record JobSucceeded(DeferredJob job) implements JobOutcome {}
 
     /**
      * An OS call failed; the calls after it were not made.
@@ -53,8 +50,7 @@ final class PageWorker extends AbstractBehavior<PageWorker.Command> {
      * @param job   the job that ran
      * @param error the failure
      */
-    public record JobFailed(DeferredJob job, RuntimeException error) implements JobOutcome {
-    }
+    public record JobFailed(DeferredJob job, RuntimeException error) implements JobOutcome {}
 
     /**
      * {@return the behaviour of a worker that makes its jobs' calls through {@code hooks}}

@@ -10,5 +10,4 @@ import jdk.jfr.Name;
 @Label("Purge")
 @Category("hpa4j")
 @Description("MADV_DONTNEED of a dirty range: the pages go back to the OS")
-final class PurgeEvent extends PageCallEvent {
-}
+final class PurgeEvent extends PageCallEvent {}

@@ -36,8 +36,8 @@ final class Quarantine {
      * @param poison          at least as long as any extent, all {@link #POISON}
      * @param writesAfterFree counts every extent found written to
      */
-    Quarantine(long capacity, Function<Allocation, MemorySegment> view, MemorySegment poison,
-               AtomicLong writesAfterFree) {
+    Quarantine(
+            long capacity, Function<Allocation, MemorySegment> view, MemorySegment poison, AtomicLong writesAfterFree) {
         this.capacity = capacity;
         this.view = view;
         this.poison = poison;

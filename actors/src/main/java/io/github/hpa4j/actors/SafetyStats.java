@@ -10,8 +10,13 @@ package io.github.hpa4j.actors;
  * @param quarantinedExtents extents waiting in quarantine now
  * @param quarantinedBytes  their bytes: active in their shards, held by nobody
  */
-public record SafetyStats(SafetySettings.Level level, long watchedForLeaks, long leaksReported, long writesAfterFree,
-                          long quarantinedExtents, long quarantinedBytes) {
+public record SafetyStats(
+        SafetySettings.Level level,
+        long watchedForLeaks,
+        long leaksReported,
+        long writesAfterFree,
+        long quarantinedExtents,
+        long quarantinedBytes) {
 
     public static final SafetyStats NONE = new SafetyStats(SafetySettings.Level.STANDARD, 0, 0, 0, 0, 0);
 }

@@ -77,8 +77,7 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     // ------------------------------------------------------------------ protocol
 
     /** What a shard is asked to do: the protocol a client speaks. */
-    public sealed interface Command {
-    }
+    public sealed interface Command {}
 
     /**
      * Allocate {@code count} allocations of {@code bytes} each, made as {@code options} say (rounded
@@ -127,32 +126,28 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
      * Allocations whose handles the facade already claimed and retired (cache flushes, quarantine,
      * what nobody received): freed without a claim, still validated by core.
      */
-    record Release(List<Allocation> retired, ActorRef<FreeReply> replyTo) implements Command {
-    }
+    record Release(List<Allocation> retired, ActorRef<FreeReply> replyTo) implements Command {}
 
     /*
      * Stock for the transfer tier: up to count extents of bytes from what the shard has, never
      * waiting for eden (an empty answer starts a slab request, so that the next stock finds room).
      * Callers wait only on Allocate; stock must never hold pages a waiting caller could use.
      */
-    record Stock(long bytes, int count, ActorRef<AllocateReply> replyTo) implements Command {
-    }
+    record Stock(long bytes, int count, ActorRef<AllocateReply> replyTo) implements Command {}
 
     /**
      * Report the shard's state.
      *
      * @param replyTo gets the snapshot
      */
-    public record GetStats(ActorRef<ShardSnapshot> replyTo) implements Command {
-    }
+    public record GetStats(ActorRef<ShardSnapshot> replyTo) implements Command {}
 
     /**
      * Do the deferred work due now, forced (hpa_shard_do_deferred_work).
      *
      * @param replyTo gets the jobs begun
      */
-    public record RunDeferredWork(ActorRef<DeferredWorkStarted> replyTo) implements Command {
-    }
+    public record RunDeferredWork(ActorRef<DeferredWorkStarted> replyTo) implements Command {}
 
     /**
      * hpa_shard_set_deferral_allowed; turning deferral off does the due work at once.
@@ -160,66 +155,56 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
      * @param allowed whether deferred work waits for the shard's timer
      * @param replyTo told once it is set
      */
-    public record SetDeferralAllowed(boolean allowed, ActorRef<DeferralSet> replyTo) implements Command {
-    }
+    public record SetDeferralAllowed(boolean allowed, ActorRef<DeferralSet> replyTo) implements Command {}
 
     /**
      * Graceful stop: refuse new allocations, wait for jobs in flight, unmap every slab.
      *
      * @param replyTo told what was still live once the slabs are unmapped
      */
-    public record Stop(ActorRef<ShardStopped> replyTo) implements Command {
-    }
+    public record Stop(ActorRef<ShardStopped> replyTo) implements Command {}
 
     /*
      * The first step of the allocator's stop: refuse new allocations (frees go on), so that no handle
      * is made while the allocator closes its scopes.
      */
-    record Disable(ActorRef<Disabled> replyTo) implements Command {
-    }
+    record Disable(ActorRef<Disabled> replyTo) implements Command {}
 
-    record Disabled(int shard) {
-    }
+    record Disabled(int shard) {}
 
     /** The answer to {@link Allocate}. */
-    public sealed interface AllocateReply {
-    }
+    public sealed interface AllocateReply {}
 
     /**
      * Every allocation asked for.
      *
      * @param allocations the handles, as many as asked for
      */
-    public record Allocated(List<Allocation> allocations) implements AllocateReply {
-    }
+    public record Allocated(List<Allocation> allocations) implements AllocateReply {}
 
     /**
      * The request was refused; nothing was allocated.
      *
      * @param error why
      */
-    public record AllocateFailed(AllocatorException error) implements AllocateReply {
-    }
+    public record AllocateFailed(AllocatorException error) implements AllocateReply {}
 
     /** The answer to {@link Free}. */
-    public sealed interface FreeReply {
-    }
+    public sealed interface FreeReply {}
 
     /**
      * Every allocation of the batch was freed.
      *
      * @param count how many
      */
-    public record Freed(int count) implements FreeReply {
-    }
+    public record Freed(int count) implements FreeReply {}
 
     /**
      * The batch was refused; nothing was freed.
      *
      * @param error why, naming the first bad handle
      */
-    public record FreeFailed(AllocatorException error) implements FreeReply {
-    }
+    public record FreeFailed(AllocatorException error) implements FreeReply {}
 
     /**
      * One shard's state.
@@ -232,25 +217,27 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
      *                    the shard's active pages)
      * @param large       the large allocator's counters (its hugepages are mapped apart from eden's)
      */
-    public record ShardSnapshot(ShardStats stats, int stashDepth, boolean growing, boolean backingOff,
-                                List<SmallClassStats> smallClasses, LargeStats large) {
-    }
+    public record ShardSnapshot(
+            ShardStats stats,
+            int stashDepth,
+            boolean growing,
+            boolean backingOff,
+            List<SmallClassStats> smallClasses,
+            LargeStats large) {}
 
     /**
      * A deferred-work pass ran.
      *
      * @param jobsBegun purge and hugify jobs the pass sent to the page worker
      */
-    public record DeferredWorkStarted(int jobsBegun) {
-    }
+    public record DeferredWorkStarted(int jobsBegun) {}
 
     /**
      * Deferral is set.
      *
      * @param allowed whether deferred work now waits for the shard's timer
      */
-    public record DeferralSet(boolean allowed) {
-    }
+    public record DeferralSet(boolean allowed) {}
 
     /**
      * The shard stopped and unmapped its slabs.
@@ -258,38 +245,63 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
      * @param shard     the shard's index
      * @param reclaimed what was still live
      */
-    public record ShardStopped(int shard, Shard.Reclaimed reclaimed) {
+    public record ShardStopped(int shard, Shard.Reclaimed reclaimed) {}
+
+    private record ExtractReplyReceived(EdenActor.ExtractReply reply) implements Command {}
+
+    private record JobOutcomeReceived(PageWorker.JobOutcome outcome) implements Command {}
+
+    private enum DeferredWorkDue implements Command {
+        INSTANCE
     }
 
-    private record ExtractReplyReceived(EdenActor.ExtractReply reply) implements Command {
+    private enum LargeReleaseDue implements Command {
+        INSTANCE
     }
-
-    private record JobOutcomeReceived(PageWorker.JobOutcome outcome) implements Command {
-    }
-
-    private enum DeferredWorkDue implements Command { INSTANCE }
-
-
-    private enum LargeReleaseDue implements Command { INSTANCE }
 
     // ------------------------------------------------------------------ behaviour
 
-    static Behavior<Command> create(int index, Hpa4jSettings settings, PageHooks hooks, Clock clock,
-                                           ActorRef<EdenActor.Command> eden,
-                                           ActorRef<PageWorker.Command> pageWorkers, Handles handles,
-                                           PageBudget budget, JobSlots slots, Runnable onBudgetRefused) {
-        return create(index, settings, hooks, hooks, clock, eden, pageWorkers, handles, budget, slots,
-                onBudgetRefused);
+    static Behavior<Command> create(
+            int index,
+            Hpa4jSettings settings,
+            PageHooks hooks,
+            Clock clock,
+            ActorRef<EdenActor.Command> eden,
+            ActorRef<PageWorker.Command> pageWorkers,
+            Handles handles,
+            PageBudget budget,
+            JobSlots slots,
+            Runnable onBudgetRefused) {
+        return create(index, settings, hooks, hooks, clock, eden, pageWorkers, handles, budget, slots, onBudgetRefused);
     }
 
     /** As above, the large allocator mapping through {@code largeHooks}. */
-    static Behavior<Command> create(int index, Hpa4jSettings settings, PageHooks hooks, PageHooks largeHooks,
-                                           Clock clock, ActorRef<EdenActor.Command> eden,
-                                           ActorRef<PageWorker.Command> pageWorkers, Handles handles,
-                                           PageBudget budget, JobSlots slots, Runnable onBudgetRefused) {
-        Behavior<Command> behavior = Behaviors.setup(context -> Behaviors.withTimers(timers ->
-                new ShardActor(context, timers, index, settings, hooks, largeHooks, clock, eden, pageWorkers, handles,
-                        budget, slots, onBudgetRefused)));
+    static Behavior<Command> create(
+            int index,
+            Hpa4jSettings settings,
+            PageHooks hooks,
+            PageHooks largeHooks,
+            Clock clock,
+            ActorRef<EdenActor.Command> eden,
+            ActorRef<PageWorker.Command> pageWorkers,
+            Handles handles,
+            PageBudget budget,
+            JobSlots slots,
+            Runnable onBudgetRefused) {
+        Behavior<Command> behavior = Behaviors.setup(context -> Behaviors.withTimers(timers -> new ShardActor(
+                context,
+                timers,
+                index,
+                settings,
+                hooks,
+                largeHooks,
+                clock,
+                eden,
+                pageWorkers,
+                handles,
+                budget,
+                slots,
+                onBudgetRefused)));
         /*
          * Resume, never restart: a restart would drop the shard's metadata while its memory stays
          * mapped and its extents stay in callers' hands. Bad input never throws here; anything that
@@ -327,11 +339,20 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     private SlabGrowthEvent growth;
     private long deferredWorkDeadline = Long.MAX_VALUE;
 
-    private ShardActor(ActorContext<Command> context, TimerScheduler<Command> timers, int index,
-                       Hpa4jSettings settings, PageHooks hooks, PageHooks largeHooks, Clock clock,
-                       ActorRef<EdenActor.Command> eden,
-                       ActorRef<PageWorker.Command> pageWorkers, Handles handles, PageBudget budget,
-                       JobSlots slots, Runnable onBudgetRefused) {
+    private ShardActor(
+            ActorContext<Command> context,
+            TimerScheduler<Command> timers,
+            int index,
+            Hpa4jSettings settings,
+            PageHooks hooks,
+            PageHooks largeHooks,
+            Clock clock,
+            ActorRef<EdenActor.Command> eden,
+            ActorRef<PageWorker.Command> pageWorkers,
+            Handles handles,
+            PageBudget budget,
+            JobSlots slots,
+            Runnable onBudgetRefused) {
         super(context);
         this.index = index;
         this.handles = handles;
@@ -345,9 +366,11 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         this.jobOutcomes = context.messageAdapter(PageWorker.JobOutcome.class, JobOutcomeReceived::new);
         // No more jobs in flight than there are page workers: more would only queue, each holding a
         // slab mid_purge where allocations cannot use it.
-        this.shard = new Shard(index, settings.shardOptions(), hooks, clock, this::dispatch, settings.pageWorkers(),
-                budget, slots);
-        shard.setJobRetryBackoff(settings.jobRetryBackoff().toNanos(), settings.jobRetryBackoffMax().toNanos());
+        this.shard = new Shard(
+                index, settings.shardOptions(), hooks, clock, this::dispatch, settings.pageWorkers(), budget, slots);
+        shard.setJobRetryBackoff(
+                settings.jobRetryBackoff().toNanos(),
+                settings.jobRetryBackoffMax().toNanos());
         this.router = settings.sizeRouter();
         // Bin slabs never grow the shard here: a slab comes from eden by message, as for pages.
         this.small = new SmallAllocator(index, ShardPageSource.withoutGrowing(shard));
@@ -358,14 +381,31 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
-                .onMessage(Allocate.class, request -> answered(request, this::onAllocate,
-                        e -> request.replyTo().tell(new AllocateFailed(e)), this::serving))
-                .onMessage(Stock.class, request -> answered(request, this::onStock,
-                        e -> request.replyTo().tell(new AllocateFailed(e)), this::serving))
-                .onMessage(Free.class, request -> answered(request, this::onFree,
-                        e -> request.replyTo().tell(new FreeFailed(e)), this::serving))
-                .onMessage(Release.class, request -> answered(request, this::onRelease,
-                        e -> request.replyTo().tell(new FreeFailed(e)), this::serving))
+                .onMessage(
+                        Allocate.class,
+                        request -> answered(
+                                request,
+                                this::onAllocate,
+                                e -> request.replyTo().tell(new AllocateFailed(e)),
+                                this::serving))
+                .onMessage(
+                        Stock.class,
+                        request -> answered(
+                                request,
+                                this::onStock,
+                                e -> request.replyTo().tell(new AllocateFailed(e)),
+                                this::serving))
+                .onMessage(
+                        Free.class,
+                        request -> answered(
+                                request, this::onFree, e -> request.replyTo().tell(new FreeFailed(e)), this::serving))
+                .onMessage(
+                        Release.class,
+                        request -> answered(
+                                request,
+                                this::onRelease,
+                                e -> request.replyTo().tell(new FreeFailed(e)),
+                                this::serving))
                 .onMessage(ExtractReplyReceived.class, received -> {
                     onExtractReply(received);
                     return serving();
@@ -395,10 +435,14 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     private Behavior<Command> stopping(ActorRef<ShardStopped> requester) {
         Supplier<Behavior<Command>> next = () -> completeStopIfQuiet(requester);
         return Behaviors.receive(Command.class)
-                .onMessage(Free.class, request -> answered(request, this::onFree,
-                        e -> request.replyTo().tell(new FreeFailed(e)), next))
-                .onMessage(Release.class, request -> answered(request, this::onRelease,
-                        e -> request.replyTo().tell(new FreeFailed(e)), next))
+                .onMessage(
+                        Free.class,
+                        request -> answered(
+                                request, this::onFree, e -> request.replyTo().tell(new FreeFailed(e)), next))
+                .onMessage(
+                        Release.class,
+                        request -> answered(
+                                request, this::onRelease, e -> request.replyTo().tell(new FreeFailed(e)), next))
                 .onMessage(ExtractReplyReceived.class, received -> {
                     onExtractReply(received);
                     return next.get();
@@ -444,8 +488,11 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
             // Deferral stays allowed while the shard stops: with it, a free begins no job.
             case SetDeferralAllowed set -> set.replyTo().tell(new DeferralSet(true));
             case Disable disable -> onDisable(disable);
-            default -> LOG.debug("shard {}: {} ignored, the shard is stopping or stopped", index,
-                    command.getClass().getSimpleName());
+            default ->
+                LOG.debug(
+                        "shard {}: {} ignored, the shard is stopping or stopped",
+                        index,
+                        command.getClass().getSimpleName());
         }
         return Behaviors.same();
     }
@@ -454,13 +501,16 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
      * Bad input never throws here; anything else that does is a bug. Its request is still answered,
      * typed, so no caller waits for a reply that will never come.
      */
-    private <T extends Command> Behavior<Command> answered(T request, Consumer<T> handler,
-                                                           Consumer<AllocatorException> reply,
-                                                           Supplier<Behavior<Command>> next) {
+    private <T extends Command> Behavior<Command> answered(
+            T request, Consumer<T> handler, Consumer<AllocatorException> reply, Supplier<Behavior<Command>> next) {
         try {
             handler.accept(request);
         } catch (RuntimeException e) {
-            LOG.error("shard {}: {} failed unexpectedly", index, request.getClass().getSimpleName(), e);
+            LOG.error(
+                    "shard {}: {} failed unexpectedly",
+                    index,
+                    request.getClass().getSimpleName(),
+                    e);
             reply.accept(new AllocatorFailureException("shard " + index + " failed", e));
         }
         return next.get();
@@ -478,7 +528,8 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
             if (request.count() < 1 || request.count() > Shard.MAX_BATCH) {
                 throw new InvalidCountException(request.count(), Shard.MAX_BATCH);
             }
-            pending = new PendingAllocation(request, router.route(request.bytes(), request.options().alignment()));
+            pending = new PendingAllocation(
+                    request, router.route(request.bytes(), request.options().alignment()));
         } catch (AllocatorException e) {
             refuse(request, e);
             return;
@@ -494,8 +545,8 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
             reply(pending);
         } else if (!stash.isEmpty() && stashedBytes + requestBytes(request) > settings.stashBytes()) {
             giveBack(pending);
-            request.replyTo().tell(new AllocateFailed(new ShardOverloadedException(index, stashedBytes,
-                    settings.stashBytes())));
+            request.replyTo()
+                    .tell(new AllocateFailed(new ShardOverloadedException(index, stashedBytes, settings.stashBytes())));
         } else {
             stash.add(pending);
             stashedBytes += requestBytes(request);
@@ -526,12 +577,18 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
                     pending.got.add(z.extent());
                 }
             }
-            case SMALL -> allocSmallNoGrow(SizeRouter.smallRequest(request.bytes(), request.options().alignment()),
-                    request.count(), zeroed, pending.got);
+            case SMALL ->
+                allocSmallNoGrow(
+                        SizeRouter.smallRequest(
+                                request.bytes(), request.options().alignment()),
+                        request.count(),
+                        zeroed,
+                        pending.got);
             case LARGE -> {
                 try {
                     while (pending.missing() > 0) {
-                        LargeExtent extent = large.alloc(request.bytes(), request.options().alignment());
+                        LargeExtent extent =
+                                large.alloc(request.bytes(), request.options().alignment());
                         if (zeroed) {
                             handles.clear(extent.address(), extent.size(), extent.toClear());
                         }
@@ -645,10 +702,11 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     /* Claims every handle, frees the extents in core, then retires the handles: all or nothing. */
     private void onFree(Free request) {
         List<Allocation> allocations = request.allocations();
-        AllocatorException refusal = shard.destroyed() ? new ShardDisabledException(index)
+        AllocatorException refusal = shard.destroyed()
+                ? new ShardDisabledException(index)
                 : allocations.isEmpty() || allocations.size() > Shard.MAX_BATCH
-                ? new InvalidCountException(allocations.size(), Shard.MAX_BATCH)
-                : handles.claim(allocations, index);
+                        ? new InvalidCountException(allocations.size(), Shard.MAX_BATCH)
+                        : handles.claim(allocations, index);
         if (refusal != null) {
             request.replyTo().tell(new FreeFailed(refusal));
             return;
@@ -834,8 +892,8 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     private void armLargeRelease() {
         long delay = large.nanosUntilRelease();
         if (delay != Long.MAX_VALUE && !timers.isTimerActive(LARGE_RELEASE_TIMER)) {
-            timers.startSingleTimer(LARGE_RELEASE_TIMER, LargeReleaseDue.INSTANCE, Duration.ofNanos(Math.max(delay,
-                    1_000_000)));
+            timers.startSingleTimer(
+                    LARGE_RELEASE_TIMER, LargeReleaseDue.INSTANCE, Duration.ofNanos(Math.max(delay, 1_000_000)));
         }
     }
 
@@ -917,8 +975,9 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     }
 
     private Behavior<Command> onGetStats(GetStats get) {
-        get.replyTo().tell(new ShardSnapshot(shard.stats(), stash.size(), growing, shard.backingOff(), small.stats(),
-                large.stats()));
+        get.replyTo()
+                .tell(new ShardSnapshot(
+                        shard.stats(), stash.size(), growing, shard.backingOff(), small.stats(), large.stats()));
         return Behaviors.same();
     }
 
@@ -972,8 +1031,12 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         Shard.Reclaimed reclaimed = destroyLayers();
         // DEBUG: the allocator logs one line for all its shards.
         if (reclaimed.liveExtents() > 0) {
-            LOG.debug("shard {} stopped: reclaimed {} live extents ({} bytes) in {} slabs", index,
-                    reclaimed.liveExtents(), reclaimed.liveBytes(), reclaimed.slabs());
+            LOG.debug(
+                    "shard {} stopped: reclaimed {} live extents ({} bytes) in {} slabs",
+                    index,
+                    reclaimed.liveExtents(),
+                    reclaimed.liveBytes(),
+                    reclaimed.slabs());
         } else {
             LOG.debug("shard {} stopped: unmapped {} slabs", index, reclaimed.slabs());
         }
@@ -994,8 +1057,10 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
         long smallLive = small.destroy();
         long largeLive = large.destroy();
         Shard.Reclaimed pages = shard.destroy();
-        return new Shard.Reclaimed(pages.liveExtents() + smallLive + largeLive,
-                pages.liveBytes() + smallBytes + largeBytes, pages.slabs());
+        return new Shard.Reclaimed(
+                pages.liveExtents() + smallLive + largeLive,
+                pages.liveBytes() + smallBytes + largeBytes,
+                pages.slabs());
     }
 
     /** An allocation being served, or waiting for eden, with the layer that serves it and what it got. */

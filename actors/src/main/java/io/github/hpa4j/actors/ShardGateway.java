@@ -67,8 +67,10 @@ final class ShardGateway implements TransferTier.Shard, ThreadCache.Sink {
 
     /** As above, made as {@code options} say. */
     CompletionStage<List<Allocation>> allocate(int shard, long bytes, int count, AllocationOptions options) {
-        return ask(shards.get(shard), (ActorRef<ShardActor.AllocateReply> replyTo) ->
-                new ShardActor.Allocate(bytes, count, options, replyTo))
+        return ask(
+                        shards.get(shard),
+                        (ActorRef<ShardActor.AllocateReply> replyTo) ->
+                                new ShardActor.Allocate(bytes, count, options, replyTo))
                 .thenCompose(reply -> switch (reply) {
                     case ShardActor.Allocated allocated -> CompletableFuture.completedFuture(allocated.allocations());
                     case ShardActor.AllocateFailed failed -> CompletableFuture.failedFuture(failed.error());
@@ -80,18 +82,21 @@ final class ShardGateway implements TransferTier.Shard, ThreadCache.Sink {
         if (retired.size() > Shard.MAX_BATCH) {
             List<CompletableFuture<Void>> parts = new ArrayList<>();
             for (int from = 0; from < retired.size(); from += Shard.MAX_BATCH) {
-                parts.add(release(shard, retired.subList(from, Math.min(retired.size(), from + Shard.MAX_BATCH)),
-                        timeout));
+                parts.add(release(
+                        shard, retired.subList(from, Math.min(retired.size(), from + Shard.MAX_BATCH)), timeout));
             }
             return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
         }
         List<Allocation> batch = List.copyOf(retired);
-        return ask(shards.get(shard), (ActorRef<ShardActor.FreeReply> replyTo) -> new ShardActor.Release(batch, replyTo),
-                timeout)
+        return ask(
+                        shards.get(shard),
+                        (ActorRef<ShardActor.FreeReply> replyTo) -> new ShardActor.Release(batch, replyTo),
+                        timeout)
                 .thenCompose(reply -> switch (reply) {
                     case ShardActor.Freed freed -> CompletableFuture.<Void>completedFuture(null);
                     case ShardActor.FreeFailed failed -> CompletableFuture.<Void>failedFuture(failed.error());
-                }).toCompletableFuture();
+                })
+                .toCompletableFuture();
     }
 
     /** As {@link #releaseToOwners}, for what leaves the front: each shard's part is a cache flush in JFR. */
@@ -163,15 +168,19 @@ final class ShardGateway implements TransferTier.Shard, ThreadCache.Sink {
     @Override
     public void restock(TransferTier tier, int bin, long bytes, int count) {
         CacheRefillEvent.emit(tier.shard(), bytes, count);
-        ask(shards.get(tier.shard()), (ActorRef<ShardActor.AllocateReply> replyTo) ->
-                new ShardActor.Stock(bytes, count, replyTo), backgroundTimeout).whenComplete((reply, error) -> {
-            List<Allocation> fresh = reply instanceof ShardActor.Allocated allocated ? allocated.allocations() : null;
-            if (fresh == null) {
-                tier.stockFailed(bin);
-            } else {
-                tier.stock(bin, handles.retireUnheld(fresh));
-            }
-        });
+        ask(
+                        shards.get(tier.shard()),
+                        (ActorRef<ShardActor.AllocateReply> replyTo) -> new ShardActor.Stock(bytes, count, replyTo),
+                        backgroundTimeout)
+                .whenComplete((reply, error) -> {
+                    List<Allocation> fresh =
+                            reply instanceof ShardActor.Allocated allocated ? allocated.allocations() : null;
+                    if (fresh == null) {
+                        tier.stockFailed(bin);
+                    } else {
+                        tier.stock(bin, handles.retireUnheld(fresh));
+                    }
+                });
     }
 
     static Throwable unwrap(Throwable error) {
@@ -180,14 +189,13 @@ final class ShardGateway implements TransferTier.Shard, ThreadCache.Sink {
 
     // ------------------------------------------------------------------ plumbing
 
-    private <Req, Res> CompletionStage<Res> ask(ActorRef<Req> target,
-                                                akka.japi.function.Function<ActorRef<Res>, Req> message) {
+    private <Req, Res> CompletionStage<Res> ask(
+            ActorRef<Req> target, akka.japi.function.Function<ActorRef<Res>, Req> message) {
         return ask(target, message, askTimeout);
     }
 
-    private <Req, Res> CompletionStage<Res> ask(ActorRef<Req> target,
-                                                akka.japi.function.Function<ActorRef<Res>, Req> message,
-                                                Duration timeout) {
+    private <Req, Res> CompletionStage<Res> ask(
+            ActorRef<Req> target, akka.japi.function.Function<ActorRef<Res>, Req> message, Duration timeout) {
         try {
             return AskPattern.ask(target, message, timeout, scheduler);
         } catch (Exception e) {

@@ -20,8 +20,7 @@ import java.util.Locale;
 public final class StatsReport {
     private final StringBuilder s = new StringBuilder(4096);
 
-    private StatsReport() {
-    }
+    private StatsReport() {}
 
     /**
      * The report of {@code stats}, one section after another, each line ending in a newline.
@@ -66,21 +65,35 @@ public final class StatsReport {
         BudgetStats budget = stats.budget();
         SmapsReading smaps = stats.smaps();
         line("Page hooks: %s", stats.pageHooks());
-        line("Budget:     %s", budget.limitBytes() == Long.MAX_VALUE ? "unlimited (" + bytes(budget.heldBytes()) + " held)"
-                : bytes(budget.limitBytes()) + ", held " + bytes(budget.heldBytes()) + ", free "
-                + bytes(budget.freeBytes()));
+        line(
+                "Budget:     %s",
+                budget.limitBytes() == Long.MAX_VALUE
+                        ? "unlimited (" + bytes(budget.heldBytes()) + " held)"
+                        : bytes(budget.limitBytes()) + ", held " + bytes(budget.heldBytes()) + ", free "
+                                + bytes(budget.freeBytes()));
         line("");
         line("Memory");
         row("held by callers", bytes(stats.heldBytes()));
         row("active (held, cached, quarantined)", bytes(stats.activeBytes()));
         row("dirty (freed, not yet purged)", bytes(stats.dirtyBytes()));
         row("fragmentation (free in partly used slabs)", bytes(stats.fragmentedFreeBytes()));
-        row("slabs (2 MiB each)", String.format(Locale.ROOT, "%,d", stats.total().npageslabs()));
+        row(
+                "slabs (2 MiB each)",
+                String.format(Locale.ROOT, "%,d", stats.total().npageslabs()));
         row("mapped by eden (unused in eden)", bytes(stats.mappedBytes()) + " (" + bytes(stats.edenRemaining()) + ")");
-        row("Rss (AnonHugePages)", notRead(smaps) ? "n/a"
-                : bytes(smaps.rss()) + " (" + bytes(smaps.anonHugePages()) + ", " + percent(smaps.hugepageCoverage()) + ")");
-        row("live extents", String.format(Locale.ROOT, "%,d (%s)", stats.total().liveExtents(),
-                bytes(stats.total().liveBytes())));
+        row(
+                "Rss (AnonHugePages)",
+                notRead(smaps)
+                        ? "n/a"
+                        : bytes(smaps.rss()) + " (" + bytes(smaps.anonHugePages()) + ", "
+                                + percent(smaps.hugepageCoverage()) + ")");
+        row(
+                "live extents",
+                String.format(
+                        Locale.ROOT,
+                        "%,d (%s)",
+                        stats.total().liveExtents(),
+                        bytes(stats.total().liveBytes())));
         row("requests waiting for eden", String.format(Locale.ROOT, "%,d", stats.stashDepth()));
     }
 
@@ -99,18 +112,41 @@ public final class StatsReport {
         row("purge passes (slabs purged)", String.format(Locale.ROOT, "%,d", c.npurgePasses()));
         row("purges (MADV_DONTNEED ranges)", String.format(Locale.ROOT, "%,d", c.npurges()));
         row("hugifies / dehugifies", String.format(Locale.ROOT, "%,d / %,d", c.nhugifies(), c.ndehugifies()));
-        row("aborted purge / hugify jobs", String.format(Locale.ROOT, "%,d / %,d", c.npurgeAborts(), c.nhugifyAborts()));
-        row("jobs in flight (dirty pages pending)", String.format(Locale.ROOT, "%,d (%,d)",
-                stats.total().jobsInFlight(), stats.total().npendingPurge()));
+        row(
+                "aborted purge / hugify jobs",
+                String.format(Locale.ROOT, "%,d / %,d", c.npurgeAborts(), c.nhugifyAborts()));
+        row(
+                "jobs in flight (dirty pages pending)",
+                String.format(
+                        Locale.ROOT,
+                        "%,d (%,d)",
+                        stats.total().jobsInFlight(),
+                        stats.total().npendingPurge()));
         row("allocations reclaimed (nobody received)", String.format(Locale.ROOT, "%,d", stats.reclaimed()));
         PageHookStats p = stats.pageCalls();
         if (p != null) {
-            row("OS calls: mmap / munmap", String.format(Locale.ROOT, "%,d (%s) / %,d (%s)", p.mapCalls(),
-                    bytes(p.mapBytes()), p.unmapCalls(), bytes(p.unmapBytes())));
-            row("OS calls: purge / hugify / dehugify", String.format(Locale.ROOT, "%,d (%s) / %,d (%s) / %,d",
-                    p.purgeCalls(), bytes(p.purgeBytes()), p.hugifyCalls(), bytes(p.hugifyBytes()), p.dehugifyCalls()));
-            row("MADV_COLLAPSE done / refused, errors", String.format(Locale.ROOT, "%,d / %,d, %,d", p.collapses(),
-                    p.collapseFailures(), p.errors()));
+            row(
+                    "OS calls: mmap / munmap",
+                    String.format(
+                            Locale.ROOT,
+                            "%,d (%s) / %,d (%s)",
+                            p.mapCalls(),
+                            bytes(p.mapBytes()),
+                            p.unmapCalls(),
+                            bytes(p.unmapBytes())));
+            row(
+                    "OS calls: purge / hugify / dehugify",
+                    String.format(
+                            Locale.ROOT,
+                            "%,d (%s) / %,d (%s) / %,d",
+                            p.purgeCalls(),
+                            bytes(p.purgeBytes()),
+                            p.hugifyCalls(),
+                            bytes(p.hugifyBytes()),
+                            p.dehugifyCalls()));
+            row(
+                    "MADV_COLLAPSE done / refused, errors",
+                    String.format(Locale.ROOT, "%,d / %,d, %,d", p.collapses(), p.collapseFailures(), p.errors()));
         }
     }
 
@@ -119,20 +155,32 @@ public final class StatsReport {
         SafetyStats safety = stats.safety();
         line("");
         line("Front cache and safety");
-        row("caches, cached extents", String.format(Locale.ROOT, "%,d, %,d (%s)", c.caches(), c.cachedExtents(),
-                bytes(c.cachedBytes())));
-        row("hits / misses (hit ratio)", String.format(Locale.ROOT, "%,d / %,d (%s)", c.hits(), c.misses(),
-                percent(c.hitRatio())));
-        row("waits on a shard (share of allocations)", String.format(Locale.ROOT, "%,d (%s)", c.waits(),
-                percent(c.waitedShare())));
-        row("transfer tiers: extents, hits, restocks", String.format(Locale.ROOT, "%,d (%s), %,d, %,d",
-                c.tierExtents(), bytes(c.tierBytes()), c.tierHits(), c.restocks()));
+        row(
+                "caches, cached extents",
+                String.format(Locale.ROOT, "%,d, %,d (%s)", c.caches(), c.cachedExtents(), bytes(c.cachedBytes())));
+        row(
+                "hits / misses (hit ratio)",
+                String.format(Locale.ROOT, "%,d / %,d (%s)", c.hits(), c.misses(), percent(c.hitRatio())));
+        row(
+                "waits on a shard (share of allocations)",
+                String.format(Locale.ROOT, "%,d (%s)", c.waits(), percent(c.waitedShare())));
+        row(
+                "transfer tiers: extents, hits, restocks",
+                String.format(
+                        Locale.ROOT,
+                        "%,d (%s), %,d, %,d",
+                        c.tierExtents(),
+                        bytes(c.tierBytes()),
+                        c.tierHits(),
+                        c.restocks()));
         row("flushes / remote batches", String.format(Locale.ROOT, "%,d / %,d", c.flushes(), c.remoteBatches()));
         row("safety level", safety.level().name().toLowerCase(Locale.ROOT));
-        row("leaks reported, writes after free", String.format(Locale.ROOT, "%,d, %,d", safety.leaksReported(),
-                safety.writesAfterFree()));
-        row("quarantined extents", String.format(Locale.ROOT, "%,d (%s)", safety.quarantinedExtents(),
-                bytes(safety.quarantinedBytes())));
+        row(
+                "leaks reported, writes after free",
+                String.format(Locale.ROOT, "%,d, %,d", safety.leaksReported(), safety.writesAfterFree()));
+        row(
+                "quarantined extents",
+                String.format(Locale.ROOT, "%,d (%s)", safety.quarantinedExtents(), bytes(safety.quarantinedBytes())));
     }
 
     private void bins(PageSlabSetStats slabs) {
@@ -153,21 +201,37 @@ public final class StatsReport {
     }
 
     private void binRow(String name, BinStats huge, BinStats nonHuge) {
-        line("  %-27s %,8d %,9d %,9d   %,8d %,9d %,9d", name, huge.npageslabs(), huge.nactive(), huge.ndirty(),
-                nonHuge.npageslabs(), nonHuge.nactive(), nonHuge.ndirty());
+        line(
+                "  %-27s %,8d %,9d %,9d   %,8d %,9d %,9d",
+                name,
+                huge.npageslabs(),
+                huge.nactive(),
+                huge.ndirty(),
+                nonHuge.npageslabs(),
+                nonHuge.nactive(),
+                nonHuge.ndirty());
     }
 
     private void shards(AllocatorStats stats) {
         line("");
         line("Shards");
-        line("  %-5s %6s %6s %11s %11s %12s %8s %8s %6s", "shard", "slabs", "huge", "active", "dirty", "live extents",
-                "purges", "hugifies", "stash");
+        line(
+                "  %-5s %6s %6s %11s %11s %12s %8s %8s %6s",
+                "shard", "slabs", "huge", "active", "dirty", "live extents", "purges", "hugifies", "stash");
         for (ShardActor.ShardSnapshot snapshot : stats.shards()) {
             ShardStats st = snapshot.stats();
-            line("  %-5d %,6d %,6d %11s %11s %,12d %,8d %,8d %,6d%s", st.shard(), st.npageslabs(),
-                    st.slabs().byHuge(true).npageslabs(), bytes(st.nactive() * Pages.PAGE),
-                    bytes(st.ndirty() * Pages.PAGE), st.liveExtents(), st.counters().npurgePasses(),
-                    st.counters().nhugifies(), snapshot.stashDepth(), snapshot.backingOff() ? " (backing off)" : "");
+            line(
+                    "  %-5d %,6d %,6d %11s %11s %,12d %,8d %,8d %,6d%s",
+                    st.shard(),
+                    st.npageslabs(),
+                    st.slabs().byHuge(true).npageslabs(),
+                    bytes(st.nactive() * Pages.PAGE),
+                    bytes(st.ndirty() * Pages.PAGE),
+                    st.liveExtents(),
+                    st.counters().npurgePasses(),
+                    st.counters().nhugifies(),
+                    snapshot.stashDepth(),
+                    snapshot.backingOff() ? " (backing off)" : "");
         }
     }
 
@@ -189,6 +253,7 @@ public final class StatsReport {
     // the class path of every application for this one private method.
     @SuppressWarnings("AnnotateFormatMethod")
     private void line(String format, Object... args) {
-        s.append(args.length == 0 ? format : String.format(Locale.ROOT, format, args)).append('\n');
+        s.append(args.length == 0 ? format : String.format(Locale.ROOT, format, args))
+                .append('\n');
     }
 }

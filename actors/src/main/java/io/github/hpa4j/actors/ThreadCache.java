@@ -59,8 +59,14 @@ final class ThreadCache {
         this.tier = sink.tier(shard);
         this.bins = bins;
         int initial = Math.min(settings.maxPerClass(), 8);
-        this.policy = new ThreadCachePolicy(bins.itemBytes(), new ThreadCachePolicy.Options(settings.maxPerClass(),
-                initial, settings.maxBytes(), settings.sweepInterval().toNanos()), now);
+        this.policy = new ThreadCachePolicy(
+                bins.itemBytes(),
+                new ThreadCachePolicy.Options(
+                        settings.maxPerClass(),
+                        initial,
+                        settings.maxBytes(),
+                        settings.sweepInterval().toNanos()),
+                now);
         this.stacks = new Allocation[bins.last() + 1][];
         this.gcFlush = new int[bins.last() + 1];
         this.remote = new Allocation[shards][];
@@ -359,6 +365,6 @@ final class ThreadCache {
                 }
             }
         }
-        return new long[]{extents, bytes};
+        return new long[] {extents, bytes};
     }
 }

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * One shard's transfer tier: per size class, extents the shard has already allocated, which any
@@ -164,7 +164,9 @@ final class TransferTier {
      */
     CompletableFuture<Void> restockLanded(int bin) {
         CompletableFuture<Void> waiting = landing.get(bin);
-        return waiting == null ? CompletableFuture.completedFuture(null) : waiting.copy(); // the caller may complete its copy
+        return waiting == null
+                ? CompletableFuture.completedFuture(null)
+                : waiting.copy(); // the caller may complete its copy
     }
 
     /** Completes once every restock in flight now has landed. */

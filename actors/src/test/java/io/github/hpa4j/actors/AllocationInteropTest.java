@@ -38,7 +38,9 @@ class AllocationInteropTest {
             assertEquals(0, buffer.position());
             buffer.putLong(8, 0x1122334455667788L);
             buffer.put(buffer.capacity() - 1, (byte) 7);
-            assertEquals(0x1122334455667788L, a.segment().get(ValueLayout.JAVA_LONG_UNALIGNED, 8),
+            assertEquals(
+                    0x1122334455667788L,
+                    a.segment().get(ValueLayout.JAVA_LONG_UNALIGNED, 8),
                     "the buffer and the segment are the same memory");
             assertEquals(7, a.segment().get(ValueLayout.JAVA_BYTE, a.size() - 1));
             assertThrows(IndexOutOfBoundsException.class, () -> buffer.get((int) a.size()));
@@ -57,14 +59,15 @@ class AllocationInteropTest {
         InvalidFreeException second = assertThrows(InvalidFreeException.class, escaped::close);
         assertEquals(FreeRefusal.NOT_ALLOCATED, second.reason());
         hpa4j.trimCaches().toCompletableFuture().get(5, TimeUnit.SECONDS);
-        assertEquals(0, hpa4j.stats().toCompletableFuture().get(5, TimeUnit.SECONDS).heldBytes());
+        assertEquals(
+                0, hpa4j.stats().toCompletableFuture().get(5, TimeUnit.SECONDS).heldBytes());
     }
 
     @Test
     void shouldRefuseAccessThroughTheBufferOnceTheAllocatorStopped() throws Exception {
         Hpa4jSettings settings = TestAllocators.defaults();
-        Hpa4j own = Hpa4j.start(testKit.system(), settings, PageHooksFactory.create(settings.hugifyStyle()),
-                SystemClock.INSTANCE);
+        Hpa4j own = Hpa4j.start(
+                testKit.system(), settings, PageHooksFactory.create(settings.hugifyStyle()), SystemClock.INSTANCE);
         ByteBuffer buffer = own.allocateNow(Pages.PAGE).asByteBuffer();
         buffer.put(0, (byte) 1);
         own.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);

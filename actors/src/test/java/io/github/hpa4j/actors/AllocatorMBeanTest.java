@@ -48,7 +48,9 @@ class AllocatorMBeanTest {
         assertEquals(0, proxy.getCachedBytes());
         assertEquals(9 * Pages.PAGE, proxy.getActiveBytes());
         assertEquals(Pages.PAGE, proxy.getDirtyBytes(), "the trimmed page is dirty in its slab");
-        assertEquals(0, (Integer) server.invoke(name, "runDeferredWork", new Object[0], new String[0]),
+        assertEquals(
+                0,
+                (Integer) server.invoke(name, "runDeferredWork", new Object[0], new String[0]),
                 "one dirty page is within dirty-mult: no purge to begin");
 
         hpa4j.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -60,9 +62,10 @@ class AllocatorMBeanTest {
         Hpa4j first = TestAllocators.start(testKit, TestAllocators.defaults(), new FakePageHooks(), new ManualClock());
         Hpa4j second = TestAllocators.start(testKit, TestAllocators.defaults(), new FakePageHooks(), new ManualClock());
         ObjectName pattern = new ObjectName("io.github.hpa4j:type=Allocator,*");
-        assertTrue(server.queryNames(pattern, null).containsAll(List.of(
-                new ObjectName("io.github.hpa4j:type=Allocator,name=" + first.name()),
-                new ObjectName("io.github.hpa4j:type=Allocator,name=" + second.name()))));
+        assertTrue(server.queryNames(pattern, null)
+                .containsAll(List.of(
+                        new ObjectName("io.github.hpa4j:type=Allocator,name=" + first.name()),
+                        new ObjectName("io.github.hpa4j:type=Allocator,name=" + second.name()))));
         first.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
         second.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }

@@ -42,14 +42,18 @@ class AskTimeoutReclaimTest {
     @Test
     void shouldFreeTheLateReplyOfATimedOutAllocationSoNoPageLeaks() throws Exception {
         FakePageHooks hooks = new FakePageHooks();
-        Hpa4j hpa4j = TestAllocators.start(testKit, TestAllocators.uncached(TestAllocators.defaults()).withAskTimeout(ASK_TIMEOUT), hooks,
+        Hpa4j hpa4j = TestAllocators.start(
+                testKit,
+                TestAllocators.uncached(TestAllocators.defaults()).withAskTimeout(ASK_TIMEOUT),
+                hooks,
                 new ManualClock());
         ShardClient shard = new ShardClient(testKit, hpa4j.shard(0));
         Gate maps = hooks.gate(MAP);
         try {
             assertEquals(0, statsNow(hpa4j).reclaimed());
             maps.close();
-            CompletableFuture<List<Allocation>> batch = hpa4j.allocateBatch(Pages.PAGE, 100).toCompletableFuture();
+            CompletableFuture<List<Allocation>> batch =
+                    hpa4j.allocateBatch(Pages.PAGE, 100).toCompletableFuture();
             assertTrue(maps.awaitHeld(1, ShardClient.REPLY), "the allocation waits for eden");
 
             ExecutionException failure = assertThrows(ExecutionException.class, () -> batch.get(10, TimeUnit.SECONDS));
@@ -86,16 +90,21 @@ class AskTimeoutReclaimTest {
     @Test
     void shouldFreeLateRepliesOfManyTimedOutAllocations() throws Exception {
         FakePageHooks hooks = new FakePageHooks();
-        Hpa4j hpa4j = TestAllocators.start(testKit, TestAllocators.uncached(TestAllocators.defaults()).withAskTimeout(ASK_TIMEOUT), hooks,
+        Hpa4j hpa4j = TestAllocators.start(
+                testKit,
+                TestAllocators.uncached(TestAllocators.defaults()).withAskTimeout(ASK_TIMEOUT),
+                hooks,
                 new ManualClock());
         Gate maps = hooks.gate(MAP);
         try {
             maps.close();
             List<CompletableFuture<Allocation>> asks = IntStream.range(0, 5)
-                    .mapToObj(i -> hpa4j.allocate(TestAllocators.CHUNK).toCompletableFuture()).toList();
+                    .mapToObj(i -> hpa4j.allocate(TestAllocators.CHUNK).toCompletableFuture())
+                    .toList();
             assertTrue(maps.awaitHeld(1, ShardClient.REPLY));
             for (CompletableFuture<Allocation> ask : asks) {
-                ExecutionException failure = assertThrows(ExecutionException.class, () -> ask.get(10, TimeUnit.SECONDS));
+                ExecutionException failure =
+                        assertThrows(ExecutionException.class, () -> ask.get(10, TimeUnit.SECONDS));
                 assertInstanceOf(TimeoutException.class, failure.getCause());
             }
             maps.open();
@@ -117,7 +126,8 @@ class AskTimeoutReclaimTest {
     void shouldReclaimOnlyItsOwnAllocationsWhenTwoAllocatorsShareASystem() throws Exception {
         FakePageHooks hooksA = new FakePageHooks();
         FakePageHooks hooksB = new FakePageHooks();
-        Hpa4jSettings settings = TestAllocators.uncached(TestAllocators.defaults()).withAskTimeout(ASK_TIMEOUT);
+        Hpa4jSettings settings =
+                TestAllocators.uncached(TestAllocators.defaults()).withAskTimeout(ASK_TIMEOUT);
         Hpa4j a = TestAllocators.start(testKit, settings.withShards(3), hooksA, new ManualClock());
         Hpa4j b = TestAllocators.start(testKit, settings, hooksB, new ManualClock());
 

@@ -43,12 +43,12 @@ class BadInputTest {
     private static ShardClient one;
     /** Live in shard 0: a 1-page, a 2-page and a 3-page allocation. */
     private static List<Allocation> live;
+
     private static Allocation ofShardOne;
 
     @BeforeAll
     static void start() {
-        hpa4j = TestAllocators.start(testKit, SETTINGS.withShards(2), new FakePageHooks(),
-                new ManualClock());
+        hpa4j = TestAllocators.start(testKit, SETTINGS.withShards(2), new FakePageHooks(), new ManualClock());
         zero = new ShardClient(testKit, hpa4j.shard(0));
         one = new ShardClient(testKit, hpa4j.shard(1));
         live = new ArrayList<>();
@@ -82,7 +82,8 @@ class BadInputTest {
     void shouldRefuseSizesThatAreNotPositiveOrAboveTheLargestServableWithInvalidSize() {
         for (long bytes : new long[] {0, -1, -Pages.PAGE, MAX + 1, Long.MAX_VALUE}) {
             AllocatorException error = refusedUnchanged(() -> zero.allocateFails(bytes, 1));
-            assertEquals(bytes, assertInstanceOf(InvalidSizeException.class, error).requested());
+            assertEquals(
+                    bytes, assertInstanceOf(InvalidSizeException.class, error).requested());
         }
         List<Allocation> largest = zero.allocate(SLAB_MAX_ALLOC, 1);
         assertEquals(SLAB_MAX_ALLOC, largest.get(0).size(), "exactly slab-max-alloc is served as whole pages");
@@ -93,7 +94,8 @@ class BadInputTest {
     void shouldRefuseCountsThatAreNotPositiveOrAboveMaxBatchWithInvalidCount() {
         for (int count : new int[] {0, -1, Integer.MIN_VALUE, Shard.MAX_BATCH + 1}) {
             AllocatorException error = refusedUnchanged(() -> zero.allocateFails(Pages.PAGE, count));
-            assertEquals(count, assertInstanceOf(InvalidCountException.class, error).count());
+            assertEquals(
+                    count, assertInstanceOf(InvalidCountException.class, error).count());
         }
     }
 
@@ -106,10 +108,13 @@ class BadInputTest {
     @Test
     void shouldRefuseAHandleOfAnotherAllocatorAsForeign() {
         Hpa4j other = TestAllocators.start(testKit, SETTINGS, new FakePageHooks(), new ManualClock());
-        Allocation theirs = new ShardClient(testKit, other.shard(0)).allocate(Pages.PAGE, 1).get(0);
+        Allocation theirs =
+                new ShardClient(testKit, other.shard(0)).allocate(Pages.PAGE, 1).get(0);
         assertEquals(FreeRefusal.FOREIGN_ALLOCATION, refusedFree(List.of(theirs)));
-        assertEquals(FreeRefusal.FOREIGN_ALLOCATION, assertInstanceOf(InvalidFreeException.class,
-                failureOf(hpa4j.free(theirs))).reason());
+        assertEquals(
+                FreeRefusal.FOREIGN_ALLOCATION,
+                assertInstanceOf(InvalidFreeException.class, failureOf(hpa4j.free(theirs)))
+                        .reason());
         assertEquals(Allocation.State.LIVE, theirs.state(), "still its own allocator's to free");
         other.freeNow(theirs);
     }
@@ -117,11 +122,14 @@ class BadInputTest {
     @Test
     void shouldRefuseAHandleOfAStoppedAllocatorAsAllocatorStopped() throws Exception {
         Hpa4j other = TestAllocators.start(testKit, SETTINGS, new FakePageHooks(), new ManualClock());
-        Allocation theirs = new ShardClient(testKit, other.shard(0)).allocate(Pages.PAGE, 1).get(0);
+        Allocation theirs =
+                new ShardClient(testKit, other.shard(0)).allocate(Pages.PAGE, 1).get(0);
         other.stop().toCompletableFuture().get(5, TimeUnit.SECONDS);
         assertEquals(FreeRefusal.ALLOCATOR_STOPPED, refusedFree(List.of(theirs)));
-        assertEquals(FreeRefusal.ALLOCATOR_STOPPED, assertInstanceOf(InvalidFreeException.class,
-                failureOf(hpa4j.freeBatch(List.of(live.get(0), theirs)))).reason());
+        assertEquals(
+                FreeRefusal.ALLOCATOR_STOPPED,
+                assertInstanceOf(InvalidFreeException.class, failureOf(hpa4j.freeBatch(List.of(live.get(0), theirs))))
+                        .reason());
         assertEquals(Allocation.State.LIVE, live.get(0).state(), "the batch's good handle was given back");
     }
 
@@ -171,7 +179,9 @@ class BadInputTest {
         assertEquals(0, assertInstanceOf(InvalidCountException.class, empty).count());
         List<Allocation> tooMany = Collections.nCopies(Shard.MAX_BATCH + 1, live.get(0));
         AllocatorException above = refusedUnchanged(() -> zero.freeFails(tooMany));
-        assertEquals(Shard.MAX_BATCH + 1, assertInstanceOf(InvalidCountException.class, above).count());
+        assertEquals(
+                Shard.MAX_BATCH + 1,
+                assertInstanceOf(InvalidCountException.class, above).count());
     }
 
     @Test
@@ -187,13 +197,22 @@ class BadInputTest {
         assertInstanceOf(InvalidSizeException.class, failureOf(hpa4j.allocate(0)));
         assertInstanceOf(InvalidSizeException.class, failureOf(hpa4j.allocateBatch(MAX + 1, 2)));
         assertInstanceOf(InvalidCountException.class, failureOf(hpa4j.allocateBatch(Pages.PAGE, 0)));
-        assertEquals(FreeRefusal.NULL_EXTENT,
-                assertInstanceOf(InvalidFreeException.class, failureOf(hpa4j.free(null))).reason());
-        assertEquals(FreeRefusal.NULL_EXTENT, assertInstanceOf(InvalidFreeException.class,
-                failureOf(hpa4j.freeBatch(Arrays.asList(ofShardOne, null)))).reason(),
+        assertEquals(
+                FreeRefusal.NULL_EXTENT,
+                assertInstanceOf(InvalidFreeException.class, failureOf(hpa4j.free(null)))
+                        .reason());
+        assertEquals(
+                FreeRefusal.NULL_EXTENT,
+                assertInstanceOf(
+                                InvalidFreeException.class, failureOf(hpa4j.freeBatch(Arrays.asList(ofShardOne, null))))
+                        .reason(),
                 "a batch across shards with one bad entry frees nothing");
-        assertEquals(FreeRefusal.DUPLICATE_IN_BATCH, assertInstanceOf(InvalidFreeException.class,
-                failureOf(hpa4j.freeBatch(List.of(ofShardOne, live.get(0), ofShardOne)))).reason());
+        assertEquals(
+                FreeRefusal.DUPLICATE_IN_BATCH,
+                assertInstanceOf(
+                                InvalidFreeException.class,
+                                failureOf(hpa4j.freeBatch(List.of(ofShardOne, live.get(0), ofShardOne))))
+                        .reason());
         assertInstanceOf(InvalidCountException.class, failureOf(hpa4j.freeBatch(List.of())));
         assertEquals(zeroBefore, zero.snapshot());
         assertEquals(oneBefore, one.snapshot());
@@ -201,7 +220,8 @@ class BadInputTest {
 
     @Test
     void shouldRefuseAllocationsAndFreesAfterShutdownWithShardDisabled() throws Exception {
-        Hpa4j stopped = TestAllocators.start(testKit, TestAllocators.defaults(), new FakePageHooks(), new ManualClock());
+        Hpa4j stopped =
+                TestAllocators.start(testKit, TestAllocators.defaults(), new FakePageHooks(), new ManualClock());
         ShardClient shard = new ShardClient(testKit, stopped.shard(0));
         List<Allocation> held = shard.allocate(Pages.PAGE, 2);
         ShutdownReport report = stopped.stop().toCompletableFuture().get(5, TimeUnit.SECONDS);
@@ -221,8 +241,8 @@ class BadInputTest {
     }
 
     private static Throwable failureOf(CompletionStage<?> stage) {
-        ExecutionException e = assertThrows(ExecutionException.class,
-                () -> stage.toCompletableFuture().get(5, TimeUnit.SECONDS));
+        ExecutionException e = assertThrows(
+                ExecutionException.class, () -> stage.toCompletableFuture().get(5, TimeUnit.SECONDS));
         return e.getCause();
     }
 }

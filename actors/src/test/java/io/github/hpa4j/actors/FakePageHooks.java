@@ -20,11 +20,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>No memory is behind the addresses: never touch {@link Allocation#segment()} with these hooks.
  */
 final class FakePageHooks implements PageHooks {
-    enum Op { MAP, UNMAP, PURGE, HUGIFY, DEHUGIFY }
+    enum Op {
+        MAP,
+        UNMAP,
+        PURGE,
+        HUGIFY,
+        DEHUGIFY
+    }
 
     /** One call; {@code failed} when it threw. */
-    record Call(Op op, long address, long size, boolean failed) {
-    }
+    record Call(Op op, long address, long size, boolean failed) {}
 
     /* One address space for every instance, as in a process: two allocators never share an address. */
     private static final AtomicLong nextAddress = new AtomicLong(1L << 40);
@@ -108,7 +113,8 @@ final class FakePageHooks implements PageHooks {
         gates.get(op).pass();
         if (failNext.get(op).getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
             calls.add(new Call(op, address, size, true));
-            throw new PageOperationException(op.name().toLowerCase(Locale.ROOT), address, size, "EINVAL", "injected by the test");
+            throw new PageOperationException(
+                    op.name().toLowerCase(Locale.ROOT), address, size, "EINVAL", "injected by the test");
         }
     }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import akka.actor.testkit.typed.javadsl.TestProbe;
 import io.github.hpa4j.core.FreeRefusal;
 import io.github.hpa4j.core.InvalidFreeException;
 import io.github.hpa4j.core.InvalidSizeException;
@@ -47,8 +46,10 @@ class FrontCacheTest {
 
     /** One shard (unless said), dirty pages never purged, a cache of 8 per class; no sweep unless set. */
     private static Hpa4j start(int shards, Duration sweep, Duration idle) {
-        Hpa4jSettings settings = TestAllocators.parse("hpa4j.dirty-mult = unlimited").withShards(shards);
-        settings = settings.withCache(settings.cache().withEnabled(true).withMaxPerClass(8).withTimes(sweep, idle));
+        Hpa4jSettings settings =
+                TestAllocators.parse("hpa4j.dirty-mult = unlimited").withShards(shards);
+        settings = settings.withCache(
+                settings.cache().withEnabled(true).withMaxPerClass(8).withTimes(sweep, idle));
         return TestAllocators.start(testKit, settings, new FakePageHooks(), new ManualClock());
     }
 
@@ -66,7 +67,9 @@ class FrontCacheTest {
 
     /* Every extent a shard holds active is held by the test or sits in the front. */
     private static void assertActiveIsHeldPlusCached(Hpa4j hpa4j, ShardClient shard, long held) {
-        assertEquals(held + hpa4j.cacheStats().cachedExtents(), shard.snapshot().stats().liveExtents());
+        assertEquals(
+                held + hpa4j.cacheStats().cachedExtents(),
+                shard.snapshot().stats().liveExtents());
     }
 
     private static <T> T get(CompletionStage<T> stage) throws Exception {
@@ -123,8 +126,10 @@ class FrontCacheTest {
         assertEquals(8, afterHits.hits());
         assertEquals(2, afterHits.tierHits(), "two fills of four from the tier, six pops of the stack");
         assertEquals(1, afterHits.waits(), "no further wait");
-        assertEquals(9, hits.stream().map(Allocation::address).distinct().count() + 1
-                - (hits.contains(first) ? 1 : 0), "nine distinct extents");
+        assertEquals(
+                9,
+                hits.stream().map(Allocation::address).distinct().count() + 1 - (hits.contains(first) ? 1 : 0),
+                "nine distinct extents");
         settle(hpa4j);
         assertActiveIsHeldPlusCached(hpa4j, shard, 9);
         AllocatorStats stats = get(hpa4j.stats());
@@ -155,7 +160,9 @@ class FrontCacheTest {
         List<Allocation> held = new ArrayList<>(hits);
         held.add(first);
         assertEquals(9, held.stream().map(Allocation::address).distinct().count(), "nine distinct regions");
-        assertEquals(9 + afterHits.cachedExtents(), liveRegionsOfClass(shard, 112),
+        assertEquals(
+                9 + afterHits.cachedExtents(),
+                liveRegionsOfClass(shard, 112),
                 "every live region is held by the test or sits in the front");
 
         for (Allocation a : hits) {
@@ -169,8 +176,10 @@ class FrontCacheTest {
     }
 
     private static long liveRegionsOfClass(ShardClient shard, int regionSize) {
-        return shard.snapshot().smallClasses().stream().filter(c -> c.regionSize() == regionSize)
-                .mapToLong(SmallClassStats::curregs).sum();
+        return shard.snapshot().smallClasses().stream()
+                .filter(c -> c.regionSize() == regionSize)
+                .mapToLong(SmallClassStats::curregs)
+                .sum();
     }
 
     @Test
@@ -209,7 +218,9 @@ class FrontCacheTest {
         CacheStats stats = hpa4j.cacheStats();
         assertEquals(1, stats.remoteBatches(), "32 frees went to shard 1's tier in one batch");
         assertEquals(0, client(hpa4j, 0).snapshot().stats().liveExtents(), "nothing reached shard 0");
-        one.awaitSnapshot(s -> assertEquals(hpa4j.cacheStats().cachedExtents(), s.stats().liveExtents(),
+        one.awaitSnapshot(s -> assertEquals(
+                hpa4j.cacheStats().cachedExtents(),
+                s.stats().liveExtents(),
                 "shard 1 holds only what the front holds: the 8 waiting, its tier, no overflow lost"));
 
         get(hpa4j.trimCaches());
@@ -230,18 +241,27 @@ class FrontCacheTest {
 
         InvalidFreeException sync = assertThrows(InvalidFreeException.class, () -> hpa4j.freeNow(once));
         assertEquals(FreeRefusal.NOT_ALLOCATED, sync.reason());
-        assertEquals(FreeRefusal.NOT_ALLOCATED,
-                assertInstanceOf(InvalidFreeException.class, failureOf(hpa4j.free(once))).reason());
-        assertEquals(FreeRefusal.NOT_ALLOCATED, assertInstanceOf(InvalidFreeException.class,
-                failureOf(hpa4j.freeBatch(List.of(kept, once)))).reason(), "a batch with it is refused whole");
+        assertEquals(
+                FreeRefusal.NOT_ALLOCATED,
+                assertInstanceOf(InvalidFreeException.class, failureOf(hpa4j.free(once)))
+                        .reason());
+        assertEquals(
+                FreeRefusal.NOT_ALLOCATED,
+                assertInstanceOf(InvalidFreeException.class, failureOf(hpa4j.freeBatch(List.of(kept, once))))
+                        .reason(),
+                "a batch with it is refused whole");
 
         assertEquals(before, shard.snapshot());
         assertEquals(cacheBefore, hpa4j.cacheStats());
 
         List<Allocation> byProtocol = shard.allocate(PAGE, 1);
         ShardActor.ShardSnapshot withProtocol = shard.snapshot();
-        assertEquals(FreeRefusal.NOT_ALLOCATED, assertInstanceOf(InvalidFreeException.class,
-                failureOf(hpa4j.freeBatch(List.of(byProtocol.get(0), once)))).reason(),
+        assertEquals(
+                FreeRefusal.NOT_ALLOCATED,
+                assertInstanceOf(
+                                InvalidFreeException.class,
+                                failureOf(hpa4j.freeBatch(List.of(byProtocol.get(0), once))))
+                        .reason(),
                 "a cached address never reaches the shard, even beside an allocation the cache did not hand out");
         assertEquals(withProtocol, shard.snapshot(), "the shard freed neither");
         shard.free(byProtocol);
@@ -264,17 +284,28 @@ class FrontCacheTest {
         ShardActor.ShardSnapshot before = shard.snapshot();
         CacheStats cacheBefore = hpa4j.cacheStats();
 
-        assertEquals(FreeRefusal.NOT_ALLOCATED, assertThrows(InvalidFreeException.class,
-                () -> hpa4j.freeNow(stale)).reason(), "the stale handle, though its address is live again");
+        assertEquals(
+                FreeRefusal.NOT_ALLOCATED,
+                assertThrows(InvalidFreeException.class, () -> hpa4j.freeNow(stale))
+                        .reason(),
+                "the stale handle, though its address is live again");
         assertEquals(Allocation.State.LIVE, live.state());
-        assertEquals(FreeRefusal.FOREIGN_ALLOCATION, assertThrows(InvalidFreeException.class,
-                () -> hpa4j.freeNow(foreign)).reason());
-        assertEquals(FreeRefusal.NULL_EXTENT, assertThrows(InvalidFreeException.class,
-                () -> hpa4j.freeNow(null)).reason());
-        assertEquals(FreeRefusal.DUPLICATE_IN_BATCH, assertInstanceOf(InvalidFreeException.class,
-                failureOf(hpa4j.freeBatch(List.of(live, live)))).reason());
-        assertEquals(FreeRefusal.NULL_EXTENT, assertInstanceOf(InvalidFreeException.class,
-                failureOf(hpa4j.freeBatch(Arrays.asList(live, null)))).reason());
+        assertEquals(
+                FreeRefusal.FOREIGN_ALLOCATION,
+                assertThrows(InvalidFreeException.class, () -> hpa4j.freeNow(foreign))
+                        .reason());
+        assertEquals(
+                FreeRefusal.NULL_EXTENT,
+                assertThrows(InvalidFreeException.class, () -> hpa4j.freeNow(null))
+                        .reason());
+        assertEquals(
+                FreeRefusal.DUPLICATE_IN_BATCH,
+                assertInstanceOf(InvalidFreeException.class, failureOf(hpa4j.freeBatch(List.of(live, live))))
+                        .reason());
+        assertEquals(
+                FreeRefusal.NULL_EXTENT,
+                assertInstanceOf(InvalidFreeException.class, failureOf(hpa4j.freeBatch(Arrays.asList(live, null))))
+                        .reason());
 
         assertEquals(before, shard.snapshot());
         assertEquals(cacheBefore, hpa4j.cacheStats());
@@ -290,10 +321,15 @@ class FrontCacheTest {
         get(hpa4j.free(byProtocol.get(1)));
         assertEquals(2, hpa4j.cacheStats().cachedExtents(), "a handle is the allocator's, whoever asked for it");
         assertEquals(Allocation.State.CACHED, byProtocol.get(0).state());
-        assertEquals(FreeRefusal.NOT_ALLOCATED, assertThrows(InvalidFreeException.class,
-                () -> hpa4j.freeNow(byProtocol.get(0))).reason());
-        assertEquals(FreeRefusal.NOT_ALLOCATED, assertInstanceOf(InvalidFreeException.class,
-                shard.freeFails(List.of(byProtocol.get(1)))).reason(), "nor can the protocol free it again");
+        assertEquals(
+                FreeRefusal.NOT_ALLOCATED,
+                assertThrows(InvalidFreeException.class, () -> hpa4j.freeNow(byProtocol.get(0)))
+                        .reason());
+        assertEquals(
+                FreeRefusal.NOT_ALLOCATED,
+                assertInstanceOf(InvalidFreeException.class, shard.freeFails(List.of(byProtocol.get(1))))
+                        .reason(),
+                "nor can the protocol free it again");
         get(hpa4j.trimCaches());
         assertEquals(0, shard.snapshot().stats().liveExtents());
         assertEquals(Allocation.State.FREED, byProtocol.get(1).state());
@@ -308,7 +344,9 @@ class FrontCacheTest {
         assertEquals(1, shard.snapshot().stats().liveExtents(), "no extras without a cache");
         hpa4j.freeNow(a);
         assertEquals(0, shard.snapshot().stats().liveExtents(), "the free reached the shard before freeNow returned");
-        assertEquals(FreeRefusal.NOT_ALLOCATED, assertThrows(InvalidFreeException.class, () -> hpa4j.freeNow(a)).reason());
+        assertEquals(
+                FreeRefusal.NOT_ALLOCATED,
+                assertThrows(InvalidFreeException.class, () -> hpa4j.freeNow(a)).reason());
         assertSame(CacheStats.NONE, hpa4j.cacheStats());
         assertSame(CacheStats.NONE, get(hpa4j.stats()).cache());
     }
@@ -324,8 +362,14 @@ class FrontCacheTest {
         assertEquals(1, hpa4j.cacheStats().hits(), "from the restocked tier");
         hpa4j.freeNow(a);
         hpa4j.freeNow(b);
-        assertEquals(0, assertThrows(InvalidSizeException.class, () -> hpa4j.allocateNow(0)).requested());
-        assertEquals(max + 1, assertThrows(InvalidSizeException.class, () -> hpa4j.allocateNow(max + 1)).requested());
+        assertEquals(
+                0,
+                assertThrows(InvalidSizeException.class, () -> hpa4j.allocateNow(0))
+                        .requested());
+        assertEquals(
+                max + 1,
+                assertThrows(InvalidSizeException.class, () -> hpa4j.allocateNow(max + 1))
+                        .requested());
         assertInstanceOf(InvalidSizeException.class, failureOf(hpa4j.allocate(-1)));
 
         get(hpa4j.stop());
@@ -343,7 +387,8 @@ class FrontCacheTest {
         // The test thread keeps using another class; the one-page class is never hit again.
         testKit.createTestProbe().awaitAssert(ShardClient.REPLY, () -> {
             hpa4j.freeNow(hpa4j.allocateNow(2 * PAGE));
-            assertTrue(shard.snapshot().stats().liveExtents() <= 2,
+            assertTrue(
+                    shard.snapshot().stats().liveExtents() <= 2,
                     "the unused class left the cache and the tier: " + hpa4j.cacheStats());
             return null;
         });
@@ -413,11 +458,13 @@ class FrontCacheTest {
             long missesBefore = hpa4j.cacheStats().misses();
             maps.close();
             // What the front holds, and one ask for the rest: more than the slab holds, so the shard grows.
-            CompletableFuture<List<Allocation>> call = hpa4j.allocateBatch(PAGE, 600).toCompletableFuture();
+            CompletableFuture<List<Allocation>> call =
+                    hpa4j.allocateBatch(PAGE, 600).toCompletableFuture();
             assertTrue(maps.awaitHeld(1, ShardClient.REPLY), "the ask waits for eden");
             ExecutionException failure = assertThrows(ExecutionException.class, () -> call.get(5, TimeUnit.SECONDS));
             assertInstanceOf(java.util.concurrent.TimeoutException.class, failure.getCause());
-            assertTrue(hpa4j.cacheStats().cachedExtents() >= cached,
+            assertTrue(
+                    hpa4j.cacheStats().cachedExtents() >= cached,
                     "what the call found went back to the tier (a restock may have come since)");
 
             long asked = hpa4j.cacheStats().misses() - missesBefore;

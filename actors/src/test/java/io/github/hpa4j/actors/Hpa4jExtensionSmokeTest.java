@@ -24,7 +24,8 @@ class Hpa4jExtensionSmokeTest {
     @Test
     void shouldAllocateWriteReadAndFreeRealMemoryThroughTheFacade() throws Exception {
         Hpa4j hpa4j = Hpa4j.get(testKit.system());
-        List<Allocation> batch = hpa4j.allocateBatch(10_000, 16).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        List<Allocation> batch =
+                hpa4j.allocateBatch(10_000, 16).toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertEquals(16, batch.size());
         for (Allocation a : batch) {
             assertEquals(3 * Pages.PAGE, a.size());
@@ -45,7 +46,13 @@ class Hpa4jExtensionSmokeTest {
         assertTrue(stats.smaps().rss() >= 16 * 3 * Pages.PAGE, "touched pages are resident: " + stats.smaps());
         hpa4j.freeBatch(batch).toCompletableFuture().get(10, TimeUnit.SECONDS);
         hpa4j.trimCaches().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        assertEquals(0, hpa4j.stats().toCompletableFuture().get(10, TimeUnit.SECONDS).total().nactive());
+        assertEquals(
+                0,
+                hpa4j.stats()
+                        .toCompletableFuture()
+                        .get(10, TimeUnit.SECONDS)
+                        .total()
+                        .nactive());
         assertTrue(Hpa4j.get(testKit.system()) == hpa4j, "one extension per system");
     }
 }

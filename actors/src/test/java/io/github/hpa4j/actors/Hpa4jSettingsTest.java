@@ -35,7 +35,8 @@ class Hpa4jSettingsTest {
         assertEquals(10_000, options.hugifyDelayMs(), "hugify delay 10 s");
         assertEquals(5_000, options.minPurgeIntervalMs(), "min purge interval 5 s");
         assertTrue(options.deferralAllowed(), "deferral on");
-        assertEquals(HugifyPolicy.GROWTH, options.hugifyPolicy(), "hpa4j's own default: jemalloc's delay for churn only");
+        assertEquals(
+                HugifyPolicy.GROWTH, options.hugifyPolicy(), "hpa4j's own default: jemalloc's delay for churn only");
         assertEquals(ShardOptions.DEFAULTS.withHugifyPolicy(HugifyPolicy.GROWTH), options);
 
         assertEquals(Runtime.getRuntime().availableProcessors(), settings.shards(), "shards = 0: one per processor");
@@ -74,7 +75,8 @@ class Hpa4jSettingsTest {
 
     @Test
     void shouldRefuseAnUnknownHugifyPolicyListingTheKnownOnes() {
-        Hpa4jConfigException error = assertThrows(Hpa4jConfigException.class, () -> load("hpa4j.hugify-policy = eager"));
+        Hpa4jConfigException error =
+                assertThrows(Hpa4jConfigException.class, () -> load("hpa4j.hugify-policy = eager"));
         assertEquals("hpa4j.hugify-policy", error.key());
         assertTrue(error.getMessage().contains("must be one of jemalloc, growth; got \"eager\""), error.getMessage());
     }
@@ -92,8 +94,9 @@ class Hpa4jSettingsTest {
                   idle-timeout = 20ms
                 }
                 """).cache();
-        assertEquals(new CacheSettings(false, 8, 64 * 1024, 4, 1024 * 1024, Duration.ofMillis(10),
-                Duration.ofMillis(20)), cache);
+        assertEquals(
+                new CacheSettings(false, 8, 64 * 1024, 4, 1024 * 1024, Duration.ofMillis(10), Duration.ofMillis(20)),
+                cache);
     }
 
     @Test
@@ -114,9 +117,13 @@ class Hpa4jSettingsTest {
         assertEquals(FixedPoint.ofPercent(50), settings.shardOptions().dirtyMult());
         assertEquals(false, settings.shardOptions().deferralAllowed());
         assertEquals(HugifyStyle.ADVISE, settings.hugifyStyle());
-        assertEquals(FixedPoint.UNLIMITED, load("hpa4j.dirty-mult = unlimited").shardOptions().dirtyMult());
-        assertEquals(Pages.HUGEPAGE, load("hpa4j.hugification-threshold = \"100%\"").shardOptions()
-                .hugificationThreshold(), "100 % means when full");
+        assertEquals(
+                FixedPoint.UNLIMITED,
+                load("hpa4j.dirty-mult = unlimited").shardOptions().dirtyMult());
+        assertEquals(
+                Pages.HUGEPAGE,
+                load("hpa4j.hugification-threshold = \"100%\"").shardOptions().hugificationThreshold(),
+                "100 % means when full");
     }
 
     @ParameterizedTest(name = "hpa4j.{0} = {1}")
@@ -170,7 +177,8 @@ class Hpa4jSettingsTest {
             large.release-interval | -1s
             """)
     void shouldRefuseABadValueWithAnErrorNamingItsKey(String key, String value) {
-        Config config = ConfigFactory.parseString("hpa4j." + key + " = " + value).withFallback(ConfigFactory.load());
+        Config config =
+                ConfigFactory.parseString("hpa4j." + key + " = " + value).withFallback(ConfigFactory.load());
         Hpa4jConfigException error = assertThrows(Hpa4jConfigException.class, () -> Hpa4jSettings.fromConfig(config));
         assertEquals("hpa4j." + key, error.key());
         assertTrue(error.getMessage().startsWith("bad setting hpa4j." + key + ": "), error.getMessage());
@@ -202,11 +210,12 @@ class Hpa4jSettingsTest {
 
     @Test
     void shouldRefuseADispatcherAkkaCannotStartWhenTheAllocatorStarts() {
-        ActorTestKit kit = ActorTestKit.create(ConfigFactory.parseString(
-                "hpa4j.page-worker-dispatcher.executor = \"no.such.ExecutorConfigurator\"")
-                .withFallback(ConfigFactory.load()));
+        ActorTestKit kit = ActorTestKit.create(
+                ConfigFactory.parseString("hpa4j.page-worker-dispatcher.executor = \"no.such.ExecutorConfigurator\"")
+                        .withFallback(ConfigFactory.load()));
         try {
-            Hpa4jConfigException error = assertThrows(Hpa4jConfigException.class,
+            Hpa4jConfigException error = assertThrows(
+                    Hpa4jConfigException.class,
                     () -> TestAllocators.start(kit, TestAllocators.defaults(), new FakePageHooks(), new ManualClock()));
             assertEquals("hpa4j.page-worker-dispatcher", error.key());
         } finally {
@@ -231,12 +240,21 @@ class Hpa4jSettingsTest {
     @Test
     void shouldRefuseBadValuesGivenInCodeNamingTheirKeys() {
         Hpa4jSettings settings = TestAllocators.defaults();
-        assertEquals("hpa4j.shards", assertThrows(Hpa4jConfigException.class, () -> settings.withShards(0)).key());
-        assertEquals("hpa4j.stash-bytes",
-                assertThrows(Hpa4jConfigException.class, () -> settings.withStashBytes(0)).key());
-        assertEquals("hpa4j.ask-timeout",
-                assertThrows(Hpa4jConfigException.class, () -> settings.withAskTimeout(Duration.ofMillis(-1))).key());
-        assertEquals("hpa4j.eden-hugepages",
-                assertThrows(Hpa4jConfigException.class, () -> settings.withEdenHugepages(0)).key());
+        assertEquals(
+                "hpa4j.shards",
+                assertThrows(Hpa4jConfigException.class, () -> settings.withShards(0))
+                        .key());
+        assertEquals(
+                "hpa4j.stash-bytes",
+                assertThrows(Hpa4jConfigException.class, () -> settings.withStashBytes(0))
+                        .key());
+        assertEquals(
+                "hpa4j.ask-timeout",
+                assertThrows(Hpa4jConfigException.class, () -> settings.withAskTimeout(Duration.ofMillis(-1)))
+                        .key());
+        assertEquals(
+                "hpa4j.eden-hugepages",
+                assertThrows(Hpa4jConfigException.class, () -> settings.withEdenHugepages(0))
+                        .key());
     }
 }

@@ -28,8 +28,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JfrEventsTest {
     private static final ActorTestKit testKit = TestAllocators.manualTimeKit();
-    private static final List<String> KINDS = List.of("SlabGrowth", "EdenMap", "Purge", "Hugify", "Dehugify",
-            "CacheRefill", "CacheFlush", "BudgetRefusal", "AllocatorStop");
+    private static final List<String> KINDS = List.of(
+            "SlabGrowth",
+            "EdenMap",
+            "Purge",
+            "Hugify",
+            "Dehugify",
+            "CacheRefill",
+            "CacheFlush",
+            "BudgetRefusal",
+            "AllocatorStop");
 
     @AfterAll
     static void shutdown() {
@@ -58,29 +66,44 @@ class JfrEventsTest {
             assertTrue(byKind.get(kind).get(0).getEventType().getCategoryNames().contains("hpa4j"));
         }
 
-        assertTrue(byKind.get("EdenMap").stream().anyMatch(e -> e.getLong("bytes") == 4 * Pages.HUGEPAGE),
+        assertTrue(
+                byKind.get("EdenMap").stream().anyMatch(e -> e.getLong("bytes") == 4 * Pages.HUGEPAGE),
                 "eden maps edenHugepages at a time");
         assertTrue(byKind.get("SlabGrowth").stream().anyMatch(e -> e.getBoolean("succeeded")));
         // Any allocator of the JVM records while the recording runs, so each check looks for ours.
-        assertTrue(byKind.get("Hugify").stream().anyMatch(e -> e.getLong("bytes") == Pages.HUGEPAGE
-                && e.getBoolean("succeeded") && !e.getDuration().isNegative()), "the full slab hugified");
+        assertTrue(
+                byKind.get("Hugify").stream()
+                        .anyMatch(e -> e.getLong("bytes") == Pages.HUGEPAGE
+                                && e.getBoolean("succeeded")
+                                && !e.getDuration().isNegative()),
+                "the full slab hugified");
         assertTrue(byKind.get("Dehugify").stream().anyMatch(e -> e.getLong("bytes") == Pages.HUGEPAGE));
-        assertTrue(byKind.get("Purge").stream().anyMatch(e -> e.getLong("bytes") == Pages.HUGEPAGE / 2
-                && e.getBoolean("succeeded")), "the freed half went back in one range");
-        assertTrue(byKind.get("CacheRefill").stream().anyMatch(e -> e.getLong("extentBytes") == Pages.PAGE
-                && e.getInt("extents") >= 1), "the miss of allocateNow(one page)");
-        assertTrue(byKind.get("CacheFlush").stream().mapToLong(e -> e.getLong("bytes")).sum() >= Pages.PAGE);
-        assertTrue(byKind.get("BudgetRefusal").stream().anyMatch(e -> e.getLong("limitBytes") == Pages.HUGEPAGE
-                && e.getLong("requestedBytes") + e.getLong("heldBytes") > Pages.HUGEPAGE), "the bounded allocator's");
-        assertTrue(byKind.get("AllocatorStop").stream().anyMatch(e -> e.getLong("slabs") == 1
-                && e.getLong("liveExtents") == Pages.HUGEPAGE_PAGES / 2));
+        assertTrue(
+                byKind.get("Purge").stream()
+                        .anyMatch(e -> e.getLong("bytes") == Pages.HUGEPAGE / 2 && e.getBoolean("succeeded")),
+                "the freed half went back in one range");
+        assertTrue(
+                byKind.get("CacheRefill").stream()
+                        .anyMatch(e -> e.getLong("extentBytes") == Pages.PAGE && e.getInt("extents") >= 1),
+                "the miss of allocateNow(one page)");
+        assertTrue(byKind.get("CacheFlush").stream()
+                        .mapToLong(e -> e.getLong("bytes"))
+                        .sum()
+                >= Pages.PAGE);
+        assertTrue(
+                byKind.get("BudgetRefusal").stream()
+                        .anyMatch(e -> e.getLong("limitBytes") == Pages.HUGEPAGE
+                                && e.getLong("requestedBytes") + e.getLong("heldBytes") > Pages.HUGEPAGE),
+                "the bounded allocator's");
+        assertTrue(byKind.get("AllocatorStop").stream()
+                .anyMatch(e -> e.getLong("slabs") == 1 && e.getLong("liveExtents") == Pages.HUGEPAGE_PAGES / 2));
     }
 
     /* A slab filled, hugified after the delay, half freed (dehugify, purge); a cache miss and a trim; a stop. */
     private static void liveAllocatorLifecycle() throws Exception {
         TimeControl time = new TimeControl(ManualTime.get(testKit.system()));
-        Hpa4j hpa4j = TestAllocators.start(testKit, TestAllocators.defaults().withEdenHugepages(4), new FakePageHooks(),
-                time.clock);
+        Hpa4j hpa4j = TestAllocators.start(
+                testKit, TestAllocators.defaults().withEdenHugepages(4), new FakePageHooks(), time.clock);
         ShardClient shard = new ShardClient(testKit, hpa4j.shard(0));
         List<Allocation> pages = shard.allocate(Pages.PAGE, Pages.HUGEPAGE_PAGES);
         time.advanceMillis(hpa4j.settings().shardOptions().hugifyDelayMs());
@@ -94,9 +117,13 @@ class JfrEventsTest {
     }
 
     private static void budgetRefusal() throws Exception {
-        Hpa4j bounded = TestAllocators.start(testKit, TestAllocators.defaults().withMaxMemory(Pages.HUGEPAGE),
-                new FakePageHooks(), new ManualClock());
-        ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+        Hpa4j bounded = TestAllocators.start(
+                testKit,
+                TestAllocators.defaults().withMaxMemory(Pages.HUGEPAGE),
+                new FakePageHooks(),
+                new ManualClock());
+        ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                ExecutionException.class,
                 () -> bounded.allocateBatch(64 * 1024, 64).get(5, TimeUnit.SECONDS));
         assertInstanceOf(MemoryBudgetExceededException.class, refused.getCause());
         bounded.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);

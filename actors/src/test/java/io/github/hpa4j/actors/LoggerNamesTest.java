@@ -49,13 +49,22 @@ class LoggerNamesTest {
             hpa4j.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
 
             List<ILoggingEvent> events = List.copyOf(appender.list);
-            assertTrue(events.stream().anyMatch(e -> e.getLoggerName().equals(Hpa4j.class.getName())
-                    && e.getFormattedMessage().startsWith(hpa4j.name() + " started: FakePageHooks page hooks, 1 shards")),
+            assertTrue(
+                    events.stream()
+                            .anyMatch(e -> e.getLoggerName().equals(Hpa4j.class.getName())
+                                    && e.getFormattedMessage()
+                                            .startsWith(hpa4j.name() + " started: FakePageHooks page hooks, 1 shards")),
                     "one start line: " + events);
-            assertTrue(events.stream().anyMatch(e -> e.getLoggerName().equals(ShardActor.class.getName())
-                    && e.getFormattedMessage().contains("a page job failed")), "the shard's back-off: " + events);
-            assertTrue(events.stream().filter(e -> e.getFormattedMessage().contains("shard"))
-                    .allMatch(e -> e.getLoggerName().startsWith("io.github.hpa4j.")), "no shard line under Akka: " + events);
+            assertTrue(
+                    events.stream()
+                            .anyMatch(e -> e.getLoggerName().equals(ShardActor.class.getName())
+                                    && e.getFormattedMessage().contains("a page job failed")),
+                    "the shard's back-off: " + events);
+            assertTrue(
+                    events.stream()
+                            .filter(e -> e.getFormattedMessage().contains("shard"))
+                            .allMatch(e -> e.getLoggerName().startsWith("io.github.hpa4j.")),
+                    "no shard line under Akka: " + events);
         } finally {
             root.detachAppender(appender);
             hpa4jLogger.setLevel(before);

@@ -72,7 +72,8 @@ class PageWorkerFailureTest {
         });
         assertEquals(1, purged.stats().counters().npurgeAborts());
         assertEquals(51, purged.stats().nactive());
-        assertTrue(purged.stats().ndirty() <= FixedPoint.mulFrac(purged.stats().nactive(), FixedPoint.ofPercent(25)),
+        assertTrue(
+                purged.stats().ndirty() <= FixedPoint.mulFrac(purged.stats().nactive(), FixedPoint.ofPercent(25)),
                 "dirty pages within dirty_mult: " + purged.stats().ndirty());
         assertEquals(1, hooks.count(PURGE));
         shard.free(List.of(during));

@@ -71,7 +71,9 @@ final class ShardClient {
     }
 
     AllocatorException freeFails(List<Allocation> allocations) {
-        AllocatorException error = sendFree(allocations).expectMessageClass(ShardActor.FreeFailed.class, REPLY).error();
+        AllocatorException error = sendFree(allocations)
+                .expectMessageClass(ShardActor.FreeFailed.class, REPLY)
+                .error();
         snapshot();
         return error;
     }
@@ -97,7 +99,8 @@ final class ShardClient {
     int runDeferredWork() {
         TestProbe<ShardActor.DeferredWorkStarted> probe = kit.createTestProbe();
         shard.tell(new ShardActor.RunDeferredWork(probe.getRef()));
-        int begun = probe.expectMessageClass(ShardActor.DeferredWorkStarted.class, REPLY).jobsBegun();
+        int begun = probe.expectMessageClass(ShardActor.DeferredWorkStarted.class, REPLY)
+                .jobsBegun();
         snapshot();
         return begun;
     }

@@ -93,9 +93,19 @@ class ShardGrowthStashTest {
             List<Allocation> b = ShardClient.expectAllocated(second, 20);
             assertEquals(3, shard.snapshot().stats().npageslabs());
             assertEquals(3, hooks.count(MAP));
-            assertEquals(1, a.stream().map(x -> Pages.hugepageBase(x.address())).distinct().count(),
+            assertEquals(
+                    1,
+                    a.stream()
+                            .map(x -> Pages.hugepageBase(x.address()))
+                            .distinct()
+                            .count(),
                     "the first waiting allocation is served whole from the first new slab");
-            assertEquals(2, b.stream().map(x -> Pages.hugepageBase(x.address())).distinct().count(),
+            assertEquals(
+                    2,
+                    b.stream()
+                            .map(x -> Pages.hugepageBase(x.address()))
+                            .distinct()
+                            .count(),
                     "the second takes the rest of it and part of the next");
         } finally {
             maps.open();
@@ -105,7 +115,8 @@ class ShardGrowthStashTest {
     @Test
     void shouldAnswerOverloadedWhenTheStashIsFullAndLeakNoPages() throws Exception {
         FakePageHooks hooks = new FakePageHooks();
-        Hpa4j hpa4j = TestAllocators.start(testKit, oneHugepageEden().withStashBytes(2 * CHUNK), hooks, new ManualClock());
+        Hpa4j hpa4j =
+                TestAllocators.start(testKit, oneHugepageEden().withStashBytes(2 * CHUNK), hooks, new ManualClock());
         ShardClient shard = new ShardClient(testKit, hpa4j.shard(0));
         Gate maps = hooks.gate(MAP);
         try {
@@ -122,7 +133,9 @@ class ShardGrowthStashTest {
             ShardActor.ShardSnapshot before = shard.snapshot();
             AllocatorException overloaded = shard.allocateFails(CHUNK, 2);
             assertInstanceOf(ShardOverloadedException.class, overloaded);
-            assertTrue(overloaded.getMessage().contains("allocations of " + 2 * CHUNK + " bytes already wait"), overloaded.getMessage());
+            assertTrue(
+                    overloaded.getMessage().contains("allocations of " + 2 * CHUNK + " bytes already wait"),
+                    overloaded.getMessage());
             ShardActor.ShardSnapshot after = shard.snapshot();
             assertEquals(before.stats(), after.stats(), "the overloaded request left no page allocated");
             assertEquals(CHUNKS_PER_SLAB - 1, after.stats().liveExtents());

@@ -28,8 +28,8 @@ class ShardRoutingTest {
 
     private static Hpa4j twoShards(FakePageHooks hooks) {
         // The cache off: every facade free goes to the shards, where the test can see it.
-        return TestAllocators.start(testKit, TestAllocators.uncached(TestAllocators.defaults().withShards(2)), hooks,
-                new ManualClock());
+        return TestAllocators.start(
+                testKit, TestAllocators.uncached(TestAllocators.defaults().withShards(2)), hooks, new ManualClock());
     }
 
     @Test
@@ -41,7 +41,9 @@ class ShardRoutingTest {
         List<Allocation> fromOne = one.allocate(2 * Pages.PAGE, 6);
         assertTrue(fromZero.stream().allMatch(a -> a.shard() == 0));
         assertTrue(fromOne.stream().allMatch(a -> a.shard() == 1));
-        assertNotEquals(Pages.hugepageBase(fromZero.get(0).address()), Pages.hugepageBase(fromOne.get(0).address()),
+        assertNotEquals(
+                Pages.hugepageBase(fromZero.get(0).address()),
+                Pages.hugepageBase(fromOne.get(0).address()),
                 "each shard owns its own slabs");
 
         List<Allocation> mixed = new ArrayList<>();
@@ -89,16 +91,21 @@ class ShardRoutingTest {
         Allocation stale = fromOne.get(2);
         one.free(List.of(stale));
 
-        ExecutionException failure = assertThrows(ExecutionException.class, () -> hpa4j
-                .freeBatch(List.of(fromZero.get(0), fromOne.get(0), stale, fromZero.get(1)))
-                .toCompletableFuture().get(5, TimeUnit.SECONDS));
+        ExecutionException failure = assertThrows(
+                ExecutionException.class,
+                () -> hpa4j.freeBatch(List.of(fromZero.get(0), fromOne.get(0), stale, fromZero.get(1)))
+                        .toCompletableFuture()
+                        .get(5, TimeUnit.SECONDS));
         InvalidFreeException refused = assertInstanceOf(InvalidFreeException.class, failure.getCause());
         assertEquals(FreeRefusal.NOT_ALLOCATED, refused.reason());
         assertEquals(2, zero.snapshot().stats().liveExtents(), "shard 0's part was not freed either");
         assertEquals(2, one.snapshot().stats().liveExtents(), "shard 1's good part was not freed");
         hpa4j.freeBatch(List.of(fromZero.get(0), fromOne.get(0), fromZero.get(1), fromOne.get(1)))
-                .toCompletableFuture().get(5, TimeUnit.SECONDS);
-        assertEquals(0, zero.snapshot().stats().liveExtents() + one.snapshot().stats().liveExtents(),
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
+        assertEquals(
+                0,
+                zero.snapshot().stats().liveExtents() + one.snapshot().stats().liveExtents(),
                 "the claims were given back: the same handles free now");
     }
 
@@ -109,12 +116,15 @@ class ShardRoutingTest {
         for (int i = 0; i < 4; i++) {
             allocations.add(hpa4j.allocate(Pages.PAGE).toCompletableFuture().get(5, TimeUnit.SECONDS));
         }
-        allocations.addAll(hpa4j.allocateBatch(Pages.PAGE, 3).toCompletableFuture().get(5, TimeUnit.SECONDS));
+        allocations.addAll(
+                hpa4j.allocateBatch(Pages.PAGE, 3).toCompletableFuture().get(5, TimeUnit.SECONDS));
         int shard = allocations.get(0).shard();
         assertTrue(allocations.stream().allMatch(a -> a.shard() == shard), "one thread, one shard: " + allocations);
         ShardClient owner = new ShardClient(testKit, hpa4j.shard(shard));
         ShardClient other = new ShardClient(testKit, hpa4j.shard(1 - shard));
-        assertEquals(7 + hpa4j.cacheStats().cachedExtents(), owner.snapshot().stats().liveExtents(),
+        assertEquals(
+                7 + hpa4j.cacheStats().cachedExtents(),
+                owner.snapshot().stats().liveExtents(),
                 "the 7 and the front cache's extents, active in the shard");
         assertEquals(0, other.snapshot().stats().npageslabs(), "the other shard never grew");
         hpa4j.freeBatch(allocations).toCompletableFuture().get(5, TimeUnit.SECONDS);

@@ -34,8 +34,8 @@ class ShardTimelineTest {
     void shouldHugifyAfterTheDelayDehugifyAndPurgeAfterFreeingHalfThenHugifyAgain() {
         TimeControl time = new TimeControl(ManualTime.get(testKit.system()));
         FakePageHooks hooks = new FakePageHooks();
-        Hpa4j hpa4j = TestAllocators.start(testKit, TestAllocators.parse("hpa4j.hugify-policy = jemalloc"), hooks,
-                time.clock);
+        Hpa4j hpa4j = TestAllocators.start(
+                testKit, TestAllocators.parse("hpa4j.hugify-policy = jemalloc"), hooks, time.clock);
         ShardClient shard = new ShardClient(testKit, hpa4j.shard(0));
 
         List<Allocation> pages = shard.allocate(Pages.PAGE, Pages.HUGEPAGE_PAGES);
@@ -54,7 +54,9 @@ class ShardTimelineTest {
             assertEquals(1, s.stats().counters().nhugifies(), "hugified once the delay is over");
             assertEquals(0, s.stats().jobsInFlight());
         });
-        assertEquals(List.of(slab), hooks.calls(HUGIFY).stream().map(FakePageHooks.Call::address).toList());
+        assertEquals(
+                List.of(slab),
+                hooks.calls(HUGIFY).stream().map(FakePageHooks.Call::address).toList());
         assertEquals(1, shard.snapshot().stats().slabs().byHuge(true).npageslabs(), "the slab counts as huge");
 
         // Free half: 256 dirty pages against 256 active is far above dirty_mult 25 %; a shard that
@@ -91,7 +93,9 @@ class ShardTimelineTest {
             assertEquals(0, s.stats().jobsInFlight());
         });
         assertEquals(new ShardCounters(1, 1, 2, 1, 0, 0), rehugified.stats().counters());
-        assertEquals(List.of(slab, slab), hooks.calls(HUGIFY).stream().map(FakePageHooks.Call::address).toList());
+        assertEquals(
+                List.of(slab, slab),
+                hooks.calls(HUGIFY).stream().map(FakePageHooks.Call::address).toList());
         assertEquals(Pages.HUGEPAGE_PAGES - 40, rehugified.stats().liveExtents());
     }
 
@@ -99,8 +103,8 @@ class ShardTimelineTest {
     void shouldHugifyASlabFilledByGrowthAtOnceAndMakeARefillAfterFreesWaitTheDelay() {
         TimeControl time = new TimeControl(ManualTime.get(testKit.system()));
         FakePageHooks hooks = new FakePageHooks();
-        Hpa4j hpa4j = TestAllocators.start(testKit, TestAllocators.parse("hpa4j.hugify-policy = growth"), hooks,
-                time.clock);
+        Hpa4j hpa4j =
+                TestAllocators.start(testKit, TestAllocators.parse("hpa4j.hugify-policy = growth"), hooks, time.clock);
         ShardClient shard = new ShardClient(testKit, hpa4j.shard(0));
 
         // Filled from empty by allocations alone: the timer is armed with 0, no time passes.

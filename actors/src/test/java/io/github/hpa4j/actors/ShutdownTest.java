@@ -39,8 +39,8 @@ class ShutdownTest {
     @Test
     void shouldReclaimLiveExtentsUnmapEverySlabAndEdenAndReportThem() throws Exception {
         FakePageHooks hooks = new FakePageHooks();
-        Hpa4j hpa4j = TestAllocators.start(testKit, TestAllocators.defaults().withShards(2).withEdenHugepages(4),
-                hooks, new ManualClock());
+        Hpa4j hpa4j = TestAllocators.start(
+                testKit, TestAllocators.defaults().withShards(2).withEdenHugepages(4), hooks, new ManualClock());
         ShardClient zero = new ShardClient(testKit, hpa4j.shard(0));
         ShardClient one = new ShardClient(testKit, hpa4j.shard(1));
         List<Allocation> a = zero.allocate(Pages.PAGE, 600); // two slabs
@@ -50,10 +50,12 @@ class ShutdownTest {
         ShutdownReport report = hpa4j.stop().toCompletableFuture().get(5, TimeUnit.SECONDS);
         assertEquals(new ShutdownReport(500 + 10, (500 + 3 * 10) * Pages.PAGE, 3, Pages.HUGEPAGE), report);
 
-        Set<Long> slabs = Stream.concat(a.stream(), b.stream()).map(x -> Pages.hugepageBase(x.address()))
+        Set<Long> slabs = Stream.concat(a.stream(), b.stream())
+                .map(x -> Pages.hugepageBase(x.address()))
                 .collect(Collectors.toSet());
         assertEquals(3, slabs.size());
-        Set<Long> unmapped = hooks.calls(UNMAP).stream().map(FakePageHooks.Call::address).collect(Collectors.toSet());
+        Set<Long> unmapped =
+                hooks.calls(UNMAP).stream().map(FakePageHooks.Call::address).collect(Collectors.toSet());
         assertTrue(unmapped.containsAll(slabs), "every slab unmapped: " + unmapped);
         assertEquals(4, hooks.count(UNMAP), "three slabs and the rest of eden, each once");
         assertEquals(hooks.bytes(MAP), hooks.bytes(UNMAP), "everything mapped was unmapped");
@@ -131,7 +133,9 @@ class ShutdownTest {
             assertInstanceOf(ShardDisabledException.class, shard.allocateFails(Pages.PAGE, 1));
             assertEquals(0, shard.runDeferredWork(), "no pass begins while stopping");
             assertEquals(1, shard.snapshot().stats().jobsInFlight(), "the frees began no purge");
-            assertEquals(new ShardActor.ShardStopped(0, new Shard.Reclaimed(0, 0, 0)), shard.stop(),
+            assertEquals(
+                    new ShardActor.ShardStopped(0, new Shard.Reclaimed(0, 0, 0)),
+                    shard.stop(),
                     "a second stop is answered at once");
             stopped.expectNoMessage(Duration.ofMillis(100));
 
@@ -154,7 +158,8 @@ class ShutdownTest {
     void shouldStopWithCoordinatedShutdownWhenTheActorSystemTerminates() throws Exception {
         ActorTestKit dedicated = ActorTestKit.create("ShutdownTest-coordinated");
         FakePageHooks hooks = new FakePageHooks();
-        Hpa4j hpa4j = TestAllocators.start(dedicated, TestAllocators.defaults().withShards(2), hooks, new ManualClock());
+        Hpa4j hpa4j =
+                TestAllocators.start(dedicated, TestAllocators.defaults().withShards(2), hooks, new ManualClock());
         List<Allocation> live = new ShardClient(dedicated, hpa4j.shard(1)).allocate(Pages.PAGE, 7);
         Set<Long> slabs = new HashSet<>();
         live.forEach(x -> slabs.add(Pages.hugepageBase(x.address())));
@@ -167,7 +172,10 @@ class ShutdownTest {
         assertEquals(7, report.liveExtents());
         assertEquals(7 * Pages.PAGE, report.liveBytes());
         assertEquals(1, report.slabs());
-        assertTrue(hooks.calls(UNMAP).stream().map(FakePageHooks.Call::address).toList().containsAll(slabs));
+        assertTrue(hooks.calls(UNMAP).stream()
+                .map(FakePageHooks.Call::address)
+                .toList()
+                .containsAll(slabs));
         assertEquals(hooks.bytes(MAP), hooks.bytes(UNMAP), "everything mapped was unmapped");
     }
 }

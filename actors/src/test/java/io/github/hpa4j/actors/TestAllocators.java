@@ -10,10 +10,10 @@ import io.github.hpa4j.core.Pages;
 final class TestAllocators {
     /** 16 pages: 32 of them fill a slab. */
     static final long CHUNK = 64 * 1024;
+
     static final int CHUNKS_PER_SLAB = (int) (Pages.HUGEPAGE / CHUNK);
 
-    private TestAllocators() {
-    }
+    private TestAllocators() {}
 
     /** reference.conf's settings (jemalloc's defaults), one shard. */
     static Hpa4jSettings defaults() {
@@ -22,8 +22,8 @@ final class TestAllocators {
 
     /** reference.conf overridden by {@code hocon} (keys under {@code hpa4j}), one shard unless set. */
     static Hpa4jSettings parse(String hocon) {
-        return Hpa4jSettings.fromConfig(ConfigFactory.parseString("hpa4j.shards = 1\n" + hocon)
-                .withFallback(ConfigFactory.load()));
+        return Hpa4jSettings.fromConfig(
+                ConfigFactory.parseString("hpa4j.shards = 1\n" + hocon).withFallback(ConfigFactory.load()));
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.github.hpa4j.bridge;
 
 import io.github.hpa4j.core.Pages;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.BitSet;
@@ -20,8 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ArenaPageHooks implements CountedPageHooks {
     /** Hooks with no mapping yet. */
-    public ArenaPageHooks() {
-    }
+    public ArenaPageHooks() {}
 
     /** One arena; {@code unmapped} has a bit per page already given back (guarded by the mapping). */
     private record Mapping(Arena arena, MemorySegment segment, BitSet unmapped) {
@@ -66,7 +64,8 @@ public final class ArenaPageHooks implements CountedPageHooks {
             synchronized (mapping) {
                 int alreadyUnmapped = mapping.unmapped().nextSetBit(first);
                 if (alreadyUnmapped >= 0 && alreadyUnmapped < last) {
-                    throw new IllegalPageRangeException("unmap", address, size, "part of the range is unmapped already");
+                    throw new IllegalPageRangeException(
+                            "unmap", address, size, "part of the range is unmapped already");
                 }
                 mapping.unmapped().set(first, last);
                 if (mapping.unmapped().cardinality() == mapping.pages()
@@ -77,22 +76,36 @@ public final class ArenaPageHooks implements CountedPageHooks {
         });
     }
 
-
     @Override
     public void purge(long address, long size) {
-        counters.count("purge", address, size, counters.purgeCalls, counters.purgeBytes,
+        counters.count(
+                "purge",
+                address,
+                size,
+                counters.purgeCalls,
+                counters.purgeBytes,
                 () -> slice("purge", address, size).fill((byte) 0));
     }
 
     @Override
     public void hugify(long address, long size) {
-        counters.count("hugify", address, size, counters.hugifyCalls, counters.hugifyBytes,
+        counters.count(
+                "hugify",
+                address,
+                size,
+                counters.hugifyCalls,
+                counters.hugifyBytes,
                 () -> slice("hugify", address, size));
     }
 
     @Override
     public void dehugify(long address, long size) {
-        counters.count("dehugify", address, size, counters.dehugifyCalls, counters.dehugifyBytes,
+        counters.count(
+                "dehugify",
+                address,
+                size,
+                counters.dehugifyCalls,
+                counters.dehugifyBytes,
                 () -> slice("dehugify", address, size));
     }
 

@@ -42,8 +42,7 @@ public final class Errno {
     /** Memory page has a hardware error. */
     public static final int EHWPOISON = 133;
 
-    private Errno() {
-    }
+    private Errno() {}
 
     /**
      * {@return the symbolic name, or {@code "errno <n>"} for a value outside the table}

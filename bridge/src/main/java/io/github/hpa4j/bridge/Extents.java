@@ -4,8 +4,7 @@ import java.lang.foreign.MemorySegment;
 
 /** Bounded views of memory the page hooks handed out. */
 public final class Extents {
-    private Extents() {
-    }
+    private Extents() {}
 
     /**
      * A segment of exactly {@code size} bytes at {@code address}: access outside it throws

@@ -1,7 +1,6 @@
 package io.github.hpa4j.bridge;
 
 import io.github.hpa4j.core.Pages;
-
 import java.util.Objects;
 
 /**
@@ -19,7 +18,9 @@ public final class LinuxPageHooks implements CountedPageHooks {
      * hugepages); without it, strict overcommit accounting would charge the untouched part too.
      */
     static final int FLAGS = Syscalls.MAP_PRIVATE | Syscalls.MAP_ANONYMOUS | Syscalls.MAP_NORESERVE;
-    private static final String MMAP_FLAGS_TEXT = "PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0";
+
+    private static final String MMAP_FLAGS_TEXT =
+            "PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0";
 
     private final HugifyStyle style;
     private final Syscalls syscalls;
@@ -70,7 +71,8 @@ public final class LinuxPageHooks implements CountedPageHooks {
             long overSize = size + Pages.HUGEPAGE - Pages.PAGE;
             long raw = syscalls.mmap(overSize, PROT, FLAGS);
             if (raw < 0) {
-                throw new NativeCallException("map", 0, size, "mmap(0, " + overSize + ", " + MMAP_FLAGS_TEXT + ")", (int) -raw);
+                throw new NativeCallException(
+                        "map", 0, size, "mmap(0, " + overSize + ", " + MMAP_FLAGS_TEXT + ")", (int) -raw);
             }
             long aligned = (raw + Pages.HUGEPAGE_MASK) & ~Pages.HUGEPAGE_MASK;
             long head = aligned - raw;
@@ -100,14 +102,24 @@ public final class LinuxPageHooks implements CountedPageHooks {
 
     @Override
     public void unmap(long address, long size) {
-        counters.count("unmap", address, size, counters.unmapCalls, counters.unmapBytes,
+        counters.count(
+                "unmap",
+                address,
+                size,
+                counters.unmapCalls,
+                counters.unmapBytes,
                 () -> munmapOrThrow("unmap", address, size));
     }
 
     /** MADV_DONTNEED on private anonymous memory: the next read faults in a zero page. */
     @Override
     public void purge(long address, long size) {
-        counters.count("purge", address, size, counters.purgeCalls, counters.purgeBytes,
+        counters.count(
+                "purge",
+                address,
+                size,
+                counters.purgeCalls,
+                counters.purgeBytes,
                 () -> madviseOrThrow("purge", address, size, Syscalls.MADV_DONTNEED));
     }
 
@@ -140,8 +152,10 @@ public final class LinuxPageHooks implements CountedPageHooks {
         if (result < 0) {
             counters.collapseFailures.increment();
             if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
-                LOG.log(System.Logger.Level.DEBUG, "MADV_COLLAPSE of 0x" + Long.toHexString(address) + " + " + size
-                        + " refused: " + Errno.name(-result) + "; the range stays advised");
+                LOG.log(
+                        System.Logger.Level.DEBUG,
+                        "MADV_COLLAPSE of 0x" + Long.toHexString(address) + " + " + size + " refused: "
+                                + Errno.name(-result) + "; the range stays advised");
             }
         } else {
             counters.collapses.increment();
@@ -174,16 +188,20 @@ public final class LinuxPageHooks implements CountedPageHooks {
     private void munmapOrThrow(String operation, long address, long length) {
         int result = syscalls.munmap(address, length);
         if (result < 0) {
-            throw new NativeCallException(operation, address, length,
-                    "munmap(0x" + Long.toHexString(address) + ", " + length + ")", -result);
+            throw new NativeCallException(
+                    operation, address, length, "munmap(0x" + Long.toHexString(address) + ", " + length + ")", -result);
         }
     }
 
     private void madviseOrThrow(String operation, long address, long length, int advice) {
         int result = syscalls.madvise(address, length, advice);
         if (result < 0) {
-            throw new NativeCallException(operation, address, length,
-                    "madvise(0x" + Long.toHexString(address) + ", " + length + ", " + Syscalls.adviceName(advice) + ")", -result);
+            throw new NativeCallException(
+                    operation,
+                    address,
+                    length,
+                    "madvise(0x" + Long.toHexString(address) + ", " + length + ", " + Syscalls.adviceName(advice) + ")",
+                    -result);
         }
     }
 

@@ -1,5 +1,8 @@
 package io.github.hpa4j.bridge;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -7,9 +10,6 @@ import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * mmap, munmap and madvise from libc through java.lang.foreign, with errno captured by the linker.
@@ -28,8 +28,7 @@ final class LinuxSyscalls implements Syscalls {
     private static final ThreadLocal<MemorySegment> CALL_STATE =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(Handles.CAPTURE_LAYOUT));
 
-    private LinuxSyscalls() {
-    }
+    private LinuxSyscalls() {}
 
     /** Bound once, on first use, so merely loading the bridge on another OS links nothing. */
     // Binds downcalls: restricted FFM calls, allowed at run time by --enable-native-access.
@@ -44,12 +43,18 @@ final class LinuxSyscalls implements Syscalls {
         static {
             Linker linker = Linker.nativeLinker();
             Linker.Option errno = Linker.Option.captureCallState("errno");
-            MMAP = linker.downcallHandle(linker.defaultLookup().findOrThrow("mmap"),
-                    FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), errno);
-            MUNMAP = linker.downcallHandle(linker.defaultLookup().findOrThrow("munmap"),
-                    FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG), errno);
-            MADVISE = linker.downcallHandle(linker.defaultLookup().findOrThrow("madvise"),
-                    FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT), errno);
+            MMAP = linker.downcallHandle(
+                    linker.defaultLookup().findOrThrow("mmap"),
+                    FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG),
+                    errno);
+            MUNMAP = linker.downcallHandle(
+                    linker.defaultLookup().findOrThrow("munmap"),
+                    FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG),
+                    errno);
+            MADVISE = linker.downcallHandle(
+                    linker.defaultLookup().findOrThrow("madvise"),
+                    FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT),
+                    errno);
         }
     }
 
@@ -62,8 +67,8 @@ final class LinuxSyscalls implements Syscalls {
 
         static {
             Linker linker = Linker.nativeLinker();
-            SYSCONF = linker.downcallHandle(linker.defaultLookup().findOrThrow("sysconf"),
-                    FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
+            SYSCONF = linker.downcallHandle(
+                    linker.defaultLookup().findOrThrow("sysconf"), FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
         }
     }
 

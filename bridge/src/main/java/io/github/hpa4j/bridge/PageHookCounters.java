@@ -40,12 +40,18 @@ final class PageHookCounters {
 
     PageHookStats snapshot() {
         return new PageHookStats(
-                mapCalls.sum(), mapBytes.sum(),
-                unmapCalls.sum(), unmapBytes.sum(),
-                purgeCalls.sum(), purgeBytes.sum(),
-                hugifyCalls.sum(), hugifyBytes.sum(),
-                dehugifyCalls.sum(), dehugifyBytes.sum(),
-                collapses.sum(), collapseFailures.sum(),
+                mapCalls.sum(),
+                mapBytes.sum(),
+                unmapCalls.sum(),
+                unmapBytes.sum(),
+                purgeCalls.sum(),
+                purgeBytes.sum(),
+                hugifyCalls.sum(),
+                hugifyBytes.sum(),
+                dehugifyCalls.sum(),
+                dehugifyBytes.sum(),
+                collapses.sum(),
+                collapseFailures.sum(),
                 errors.sum());
     }
 }

@@ -21,11 +21,16 @@ package io.github.hpa4j.bridge;
  * @param errors           calls of any kind that threw
  */
 public record PageHookStats(
-        long mapCalls, long mapBytes,
-        long unmapCalls, long unmapBytes,
-        long purgeCalls, long purgeBytes,
-        long hugifyCalls, long hugifyBytes,
-        long dehugifyCalls, long dehugifyBytes,
-        long collapses, long collapseFailures,
-        long errors) {
-}
+        long mapCalls,
+        long mapBytes,
+        long unmapCalls,
+        long unmapBytes,
+        long purgeCalls,
+        long purgeBytes,
+        long hugifyCalls,
+        long hugifyBytes,
+        long dehugifyCalls,
+        long dehugifyBytes,
+        long collapses,
+        long collapseFailures,
+        long errors) {}

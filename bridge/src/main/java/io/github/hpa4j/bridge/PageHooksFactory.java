@@ -9,8 +9,7 @@ package io.github.hpa4j.bridge;
 public final class PageHooksFactory {
     private static final System.Logger LOG = System.getLogger(PageHooksFactory.class.getName());
 
-    private PageHooksFactory() {
-    }
+    private PageHooksFactory() {}
 
     /**
      * The Linux hooks with {@code style}, or with {@link HugifyStyle#NONE} when hugepages are not
@@ -38,8 +37,10 @@ public final class PageHooksFactory {
         if (noHugepages != null && style != HugifyStyle.NONE) {
             // DEBUG only: the caller sees the style fall back in the hooks it gets and tells the user
             // (hpa4j's start line warns, through the application's logging).
-            LOG.log(System.Logger.Level.DEBUG, "hpa4j runs without hugepages (hugify style " + style
-                    + " becomes none; freed memory still goes back to the OS): " + noHugepages);
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    "hpa4j runs without hugepages (hugify style " + style
+                            + " becomes none; freed memory still goes back to the OS): " + noHugepages);
             return new LinuxPageHooks(HugifyStyle.NONE);
         }
         return new LinuxPageHooks(style);

@@ -1,7 +1,6 @@
 package io.github.hpa4j.bridge;
 
 import io.github.hpa4j.core.Pages;
-
 import java.util.Optional;
 import java.util.Set;
 
@@ -19,9 +18,13 @@ import java.util.Set;
  * @param nativeAccessEnabled whether the bridge's module may call restricted FFM methods
  */
 public record PlatformFacts(
-        String osName, String osArch, int addressBits,
-        long pageSize, long hugepageSize,
-        String thpEnabled, String thpDefrag,
+        String osName,
+        String osArch,
+        int addressBits,
+        long pageSize,
+        long hugepageSize,
+        String thpEnabled,
+        String thpDefrag,
         boolean nativeAccessEnabled) {
 
     /** mmap/madvise flag values and the errno table are only known to be right on these. */
@@ -51,7 +54,8 @@ public record PlatformFacts(
             return Optional.of("not a 64-bit JVM (" + addressBits + "-bit pointers)");
         }
         if (!KNOWN_ARCHS.contains(osArch)) {
-            return Optional.of("architecture " + osArch + " not supported (mmap/madvise constants known for x86_64 and aarch64 only)");
+            return Optional.of("architecture " + osArch
+                    + " not supported (mmap/madvise constants known for x86_64 and aarch64 only)");
         }
         if (!nativeAccessEnabled) {
             return Optional.of("native access is not enabled: start java with --enable-native-access=ALL-UNNAMED"
@@ -71,7 +75,8 @@ public record PlatformFacts(
      */
     public Optional<String> hugepagesUnavailableReason() {
         if (hugepageSize <= 0) {
-            return Optional.of("hugepage size unknown: " + ThpSupport.SYSFS_THP + "/hpage_pmd_size unreadable (kernel without THP?)");
+            return Optional.of("hugepage size unknown: " + ThpSupport.SYSFS_THP
+                    + "/hpage_pmd_size unreadable (kernel without THP?)");
         }
         if (hugepageSize != Pages.HUGEPAGE) {
             return Optional.of("hugepage size " + hugepageSize + " != " + Pages.HUGEPAGE + " that hpa4j is built for");

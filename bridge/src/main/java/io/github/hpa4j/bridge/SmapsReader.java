@@ -1,7 +1,6 @@
 package io.github.hpa4j.bridge;
 
 import io.github.hpa4j.core.Pages;
-
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -136,7 +135,8 @@ public final class SmapsReader {
                 if (startsWith(text, pos, lineEnd, RSS)) {
                     rss += attributed(parseDecimal(text, pos + RSS.length, lineEnd) * 1024, overlap, vmaLength);
                 } else if (startsWith(text, pos, lineEnd, ANON_HUGE_PAGES)) {
-                    anonHuge += attributed(parseDecimal(text, pos + ANON_HUGE_PAGES.length, lineEnd) * 1024, overlap, vmaLength);
+                    anonHuge += attributed(
+                            parseDecimal(text, pos + ANON_HUGE_PAGES.length, lineEnd) * 1024, overlap, vmaLength);
                 }
             }
             pos = lineEnd + 1;

@@ -7,8 +7,7 @@ public final class SystemClock implements Clock {
     /** The one instance: it has no state. */
     public static final SystemClock INSTANCE = new SystemClock();
 
-    private SystemClock() {
-    }
+    private SystemClock() {}
 
     @Override
     public long nanoTime() {

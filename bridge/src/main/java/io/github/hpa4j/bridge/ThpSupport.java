@@ -14,8 +14,7 @@ import java.nio.file.Path;
 public final class ThpSupport {
     static final String SYSFS_THP = "/sys/kernel/mm/transparent_hugepage";
 
-    private ThpSupport() {
-    }
+    private ThpSupport() {}
 
     private static final class Probe {
         static final PlatformFacts FACTS = probe();
@@ -47,7 +46,10 @@ public final class ThpSupport {
      * @return the reason as an exception, or null
      */
     public static Throwable unavailabilityCause() {
-        return Probe.FACTS.unsupportedReason().map(UnsupportedOperationException::new).orElse(null);
+        return Probe.FACTS
+                .unsupportedReason()
+                .map(UnsupportedOperationException::new)
+                .orElse(null);
     }
 
     /** Throws {@link UnsupportedOperationException} with the reason when {@link #isAvailable()} is false. */
@@ -96,7 +98,8 @@ public final class ThpSupport {
 
     private static String readSysfs(String name) {
         try {
-            return Files.readString(Path.of(SYSFS_THP, name), StandardCharsets.US_ASCII).trim();
+            return Files.readString(Path.of(SYSFS_THP, name), StandardCharsets.US_ASCII)
+                    .trim();
         } catch (IOException | RuntimeException e) {
             return null;
         }

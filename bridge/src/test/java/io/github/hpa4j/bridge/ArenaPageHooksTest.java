@@ -1,8 +1,5 @@
 package io.github.hpa4j.bridge;
 
-import io.github.hpa4j.core.Pages;
-import org.junit.jupiter.api.Test;
-
 import static io.github.hpa4j.bridge.RealMemory.SLAB;
 import static io.github.hpa4j.bridge.RealMemory.everyPageReads;
 import static io.github.hpa4j.bridge.RealMemory.touchEveryPage;
@@ -10,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.hpa4j.core.Pages;
+import org.junit.jupiter.api.Test;
 
 /** The portable fallback keeps the same contract as the Linux hooks. */
 class ArenaPageHooksTest {
@@ -47,7 +47,8 @@ class ArenaPageHooksTest {
         hooks.purge(address, Pages.PAGE);
         hooks.unmap(address, 2 * SLAB);
 
-        assertEquals(new PageHookStats(1, 2 * SLAB, 1, 2 * SLAB, 1, Pages.PAGE, 1, SLAB, 1, SLAB, 0, 0, 0), hooks.stats());
+        assertEquals(
+                new PageHookStats(1, 2 * SLAB, 1, 2 * SLAB, 1, Pages.PAGE, 1, SLAB, 1, SLAB, 0, 0, 0), hooks.stats());
         assertFalse(hooks.backsHugepages());
     }
 
@@ -55,14 +56,18 @@ class ArenaPageHooksTest {
     void shouldUnmapAMappingPieceByPieceAsShardsAndEdenDo() {
         long address = hooks.map(3 * SLAB);
         hooks.unmap(address + SLAB, SLAB);
-        assertThrows(IllegalPageRangeException.class, () -> hooks.purge(address + SLAB, Pages.PAGE),
+        assertThrows(
+                IllegalPageRangeException.class,
+                () -> hooks.purge(address + SLAB, Pages.PAGE),
                 "an unmapped piece is refused");
         assertThrows(IllegalPageRangeException.class, () -> hooks.unmap(address + SLAB, SLAB), "unmapped once only");
         touchEveryPage(address, SLAB, 3);
         assertTrue(everyPageReads(address, SLAB, 3, false), "the rest of the mapping stays usable");
         hooks.unmap(address, SLAB);
         hooks.unmap(address + 2 * SLAB, SLAB);
-        assertThrows(IllegalPageRangeException.class, () -> hooks.hugify(address + 2 * SLAB, SLAB),
+        assertThrows(
+                IllegalPageRangeException.class,
+                () -> hooks.hugify(address + 2 * SLAB, SLAB),
                 "the mapping is gone once every piece is unmapped");
     }
 
@@ -77,6 +82,7 @@ class ArenaPageHooksTest {
         assertEquals(4, hooks.stats().errors());
 
         hooks.unmap(address, SLAB);
-        assertThrows(IllegalPageRangeException.class, () -> hooks.purge(address, Pages.PAGE), "unmapped ranges are refused");
+        assertThrows(
+                IllegalPageRangeException.class, () -> hooks.purge(address, Pages.PAGE), "unmapped ranges are refused");
     }
 }

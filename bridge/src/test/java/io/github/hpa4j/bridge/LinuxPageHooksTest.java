@@ -1,18 +1,17 @@
 package io.github.hpa4j.bridge;
 
-import io.github.hpa4j.core.Pages;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-
 import static io.github.hpa4j.bridge.RealMemory.SLAB;
 import static io.github.hpa4j.bridge.RealMemory.smapsOf;
 import static io.github.hpa4j.bridge.RealMemory.touchEveryPage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.hpa4j.core.Pages;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** The Linux hooks on real memory, checked through /proc/self/smaps. */
 class LinuxPageHooksTest {
@@ -114,7 +113,8 @@ class LinuxPageHooksTest {
     @Test
     void shouldLeaveHugepagesToTheKernelModeWithNoneStyle() {
         RealMemory.assumeLinuxThp();
-        org.junit.jupiter.api.Assumptions.assumeTrue("madvise".equals(ThpSupport.facts().thpEnabled()),
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                "madvise".equals(ThpSupport.facts().thpEnabled()),
                 "only under enabled=madvise are un-advised faults small");
         long address = map(HugifyStyle.NONE, SLAB);
 

@@ -1,7 +1,6 @@
 package io.github.hpa4j.bridge;
 
 import io.github.hpa4j.core.Pages;
-
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
@@ -24,14 +23,19 @@ public final class PageCostBenchmark {
     private static final long SLAB = Pages.HUGEPAGE;
     private static final SmapsReader SMAPS = new SmapsReader();
 
-    private PageCostBenchmark() {
-    }
+    private PageCostBenchmark() {}
 
     public static void main(String[] args) {
         ThpSupport.ensureAvailability();
         PlatformFacts facts = ThpSupport.facts();
-        System.out.printf(Locale.ROOT, "hpa4j bridge benchmark: %s %s, THP enabled=%s defrag=%s, %d slabs of 2 MiB per measurement%n",
-                facts.osName(), facts.osArch(), facts.thpEnabled(), facts.thpDefrag(), SLABS);
+        System.out.printf(
+                Locale.ROOT,
+                "hpa4j bridge benchmark: %s %s, THP enabled=%s defrag=%s, %d slabs of 2 MiB per measurement%n",
+                facts.osName(),
+                facts.osArch(),
+                facts.thpEnabled(),
+                facts.thpDefrag(),
+                SLABS);
         costs(SLABS / 8, null); // warm-up: JIT the touch loop and the downcall stubs
         // Two passes: in a VM the first touch of guest memory the host never backed costs extra,
         // the second pass reuses frames the first one freed (what a long-running allocator sees).
@@ -85,7 +89,8 @@ public final class PageCostBenchmark {
             collapse.hugify(collapsed + i * SLAB, SLAB);
         }
         rows.add(row("hugify COLLAPSE of a 4 KiB-backed slab", System.nanoTime() - t, slabs));
-        rows.add(coverageRow("  (coverage after collapse, " + collapse.stats().collapseFailures() + " refused)", collapsed, size));
+        rows.add(coverageRow(
+                "  (coverage after collapse, " + collapse.stats().collapseFailures() + " refused)", collapsed, size));
 
         t = System.nanoTime();
         for (int i = 0; i < slabs; i++) {
@@ -132,7 +137,10 @@ public final class PageCostBenchmark {
                 failures++;
             }
         }
-        rows.add(String.format(Locale.ROOT, "%-48s %10.1f us per call (syscall + errno + exception)", "failing madvise (ENOMEM)",
+        rows.add(String.format(
+                Locale.ROOT,
+                "%-48s %10.1f us per call (syscall + errno + exception)",
+                "failing madvise (ENOMEM)",
                 (System.nanoTime() - t) / 1e3 / failures));
 
         if (pass != null) {
@@ -148,8 +156,15 @@ public final class PageCostBenchmark {
      */
     private static void coverage() {
         System.out.println();
-        System.out.println("Hugepage coverage (AnonHugePages / Rss) of " + SLABS + " slabs, read from smaps right away");
-        System.out.printf(Locale.ROOT, "%-9s %-34s %-34s %s%n", "style", "hugify, then touch", "touch, then hugify", "hugify time (touched)");
+        System.out.println(
+                "Hugepage coverage (AnonHugePages / Rss) of " + SLABS + " slabs, read from smaps right away");
+        System.out.printf(
+                Locale.ROOT,
+                "%-9s %-34s %-34s %s%n",
+                "style",
+                "hugify, then touch",
+                "touch, then hugify",
+                "hugify time (touched)");
         for (HugifyStyle style : HugifyStyle.values()) {
             String before = coverageOf(style, true)[0];
             String[] after = coverageOf(style, false);
@@ -174,11 +189,19 @@ public final class PageCostBenchmark {
                 touch(address, size);
             }
             SmapsReading r = SMAPS.read(List.of(new AddressRange(address, size)));
-            String refused = (hooks.stats().collapseFailures() > 0 ? " " + hooks.stats().collapseFailures() + " refused" : "")
-                    + (r.partialVmas() > 0 ? " ~approx" : "");
+            String refused =
+                    (hooks.stats().collapseFailures() > 0 ? " " + hooks.stats().collapseFailures() + " refused" : "")
+                            + (r.partialVmas() > 0 ? " ~approx" : "");
             return new String[] {
-                String.format(Locale.ROOT, "%5.1f%% (%d/%d MiB)%s", 100 * r.hugepageCoverage(), r.anonHugePages() >> 20, r.rss() >> 20, refused),
-                String.format(Locale.ROOT, "%.1f us/slab", hugifyNanos / 1e3 / SLABS)};
+                String.format(
+                        Locale.ROOT,
+                        "%5.1f%% (%d/%d MiB)%s",
+                        100 * r.hugepageCoverage(),
+                        r.anonHugePages() >> 20,
+                        r.rss() >> 20,
+                        refused),
+                String.format(Locale.ROOT, "%.1f us/slab", hugifyNanos / 1e3 / SLABS)
+            };
         } finally {
             hooks.unmap(address, size);
         }
@@ -211,12 +234,18 @@ public final class PageCostBenchmark {
         int vmas = countVmas();
         hooks.unmap(address, size);
         System.out.println();
-        System.out.printf(Locale.ROOT, "SmapsReader: read(ranges) %.0f us, readProcess() %.0f us (process has %d VMAs, %d MiB touched of ours)%n",
-                smaps / 1e3 / rounds, rollup / 1e3 / rounds, vmas, size >> 20);
+        System.out.printf(
+                Locale.ROOT,
+                "SmapsReader: read(ranges) %.0f us, readProcess() %.0f us (process has %d VMAs, %d MiB touched of ours)%n",
+                smaps / 1e3 / rounds,
+                rollup / 1e3 / rounds,
+                vmas,
+                size >> 20);
     }
 
     private static int countVmas() {
-        try (java.util.stream.Stream<String> maps = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/self/maps"))) {
+        try (java.util.stream.Stream<String> maps =
+                java.nio.file.Files.lines(java.nio.file.Path.of("/proc/self/maps"))) {
             return (int) maps.count();
         } catch (java.io.IOException e) {
             return -1;

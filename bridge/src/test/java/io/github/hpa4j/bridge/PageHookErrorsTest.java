@@ -1,23 +1,22 @@
 package io.github.hpa4j.bridge;
 
-import io.github.hpa4j.core.PageOperationException;
-import io.github.hpa4j.core.Pages;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-
 import static io.github.hpa4j.bridge.RealMemory.SLAB;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.hpa4j.core.PageOperationException;
+import io.github.hpa4j.core.Pages;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /** Refused arguments, errno paths, MADV_COLLAPSE refusals and errno capture under concurrency. */
 class PageHookErrorsTest {
@@ -77,7 +76,8 @@ class PageHookErrorsTest {
     void shouldNameOperationRangeAndReasonWhenRefusing() {
         LinuxPageHooks hooks = new LinuxPageHooks(HugifyStyle.ADVISE, NO_SYSCALL);
 
-        IllegalPageRangeException e = assertThrows(IllegalPageRangeException.class, () -> hooks.purge(0x7f0000000100L, Pages.PAGE));
+        IllegalPageRangeException e =
+                assertThrows(IllegalPageRangeException.class, () -> hooks.purge(0x7f0000000100L, Pages.PAGE));
 
         assertEquals("purge", e.operation());
         assertEquals(0x7f0000000100L, e.address());
@@ -106,8 +106,10 @@ class PageHookErrorsTest {
         for (HugifyStyle style : List.of(HugifyStyle.ADVISE, HugifyStyle.COLLAPSE)) {
             LinuxPageHooks hooks = new LinuxPageHooks(style);
 
-            NativeCallException hugify = assertThrows(NativeCallException.class, () -> hooks.hugify(UNMAPPED, Pages.PAGE));
-            NativeCallException dehugify = assertThrows(NativeCallException.class, () -> hooks.dehugify(UNMAPPED, Pages.PAGE));
+            NativeCallException hugify =
+                    assertThrows(NativeCallException.class, () -> hooks.hugify(UNMAPPED, Pages.PAGE));
+            NativeCallException dehugify =
+                    assertThrows(NativeCallException.class, () -> hooks.dehugify(UNMAPPED, Pages.PAGE));
 
             assertEquals("ENOMEM", hugify.errorName());
             assertTrue(hugify.call().endsWith("MADV_HUGEPAGE)"), hugify.call());
@@ -136,7 +138,9 @@ class PageHookErrorsTest {
 
         assertEquals("ENOMEM", e.errorName());
         assertEquals("map", e.operation());
-        assertTrue(e.call().startsWith("mmap(0, " + ((1L << 50) + SLAB - Pages.PAGE) + ", PROT_READ|PROT_WRITE"), e.call());
+        assertTrue(
+                e.call().startsWith("mmap(0, " + ((1L << 50) + SLAB - Pages.PAGE) + ", PROT_READ|PROT_WRITE"),
+                e.call());
     }
 
     @Test
@@ -157,7 +161,9 @@ class PageHookErrorsTest {
             @Override
             public int madvise(long address, long length, int advice) {
                 advices.add(advice);
-                return advice == MADV_COLLAPSE ? -Errno.EAGAIN : LinuxSyscalls.INSTANCE.madvise(address, length, advice);
+                return advice == MADV_COLLAPSE
+                        ? -Errno.EAGAIN
+                        : LinuxSyscalls.INSTANCE.madvise(address, length, advice);
             }
         };
         LinuxPageHooks hooks = new LinuxPageHooks(HugifyStyle.COLLAPSE, refusingCollapse);
@@ -189,7 +195,8 @@ class PageHookErrorsTest {
 
             assertEquals(1, hooks.stats().collapseFailures());
             assertEquals(0, hooks.stats().errors());
-            assertEquals(SLAB, RealMemory.smapsOf(address, SLAB).anonHugePages(), "the advice made the first touch huge");
+            assertEquals(
+                    SLAB, RealMemory.smapsOf(address, SLAB).anonHugePages(), "the advice made the first touch huge");
         } finally {
             hooks.unmap(address, SLAB);
         }
@@ -279,7 +286,8 @@ class PageHookErrorsTest {
         LinuxPageHooks hooks = new LinuxPageHooks(HugifyStyle.ADVISE);
         int rounds = 2_000;
         Callable<String> enomem = () -> repeatFailure(rounds, () -> hooks.purge(UNMAPPED, Pages.PAGE), "ENOMEM");
-        Callable<String> einval = () -> repeatFailure(rounds, () -> hooks.unmap(BEYOND_USER_SPACE, Pages.PAGE), "EINVAL");
+        Callable<String> einval =
+                () -> repeatFailure(rounds, () -> hooks.unmap(BEYOND_USER_SPACE, Pages.PAGE), "EINVAL");
 
         try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
             List<Future<String>> results = pool.invokeAll(List.of(enomem, einval, enomem, einval));

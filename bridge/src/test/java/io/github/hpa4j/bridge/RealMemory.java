@@ -1,20 +1,18 @@
 package io.github.hpa4j.bridge;
 
-import io.github.hpa4j.core.Pages;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.hpa4j.core.Pages;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Helpers for tests on real memory. */
 final class RealMemory {
     static final long SLAB = Pages.HUGEPAGE;
     private static final SmapsReader SMAPS = new SmapsReader();
 
-    private RealMemory() {
-    }
+    private RealMemory() {}
 
     static void assumeLinuxThp() {
         assumeTrue(ThpSupport.isAvailable(), () -> "needs Linux THP: " + ThpSupport.unavailabilityCause());
@@ -27,8 +25,11 @@ final class RealMemory {
     static void assumeMadvisedFaultsAreHuge() {
         assumeLinuxThp();
         PlatformFacts f = ThpSupport.facts();
-        assumeTrue(List.of("madvise", "always").contains(f.thpEnabled()), "THP enabled must be madvise or always, is " + f.thpEnabled());
-        assumeTrue(List.of("madvise", "always", "defer+madvise").contains(f.thpDefrag()),
+        assumeTrue(
+                List.of("madvise", "always").contains(f.thpEnabled()),
+                "THP enabled must be madvise or always, is " + f.thpEnabled());
+        assumeTrue(
+                List.of("madvise", "always", "defer+madvise").contains(f.thpDefrag()),
                 "THP defrag must compact madvised faults synchronously, is " + f.thpDefrag());
     }
 

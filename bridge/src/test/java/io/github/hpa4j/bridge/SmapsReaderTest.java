@@ -1,14 +1,13 @@
 package io.github.hpa4j.bridge;
 
-import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-
 import static io.github.hpa4j.bridge.RealMemory.SLAB;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class SmapsReaderTest {
     /** Three VMAs as the kernel prints them: ours (4 MiB, half huge), ours split (2 MiB), a file, vsyscall. */
@@ -77,8 +76,11 @@ class SmapsReaderTest {
     @Test
     void shouldMergeOverlappingAndAdjacentRangesBeforeMatching() {
         long[] bounds = SmapsReader.normalize(List.of(
-                new AddressRange(0x5000, 0x1000), new AddressRange(0x1000, 0x2000),
-                new AddressRange(0x3000, 0x1000), new AddressRange(0x2000, 0x1000), new AddressRange(0x9000, 0)));
+                new AddressRange(0x5000, 0x1000),
+                new AddressRange(0x1000, 0x2000),
+                new AddressRange(0x3000, 0x1000),
+                new AddressRange(0x2000, 0x1000),
+                new AddressRange(0x9000, 0)));
 
         assertArrayEquals(new long[] {0x1000, 0x4000, 0x5000, 0x6000}, bounds);
         assertEquals(0x2000 + 0x1000, SmapsReader.overlap(bounds, 0x2000, 0x7000), "two ranges inside one VMA add up");

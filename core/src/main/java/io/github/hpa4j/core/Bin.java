@@ -14,8 +14,8 @@ import java.util.TreeSet;
  */
 final class Bin {
     /** edata_snad_comp: serial number, then address. */
-    static final Comparator<BinSlab> SNAD = Comparator.comparingLong(BinSlab::serial)
-            .thenComparingLong(BinSlab::address);
+    static final Comparator<BinSlab> SNAD =
+            Comparator.comparingLong(BinSlab::serial).thenComparingLong(BinSlab::address);
 
     final int index;
     BinSlab slabcur;
@@ -112,8 +112,18 @@ final class Bin {
 
     SmallClassStats stats() {
         int size = SmallSizeClasses.indexToSize(index);
-        return new SmallClassStats(size, SmallSizeClasses.slabPages(index), SmallSizeClasses.regionsPerSlab(index),
-                nmalloc, ndalloc, curregs, curslabs, nslabs, nreslabs, nfills, requestedBytes,
+        return new SmallClassStats(
+                size,
+                SmallSizeClasses.slabPages(index),
+                SmallSizeClasses.regionsPerSlab(index),
+                nmalloc,
+                ndalloc,
+                curregs,
+                curslabs,
+                nslabs,
+                nreslabs,
+                nfills,
+                requestedBytes,
                 nmalloc * size - requestedBytes);
     }
 }

@@ -107,7 +107,7 @@ final class BinSlab {
 
     @Override
     public String toString() {
-        return "BinSlab[0x" + Long.toHexString(extent.address()) + ", class " + regionSize + ", " + nfree + "/"
-                + nregs + " free]";
+        return "BinSlab[0x" + Long.toHexString(extent.address()) + ", class " + regionSize + ", " + nfree + "/" + nregs
+                + " free]";
     }
 }

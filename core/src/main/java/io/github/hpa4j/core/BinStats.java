@@ -7,8 +7,7 @@ public final class BinStats {
     private long ndirty;
 
     /** Empty stats: no slab. */
-    public BinStats() {
-    }
+    public BinStats() {}
 
     /**
      * Stats with the given counts.

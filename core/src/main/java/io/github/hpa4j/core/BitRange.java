@@ -27,8 +27,7 @@ final class BitRange {
     private static final int BEGIN_SHIFT = Integer.SIZE;
     private static final long LENGTH_MASK = 0xFFFF_FFFFL;
 
-    private BitRange() {
-    }
+    private BitRange() {}
 
     /** Packs the run {@code [begin, begin + length)}; both must be non-negative. */
     public static long of(int begin, int length) {

@@ -29,8 +29,8 @@ public final class CacheBins {
      */
     public CacheBins(long smallMax, long slabMaxAlloc) {
         if (smallMax < SmallSizeClasses.QUANTUM || smallMax >= Pages.PAGE) {
-            throw new IllegalArgumentException("small max " + smallMax + " must be in [" + SmallSizeClasses.QUANTUM
-                    + ", " + Pages.PAGE + ")");
+            throw new IllegalArgumentException(
+                    "small max " + smallMax + " must be in [" + SmallSizeClasses.QUANTUM + ", " + Pages.PAGE + ")");
         }
         if (slabMaxAlloc < Pages.PAGE) {
             throw new IllegalArgumentException("slab_max_alloc " + slabMaxAlloc + " is below a page");
@@ -83,7 +83,11 @@ public final class CacheBins {
         if (alignment == 1) {
             return ofRequest(bytes);
         }
-        if (alignment < 1 || Long.bitCount(alignment) != 1 || alignment > Pages.PAGE || bytes <= 0 || bytes > pagesMax) {
+        if (alignment < 1
+                || Long.bitCount(alignment) != 1
+                || alignment > Pages.PAGE
+                || bytes <= 0
+                || bytes > pagesMax) {
             return NONE;
         }
         long usable = SmallSizeClasses.alignedUsableSize(bytes, alignment);
@@ -101,10 +105,12 @@ public final class CacheBins {
     public int ofUsable(long usable) {
         if (usable < Pages.PAGE) {
             return usable <= smallMax && usable > 0 && SmallSizeClasses.usableSize(usable) == usable
-                    ? 1 + SmallSizeClasses.sizeToIndex(usable) : NONE;
+                    ? 1 + SmallSizeClasses.sizeToIndex(usable)
+                    : NONE;
         }
         return (usable & Pages.PAGE_MASK) == 0 && usable <= pagesMax
-                ? smallBins + (int) (usable >>> Pages.LG_PAGE) : NONE;
+                ? smallBins + (int) (usable >>> Pages.LG_PAGE)
+                : NONE;
     }
 
     /**

@@ -10,8 +10,7 @@ package io.github.hpa4j.core;
 final class Checks {
     static final boolean ENABLED = Boolean.getBoolean("hpa4j.checks");
 
-    private Checks() {
-    }
+    private Checks() {}
 
     static void check(boolean condition, String what) {
         if (!condition) {

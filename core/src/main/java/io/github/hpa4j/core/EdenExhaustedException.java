@@ -11,7 +11,9 @@ public final class EdenExhaustedException extends AllocatorException {
      * @param cause the OS's refusal
      */
     public EdenExhaustedException(long bytes, Throwable cause) {
-        super("out of memory: could not map " + bytes + " bytes for eden"
-                + (cause == null ? "" : ": " + cause.getMessage()), cause);
+        super(
+                "out of memory: could not map " + bytes + " bytes for eden"
+                        + (cause == null ? "" : ": " + cause.getMessage()),
+                cause);
     }
 }

@@ -40,8 +40,7 @@ public final class FixedPoint {
     /** 5^16: since 10^16 = 2^16 * 5^16, {@code (x << 16) / 10^16 == x / 5^16}, without overflow. */
     private static final long FIVE_POW_16 = 152_587_890_625L;
 
-    private FixedPoint() {
-    }
+    private FixedPoint() {}
 
     /**
      * {@code FXP_INIT_INT}: the ratio {@code x}, for {@code 0 <= x < 65536}.
@@ -280,7 +279,7 @@ public final class FixedPoint {
     }
 
     private static IllegalArgumentException badText(String text, String why) {
-        return new IllegalArgumentException("not a fixed-point ratio (expected e.g. 0.25, 25% or unlimited): '"
-                + text + "' " + why);
+        return new IllegalArgumentException(
+                "not a fixed-point ratio (expected e.g. 0.25, 25% or unlimited): '" + text + "' " + why);
     }
 }

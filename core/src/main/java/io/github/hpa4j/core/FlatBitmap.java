@@ -245,7 +245,8 @@ final class FlatBitmap {
     /** The size and the runs of set bits, e.g. {@code FlatBitmap[100]{0-29, 35, 40-41}}. */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder().append("FlatBitmap[").append(nbits).append("]{");
+        StringBuilder sb =
+                new StringBuilder().append("FlatBitmap[").append(nbits).append("]{");
         String separator = "";
         for (long r = nextSetRange(0); r != BitRange.NONE; r = nextSetRange(BitRange.end(r))) {
             sb.append(separator).append(BitRange.begin(r));

@@ -43,7 +43,8 @@ final class HugeAllocator {
                 throw new EdenExhaustedException(bytes, e);
             }
             if (!Pages.isHugepageAligned(mapped)) {
-                throw new IllegalStateException("map returned 0x" + Long.toHexString(mapped) + ", not hugepage-aligned");
+                throw new IllegalStateException(
+                        "map returned 0x" + Long.toHexString(mapped) + ", not hugepage-aligned");
             }
             mappings.add(new long[] {mapped, bytes});
             mappedBytes += bytes;

@@ -45,8 +45,13 @@ public final class HugeCache {
      * @param limitHugepages    the most hugepages kept, 0 for none
      * @param releaseIntervalMs the time between two release passes
      */
-    public HugeCache(HugeAllocator allocator, PageHooks hooks, Clock clock, PageBudget budget, long limitHugepages,
-                     long releaseIntervalMs) {
+    public HugeCache(
+            HugeAllocator allocator,
+            PageHooks hooks,
+            Clock clock,
+            PageBudget budget,
+            long limitHugepages,
+            long releaseIntervalMs) {
         if (limitHugepages < 0 || releaseIntervalMs < 0) {
             throw new IllegalArgumentException("cache limit and release interval must not be negative, got "
                     + limitHugepages + " and " + releaseIntervalMs);
@@ -82,8 +87,10 @@ public final class HugeCache {
         if (!budget.tryTake(pages)) {
             shrinkTo(0);
             if (!budget.tryTake(pages)) {
-                throw new MemoryBudgetExceededException(budget.limitPages() << Pages.LG_PAGE,
-                        budget.heldPages() << Pages.LG_PAGE, hugepages * Pages.HUGEPAGE);
+                throw new MemoryBudgetExceededException(
+                        budget.limitPages() << Pages.LG_PAGE,
+                        budget.heldPages() << Pages.LG_PAGE,
+                        hugepages * Pages.HUGEPAGE);
             }
         }
         try {

@@ -12,8 +12,7 @@ import java.util.TreeSet;
  * requests. Lengths are in hugepages.
  */
 final class HugeRangeMap {
-    private record Run(long address, long hugepages) {
-    }
+    private record Run(long address, long hugepages) {}
 
     private static final Comparator<Run> BY_LENGTH_THEN_ADDRESS =
             Comparator.comparingLong(Run::hugepages).thenComparingLong(Run::address);

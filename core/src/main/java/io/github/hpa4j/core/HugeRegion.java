@@ -22,6 +22,7 @@ package io.github.hpa4j.core;
 final class HugeRegion {
     /** {@link #alloc} when the budget refused the hugepages the allocation would back. */
     static final long BUDGET_REFUSED = -2;
+
     static final long NO_FIT = -1;
     /**
      * The dirty free pages that make a live hugepage worth breaking: an eighth of it (256 KiB), the
@@ -121,7 +122,8 @@ final class HugeRegion {
             return BUDGET_REFUSED;
         }
         int start = best;
-        for (long r = touched.nextSetRange(best); r != BitRange.NONE && BitRange.begin(r) < best + npages;
+        for (long r = touched.nextSetRange(best);
+                r != BitRange.NONE && BitRange.begin(r) < best + npages;
                 r = touched.nextSetRange(BitRange.end(r))) {
             int end = Math.min(BitRange.end(r), best + npages);
             toClear.add(BitRange.begin(r) - start, end - BitRange.begin(r));
@@ -224,7 +226,8 @@ final class HugeRegion {
         }
         int first = h * Pages.HUGEPAGE_PAGES;
         int end = first + Pages.HUGEPAGE_PAGES;
-        for (long r = used.nextUnsetRange(first); r != BitRange.NONE && BitRange.begin(r) < end;
+        for (long r = used.nextUnsetRange(first);
+                r != BitRange.NONE && BitRange.begin(r) < end;
                 r = used.nextUnsetRange(BitRange.end(r))) {
             int begin = BitRange.begin(r);
             int length = Math.min(BitRange.end(r), end) - begin;

@@ -12,9 +12,11 @@ public final class InvalidAlignmentException extends InvalidRequestException {
      * @param alignment the alignment asked for
      */
     public InvalidAlignmentException(long alignment) {
-        super(alignment <= 0 || Long.bitCount(alignment) != 1
-                ? "alignment must be a power of two, got " + alignment
-                : "alignment " + alignment + " exceeds the largest supported, a hugepage (" + Pages.HUGEPAGE + ")");
+        super(
+                alignment <= 0 || Long.bitCount(alignment) != 1
+                        ? "alignment must be a power of two, got " + alignment
+                        : "alignment " + alignment + " exceeds the largest supported, a hugepage (" + Pages.HUGEPAGE
+                                + ")");
         this.alignment = alignment;
     }
 

@@ -14,9 +14,10 @@ public final class InvalidSizeException extends InvalidRequestException {
      * @param max       the largest size served
      */
     public InvalidSizeException(long requested, long max) {
-        super(requested <= 0
-                ? "allocation size must be positive, got " + requested
-                : "allocation size " + requested + " exceeds the largest servable size " + max);
+        super(
+                requested <= 0
+                        ? "allocation size must be positive, got " + requested
+                        : "allocation size " + requested + " exceeds the largest servable size " + max);
         this.requested = requested;
         this.max = max;
     }

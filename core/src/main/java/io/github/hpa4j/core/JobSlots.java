@@ -17,8 +17,7 @@ public interface JobSlots {
         }
 
         @Override
-        public void release(boolean purge) {
-        }
+        public void release(boolean purge) {}
     };
 
     /**

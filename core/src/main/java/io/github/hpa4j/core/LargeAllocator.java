@@ -60,8 +60,8 @@ public final class LargeAllocator {
         this.clock = clock;
         this.budget = budget;
         this.allocator = new HugeAllocator(this.hooks, options.mapHugepages());
-        this.cache = new HugeCache(allocator, this.hooks, clock, budget, options.cacheLimitHugepages(),
-                options.releaseIntervalMs());
+        this.cache = new HugeCache(
+                allocator, this.hooks, clock, budget, options.cacheLimitHugepages(), options.releaseIntervalMs());
         this.lastRegionPassNanos = clock.nanoTime();
     }
 
@@ -124,7 +124,11 @@ public final class LargeAllocator {
         long hugepages = hugepageCeiling(bytes) >>> Pages.LG_HUGEPAGE;
         long address = cache.get(hugepages);
         int pages = (int) (hugepages * Pages.HUGEPAGE_PAGES);
-        return new LargeExtent(address, hugepages * Pages.HUGEPAGE, bytes, false,
+        return new LargeExtent(
+                address,
+                hugepages * Pages.HUGEPAGE,
+                bytes,
+                false,
                 cache.lastFromReleased() ? PagesToClear.NONE : PagesToClear.all(pages));
     }
 
@@ -160,8 +164,8 @@ public final class LargeAllocator {
                 cache.releaseAll();
             }
         }
-        throw new MemoryBudgetExceededException(budget.limitPages() << Pages.LG_PAGE,
-                budget.heldPages() << Pages.LG_PAGE, bytes);
+        throw new MemoryBudgetExceededException(
+                budget.limitPages() << Pages.LG_PAGE, budget.heldPages() << Pages.LG_PAGE, bytes);
     }
 
     private HugeRegion newRegion() {
@@ -203,8 +207,8 @@ public final class LargeAllocator {
         Map.Entry<Long, LargeExtent> e = live.floorEntry(address);
         if (e == null || address >= e.getValue().end()) {
             boolean ours = cache.contains(address) || regionOf(address) != null;
-            throw new InvalidFreeException(ours ? FreeRefusal.NOT_ALLOCATED : FreeRefusal.UNKNOWN_ADDRESS,
-                    address, named, index);
+            throw new InvalidFreeException(
+                    ours ? FreeRefusal.NOT_ALLOCATED : FreeRefusal.UNKNOWN_ADDRESS, address, named, index);
         }
         LargeExtent extent = e.getValue();
         if (extent.address() != address) {
@@ -302,11 +306,28 @@ public final class LargeAllocator {
             subreleased += region.subreleasedHugepages();
             subreleasedPages += region.subreleasedPages();
         }
-        return new LargeStats(nmalloc, ndalloc, live.size(), curBytes, curRequestedBytes, inRegion,
-                cache.hits(), cache.misses(), cache.cachedHugepages(), cache.releasedHugepages(),
-                regions.size(), usedPages, backed, subreleased, subreleasedPages,
-                hooks.mappedBytes, hooks.maps, hooks.unmaps, hooks.purges,
-                hooks.purgedBytes, hooks.hugifies);
+        return new LargeStats(
+                nmalloc,
+                ndalloc,
+                live.size(),
+                curBytes,
+                curRequestedBytes,
+                inRegion,
+                cache.hits(),
+                cache.misses(),
+                cache.cachedHugepages(),
+                cache.releasedHugepages(),
+                regions.size(),
+                usedPages,
+                backed,
+                subreleased,
+                subreleasedPages,
+                hooks.mappedBytes,
+                hooks.maps,
+                hooks.unmaps,
+                hooks.purges,
+                hooks.purgedBytes,
+                hooks.hugifies);
     }
 
     /** {@return live allocations} */
@@ -375,11 +396,13 @@ public final class LargeAllocator {
                     + " but live allocations add up to " + bytes + ", " + requested + ", " + regionPages;
         }
         long heldByLarge = allocator.inUseHugepages();
-        long expected = cache.cachedHugepages() + (long) regions.stream().mapToInt(r -> r.hugepages).sum();
+        long expected = cache.cachedHugepages()
+                + (long) regions.stream().mapToInt(r -> r.hugepages).sum();
         for (LargeExtent extent : live.values()) {
             expected += extent.inRegion() ? 0 : extent.hugepages();
         }
-        return heldByLarge == expected ? null
+        return heldByLarge == expected
+                ? null
                 : "allocator has " + heldByLarge + " hugepages in use, cache + regions + live hold " + expected;
     }
 

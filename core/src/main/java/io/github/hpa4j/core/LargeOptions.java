@@ -13,8 +13,8 @@ package io.github.hpa4j.core;
  *                            it was last used.
  * @param regionHugepages     the size of one {@link HugeRegion}, in hugepages.
  */
-public record LargeOptions(long maxAllocBytes, long mapHugepages, long cacheLimitHugepages, long releaseIntervalMs,
-                           int regionHugepages) {
+public record LargeOptions(
+        long maxAllocBytes, long mapHugepages, long cacheLimitHugepages, long releaseIntervalMs, int regionHugepages) {
     /**
      * 1 GiB at most per allocation; 64 MiB mappings; TCMalloc's minimum cache limit of 10 hugepages
      * and its default cache time of one second; 128 MiB regions (TCMalloc's are 1 GiB: hpa4j keeps

@@ -29,11 +29,27 @@ package io.github.hpa4j.core;
  * @param hugifies            hugify calls
  */
 public record LargeStats(
-        long nmalloc, long ndalloc, long curExtents, long curBytes, long curRequestedBytes, long inRegionExtents,
-        long cacheHits, long cacheMisses, long cachedHugepages, long cacheReleasedHugepages,
-        long regions, long regionUsedPages, long regionBackedHugepages,
-        long regionSubreleasedHugepages, long regionSubreleasedPages,
-        long mappedBytes, long maps, long unmaps, long purges, long purgedBytes, long hugifies) {
+        long nmalloc,
+        long ndalloc,
+        long curExtents,
+        long curBytes,
+        long curRequestedBytes,
+        long inRegionExtents,
+        long cacheHits,
+        long cacheMisses,
+        long cachedHugepages,
+        long cacheReleasedHugepages,
+        long regions,
+        long regionUsedPages,
+        long regionBackedHugepages,
+        long regionSubreleasedHugepages,
+        long regionSubreleasedPages,
+        long mappedBytes,
+        long maps,
+        long unmaps,
+        long purges,
+        long purgedBytes,
+        long hugifies) {
 
     /** No allocator: every counter zero, the start of a sum over shards. */
     public static final LargeStats NONE = new LargeStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
@@ -45,14 +61,28 @@ public record LargeStats(
      * @return the sums
      */
     public LargeStats plus(LargeStats o) {
-        return new LargeStats(nmalloc + o.nmalloc, ndalloc + o.ndalloc, curExtents + o.curExtents,
-                curBytes + o.curBytes, curRequestedBytes + o.curRequestedBytes, inRegionExtents + o.inRegionExtents,
-                cacheHits + o.cacheHits, cacheMisses + o.cacheMisses, cachedHugepages + o.cachedHugepages,
-                cacheReleasedHugepages + o.cacheReleasedHugepages, regions + o.regions,
-                regionUsedPages + o.regionUsedPages, regionBackedHugepages + o.regionBackedHugepages,
+        return new LargeStats(
+                nmalloc + o.nmalloc,
+                ndalloc + o.ndalloc,
+                curExtents + o.curExtents,
+                curBytes + o.curBytes,
+                curRequestedBytes + o.curRequestedBytes,
+                inRegionExtents + o.inRegionExtents,
+                cacheHits + o.cacheHits,
+                cacheMisses + o.cacheMisses,
+                cachedHugepages + o.cachedHugepages,
+                cacheReleasedHugepages + o.cacheReleasedHugepages,
+                regions + o.regions,
+                regionUsedPages + o.regionUsedPages,
+                regionBackedHugepages + o.regionBackedHugepages,
                 regionSubreleasedHugepages + o.regionSubreleasedHugepages,
-                regionSubreleasedPages + o.regionSubreleasedPages, mappedBytes + o.mappedBytes, maps + o.maps,
-                unmaps + o.unmaps, purges + o.purges, purgedBytes + o.purgedBytes, hugifies + o.hugifies);
+                regionSubreleasedPages + o.regionSubreleasedPages,
+                mappedBytes + o.mappedBytes,
+                maps + o.maps,
+                unmaps + o.unmaps,
+                purges + o.purges,
+                purgedBytes + o.purgedBytes,
+                hugifies + o.hugifies);
     }
 
     /** {@return bytes lost to rounding by the live allocations} */

@@ -19,8 +19,11 @@ public final class MemoryBudgetExceededException extends AllocatorException {
      * @param requestedBytes what the allocation would have added
      */
     public MemoryBudgetExceededException(long limitBytes, long heldBytes, long requestedBytes) {
-        this("memory budget of " + limitBytes + " bytes reached: " + heldBytes + " bytes held (active or dirty), "
-                + requestedBytes + " more requested", limitBytes, heldBytes);
+        this(
+                "memory budget of " + limitBytes + " bytes reached: " + heldBytes + " bytes held (active or dirty), "
+                        + requestedBytes + " more requested",
+                limitBytes,
+                heldBytes);
     }
 
     private MemoryBudgetExceededException(String message, long limitBytes, long heldBytes) {
@@ -38,8 +41,11 @@ public final class MemoryBudgetExceededException extends AllocatorException {
      * @return the refusal
      */
     public static MemoryBudgetExceededException addressSpace(long boundBytes, long reservedBytes) {
-        return new MemoryBudgetExceededException("address space bound of " + boundBytes + " bytes reached (twice the"
-                + " memory budget): " + reservedBytes + " bytes reserved in slabs and eden", boundBytes, reservedBytes);
+        return new MemoryBudgetExceededException(
+                "address space bound of " + boundBytes + " bytes reached (twice the" + " memory budget): "
+                        + reservedBytes + " bytes reserved in slabs and eden",
+                boundBytes,
+                reservedBytes);
     }
 
     /** {@return the budget (or the address-space bound)} */

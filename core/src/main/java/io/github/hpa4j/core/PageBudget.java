@@ -15,8 +15,7 @@ public interface PageBudget {
         }
 
         @Override
-        public void give(long pages) {
-        }
+        public void give(long pages) {}
 
         @Override
         public boolean underPressure() {

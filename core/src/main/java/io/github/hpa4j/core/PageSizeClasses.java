@@ -45,8 +45,7 @@ public final class PageSizeClasses {
     /** The largest class, {@code pind2sz(NPSIZES - 1)}: 512 MiB. */
     public static final long MAX_SIZE = pind2szUnchecked(NPSIZES - 1);
 
-    private PageSizeClasses() {
-    }
+    private PageSizeClasses() {}
 
     /**
      * {@code sz_psz2ind}: the index of the smallest class {@code >= psz}. {@code psz} need not be

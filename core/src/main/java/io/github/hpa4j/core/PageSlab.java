@@ -63,8 +63,8 @@ public final class PageSlab {
      */
     public PageSlab(long address, long age) {
         if (!Pages.isHugepageAligned(address)) {
-            throw new IllegalArgumentException("slab address 0x" + Long.toHexString(address)
-                    + " is not hugepage-aligned");
+            throw new IllegalArgumentException(
+                    "slab address 0x" + Long.toHexString(address) + " is not hugepage-aligned");
         }
         this.address = address;
         this.age = age;

@@ -180,8 +180,8 @@ final class PageSlabSet {
      * Quantizing down means every slab in a class can serve any request of that class.
      */
     private static int allocPind(PageSlab slab) {
-        int pind = PageSizeClasses.psz2ind(
-                PageSizeClasses.quantizeFloor((long) slab.longestFreeRange() << Pages.LG_PAGE));
+        int pind =
+                PageSizeClasses.psz2ind(PageSizeClasses.quantizeFloor((long) slab.longestFreeRange() << Pages.LG_PAGE));
         assert pind < PageSizeClasses.NPSIZES;
         return pind;
     }
@@ -213,7 +213,8 @@ final class PageSlabSet {
 
     private void checkMergedStats() {
         if (Checks.ENABLED) {
-            Checks.check(stats.merged().equals(mergedStats),
+            Checks.check(
+                    stats.merged().equals(mergedStats),
                     "merged stats " + mergedStats + " != sum of bins " + stats.merged());
         }
     }

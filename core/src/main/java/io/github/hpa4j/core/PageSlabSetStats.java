@@ -122,11 +122,22 @@ public final class PageSlabSetStats {
 
     @Override
     public String toString() {
-        StringBuilder s = new StringBuilder("PageSlabSetStats{full=").append(fullSlabs[0]).append('/')
-                .append(fullSlabs[1]).append(" empty=").append(emptySlabs[0]).append('/').append(emptySlabs[1]);
+        StringBuilder s = new StringBuilder("PageSlabSetStats{full=")
+                .append(fullSlabs[0])
+                .append('/')
+                .append(fullSlabs[1])
+                .append(" empty=")
+                .append(emptySlabs[0])
+                .append('/')
+                .append(emptySlabs[1]);
         for (int i = 0; i < nonfull.length; i++) {
             if (nonfull[i][0].npageslabs() != 0 || nonfull[i][1].npageslabs() != 0) {
-                s.append(" nonfull[").append(i).append("]=").append(nonfull[i][0]).append('/').append(nonfull[i][1]);
+                s.append(" nonfull[")
+                        .append(i)
+                        .append("]=")
+                        .append(nonfull[i][0])
+                        .append('/')
+                        .append(nonfull[i][1]);
             }
         }
         return s.append('}').toString();

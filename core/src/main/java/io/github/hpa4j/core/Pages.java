@@ -21,8 +21,7 @@ public final class Pages {
     /** Pages per hugepage: the number of bits in a slab's bitmaps. */
     public static final int HUGEPAGE_PAGES = (int) (HUGEPAGE >>> LG_PAGE);
 
-    private Pages() {
-    }
+    private Pages() {}
 
     /**
      * {@return whether {@code value} is a multiple of {@link #PAGE}}

@@ -114,8 +114,7 @@ public final class PagesToClear {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PagesToClear p && p.count == count
-                && Arrays.equals(runs, 0, count, p.runs, 0, p.count);
+        return o instanceof PagesToClear p && p.count == count && Arrays.equals(runs, 0, count, p.runs, 0, p.count);
     }
 
     @Override
@@ -142,8 +141,7 @@ public final class PagesToClear {
         private int count;
 
         /** A builder with no run yet. */
-        public Builder() {
-        }
+        public Builder() {}
 
         /**
          * Adds pages {@code [page, page + pages)}, which must not start before the last run's end.

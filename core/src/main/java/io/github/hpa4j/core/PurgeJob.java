@@ -12,8 +12,14 @@ final class PurgeJob extends DeferredJob {
     private final long[] rangeAddresses;
     private final long[] rangeSizes;
 
-    PurgeJob(int shard, PageSlab slab, PurgeState state, boolean dehugify, int pendingPages,
-             long[] rangeAddresses, long[] rangeSizes) {
+    PurgeJob(
+            int shard,
+            PageSlab slab,
+            PurgeState state,
+            boolean dehugify,
+            int pendingPages,
+            long[] rangeAddresses,
+            long[] rangeSizes) {
         super(shard, slab);
         this.state = state;
         this.dehugify = dehugify;

@@ -114,8 +114,8 @@ public final class Shard {
      * @param executor        runs the jobs the shard begins
      * @param maxJobsInFlight the most jobs begun and not yet ended
      */
-    public Shard(int index, ShardOptions options, PageHooks hooks, Clock clock, JobExecutor executor,
-                 int maxJobsInFlight) {
+    public Shard(
+            int index, ShardOptions options, PageHooks hooks, Clock clock, JobExecutor executor, int maxJobsInFlight) {
         this(index, options, hooks, clock, executor, maxJobsInFlight, PageBudget.UNLIMITED);
     }
 
@@ -132,8 +132,14 @@ public final class Shard {
      * @param maxJobsInFlight the most jobs begun and not yet ended
      * @param budget          the pages the allocator's shards may touch, shared
      */
-    public Shard(int index, ShardOptions options, PageHooks hooks, Clock clock, JobExecutor executor,
-                 int maxJobsInFlight, PageBudget budget) {
+    public Shard(
+            int index,
+            ShardOptions options,
+            PageHooks hooks,
+            Clock clock,
+            JobExecutor executor,
+            int maxJobsInFlight,
+            PageBudget budget) {
         this(index, options, hooks, clock, executor, maxJobsInFlight, budget, JobSlots.UNLIMITED);
     }
 
@@ -149,8 +155,15 @@ public final class Shard {
      * @param budget          the pages the allocator's shards may touch, shared
      * @param slots           the job slots the allocator's shards share
      */
-    public Shard(int index, ShardOptions options, PageHooks hooks, Clock clock, JobExecutor executor,
-                 int maxJobsInFlight, PageBudget budget, JobSlots slots) {
+    public Shard(
+            int index,
+            ShardOptions options,
+            PageHooks hooks,
+            Clock clock,
+            JobExecutor executor,
+            int maxJobsInFlight,
+            PageBudget budget,
+            JobSlots slots) {
         if (index < 0) {
             throw new IllegalArgumentException("shard index must not be negative, got " + index);
         }
@@ -324,8 +337,10 @@ public final class Shard {
             }
             partial.clear();
             maybeDoDeferredWork(false);
-            throw new MemoryBudgetExceededException(budget.limitPages() << Pages.LG_PAGE,
-                    budget.heldPages() << Pages.LG_PAGE, size * (count - nsuccess));
+            throw new MemoryBudgetExceededException(
+                    budget.limitPages() << Pages.LG_PAGE,
+                    budget.heldPages() << Pages.LG_PAGE,
+                    size * (count - nsuccess));
         }
         maybeDoDeferredWork(false);
         return nsuccess;
@@ -679,8 +694,8 @@ public final class Shard {
      */
     public void setJobRetryBackoff(long initialNanos, long maxNanos) {
         if (initialNanos < 0 || maxNanos < initialNanos) {
-            throw new IllegalArgumentException("retry back-off must satisfy 0 <= initial <= max, got " + initialNanos
-                    + " and " + maxNanos);
+            throw new IllegalArgumentException(
+                    "retry back-off must satisfy 0 <= initial <= max, got " + initialNanos + " and " + maxNanos);
         }
         retryBackoffInitialNanos = initialNanos;
         retryBackoffMaxNanos = maxNanos;
@@ -705,7 +720,8 @@ public final class Shard {
      */
     public long jobFailed(DeferredJob job) {
         abort(job);
-        retryBackoffNanos = retryBackoffNanos == 0 ? retryBackoffInitialNanos
+        retryBackoffNanos = retryBackoffNanos == 0
+                ? retryBackoffInitialNanos
                 : Math.min(retryBackoffMaxNanos, 2 * retryBackoffNanos);
         retryBackoffUntilNanos = clock.nanoTime() + retryBackoffNanos;
         backingOff = retryBackoffNanos > 0;
@@ -961,7 +977,9 @@ public final class Shard {
     public long nanosUntilDeferredWork() {
         long due = nanosUntilWorkDue();
         // Work due during a retry back-off waits for its end.
-        return due == NO_DEFERRED_WORK || !backingOff() ? due : Math.max(due, retryBackoffUntilNanos - clock.nanoTime());
+        return due == NO_DEFERRED_WORK || !backingOff()
+                ? due
+                : Math.max(due, retryBackoffUntilNanos - clock.nanoTime());
     }
 
     private long nanosUntilWorkDue() {
@@ -1059,8 +1077,7 @@ public final class Shard {
      * @param liveBytes   their bytes
      * @param slabs       slabs unmapped
      */
-    public record Reclaimed(long liveExtents, long liveBytes, long slabs) {
-    }
+    public record Reclaimed(long liveExtents, long liveBytes, long slabs) {}
 
     // ---------------------------------------------------------------- stats
 
@@ -1070,8 +1087,8 @@ public final class Shard {
      * @return the shard's stats now
      */
     public ShardStats stats() {
-        return new ShardStats(index, psset.stats().copy(), counters(), npendingPurge, jobsInFlight,
-                liveExtents, liveBytes);
+        return new ShardStats(
+                index, psset.stats().copy(), counters(), npendingPurge, jobsInFlight, liveExtents, liveBytes);
     }
 
     /** {@return the purge and hugify counters} */
@@ -1146,8 +1163,8 @@ public final class Shard {
                     + dirty + ")";
         }
         if (registeredPages != active || liveBytes != active << Pages.LG_PAGE) {
-            return "active pages " + active + " but live extents cover " + registeredPages + " pages / "
-                    + liveBytes + " bytes";
+            return "active pages " + active + " but live extents cover " + registeredPages + " pages / " + liveBytes
+                    + " bytes";
         }
         return null;
     }

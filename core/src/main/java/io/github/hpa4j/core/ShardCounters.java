@@ -11,8 +11,8 @@ package io.github.hpa4j.core;
  * @param npurgeAborts  purge jobs that failed and were aborted
  * @param nhugifyAborts hugify jobs that failed and were aborted
  */
-public record ShardCounters(long npurgePasses, long npurges, long nhugifies, long ndehugifies,
-                            long npurgeAborts, long nhugifyAborts) {
+public record ShardCounters(
+        long npurgePasses, long npurges, long nhugifies, long ndehugifies, long npurgeAborts, long nhugifyAborts) {
     public static final ShardCounters ZERO = new ShardCounters(0, 0, 0, 0, 0, 0);
 
     /**
@@ -22,7 +22,12 @@ public record ShardCounters(long npurgePasses, long npurges, long nhugifies, lon
      * @return the sums
      */
     public ShardCounters plus(ShardCounters o) {
-        return new ShardCounters(npurgePasses + o.npurgePasses, npurges + o.npurges, nhugifies + o.nhugifies,
-                ndehugifies + o.ndehugifies, npurgeAborts + o.npurgeAborts, nhugifyAborts + o.nhugifyAborts);
+        return new ShardCounters(
+                npurgePasses + o.npurgePasses,
+                npurges + o.npurges,
+                nhugifies + o.nhugifies,
+                ndehugifies + o.ndehugifies,
+                npurgeAborts + o.npurgeAborts,
+                nhugifyAborts + o.nhugifyAborts);
     }
 }

@@ -30,8 +30,8 @@ public record ShardOptions(
      * HPA_SHARD_OPTS_DEFAULT, except that deferral is allowed: hpa4j always has its timers. The
      * hugify policy is jemalloc's here; the actors' setting chooses its own default.
      */
-    public static final ShardOptions DEFAULTS = new ShardOptions(
-            64 * 1024, Pages.HUGEPAGE * 95 / 100, FixedPoint.ofPercent(25), true, 10_000, 5_000);
+    public static final ShardOptions DEFAULTS =
+            new ShardOptions(64 * 1024, Pages.HUGEPAGE * 95 / 100, FixedPoint.ofPercent(25), true, 10_000, 5_000);
 
     /**
      * With jemalloc's hugify policy.
@@ -43,25 +43,36 @@ public record ShardOptions(
      * @param hugifyDelayMs         how long a candidate waits before it is hugified
      * @param minPurgeIntervalMs    the least time between two purge passes
      */
-    public ShardOptions(long slabMaxAlloc, long hugificationThreshold, int dirtyMult, boolean deferralAllowed,
-                        long hugifyDelayMs, long minPurgeIntervalMs) {
-        this(slabMaxAlloc, hugificationThreshold, dirtyMult, deferralAllowed, hugifyDelayMs, minPurgeIntervalMs,
+    public ShardOptions(
+            long slabMaxAlloc,
+            long hugificationThreshold,
+            int dirtyMult,
+            boolean deferralAllowed,
+            long hugifyDelayMs,
+            long minPurgeIntervalMs) {
+        this(
+                slabMaxAlloc,
+                hugificationThreshold,
+                dirtyMult,
+                deferralAllowed,
+                hugifyDelayMs,
+                minPurgeIntervalMs,
                 HugifyPolicy.JEMALLOC);
     }
 
     /** Refuses a setting outside its range, naming it. */
     public ShardOptions {
         if (slabMaxAlloc <= 0 || slabMaxAlloc > Pages.HUGEPAGE || !Pages.isPageAligned(slabMaxAlloc)) {
-            throw new IllegalArgumentException("slab_max_alloc must be a page multiple in (0, "
-                    + Pages.HUGEPAGE + "], got " + slabMaxAlloc);
+            throw new IllegalArgumentException(
+                    "slab_max_alloc must be a page multiple in (0, " + Pages.HUGEPAGE + "], got " + slabMaxAlloc);
         }
         if (hugificationThreshold <= 0 || hugificationThreshold > Pages.HUGEPAGE) {
             throw new IllegalArgumentException("hugification_threshold must be in (0, " + Pages.HUGEPAGE
                     + "] bytes, got " + hugificationThreshold);
         }
         if (dirtyMult < 0 && dirtyMult != FixedPoint.UNLIMITED) {
-            throw new IllegalArgumentException("dirty_mult must be a non-negative ratio or unlimited (-1), got "
-                    + FixedPoint.toString(dirtyMult));
+            throw new IllegalArgumentException(
+                    "dirty_mult must be a non-negative ratio or unlimited (-1), got " + FixedPoint.toString(dirtyMult));
         }
         if (hugifyDelayMs < 0) {
             throw new IllegalArgumentException("hugify_delay_ms must not be negative, got " + hugifyDelayMs);
@@ -80,7 +91,14 @@ public record ShardOptions(
      * @param value the new {@code slabMaxAlloc}
      */
     public ShardOptions withSlabMaxAlloc(long value) {
-        return new ShardOptions(value, hugificationThreshold, dirtyMult, deferralAllowed, hugifyDelayMs, minPurgeIntervalMs, hugifyPolicy);
+        return new ShardOptions(
+                value,
+                hugificationThreshold,
+                dirtyMult,
+                deferralAllowed,
+                hugifyDelayMs,
+                minPurgeIntervalMs,
+                hugifyPolicy);
     }
 
     /**
@@ -89,7 +107,8 @@ public record ShardOptions(
      * @param value the new {@code hugificationThreshold}
      */
     public ShardOptions withHugificationThreshold(long value) {
-        return new ShardOptions(slabMaxAlloc, value, dirtyMult, deferralAllowed, hugifyDelayMs, minPurgeIntervalMs, hugifyPolicy);
+        return new ShardOptions(
+                slabMaxAlloc, value, dirtyMult, deferralAllowed, hugifyDelayMs, minPurgeIntervalMs, hugifyPolicy);
     }
 
     /**
@@ -98,7 +117,14 @@ public record ShardOptions(
      * @param value the new {@code dirtyMult}
      */
     public ShardOptions withDirtyMult(int value) {
-        return new ShardOptions(slabMaxAlloc, hugificationThreshold, value, deferralAllowed, hugifyDelayMs, minPurgeIntervalMs, hugifyPolicy);
+        return new ShardOptions(
+                slabMaxAlloc,
+                hugificationThreshold,
+                value,
+                deferralAllowed,
+                hugifyDelayMs,
+                minPurgeIntervalMs,
+                hugifyPolicy);
     }
 
     /**
@@ -107,7 +133,8 @@ public record ShardOptions(
      * @param value the new {@code deferralAllowed}
      */
     public ShardOptions withDeferralAllowed(boolean value) {
-        return new ShardOptions(slabMaxAlloc, hugificationThreshold, dirtyMult, value, hugifyDelayMs, minPurgeIntervalMs, hugifyPolicy);
+        return new ShardOptions(
+                slabMaxAlloc, hugificationThreshold, dirtyMult, value, hugifyDelayMs, minPurgeIntervalMs, hugifyPolicy);
     }
 
     /**
@@ -116,7 +143,14 @@ public record ShardOptions(
      * @param value the new {@code hugifyDelayMs}
      */
     public ShardOptions withHugifyDelayMs(long value) {
-        return new ShardOptions(slabMaxAlloc, hugificationThreshold, dirtyMult, deferralAllowed, value, minPurgeIntervalMs, hugifyPolicy);
+        return new ShardOptions(
+                slabMaxAlloc,
+                hugificationThreshold,
+                dirtyMult,
+                deferralAllowed,
+                value,
+                minPurgeIntervalMs,
+                hugifyPolicy);
     }
 
     /**
@@ -125,7 +159,8 @@ public record ShardOptions(
      * @param value the new {@code minPurgeIntervalMs}
      */
     public ShardOptions withMinPurgeIntervalMs(long value) {
-        return new ShardOptions(slabMaxAlloc, hugificationThreshold, dirtyMult, deferralAllowed, hugifyDelayMs, value, hugifyPolicy);
+        return new ShardOptions(
+                slabMaxAlloc, hugificationThreshold, dirtyMult, deferralAllowed, hugifyDelayMs, value, hugifyPolicy);
     }
 
     /**
@@ -134,7 +169,13 @@ public record ShardOptions(
      * @param value the new {@code hugifyPolicy}
      */
     public ShardOptions withHugifyPolicy(HugifyPolicy value) {
-        return new ShardOptions(slabMaxAlloc, hugificationThreshold, dirtyMult, deferralAllowed, hugifyDelayMs,
-                minPurgeIntervalMs, value);
+        return new ShardOptions(
+                slabMaxAlloc,
+                hugificationThreshold,
+                dirtyMult,
+                deferralAllowed,
+                hugifyDelayMs,
+                minPurgeIntervalMs,
+                value);
     }
 }

@@ -12,8 +12,14 @@ package io.github.hpa4j.core;
  * @param liveExtents    extents allocated and not freed
  * @param liveBytes      their bytes
  */
-public record ShardStats(int shard, PageSlabSetStats slabs, ShardCounters counters, long npendingPurge,
-                         int jobsInFlight, long liveExtents, long liveBytes) {
+public record ShardStats(
+        int shard,
+        PageSlabSetStats slabs,
+        ShardCounters counters,
+        long npendingPurge,
+        int jobsInFlight,
+        long liveExtents,
+        long liveBytes) {
 
     /** {@return the stats of no shard: the start of a sum (shard -1)} */
     public static ShardStats empty() {
@@ -29,8 +35,14 @@ public record ShardStats(int shard, PageSlabSetStats slabs, ShardCounters counte
     public ShardStats plus(ShardStats o) {
         PageSlabSetStats sum = slabs.copy();
         sum.accumulate(o.slabs);
-        return new ShardStats(-1, sum, counters.plus(o.counters), npendingPurge + o.npendingPurge,
-                jobsInFlight + o.jobsInFlight, liveExtents + o.liveExtents, liveBytes + o.liveBytes);
+        return new ShardStats(
+                -1,
+                sum,
+                counters.plus(o.counters),
+                npendingPurge + o.npendingPurge,
+                jobsInFlight + o.jobsInFlight,
+                liveExtents + o.liveExtents,
+                liveBytes + o.liveBytes);
     }
 
     /** {@return active pages over every bin} */

@@ -18,9 +18,18 @@ package io.github.hpa4j.core;
  *                           - requestedBytes})
  */
 public record SmallClassStats(
-        int regionSize, int slabPages, int regionsPerSlab,
-        long nmalloc, long ndalloc, long curregs, long curslabs, long nslabs, long nreslabs, long nfills,
-        long requestedBytes, long roundingWasteBytes) {
+        int regionSize,
+        int slabPages,
+        int regionsPerSlab,
+        long nmalloc,
+        long ndalloc,
+        long curregs,
+        long curslabs,
+        long nslabs,
+        long nreslabs,
+        long nfills,
+        long requestedBytes,
+        long roundingWasteBytes) {
 
     /** {@return bytes of the slabs held now that no live region uses (malloc_stats_print's util, inverted)} */
     public long freeRegionBytes() {

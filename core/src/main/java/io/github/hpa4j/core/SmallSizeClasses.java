@@ -79,8 +79,7 @@ public final class SmallSizeClasses {
         }
     }
 
-    private SmallSizeClasses() {
-    }
+    private SmallSizeClasses() {}
 
     /**
      * sc.c's slab_size: the smallest page multiple that is also a multiple of the region size (their

@@ -39,7 +39,8 @@ public final class ThreadCachePolicy {
         /** Refuses a bound outside its range, naming it. */
         public Options {
             require(maxPerBin >= 1, "maxPerBin must be at least 1, got " + maxPerBin);
-            require(initialCapacity >= 1 && initialCapacity <= maxPerBin,
+            require(
+                    initialCapacity >= 1 && initialCapacity <= maxPerBin,
                     "initialCapacity must be in [1, maxPerBin], got " + initialCapacity);
             require(maxBytes >= 0, "maxBytes must not be negative, got " + maxBytes);
             require(gcIntervalNanos > 0, "the GC interval must be positive");

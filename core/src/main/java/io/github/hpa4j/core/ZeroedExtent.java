@@ -6,5 +6,4 @@ package io.github.hpa4j.core;
  * @param extent  the allocation
  * @param toClear its pages that may hold old data; the caller clears them, the rest read as zero
  */
-public record ZeroedExtent(Extent extent, PagesToClear toClear) {
-}
+public record ZeroedExtent(Extent extent, PagesToClear toClear) {}

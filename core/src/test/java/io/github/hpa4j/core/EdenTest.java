@@ -110,7 +110,8 @@ class EdenTest {
         eden.extract();
         eden.extract();
         eden.destroy();
-        assertEquals(new RecordingHooks.Call("unmap", first.address() + 3 * Pages.HUGEPAGE, 125 * Pages.HUGEPAGE),
+        assertEquals(
+                new RecordingHooks.Call("unmap", first.address() + 3 * Pages.HUGEPAGE, 125 * Pages.HUGEPAGE),
                 hooks.calls.get(hooks.calls.size() - 1));
         assertEquals(0, eden.remainingBytes());
         eden.destroy();

@@ -19,8 +19,7 @@ import org.junit.jupiter.api.Test;
  * clear; after freeing everything, every layer's stats are back to zero.
  */
 class EverySizeTest {
-    private record Live(long address, long size, SizeKind kind, Object handle) {
-    }
+    private record Live(long address, long size, SizeKind kind, Object handle) {}
 
     @Test
     void shouldServeEverySizeAndAlignmentWithoutOverlap() {
@@ -30,7 +29,8 @@ class EverySizeTest {
         Eden eden = new Eden(hooks, 8);
         SmallAllocator small = new SmallAllocator(0, new ShardPageSource(shard, eden));
         LargeAllocator large = new LargeAllocator(0, LargeOptions.DEFAULTS, hooks, clock, PageBudget.UNLIMITED);
-        SizeRouter router = new SizeRouter(shard.options().slabMaxAlloc(), large.options().maxAllocBytes());
+        SizeRouter router =
+                new SizeRouter(shard.options().slabMaxAlloc(), large.options().maxAllocBytes());
         TreeMap<Long, Live> live = new TreeMap<>();
         Map<SizeKind, Integer> perKind = new EnumMap<>(SizeKind.class);
         for (long size : LargeAllocatorTest.sweepSizes(1L << 30)) {
@@ -59,8 +59,9 @@ class EverySizeTest {
                 assertTrue(l.size >= size, what);
                 Map.Entry<Long, Live> before = live.floorEntry(l.address);
                 Map.Entry<Long, Live> after = live.ceilingEntry(l.address);
-                assertTrue(before == null || before.getKey() + before.getValue().size <= l.address, what + " overlaps "
-                        + before);
+                assertTrue(
+                        before == null || before.getKey() + before.getValue().size <= l.address,
+                        what + " overlaps " + before);
                 assertTrue(after == null || l.address + l.size <= after.getKey(), what + " overlaps " + after);
                 live.put(l.address, l);
             }

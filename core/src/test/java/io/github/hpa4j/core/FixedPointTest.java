@@ -19,13 +19,40 @@ class FixedPointTest {
     // ---------------------------------------------------------------- test/fxp.c ports
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "0", "1", "2", "100", "345", "00000000123", "00000000987",
-        "0.0", "0.00000000000456456456", "100.00000000000456456456",
-        "123.1", "123.01", "123.001", "123.0001", "123.00001", "123.000001", "123.0000001",
-        ".0", ".1", ".01", ".001", ".0001", ".00001", ".000001",
-        ".1", ".10", ".100", ".1000", ".100000",
-        "65535", "65535.99999"})
+    @ValueSource(
+            strings = {
+                "0",
+                "1",
+                "2",
+                "100",
+                "345",
+                "00000000123",
+                "00000000987",
+                "0.0",
+                "0.00000000000456456456",
+                "100.00000000000456456456",
+                "123.1",
+                "123.01",
+                "123.001",
+                "123.0001",
+                "123.00001",
+                "123.000001",
+                "123.0000001",
+                ".0",
+                ".1",
+                ".01",
+                ".001",
+                ".0001",
+                ".00001",
+                ".000001",
+                ".1",
+                ".10",
+                ".100",
+                ".1000",
+                ".100000",
+                "65535",
+                "65535.99999"
+            })
     void shouldParseDecimalsAccurately(String text) {
         double expected = Double.parseDouble(text);
         int fxp = FixedPoint.parse(text);
@@ -44,14 +71,40 @@ class FixedPointTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        // test/fxp.c's invalid strings.
-        "123.", "3.a", ".a", "a.1", "a",
-        // Valid shapes that overflow the 16-bit integer part.
-        "123456789", "0000000123456789", "1000000", "65536", "65536.0",
-        // Java-side extras.
-        "", ".", "%", "1%%", "%1", "5.%", "1.5.", "1..5", "-2", "-1.0", "+1", " 1", "1 ", "1e3", "0x10",
-        "6553600%", "unlimited%", "\u0661"})
+    @ValueSource(
+            strings = {
+                // test/fxp.c's invalid strings.
+                "123.",
+                "3.a",
+                ".a",
+                "a.1",
+                "a",
+                // Valid shapes that overflow the 16-bit integer part.
+                "123456789",
+                "0000000123456789",
+                "1000000",
+                "65536",
+                "65536.0",
+                // Java-side extras.
+                "",
+                ".",
+                "%",
+                "1%%",
+                "%1",
+                "5.%",
+                "1.5.",
+                "1..5",
+                "-2",
+                "-1.0",
+                "+1",
+                " 1",
+                "1 ",
+                "1e3",
+                "0x10",
+                "6553600%",
+                "unlimited%",
+                "\u0661"
+            })
     void shouldRejectMalformedOrOutOfRangeText(String text) {
         assertBadText(text);
     }
@@ -73,29 +126,49 @@ class FixedPointTest {
     @ParameterizedTest
     @CsvSource({"0, 0, 0", "1, 0, 1", "1, 1, 0", "3.5, 1.5, 2", "0.3, 0.1, 0.2", "456, 123, 333"})
     void shouldSubtract(String a, String b, String difference) {
-        assertClose(FixedPoint.parse(difference), FixedPoint.sub(FixedPoint.parse(a), FixedPoint.parse(b)),
-                a + " - " + b);
+        assertClose(
+                FixedPoint.parse(difference), FixedPoint.sub(FixedPoint.parse(a), FixedPoint.parse(b)), a + " - " + b);
     }
 
     @ParameterizedTest
     @CsvSource({"0, 0, 0", "1, 0, 0", "1, 1, 1", "1.5, 1.5, 2.25", "100.0, 10, 1000", ".1, 10, 1"})
     void shouldMultiply(String a, String b, String product) {
-        assertClose(FixedPoint.parse(product), FixedPoint.mul(FixedPoint.parse(a), FixedPoint.parse(b)),
-                a + " * " + b);
+        assertClose(FixedPoint.parse(product), FixedPoint.mul(FixedPoint.parse(a), FixedPoint.parse(b)), a + " * " + b);
     }
 
     @ParameterizedTest
-    @CsvSource({"1, 1, 1", "0, 1, 0", "2, 1, 2", "3, 2, 1.5", "3, 1.5, 2", "10, .1, 100", "123, 456, .2697368421",
+    @CsvSource({
+        "1, 1, 1",
+        "0, 1, 0",
+        "2, 1, 2",
+        "3, 2, 1.5",
+        "3, 1.5, 2",
+        "10, .1, 100",
+        "123, 456, .2697368421",
         // Above 32767 the int is negative; the arithmetic must still be unsigned.
-        "40000, 2, 20000", "60000, 1.5, 40000", "1, 60000, 0.0000166667"})
+        "40000, 2, 20000",
+        "60000, 1.5, 40000",
+        "1, 60000, 0.0000166667"
+    })
     void shouldDivide(String a, String b, String quotient) {
-        assertClose(FixedPoint.parse(quotient), FixedPoint.div(FixedPoint.parse(a), FixedPoint.parse(b)),
-                a + " / " + b);
+        assertClose(
+                FixedPoint.parse(quotient), FixedPoint.div(FixedPoint.parse(a), FixedPoint.parse(b)), a + " / " + b);
     }
 
     @ParameterizedTest
-    @CsvSource({"1.5, 1, 2", "0, 0, 0", "0.1, 0, 0", "0.4, 0, 0", "0.40000, 0, 0", "0.5, 0, 1", "0.6, 0, 1",
-        "123, 123, 123", "123.4, 123, 123", "123.5, 123, 124", "65535.5, 65535, 65536"})
+    @CsvSource({
+        "1.5, 1, 2",
+        "0, 0, 0",
+        "0.1, 0, 0",
+        "0.4, 0, 0",
+        "0.40000, 0, 0",
+        "0.5, 0, 1",
+        "0.6, 0, 1",
+        "123, 123, 123",
+        "123.4, 123, 123",
+        "123.5, 123, 124",
+        "65535.5, 65535, 65536"
+    })
     void shouldRoundDownAndToNearestWithHalvesUp(String text, int down, int nearest) {
         int fxp = FixedPoint.parse(text);
         assertEquals(down, FixedPoint.roundDown(fxp), "down " + text);
@@ -136,9 +209,20 @@ class FixedPointTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"0.0", "1.0", "2.0", "123.0", "1.5", "3.375", "0.25", "0.125",
-        "0.00006103515625", // 1 / 2^14
-        "65535.0", "0.001953125"})
+    @ValueSource(
+            strings = {
+                "0.0",
+                "1.0",
+                "2.0",
+                "123.0",
+                "1.5",
+                "3.375",
+                "0.25",
+                "0.125",
+                "0.00006103515625", // 1 / 2^14
+                "65535.0",
+                "0.001953125"
+            })
     void shouldPrintBinaryFractionsExactly(String text) {
         assertEquals(text, FixedPoint.toString(FixedPoint.parse(text)));
     }
@@ -177,8 +261,18 @@ class FixedPointTest {
     // ---------------------------------------------------------------- Java-side extras
 
     @ParameterizedTest
-    @CsvSource({"25%, 0.25", "100%, 1", "0%, 0", "12.5%, 0.125", ".5%, 0.005", "250%, 2.5", "33.333%, 0.33333",
-        "0.0001%, 0.000001", "6553599.99%, 65535.9999", "00025%, .25"})
+    @CsvSource({
+        "25%, 0.25",
+        "100%, 1",
+        "0%, 0",
+        "12.5%, 0.125",
+        ".5%, 0.005",
+        "250%, 2.5",
+        "33.333%, 0.33333",
+        "0.0001%, 0.000001",
+        "6553599.99%, 65535.9999",
+        "00025%, .25"
+    })
     void shouldReadAPercentAsHundredths(String percent, String decimal) {
         assertEquals(FixedPoint.parse(decimal), FixedPoint.parse(percent), percent);
     }
@@ -203,7 +297,8 @@ class FixedPointTest {
             if (percent) {
                 kept = kept.movePointLeft(2);
             }
-            long expected = kept.multiply(BigDecimal.valueOf(FixedPoint.ONE)).setScale(0, RoundingMode.FLOOR)
+            long expected = kept.multiply(BigDecimal.valueOf(FixedPoint.ONE))
+                    .setScale(0, RoundingMode.FLOOR)
                     .longValueExact();
             assertEquals((int) expected, FixedPoint.parse(text), text);
         }
@@ -302,19 +397,21 @@ class FixedPointTest {
     }
 
     private static void assertClose(int expected, int actual, String what) {
-        assertTrue(close(toDouble(actual), toDouble(expected)),
+        assertTrue(
+                close(toDouble(actual), toDouble(expected)),
                 () -> what + ": expected " + FixedPoint.toString(expected) + " but was " + FixedPoint.toString(actual));
     }
 
     private static void assertMulFrac(long x, String frac, long expected) {
         long actual = FixedPoint.mulFrac(x, FixedPoint.parse(frac));
-        assertTrue(close((double) expected, (double) actual),
+        assertTrue(
+                close((double) expected, (double) actual),
                 () -> x + " * " + frac + ": expected " + expected + " but was " + actual);
     }
 
     private static void assertBadText(String text) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FixedPoint.parse(text),
-                () -> "should reject '" + text + "'");
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> FixedPoint.parse(text), () -> "should reject '" + text + "'");
         assertTrue(e.getMessage().contains("'" + text + "'"), e.getMessage());
     }
 

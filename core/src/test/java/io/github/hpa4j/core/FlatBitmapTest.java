@@ -26,8 +26,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class FlatBitmapTest {
     /** Sizes around each 64-bit word boundary, plus hpa's 512 and one large odd size. */
     static IntStream sizes() {
-        return IntStream.of(1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 62, 63, 64, 65, 66, 127, 128, 129,
-                191, 192, 193, 255, 256, 257, 300, 511, 512, 513, 575, 576, 577, 1000);
+        return IntStream.of(
+                1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 62, 63, 64, 65, 66, 127, 128, 129, 191, 192, 193, 255,
+                256, 257, 300, 511, 512, 513, 575, 576, 577, 1000);
     }
 
     /** The sizes for the quadratic-in-ranges tests. */
@@ -52,8 +53,16 @@ class FlatBitmapTest {
 
     /** Bit patterns for the oracle test; random ones use fixed seeds so a failure reproduces. */
     enum Pattern {
-        EMPTY, FULL, ALTERNATING, THREES, HALF_SET, HALF_UNSET, WORD_STRIPES,
-        RANDOM, SPARSE, DENSE;
+        EMPTY,
+        FULL,
+        ALTERNATING,
+        THREES,
+        HALF_SET,
+        HALF_UNSET,
+        WORD_STRIPES,
+        RANDOM,
+        SPARSE,
+        DENSE;
 
         boolean[] bits(int n) {
             // Fixed seed: the patterns, and so any failure, are the same on every run.
@@ -451,8 +460,8 @@ class FlatBitmapTest {
             }
             for (int i = 0; i < nbits; i++) {
                 if (seen[i] != (model[i] == val) || seenBackwards[i] != (model[i] == val)) {
-                    fail("bit " + i + " " + (seen[i] ? "" : "not ") + "walked forwards, " + (seenBackwards[i] ? "" : "not ")
-                            + "walked backwards, in " + fb);
+                    fail("bit " + i + " " + (seen[i] ? "" : "not ") + "walked forwards, "
+                            + (seenBackwards[i] ? "" : "not ") + "walked backwards, in " + fb);
                 }
             }
         }
@@ -548,7 +557,9 @@ class FlatBitmapTest {
         assertEquals(a, b);
         assertEquals(a.hashCode(), b.hashCode());
         assertNotEquals(new FlatBitmap(100), new FlatBitmap(101));
-        assertNotEquals(new FlatBitmap(100).hashCode(), new FlatBitmap(101).hashCode(),
+        assertNotEquals(
+                new FlatBitmap(100).hashCode(),
+                new FlatBitmap(101).hashCode(),
                 "the size counts in the hash as in equals, even where the words are alike");
     }
 
@@ -580,7 +591,9 @@ class FlatBitmapTest {
     // ---------------------------------------------------------------- helpers and oracles
 
     private enum Op {
-        AND, OR, NOT;
+        AND,
+        OR,
+        NOT;
 
         boolean apply(boolean a, boolean b) {
             return switch (this) {
@@ -736,8 +749,8 @@ class FlatBitmapTest {
                 int setCount = fb.countSet(i, j - i);
                 int unsetCount = fb.countUnset(i, j - i);
                 if (setCount != overlap || unsetCount != j - i - overlap) {
-                    fail("[" + i + ", " + j + ") with [" + setStart + ", " + setEnd + ") set: " + setCount
-                            + " set / " + unsetCount + " unset, expected " + overlap + " / " + (j - i - overlap));
+                    fail("[" + i + ", " + j + ") with [" + setStart + ", " + setEnd + ") set: " + setCount + " set / "
+                            + unsetCount + " unset, expected " + overlap + " / " + (j - i - overlap));
                 }
             }
         }

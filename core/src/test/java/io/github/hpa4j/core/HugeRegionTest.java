@@ -34,8 +34,8 @@ class HugeRegionTest {
         long b = alloc(region, 5, 1);
         long c = alloc(region, 20, 1);
         long d = alloc(region, 1, 1);
-        region.free(a, 10, 0);   // a 10-page hole at 0
-        region.free(c, 20, 0);   // a 20-page hole at 15
+        region.free(a, 10, 0); // a 10-page hole at 0
+        region.free(c, 20, 0); // a 20-page hole at 15
         assertEquals(4 * HP - 10 - 5 - 20 - 1 + 30, region.freePages());
         assertEquals(page(c), page(alloc(region, 20, 1)), "the exact fit, not the first");
         assertEquals(0, page(alloc(region, 9, 1)), "the 10-page hole is the smallest that holds 9");
@@ -64,7 +64,7 @@ class HugeRegionTest {
     void shouldBackEachHugepageOnceAndReportOnlyTouchedPagesToClear() {
         HugeRegion region = new HugeRegion(BASE, 2);
         PagesToClear.Builder first = new PagesToClear.Builder();
-        long a = alloc(region, HP + 1, 1, first);                  // spans both hugepages
+        long a = alloc(region, HP + 1, 1, first); // spans both hugepages
         assertEquals(2L * HP, budget.heldPages(), "both hugepages backed in full");
         assertEquals(0, first.build().pages(), "fresh pages are zero");
         region.free(a, HP + 1, 100);
@@ -80,7 +80,7 @@ class HugeRegionTest {
     void shouldPurgeOnlyHugepagesEmptyForTheIntervalAndForgetTheirPages() {
         HugeRegion region = new HugeRegion(BASE, 2);
         long a = alloc(region, 4, 1);
-        long b = alloc(region, HP, HP);                   // the second hugepage
+        long b = alloc(region, HP, HP); // the second hugepage
         assertEquals(BASE + Pages.HUGEPAGE, b);
         region.free(b, HP, 1_000);
         assertEquals(0, region.releaseEmpty(hooks, budget, 1_999, 1_000), "empty for less than the interval");
@@ -124,9 +124,12 @@ class HugeRegionTest {
         assertEquals(0, hooks.calls.size(), "no free has been free for the interval yet");
 
         assertEquals(0, region.releaseEmpty(hooks, budget, 2_000, 1_000), "nothing is released whole");
-        assertEquals(List.of(new RecordingHooks.Call("dehugify", BASE, Pages.HUGEPAGE),
-                new RecordingHooks.Call("purge", blocks[2], pages(HP / 8)),
-                new RecordingHooks.Call("purge", blocks[5], pages(HP / 8))), hooks.calls,
+        assertEquals(
+                List.of(
+                        new RecordingHooks.Call("dehugify", BASE, Pages.HUGEPAGE),
+                        new RecordingHooks.Call("purge", blocks[2], pages(HP / 8)),
+                        new RecordingHooks.Call("purge", blocks[5], pages(HP / 8))),
+                hooks.calls,
                 "advised away from hugepages before any purge, then each free run purged");
         assertEquals(1, region.subreleasedHugepages());
         assertEquals(2 * HP / 8, region.subreleasedPages());
@@ -172,7 +175,9 @@ class HugeRegionTest {
         assertEquals(1, region.releaseEmpty(hooks, budget, 2_500, 1_000), "the empty second hugepage goes whole");
         assertEquals(1, hooks.count("dehugify"), "and the first is subreleased at the same pass");
         assertEquals(BASE, hooks.calls.get(0).address());
-        assertEquals(new RecordingHooks.Call("purge", blocks[0], pages(2 * HP / 8)), hooks.calls.get(1),
+        assertEquals(
+                new RecordingHooks.Call("purge", blocks[0], pages(2 * HP / 8)),
+                hooks.calls.get(1),
                 "the two adjacent free blocks purged as one run");
         assertEquals(new RecordingHooks.Call("purge", BASE + Pages.HUGEPAGE, Pages.HUGEPAGE), hooks.calls.get(2));
     }
@@ -184,9 +189,12 @@ class HugeRegionTest {
         long b = alloc(region, 4, 1);
         region.free(a, HP / 4, 0);
         region.releaseEmpty(hooks, budget, 1_000, 1_000);
-        assertEquals(List.of(new RecordingHooks.Call("dehugify", BASE, Pages.HUGEPAGE),
-                new RecordingHooks.Call("purge", a, pages(HP / 4)),
-                new RecordingHooks.Call("purge", b + pages(4), pages(HP - HP / 4 - 4))), hooks.calls,
+        assertEquals(
+                List.of(
+                        new RecordingHooks.Call("dehugify", BASE, Pages.HUGEPAGE),
+                        new RecordingHooks.Call("purge", a, pages(HP / 4)),
+                        new RecordingHooks.Call("purge", b + pages(4), pages(HP - HP / 4 - 4))),
+                hooks.calls,
                 "once split, the pages no allocation touched would stay resident as small pages");
         assertEquals(HP / 4, region.subreleasedPages(), "only the dirty ones count as given back");
     }
@@ -214,8 +222,12 @@ class HugeRegionTest {
         }
         hooks.reset();
         assertEquals(1, region.releaseEmpty(hooks, budget, 5_000, 1_000));
-        assertEquals(List.of(new RecordingHooks.Call("purge", BASE, Pages.HUGEPAGE),
-                new RecordingHooks.Call("hugify", BASE, Pages.HUGEPAGE)), hooks.calls, "empty and purged whole");
+        assertEquals(
+                List.of(
+                        new RecordingHooks.Call("purge", BASE, Pages.HUGEPAGE),
+                        new RecordingHooks.Call("hugify", BASE, Pages.HUGEPAGE)),
+                hooks.calls,
+                "empty and purged whole");
         assertEquals(0, region.subreleasedHugepages());
         assertTrue(region.idle());
     }
@@ -243,7 +255,9 @@ class HugeRegionTest {
         hooks.failPurge = false;
         hooks.reset();
         region.releaseEmpty(hooks, budget, 4_000, 1_000);
-        assertEquals(List.of(new RecordingHooks.Call("purge", blocks[1], pages(HP / 8))), hooks.calls,
+        assertEquals(
+                List.of(new RecordingHooks.Call("purge", blocks[1], pages(HP / 8))),
+                hooks.calls,
                 "tried again at a later pass, with no second advice");
         assertNull(region.inconsistency());
     }

@@ -13,7 +13,8 @@ final class IntervalSet {
             start = before.getKey();
             end = Math.max(end, before.getValue());
         }
-        for (Map.Entry<Long, Long> e = ranges.ceilingEntry(start); e != null && e.getKey() <= end;
+        for (Map.Entry<Long, Long> e = ranges.ceilingEntry(start);
+                e != null && e.getKey() <= end;
                 e = ranges.ceilingEntry(start)) {
             end = Math.max(end, e.getValue());
             ranges.remove(e.getKey());
@@ -29,7 +30,8 @@ final class IntervalSet {
                 ranges.put(end, before.getValue());
             }
         }
-        for (Map.Entry<Long, Long> e = ranges.ceilingEntry(start); e != null && e.getKey() < end;
+        for (Map.Entry<Long, Long> e = ranges.ceilingEntry(start);
+                e != null && e.getKey() < end;
                 e = ranges.ceilingEntry(start)) {
             ranges.remove(e.getKey());
             if (e.getValue() > end) {

@@ -89,8 +89,12 @@ class LargeAllocatorModelTest {
                     recording.dehugify(address, size);
                 }
             };
-            large = new LargeAllocator(0, LargeOptions.DEFAULTS.withCacheLimitHugepages(cacheLimit)
-                    .withMaxAllocBytes(256 * MIB), hooks, clock, budget);
+            large = new LargeAllocator(
+                    0,
+                    LargeOptions.DEFAULTS.withCacheLimitHugepages(cacheLimit).withMaxAllocBytes(256 * MIB),
+                    hooks,
+                    clock,
+                    budget);
         }
 
         String where() {
@@ -167,7 +171,8 @@ class LargeAllocatorModelTest {
             PagesToClear toClear = e.toClear();
             for (Map.Entry<Long, Long> dirty : written.within(e.address(), e.end())) {
                 for (long page = (dirty.getKey() - e.address()) >>> Pages.LG_PAGE;
-                        (page << Pages.LG_PAGE) < dirty.getValue() - e.address(); page++) {
+                        (page << Pages.LG_PAGE) < dirty.getValue() - e.address();
+                        page++) {
                     if (!toClear.mustClear((int) page)) {
                         fail(what + ": page " + page + " holds old data but is not to be cleared, " + toClear);
                     }
@@ -200,8 +205,11 @@ class LargeAllocatorModelTest {
                 }
                 fail(where() + "a bad free of " + e + " was accepted");
             } catch (InvalidFreeException refused) {
-                assertTrue(refused.reason() == FreeRefusal.INTERIOR_ADDRESS || refused.reason() == FreeRefusal.WRONG_SIZE
-                        || refused.reason() == FreeRefusal.UNKNOWN_ADDRESS, where() + refused.getMessage());
+                assertTrue(
+                        refused.reason() == FreeRefusal.INTERIOR_ADDRESS
+                                || refused.reason() == FreeRefusal.WRONG_SIZE
+                                || refused.reason() == FreeRefusal.UNKNOWN_ADDRESS,
+                        where() + refused.getMessage());
             }
             assertEquals(before, large.stats(), where() + "a refused free changed the counters");
         }
@@ -216,8 +224,10 @@ class LargeAllocatorModelTest {
                 wholeHugepages += e.inRegion() ? 0 : e.hugepages();
             }
             assertEquals(bytes, stats.curBytes(), where());
-            assertEquals((stats.cachedHugepages() + wholeHugepages + stats.regionBackedHugepages()) * Pages.HUGEPAGE_PAGES,
-                    budget.heldPages(), where() + "budget against cached + live + backed region hugepages");
+            assertEquals(
+                    (stats.cachedHugepages() + wholeHugepages + stats.regionBackedHugepages()) * Pages.HUGEPAGE_PAGES,
+                    budget.heldPages(),
+                    where() + "budget against cached + live + backed region hugepages");
             assertEquals(stats.nmalloc() - stats.ndalloc(), stats.curExtents(), where());
         }
     }

@@ -45,7 +45,8 @@ class LargeAllocatorTest {
             assertEquals(large.usesRegion(size), e.inRegion(), "size " + size);
             if (!e.inRegion()) {
                 assertTrue(Pages.isHugepageAligned(e.address()), "whole hugepages start on one: " + e);
-                assertTrue(e.size() - size <= size / 8 || size > large.options().regionMaxAlloc(),
+                assertTrue(
+                        e.size() - size <= size / 8 || size > large.options().regionMaxAlloc(),
                         "size " + size + " wastes " + (e.size() - size) + " in whole hugepages");
             } else {
                 assertEquals(Pages.pageCeiling(size), e.size());
@@ -124,7 +125,8 @@ class LargeAllocatorTest {
         large.free(goneInRegion.address(), goneInRegion.requested());
         LargeStats before = large.stats();
         for (long alignment : new long[] {0, 3, -4096, 2 * Pages.HUGEPAGE}) {
-            InvalidAlignmentException e = assertThrows(InvalidAlignmentException.class, () -> large.alloc(4096, alignment));
+            InvalidAlignmentException e =
+                    assertThrows(InvalidAlignmentException.class, () -> large.alloc(4096, alignment));
             assertEquals(alignment, e.alignment());
         }
         assertThrows(InvalidSizeException.class, () -> large.alloc(0, 1));
@@ -226,9 +228,9 @@ class LargeAllocatorTest {
     void shouldGiveTheWholeBudgetBackAtDestroyAndForgetEveryAllocation() {
         CountingBudget budget = new CountingBudget(64 * Pages.HUGEPAGE_PAGES);
         LargeAllocator large = large(budget);
-        large.alloc(6 * MIB, 1);                                    // three hugepages, live
-        large.free(large.alloc(4 * MIB, 1).address());              // two hugepages, cached
-        large.alloc(100 * 1024, 1);                                 // a region
+        large.alloc(6 * MIB, 1); // three hugepages, live
+        large.free(large.alloc(4 * MIB, 1).address()); // two hugepages, cached
+        large.alloc(100 * 1024, 1); // a region
         assertEquals(2, large.liveExtents());
         LargeStats before = large.stats();
         assertEquals(1, before.inRegionExtents());
@@ -292,7 +294,9 @@ class LargeAllocatorTest {
         assertEquals(1, sparse.regionSubreleasedHugepages());
         assertEquals(freed.pages(), sparse.regionSubreleasedPages());
         assertEquals(1, sparse.regionBackedHugepages(), "a subreleased hugepage is still backed");
-        assertEquals(sparse.regionSubreleasedPages(), large.stats().plus(LargeStats.NONE).regionSubreleasedPages());
+        assertEquals(
+                sparse.regionSubreleasedPages(),
+                large.stats().plus(LargeStats.NONE).regionSubreleasedPages());
 
         large.free(kept.address());
         clock.advanceMillis(1_000);

@@ -172,7 +172,8 @@ class LongHashMapTest {
         Map<Long, Long> oracle = new HashMap<>();
         for (int step = 0; step < 40_000; step++) {
             String where = "seed " + seed + " step " + step;
-            long key = random.nextBoolean() ? colliding[random.nextInt(colliding.length)]
+            long key = random.nextBoolean()
+                    ? colliding[random.nextInt(colliding.length)]
                     : spread[random.nextInt(spread.length)];
             if (random.nextInt(3) != 0) {
                 long value = random.nextLong();

@@ -25,7 +25,8 @@ class PageSizeClassesTest {
             20 * KIB, 24 * KIB, 28 * KIB, 32 * KIB,
             40 * KIB, 48 * KIB, 56 * KIB, 64 * KIB,
             80 * KIB, 96 * KIB, 112 * KIB, 128 * KIB,
-            160 * KIB, 192 * KIB, 224 * KIB, 256 * KIB};
+            160 * KIB, 192 * KIB, 224 * KIB, 256 * KIB
+        };
         long[] actual = new long[expected.length];
         for (int i = 0; i < actual.length; i++) {
             actual[i] = PageSizeClasses.pind2sz(i);

@@ -165,7 +165,7 @@ class PageSlabSetTest {
         PageSlab huge64 = hugeDirty(1, PAGES - 64);
         PageSlab nonHuge64 = dirty(2, 10, 64);
         PageSlab emptyNonHuge = dirty(3, 0, 10);
-        PageSlab nonHuge70 = dirty(4, 10, 70);   // same dirtiness class as 64
+        PageSlab nonHuge70 = dirty(4, 10, 70); // same dirtiness class as 64
         PageSlab nonHuge128 = dirty(5, 1, 128);
         PageSlab emptyHuge = hugeDirty(6, 0);
         PageSlab notAllowed = dirty(7, 1, 300);
@@ -279,9 +279,9 @@ class PageSlabSetTest {
     @Test
     void shouldFileStatsIntoFullEmptyAndNonFullBinsByHugeness() {
         PageSlab full = withLongestFree(0, 0);
-        PageSlab partial = dirty(1, 100, 20);      // longest free 412 pages (dirty pages are free)
+        PageSlab partial = dirty(1, 100, 20); // longest free 412 pages (dirty pages are free)
         PageSlab empty = emptySlab(2);
-        PageSlab hugePartial = hugeDirty(3, 500);  // longest free 12 pages
+        PageSlab hugePartial = hugeDirty(3, 500); // longest free 12 pages
 
         PageSlabSetStats stats = set.stats();
         assertEquals(new BinStats(1, PAGES, 0), stats.full(false));
@@ -407,15 +407,15 @@ class PageSlabSetTest {
         private void filed(PageSlab slab) {
             stamp++;
             if (slab.allocAllowed() && slab.empty()) {
-                emptyStamp.put(slab, stamp);   // prepended
+                emptyStamp.put(slab, stamp); // prepended
             }
             if (slab.purgeAllowed()) {
-                purgeStamp.put(slab, stamp);   // appended
+                purgeStamp.put(slab, stamp); // appended
             }
             if (!slab.hugifyAllowed()) {
                 hugifyStamp.remove(slab);
             } else if (!hugifyStamp.containsKey(slab)) {
-                hugifyStamp.put(slab, stamp);  // appended only when it became a candidate
+                hugifyStamp.put(slab, stamp); // appended only when it became a candidate
             }
         }
 
@@ -458,8 +458,7 @@ class PageSlabSetTest {
                 switch (random.nextInt(6)) {
                     case 0 -> slab.allowHugify(stamp);
                     case 1 -> slab.disallowHugify();
-                    default -> {
-                    }
+                    default -> {}
                 }
                 // Mechanism precondition: only a slab with dirty pages may be purgeable.
                 if (slab.ndirty() == 0) {
@@ -546,7 +545,9 @@ class PageSlabSetTest {
                 assertEquals(bin(full[h]), stats.full(huge), where + ": full huge=" + huge);
                 assertEquals(bin(empty[h]), stats.empty(huge), where + ": empty huge=" + huge);
                 for (int pind = 0; pind < PageSizeClasses.NPSIZES; pind++) {
-                    assertEquals(bin(nonfull[pind][h]), stats.nonfull(pind, huge),
+                    assertEquals(
+                            bin(nonfull[pind][h]),
+                            stats.nonfull(pind, huge),
                             where + ": nonfull[" + pind + "] huge=" + huge);
                 }
             }

@@ -208,8 +208,8 @@ class PageSlabTest {
 
     @Test
     void shouldRefuseAnAddressThatIsNotHugepageAligned() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new PageSlab(ADDR + Pages.PAGE, AGE));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new PageSlab(ADDR + Pages.PAGE, AGE));
         assertTrue(e.getMessage().contains(Long.toHexString(ADDR + Pages.PAGE)), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new PageSlab(ADDR + Pages.HUGEPAGE / 2, AGE));
     }
@@ -302,8 +302,8 @@ class PageSlabTest {
      * page, contain no active page, start and end on a dirty page, and are maximal over retained
      * gaps between two dirty runs with no active page between them.
      */
-    private static void checkPurgeAgainstOracle(PageSlab slab, boolean[] active, boolean[] touched, long seed,
-                                                int step) {
+    private static void checkPurgeAgainstOracle(
+            PageSlab slab, boolean[] active, boolean[] touched, long seed, int step) {
         String where = "seed " + seed + " step " + step;
         int dirty = 0;
         for (int p = 0; p < PAGES; p++) {
@@ -428,8 +428,10 @@ class PageSlabTest {
         PageSlab slab = newSlab();
         slab.reserveAlloc(3);
         slab.unreserve(0, 1);
-        assertEquals("PageSlab[0x" + Long.toHexString(ADDR) + " age=" + AGE + " active=2 touched=3 longestFree="
-                + (PAGES - 3) + "]", slab.toString());
+        assertEquals(
+                "PageSlab[0x" + Long.toHexString(ADDR) + " age=" + AGE + " active=2 touched=3 longestFree="
+                        + (PAGES - 3) + "]",
+                slab.toString());
         slab.hugify();
         slab.allocAllowed(false);
         slab.midPurge(true);

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class PagesToClearTest {
     @Test
     void shouldMergeRunsThatTouch() {
-        PagesToClear p = new PagesToClear.Builder().add(0, 2).add(2, 3).add(7, 1).build();
+        PagesToClear p =
+                new PagesToClear.Builder().add(0, 2).add(2, 3).add(7, 1).build();
         assertEquals(2, p.runCount());
         assertEquals(5, p.runPages(0));
         assertEquals(7, p.runPage(1));
@@ -30,6 +31,8 @@ class PagesToClearTest {
     @Test
     void shouldShareTheEmptyPlan() {
         assertSame(PagesToClear.NONE, new PagesToClear.Builder().add(3, 0).build());
-        assertEquals(PagesToClear.all(9), new PagesToClear.Builder().add(0, 4).add(4, 5).build());
+        assertEquals(
+                PagesToClear.all(9),
+                new PagesToClear.Builder().add(0, 4).add(4, 5).build());
     }
 }

@@ -8,8 +8,7 @@ import java.util.List;
  * addresses without mapping anything, records every call, and fails the calls a test asks it to.
  */
 final class RecordingHooks implements PageHooks {
-    record Call(String op, long address, long size) {
-    }
+    record Call(String op, long address, long size) {}
 
     private long nextAddress = 1L << 40;
     final List<Call> calls = new ArrayList<>();

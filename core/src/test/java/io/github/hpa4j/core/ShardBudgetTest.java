@@ -46,10 +46,11 @@ class ShardBudgetTest {
         assertEquals(90, budget.heldPages());
         ShardStats before = shard.stats();
         List<Extent> out = new ArrayList<>();
-        MemoryBudgetExceededException refused = assertThrows(MemoryBudgetExceededException.class,
-                () -> shard.allocBatch(4 * Pages.PAGE, 3, eden, out));
+        MemoryBudgetExceededException refused =
+                assertThrows(MemoryBudgetExceededException.class, () -> shard.allocBatch(4 * Pages.PAGE, 3, eden, out));
         assertTrue(out.isEmpty(), "the two extents that fitted are not handed out");
-        assertTrue(refused.getMessage().endsWith(", " + 4 * Pages.PAGE + " more requested"),
+        assertTrue(
+                refused.getMessage().endsWith(", " + 4 * Pages.PAGE + " more requested"),
                 "the one extent that did not fit: " + refused.getMessage());
         assertEquals(100 * Pages.PAGE, refused.limitBytes());
         assertEquals(90 + 8, budget.heldPages(), "the two extents that fitted were touched, then freed: dirty, held");
@@ -81,7 +82,9 @@ class ShardBudgetTest {
         List<Extent> kept = alloc(shard, 16 * Pages.PAGE, 1);
         shard.freeBatch(alloc(shard, 16 * Pages.PAGE, 3));
         assertEquals(64, budget.heldPages(), "freed pages stay held while dirty");
-        assertThrows(MemoryBudgetExceededException.class, () -> alloc(shard, 16 * Pages.PAGE, 4),
+        assertThrows(
+                MemoryBudgetExceededException.class,
+                () -> alloc(shard, 16 * Pages.PAGE, 4),
                 "three reuse dirty pages, the fourth needs 16 fresh ones");
         assertTrue(budget.underPressure());
         shard.doDeferredWork();
@@ -133,7 +136,9 @@ class ShardBudgetTest {
         List<Extent> reused = alloc(second, 64 * 1024, 64);
         assertEquals(mapped, eden.mappedBytes(), "the second shard grew into the released slabs, mapping nothing");
         // The second shard kept the slab it grew before it was refused; its other slab is a released one.
-        assertTrue(second.slabs().stream().anyMatch(mine -> released.stream().anyMatch(ps -> ps.address() == mine.address())),
+        assertTrue(
+                second.slabs().stream()
+                        .anyMatch(mine -> released.stream().anyMatch(ps -> ps.address() == mine.address())),
                 "a released slab now serves the second shard");
         assertEquals(touched(first) + touched(second), budget.heldPages());
         first.freeBatch(kept);
@@ -177,8 +182,8 @@ class ShardBudgetTest {
     void shouldGiveBackThePagesOfAFailedHugifyAndThoseAHugifyNoLongerBacks() {
         CountingBudget budget = new CountingBudget(4 * Pages.HUGEPAGE_PAGES);
         List<DeferredJob> inFlight = new ArrayList<>();
-        Shard shard = new Shard(0, ShardOptions.DEFAULTS.withHugifyDelayMs(0), hooks, clock, inFlight::add,
-                Integer.MAX_VALUE, budget);
+        Shard shard = new Shard(
+                0, ShardOptions.DEFAULTS.withHugifyDelayMs(0), hooks, clock, inFlight::add, Integer.MAX_VALUE, budget);
         List<Extent> extents = alloc(shard, 16 * Pages.PAGE, 31); // 496 pages: a candidate
         shard.doDeferredWork();
         assertEquals(Pages.HUGEPAGE_PAGES, budget.heldPages(), "the 16 retained pages are taken for the hugepage");

@@ -47,7 +47,8 @@ class ShardFreeRefusalTest {
     @Test
     void shouldRefuseAMisalignedAddress() {
         Extent e = live.get(0);
-        assertRefusedUnchanged(FreeRefusal.MISALIGNED_ADDRESS, () -> shard.free(new Extent(e.address() + 8, e.size(), 3)));
+        assertRefusedUnchanged(
+                FreeRefusal.MISALIGNED_ADDRESS, () -> shard.free(new Extent(e.address() + 8, e.size(), 3)));
     }
 
     @Test
@@ -58,8 +59,8 @@ class ShardFreeRefusalTest {
     @Test
     void shouldRefuseAnInteriorAddress() {
         Extent e = live.get(2);
-        assertRefusedUnchanged(FreeRefusal.INTERIOR_ADDRESS,
-                () -> shard.free(new Extent(e.address() + Pages.PAGE, Pages.PAGE, 3)));
+        assertRefusedUnchanged(
+                FreeRefusal.INTERIOR_ADDRESS, () -> shard.free(new Extent(e.address() + Pages.PAGE, Pages.PAGE, 3)));
     }
 
     @Test
@@ -97,7 +98,9 @@ class ShardFreeRefusalTest {
 
     @Test
     void shouldStillFreeTheGoodExtentsAfterARefusal() {
-        assertThrows(InvalidFreeException.class, () -> shard.free(new Extent(live.get(0).address(), Pages.PAGE, 3)));
+        assertThrows(
+                InvalidFreeException.class,
+                () -> shard.free(new Extent(live.get(0).address(), Pages.PAGE, 3)));
         shard.freeBatch(live);
         assertEquals(0, shard.liveExtents());
         assertEquals(0, shard.nactive());

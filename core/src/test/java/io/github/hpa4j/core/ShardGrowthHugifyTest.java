@@ -124,7 +124,8 @@ class ShardGrowthHugifyTest {
         // Fills the rest of the churned slab, then grows a second slab past the threshold.
         allocPages(shard, Pages.HUGEPAGE_PAGES - churned.nactive() + THRESHOLD_PAGES);
         assertEquals(2, shard.nslabs());
-        PageSlab grown = shard.slabs().stream().filter(s -> s != churned).findFirst().orElseThrow();
+        PageSlab grown =
+                shard.slabs().stream().filter(s -> s != churned).findFirst().orElseThrow();
         assertTrue(grown.hugifyAtOnce());
 
         shard.doDeferredWork();

@@ -75,8 +75,15 @@ class ShardJobSlotsTest {
     void shouldGiveBackTheSlotOfAHugifyTheBudgetRefused() {
         CountingSlots slots = new CountingSlots(4);
         CountingBudget budget = new CountingBudget(Pages.HUGEPAGE_PAGES - 1);
-        Shard shard = new Shard(0, ShardOptions.DEFAULTS.withHugifyDelayMs(0), hooks, clock, inFlight::add,
-                Integer.MAX_VALUE, budget, slots);
+        Shard shard = new Shard(
+                0,
+                ShardOptions.DEFAULTS.withHugifyDelayMs(0),
+                hooks,
+                clock,
+                inFlight::add,
+                Integer.MAX_VALUE,
+                budget,
+                slots);
         alloc(shard, 16 * Pages.PAGE, 31); // a candidate whose hugepage would not fit the budget
         assertEquals(0, shard.maybeDoDeferredWork(true));
         assertEquals(0, slots.inUse, "the slot taken for it is free again");

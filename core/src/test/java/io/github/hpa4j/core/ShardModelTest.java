@@ -126,8 +126,16 @@ class ShardModelTest {
         }
 
         enum Op {
-            ALLOC, ALLOC_BATCH, FREE, FREE_BATCH, DEFERRED_WORK, ADVANCE_CLOCK, TOGGLE_DEFERRAL, END_JOB,
-            INJECT_FAILURE, DOUBLE_FREE
+            ALLOC,
+            ALLOC_BATCH,
+            FREE,
+            FREE_BATCH,
+            DEFERRED_WORK,
+            ADVANCE_CLOCK,
+            TOGGLE_DEFERRAL,
+            END_JOB,
+            INJECT_FAILURE,
+            DOUBLE_FREE
         }
 
         void run() {
@@ -200,8 +208,8 @@ class ShardModelTest {
                     free(batch);
                 }
                 case DEFERRED_WORK -> deferredWork();
-                case ADVANCE_CLOCK -> clock.advanceMillis(random.nextInt(10) == 0
-                        ? random.nextInt(20_000) : random.nextInt(1_000));
+                case ADVANCE_CLOCK ->
+                    clock.advanceMillis(random.nextInt(10) == 0 ? random.nextInt(20_000) : random.nextInt(1_000));
                 case TOGGLE_DEFERRAL -> {
                     boolean allowed = !shard.options().deferralAllowed();
                     shard.setDeferralAllowed(allowed);
@@ -232,7 +240,9 @@ class ShardModelTest {
                     Extent extent = removeRandomLive();
                     free(List.of(extent));
                     ShardStats before = shard.stats();
-                    InvalidFreeException e = assertThrows(InvalidFreeException.class, () -> shard.free(extent),
+                    InvalidFreeException e = assertThrows(
+                            InvalidFreeException.class,
+                            () -> shard.free(extent),
                             () -> where() + ": a double free is refused");
                     assertEquals(FreeRefusal.NOT_ALLOCATED, e.reason(), this::where);
                     assertEquals(before, shard.stats(), () -> where() + ": a refused free changes nothing");
@@ -302,7 +312,10 @@ class ShardModelTest {
             assertEquals(size, extent.size(), () -> where.get() + ": the page-rounded size");
             assertEquals(shard.index(), extent.shard(), where);
             assertTrue(Pages.isPageAligned(extent.address()), () -> where.get() + ": page aligned");
-            assertEquals(extent.slabAddress(), Pages.hugepageBase(extent.end() - 1), () -> where.get() + ": inside one slab");
+            assertEquals(
+                    extent.slabAddress(),
+                    Pages.hugepageBase(extent.end() - 1),
+                    () -> where.get() + ": inside one slab");
             PageSlab slab = slabs.get(extent.slabAddress());
             assertNotNull(slab, () -> where.get() + ": in a slab this shard grew");
             if (slab.midPurge()) {
@@ -324,10 +337,12 @@ class ShardModelTest {
                 }
             }
             Entry<Long, Extent> below = live.floorEntry(extent.address());
-            assertTrue(below == null || below.getValue().end() <= extent.address(),
+            assertTrue(
+                    below == null || below.getValue().end() <= extent.address(),
                     () -> where.get() + ": overlaps " + (below == null ? null : below.getValue()));
             Entry<Long, Extent> above = live.ceilingEntry(extent.address());
-            assertTrue(above == null || above.getKey() >= extent.end(),
+            assertTrue(
+                    above == null || above.getKey() >= extent.end(),
                     () -> where.get() + ": overlaps " + (above == null ? null : above.getValue()));
         }
 
@@ -337,14 +352,17 @@ class ShardModelTest {
             if (!failing && shard.shouldPurge()) {
                 // A forced pass stops purging only when no slab is left to purge.
                 for (PageSlab slab : shard.slabs()) {
-                    assertFalse(slab.purgeAllowed(), () -> where() + ": a forced pass left purgeable " + slab
-                            + " while the shard should purge; " + describeSlabs());
+                    assertFalse(
+                            slab.purgeAllowed(),
+                            () -> where() + ": a forced pass left purgeable " + slab + " while the shard should purge; "
+                                    + describeSlabs());
                 }
             }
             int dirtyMult = shard.options().dirtyMult();
             if (!async && !failing && dirtyMult != FixedPoint.UNLIMITED) {
                 // A forced inline pass meets the dirty limit (hpa_shard_do_deferred_work).
-                assertTrue(shard.ndirty() <= FixedPoint.mulFrac(shard.nactive(), dirtyMult),
+                assertTrue(
+                        shard.ndirty() <= FixedPoint.mulFrac(shard.nactive(), dirtyMult),
                         () -> where() + ": " + shard.ndirty() + " dirty pages for " + shard.nactive() + " active");
             }
         }
@@ -390,7 +408,9 @@ class ShardModelTest {
                 assertTrue(inFlight.add(job.slabAddress()), where + ": two jobs on one slab");
             }
             for (PageSlab slab : shard.slabs()) {
-                assertEquals(inFlight.contains(slab.address()), slab.changingState(),
+                assertEquals(
+                        inFlight.contains(slab.address()),
+                        slab.changingState(),
                         where + ": " + slab + " mid purge/hugify iff a job is in flight");
                 // Only a purge stops allocation from a slab; a slab left closed would never be reused.
                 assertEquals(!slab.midPurge(), slab.allocAllowed(), where + ": " + slab + " allocAllowed");
@@ -446,13 +466,16 @@ class ShardModelTest {
             Map<String, Integer> histogram = new TreeMap<>();
             for (PageSlab slab : shard.slabs()) {
                 String key = (slab.empty() ? "empty" : slab.full() ? "full" : "nonfull")
-                        + (slab.huge() ? " huge" : "") + (slab.ndirty() > 0 ? " dirty" : "")
-                        + (slab.allocAllowed() ? " alloc" : "") + (slab.purgeAllowed() ? " purge" : "")
-                        + (slab.hugifyAllowed() ? " hugify" : "") + (slab.changingState() ? " mid" : "");
+                        + (slab.huge() ? " huge" : "")
+                        + (slab.ndirty() > 0 ? " dirty" : "")
+                        + (slab.allocAllowed() ? " alloc" : "")
+                        + (slab.purgeAllowed() ? " purge" : "")
+                        + (slab.hugifyAllowed() ? " hugify" : "")
+                        + (slab.changingState() ? " mid" : "");
                 histogram.merge(key, 1, Integer::sum);
             }
-            return histogram + " shouldPurge=" + shard.shouldPurge() + " adjusted=" + shard.adjustedNdirty()
-                    + " max=" + shard.ndirtyMax() + " blocked=" + shard.hugifyBlockedByNdirty();
+            return histogram + " shouldPurge=" + shard.shouldPurge() + " adjusted=" + shard.adjustedNdirty() + " max="
+                    + shard.ndirtyMax() + " blocked=" + shard.hugifyBlockedByNdirty();
         }
 
         /** Runs forced deferred work and ends every job, until a pass begins nothing. */
@@ -479,7 +502,8 @@ class ShardModelTest {
                 assertFalse(slab.midPurge() || slab.midHugify(), where + ": " + slab + " left mid purge/hugify");
             }
             if (dirtyMult != FixedPoint.UNLIMITED) {
-                assertTrue(shard.ndirty() <= FixedPoint.mulFrac(shard.nactive(), dirtyMult),
+                assertTrue(
+                        shard.ndirty() <= FixedPoint.mulFrac(shard.nactive(), dirtyMult),
                         where + ": " + shard.ndirty() + " dirty pages for " + shard.nactive() + " active; "
                                 + describeSlabs());
             }
@@ -506,7 +530,10 @@ class ShardModelTest {
                 Supplier<String> where = () -> where() + " purge [0x" + Long.toHexString(address) + ", +" + size + ")";
                 PageSlab slab = slabs.get(Pages.hugepageBase(address));
                 assertNotNull(slab, where);
-                assertEquals(slab.address(), Pages.hugepageBase(address + size - 1), () -> where.get() + ": inside one slab");
+                assertEquals(
+                        slab.address(),
+                        Pages.hugepageBase(address + size - 1),
+                        () -> where.get() + ": inside one slab");
                 assertTrue(slab.midPurge() && !slab.allocAllowed(), () -> where.get() + ": " + slab + " not mid purge");
                 int first = (int) ((address - slab.address()) >>> Pages.LG_PAGE);
                 for (int p = first; p < first + (int) (size >>> Pages.LG_PAGE); p++) {
@@ -515,7 +542,8 @@ class ShardModelTest {
                     }
                 }
                 Entry<Long, Extent> below = live.lowerEntry(address + size);
-                assertTrue(below == null || below.getValue().end() <= address,
+                assertTrue(
+                        below == null || below.getValue().end() <= address,
                         () -> where.get() + ": purges live " + below.getValue());
                 recording.purge(address, size);
             }

@@ -80,8 +80,7 @@ class ShardTest {
         Shard shard = inlineShard(ShardOptions.DEFAULTS);
         allocPages(shard, 3);
         ShardStats before = shard.stats();
-        InvalidSizeException e = assertThrows(InvalidSizeException.class,
-                () -> shard.alloc(64 * 1024 + 1, eden));
+        InvalidSizeException e = assertThrows(InvalidSizeException.class, () -> shard.alloc(64 * 1024 + 1, eden));
         assertEquals(64 * 1024, e.max());
         assertThrows(InvalidSizeException.class, () -> shard.alloc(0, eden));
         assertThrows(InvalidSizeException.class, () -> shard.alloc(-Pages.PAGE, eden));
@@ -102,7 +101,8 @@ class ShardTest {
         assertThrows(UnsupportedRequestException.class, () -> shard.alloc(Pages.PAGE, 2 * Pages.PAGE, false, eden));
         assertThrows(UnsupportedRequestException.class, () -> shard.alloc(Pages.PAGE, Pages.PAGE, true, eden));
         assertEquals(0, shard.nslabs());
-        assertEquals(Pages.PAGE, shard.alloc(Pages.PAGE, Pages.PAGE, false, eden).size());
+        assertEquals(
+                Pages.PAGE, shard.alloc(Pages.PAGE, Pages.PAGE, false, eden).size());
     }
 
     @Test
@@ -110,7 +110,8 @@ class ShardTest {
         Shard shard = inlineShard(ShardOptions.DEFAULTS);
         assertThrows(InvalidCountException.class, () -> shard.allocBatch(Pages.PAGE, 0, eden, new ArrayList<>()));
         assertThrows(InvalidCountException.class, () -> shard.allocBatch(Pages.PAGE, -1, eden, new ArrayList<>()));
-        assertThrows(InvalidCountException.class,
+        assertThrows(
+                InvalidCountException.class,
                 () -> shard.allocBatch(Pages.PAGE, Shard.MAX_BATCH + 1, eden, new ArrayList<>()));
         assertThrows(InvalidCountException.class, () -> shard.freeBatch(List.of()));
         assertEquals(0, shard.nslabs());
@@ -198,7 +199,8 @@ class ShardTest {
 
     @Test
     void shouldWorkAfterEachAllocAndFreeWhenDeferralIsNotAllowed() {
-        Shard shard = inlineShard(ShardOptions.DEFAULTS.withDeferralAllowed(false).withHugifyDelayMs(0));
+        Shard shard =
+                inlineShard(ShardOptions.DEFAULTS.withDeferralAllowed(false).withHugifyDelayMs(0));
         List<Extent> extents = allocPages(shard, Pages.HUGEPAGE_PAGES);
         assertEquals(1, hooks.count("hugify"), "hugified by the alloc itself");
         shard.freeBatch(extents.subList(0, 300));
@@ -245,7 +247,9 @@ class ShardTest {
         shard.finish(inFlight.remove(0));
         assertFalse(shard.atJobLimit());
         assertEquals(1, shard.maybeDoDeferredWork(true), "the pass goes on as a job ends");
-        assertThrows(IllegalArgumentException.class, () -> new Shard(0, ShardOptions.DEFAULTS, hooks, clock, inFlight::add, 0));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new Shard(0, ShardOptions.DEFAULTS, hooks, clock, inFlight::add, 0));
     }
 
     @Test
@@ -271,18 +275,24 @@ class ShardTest {
         List<Extent> d = allocChunks(shard, 32);
         List<Extent> e = allocChunks(shard, 32);
 
-        shard.freeBatch(a);                // empty, huge
-        shard.freeBatch(b);                // empty, non-huge
-        shard.freeBatch(c.subList(0, 4));  // 64 dirty pages, huge
-        shard.freeBatch(d.subList(0, 4));  // 64 dirty pages, non-huge
-        shard.freeBatch(e.subList(0, 8));  // 128 dirty pages, non-huge
+        shard.freeBatch(a); // empty, huge
+        shard.freeBatch(b); // empty, non-huge
+        shard.freeBatch(c.subList(0, 4)); // 64 dirty pages, huge
+        shard.freeBatch(d.subList(0, 4)); // 64 dirty pages, non-huge
+        shard.freeBatch(e.subList(0, 8)); // 128 dirty pages, non-huge
 
         List<Long> order = new ArrayList<>();
         for (PurgeJob job = shard.beginPurge(); job != null; job = shard.beginPurge()) {
             order.add(job.slabAddress());
         }
-        assertEquals(List.of(a.get(0).slabAddress(), b.get(0).slabAddress(), e.get(0).slabAddress(),
-                d.get(0).slabAddress(), c.get(0).slabAddress()), order);
+        assertEquals(
+                List.of(
+                        a.get(0).slabAddress(),
+                        b.get(0).slabAddress(),
+                        e.get(0).slabAddress(),
+                        d.get(0).slabAddress(),
+                        c.get(0).slabAddress()),
+                order);
     }
 
     private List<Extent> allocChunks(Shard shard, int count) {
@@ -515,7 +525,8 @@ class ShardTest {
 
     @Test
     void shouldNeverPurgeWithUnlimitedDirtyMult() {
-        Shard shard = inlineShard(ShardOptions.DEFAULTS.withDirtyMult(FixedPoint.UNLIMITED).withDeferralAllowed(false));
+        Shard shard = inlineShard(
+                ShardOptions.DEFAULTS.withDirtyMult(FixedPoint.UNLIMITED).withDeferralAllowed(false));
         List<Extent> extents = allocPages(shard, 100);
         shard.freeBatch(extents.subList(0, 99));
         assertEquals(Long.MAX_VALUE, shard.ndirtyMax());
@@ -545,7 +556,8 @@ class ShardTest {
 
     @Test
     void shouldBoundUnforcedHugifyingToSixteenOperations() {
-        Shard shard = asyncShard(ShardOptions.DEFAULTS.withDeferralAllowed(false).withHugifyDelayMs(0));
+        Shard shard =
+                asyncShard(ShardOptions.DEFAULTS.withDeferralAllowed(false).withHugifyDelayMs(0));
         shard.pauseDeferredWork(true);
         for (int i = 0; i < 20; i++) {
             allocPages(shard, Pages.HUGEPAGE_PAGES);
@@ -572,17 +584,17 @@ class ShardTest {
     @Test
     void shouldStampASlabReusedFromEmptyAsTheYoungestAndKeepTheAgeOfASlabInUse() {
         Shard shard = inlineShard(ShardOptions.DEFAULTS);
-        List<Extent> a = allocChunks(shard, 32);                 // slab A, full
-        List<Extent> b = allocChunks(shard, 1);                  // slab B joins after A
+        List<Extent> a = allocChunks(shard, 32); // slab A, full
+        List<Extent> b = allocChunks(shard, 1); // slab B joins after A
         long slabA = a.get(0).slabAddress();
         long slabB = b.get(0).slabAddress();
         assertNotEquals(slabA, slabB);
-        shard.freeBatch(a);                                      // A empty
-        b.addAll(allocChunks(shard, 31));                        // B full, served while A waits empty
+        shard.freeBatch(a); // A empty
+        b.addAll(allocChunks(shard, 31)); // B full, served while A waits empty
         assertTrue(b.stream().allMatch(e -> e.slabAddress() == slabB));
-        Extent reused = shard.alloc(64 * 1024, eden);            // no partly used slab fits: A again
+        Extent reused = shard.alloc(64 * 1024, eden); // no partly used slab fits: A again
         assertEquals(slabA, reused.slabAddress());
-        shard.freeBatch(b.subList(1, 32));                       // A and B now alike: 16 pages active at 0
+        shard.freeBatch(b.subList(1, 32)); // A and B now alike: 16 pages active at 0
 
         PageSlab slabOfA = slab(shard, slabA);
         PageSlab slabOfB = slab(shard, slabB);
@@ -595,14 +607,18 @@ class ShardTest {
     }
 
     private static PageSlab slab(Shard shard, long address) {
-        return shard.slabs().stream().filter(ps -> ps.address() == address).findFirst().orElseThrow();
+        return shard.slabs().stream()
+                .filter(ps -> ps.address() == address)
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
     void shouldRefuseABatchOfTwoIdenticalExtents() {
         Shard shard = inlineShard(ShardOptions.DEFAULTS);
         Extent extent = shard.alloc(Pages.PAGE, eden);
-        InvalidFreeException e = assertThrows(InvalidFreeException.class, () -> shard.freeBatch(List.of(extent, extent)));
+        InvalidFreeException e =
+                assertThrows(InvalidFreeException.class, () -> shard.freeBatch(List.of(extent, extent)));
         assertEquals(FreeRefusal.DUPLICATE_IN_BATCH, e.reason());
         assertEquals(extent.address(), e.address());
         assertEquals(1, shard.liveExtents(), "nothing was freed");
@@ -732,7 +748,8 @@ class ShardTest {
         PageSlab slab = shard.slabs().get(0);
         slab.allowHugify(clock.nanoTime()); // outside an update bracket: no set filed it
         String problem = shard.inconsistency();
-        assertTrue(problem != null && problem.startsWith(slab.toString()) && problem.contains("inSetHugifyContainer"),
+        assertTrue(
+                problem != null && problem.startsWith(slab.toString()) && problem.contains("inSetHugifyContainer"),
                 String.valueOf(problem));
     }
 
@@ -747,6 +764,8 @@ class ShardTest {
         slab.updating(false);
         assertNull(slab.inconsistency());
         String problem = shard.inconsistency();
-        assertTrue(problem != null && problem.contains("1 active") && problem.contains("(1, 2, 0)"), String.valueOf(problem));
+        assertTrue(
+                problem != null && problem.contains("1 active") && problem.contains("(1, 2, 0)"),
+                String.valueOf(problem));
     }
 }

@@ -18,8 +18,15 @@ class ShardZeroedTest {
     private final Eden eden = new Eden(hooks, 4);
 
     private Shard shard(int dirtyMult) {
-        return new Shard(0, ShardOptions.DEFAULTS.withDeferralAllowed(false).withDirtyMult(dirtyMult)
-                .withMinPurgeIntervalMs(0).withHugificationThreshold(Pages.HUGEPAGE), hooks, clock);
+        return new Shard(
+                0,
+                ShardOptions.DEFAULTS
+                        .withDeferralAllowed(false)
+                        .withDirtyMult(dirtyMult)
+                        .withMinPurgeIntervalMs(0)
+                        .withHugificationThreshold(Pages.HUGEPAGE),
+                hooks,
+                clock);
     }
 
     @Test
@@ -73,8 +80,15 @@ class ShardZeroedTest {
 
     @Test
     void shouldClearEveryPageOfAHugifiedSlab() {
-        Shard shard = new Shard(0, ShardOptions.DEFAULTS.withDeferralAllowed(false).withHugifyDelayMs(0)
-                .withHugificationThreshold(Pages.PAGE).withDirtyMult(FixedPoint.UNLIMITED), hooks, clock);
+        Shard shard = new Shard(
+                0,
+                ShardOptions.DEFAULTS
+                        .withDeferralAllowed(false)
+                        .withHugifyDelayMs(0)
+                        .withHugificationThreshold(Pages.PAGE)
+                        .withDirtyMult(FixedPoint.UNLIMITED),
+                hooks,
+                clock);
         shard.alloc(Pages.PAGE, eden);
         shard.doDeferredWork();
         assertTrue(shard.slabs().get(0).huge());
@@ -121,8 +135,14 @@ class ShardZeroedTest {
                 hooks.dehugify(address, size);
             }
         };
-        Shard shard = new Shard(0, ShardOptions.DEFAULTS.withDeferralAllowed(false).withMinPurgeIntervalMs(0)
-                .withHugifyDelayMs(0), wiping, clock);
+        Shard shard = new Shard(
+                0,
+                ShardOptions.DEFAULTS
+                        .withDeferralAllowed(false)
+                        .withMinPurgeIntervalMs(0)
+                        .withHugifyDelayMs(0),
+                wiping,
+                clock);
         Eden source = new Eden(wiping, 4);
         List<Extent> live = new ArrayList<>();
         long skipped = 0;
@@ -137,8 +157,10 @@ class ShardZeroedTest {
                     if (z.toClear().mustClear(p)) {
                         cleared++;
                     } else {
-                        assertTrue(!written.contains(page), "seed " + seed + " step " + step + ": page 0x"
-                                + Long.toHexString(page) + " of " + e + " holds old data but was not to be cleared");
+                        assertTrue(
+                                !written.contains(page),
+                                "seed " + seed + " step " + step + ": page 0x" + Long.toHexString(page) + " of " + e
+                                        + " holds old data but was not to be cleared");
                         skipped++;
                     }
                     written.add(page);

@@ -27,7 +27,9 @@ class SizeRouterTest {
         assertEquals(SizeKind.PAGES, belowAPage.route(SizeRouter.BELOW_A_PAGE + 1, 1));
         assertEquals(SizeKind.PAGES, belowAPage.route(Pages.PAGE, 1));
         assertEquals(SizeKind.PAGES, belowAPage.route(100, Pages.PAGE), "aligned to a page: a 4 KiB class, so a page");
-        assertThrows(IllegalArgumentException.class, () -> new SizeRouter(64 * 1024, 1L << 30, SmallSizeClasses.SMALL_MAX + 1));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new SizeRouter(64 * 1024, 1L << 30, SmallSizeClasses.SMALL_MAX + 1));
     }
 
     @Test
@@ -46,8 +48,9 @@ class SizeRouterTest {
             for (long alignment = 1; alignment <= Pages.HUGEPAGE; alignment <<= 3) {
                 SizeKind kind = router.route(size, alignment);
                 switch (kind) {
-                    case SMALL -> assertTrue(SizeRouter.smallRequest(size, alignment) <= SmallSizeClasses.SMALL_MAX
-                            && alignment <= Pages.PAGE);
+                    case SMALL ->
+                        assertTrue(SizeRouter.smallRequest(size, alignment) <= SmallSizeClasses.SMALL_MAX
+                                && alignment <= Pages.PAGE);
                     case PAGES -> assertTrue(size <= 64 * 1024 && size > 1 && alignment <= Pages.PAGE);
                     case LARGE -> assertTrue(size > 64 * 1024 || alignment > Pages.PAGE);
                 }
@@ -57,7 +60,10 @@ class SizeRouterTest {
 
     @Test
     void shouldRefuseWhatNoLayerServes() {
-        assertEquals(1L << 30, assertThrows(InvalidSizeException.class, () -> router.route((1L << 30) + 1, 1)).max());
+        assertEquals(
+                1L << 30,
+                assertThrows(InvalidSizeException.class, () -> router.route((1L << 30) + 1, 1))
+                        .max());
         assertThrows(InvalidSizeException.class, () -> router.route(0, 1));
         assertThrows(InvalidSizeException.class, () -> router.route(-5, 1));
         assertThrows(InvalidAlignmentException.class, () -> router.route(64, 48));

@@ -53,8 +53,8 @@ class SlabAgeHeapTest {
             heap.insert(slabs.get(age));
         }
         heap.remove(slabs.get(7));
-        heap.remove(slabs.get(14));   // the last slot
-        heap.remove(slabs.get(0));    // the root
+        heap.remove(slabs.get(14)); // the last slot
+        heap.remove(slabs.get(0)); // the root
         for (int age : new int[] {1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13}) {
             assertSame(slabs.get(age), heap.first());
             heap.remove(heap.first());

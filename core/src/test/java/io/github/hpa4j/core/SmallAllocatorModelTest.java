@@ -2,7 +2,6 @@ package io.github.hpa4j.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
@@ -83,10 +82,12 @@ class SmallAllocatorModelTest {
                     recording.dehugify(address, size);
                 }
             };
-            ShardOptions options = ShardOptions.DEFAULTS.withDeferralAllowed(false).withHugifyDelayMs(0)
+            ShardOptions options = ShardOptions.DEFAULTS
+                    .withDeferralAllowed(false)
+                    .withHugifyDelayMs(0)
                     .withMinPurgeIntervalMs(0);
-            shard = new Shard(0, eagerPurge ? options.withDirtyMult(FixedPoint.ofPercent(0)) : options, hooks,
-                    new ManualClock());
+            shard = new Shard(
+                    0, eagerPurge ? options.withDirtyMult(FixedPoint.ofPercent(0)) : options, hooks, new ManualClock());
             small = new SmallAllocator(0, new ShardPageSource(shard, new Eden(hooks, 4)));
         }
 
@@ -205,9 +206,11 @@ class SmallAllocatorModelTest {
             try {
                 switch (expected) {
                     case NOT_REGION_START ->
-                            small.free(address + 1 + random.nextInt(SmallSizeClasses.indexToSize(c) - 1));
-                    case WRONG_SIZE -> small.free(address, sizeIn((c + 1 + random.nextInt(SmallSizeClasses.NBINS - 1))
-                            % SmallSizeClasses.NBINS));
+                        small.free(address + 1 + random.nextInt(SmallSizeClasses.indexToSize(c) - 1));
+                    case WRONG_SIZE ->
+                        small.free(
+                                address,
+                                sizeIn((c + 1 + random.nextInt(SmallSizeClasses.NBINS - 1)) % SmallSizeClasses.NBINS));
                     default -> small.freeBatch(SmallSizeClasses.indexToSize(c), new long[] {address, address}, 0, 2);
                 }
                 fail(where() + "a bad free was accepted");

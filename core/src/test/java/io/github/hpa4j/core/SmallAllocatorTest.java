@@ -23,7 +23,8 @@ class SmallAllocatorTest {
             Set<Long> seen = new HashSet<>();
             for (int i = 0; i <= nregs; i++) { // one more than a slab holds: a second slab
                 long address = small.alloc(size);
-                assertTrue(seen.add(address), "class " + size + " handed out 0x" + Long.toHexString(address) + " twice");
+                assertTrue(
+                        seen.add(address), "class " + size + " handed out 0x" + Long.toHexString(address) + " twice");
                 assertEquals(0, address % Math.min(Long.lowestOneBit(size), Pages.PAGE), "class " + size);
                 assertEquals(c, small.classOf(address));
             }
@@ -50,7 +51,8 @@ class SmallAllocatorTest {
         small.free(b, 100);
         assertEquals(0, source.live.size());
         assertEquals(1, source.returned.size());
-        assertEquals((long) SmallSizeClasses.slabPages(SmallSizeClasses.sizeToIndex(100)) << Pages.LG_PAGE,
+        assertEquals(
+                (long) SmallSizeClasses.slabPages(SmallSizeClasses.sizeToIndex(100)) << Pages.LG_PAGE,
                 source.returned.get(0).size());
     }
 
@@ -117,7 +119,8 @@ class SmallAllocatorTest {
 
     @Test
     void shouldRefuseSizesAboveTheSmallMaximum() {
-        InvalidSizeException e = assertThrows(InvalidSizeException.class, () -> small.alloc(SmallSizeClasses.SMALL_MAX + 1));
+        InvalidSizeException e =
+                assertThrows(InvalidSizeException.class, () -> small.alloc(SmallSizeClasses.SMALL_MAX + 1));
         assertEquals(SmallSizeClasses.SMALL_MAX, e.max());
         assertThrows(InvalidCountException.class, () -> small.allocBatch(64, 0, new long[1], 0));
     }
@@ -125,14 +128,17 @@ class SmallAllocatorTest {
     @Test
     void shouldDrainIntoARealShardThatCanThenPurgeIt() {
         RecordingHooks hooks = new RecordingHooks();
-        Shard shard = new Shard(0, ShardOptions.DEFAULTS.withDeferralAllowed(false).withDirtyMult(FixedPoint.ofPercent(0)),
-                hooks, new ManualClock());
+        Shard shard = new Shard(
+                0,
+                ShardOptions.DEFAULTS.withDeferralAllowed(false).withDirtyMult(FixedPoint.ofPercent(0)),
+                hooks,
+                new ManualClock());
         Eden eden = new Eden(hooks, 4);
         SmallAllocator bins = new SmallAllocator(0, new ShardPageSource(shard, eden));
         long[] regions = new long[1000];
         bins.allocBatch(640, regions.length, regions, 0);
-        long slabPages = bins.stats(SmallSizeClasses.sizeToIndex(640)).curslabs() * SmallSizeClasses.slabPages(
-                SmallSizeClasses.sizeToIndex(640));
+        long slabPages = bins.stats(SmallSizeClasses.sizeToIndex(640)).curslabs()
+                * SmallSizeClasses.slabPages(SmallSizeClasses.sizeToIndex(640));
         assertEquals(slabPages, shard.nactive());
         bins.freeBatch(640, regions, 0, regions.length);
         assertEquals(0, shard.nactive());
@@ -159,8 +165,8 @@ class SmallAllocatorTest {
 
     @Test
     void shouldRefuseAShardWhoseExtentsAreTooSmallForBinSlabs() {
-        Shard shard = new Shard(0, ShardOptions.DEFAULTS.withSlabMaxAlloc(Pages.PAGE), new RecordingHooks(),
-                new ManualClock());
+        Shard shard = new Shard(
+                0, ShardOptions.DEFAULTS.withSlabMaxAlloc(Pages.PAGE), new RecordingHooks(), new ManualClock());
         assertThrows(IllegalArgumentException.class, () -> new ShardPageSource(shard, () -> null));
     }
 
@@ -176,10 +182,10 @@ class SmallAllocatorTest {
         int nregs = SmallSizeClasses.regionsPerSlab(c);
         long[] addresses = new long[2 * nregs + 1];
         for (int i = 0; i < addresses.length; i++) {
-            addresses[i] = small.alloc(100);          // two full slabs and a third in use
+            addresses[i] = small.alloc(100); // two full slabs and a third in use
         }
-        small.free(addresses[0], 100);                // the first slab is not full any more
-        long other = small.alloc(5000);               // a slab of another class
+        small.free(addresses[0], 100); // the first slab is not full any more
+        long other = small.alloc(5000); // a slab of another class
         assertEquals(4, small.slabCount());
         assertEquals(4, source.live.size());
         long live = small.liveRegions();

@@ -10,8 +10,10 @@ import org.junit.jupiter.api.Test;
 class SmallSizeClassesTest {
     @Test
     void shouldStartWithJemallocsQuantumSpacedClasses() {
-        int[] expected = {16, 32, 48, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384, 448, 512, 640, 768,
-            896, 1024, 1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096, 5120, 6144, 7168, 8192, 10240, 12288, 14336};
+        int[] expected = {
+            16, 32, 48, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384, 448, 512, 640, 768, 896, 1024, 1280, 1536,
+            1792, 2048, 2560, 3072, 3584, 4096, 5120, 6144, 7168, 8192, 10240, 12288, 14336
+        };
         assertEquals(expected.length, SmallSizeClasses.NBINS);
         for (int i = 0; i < expected.length; i++) {
             assertEquals(expected[i], SmallSizeClasses.indexToSize(i), "class " + i);

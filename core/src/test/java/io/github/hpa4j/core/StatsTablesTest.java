@@ -24,8 +24,8 @@ class StatsTablesTest {
 
     @Test
     void shouldPrintTheLargeCounters() {
-        LargeAllocator large = new LargeAllocator(0, LargeOptions.DEFAULTS, new RecordingHooks(), new ManualClock(),
-                PageBudget.UNLIMITED);
+        LargeAllocator large = new LargeAllocator(
+                0, LargeOptions.DEFAULTS, new RecordingHooks(), new ManualClock(), PageBudget.UNLIMITED);
         large.alloc(15 << 20, 1);
         String text = StatsTables.large(large.stats());
         assertTrue(text.startsWith("large:  allocated 16777216 (asked 15728640, waste 1048576) nmalloc 1"), text);

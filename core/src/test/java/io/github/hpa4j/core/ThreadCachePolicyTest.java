@@ -16,8 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ThreadCachePolicyTest {
     private static final long MS = 1_000_000L;
     private static final long[] PAGES = {Pages.PAGE, 2 * Pages.PAGE, 4 * Pages.PAGE, 16 * Pages.PAGE};
-    private static final ThreadCachePolicy.Options OPTIONS =
-            new ThreadCachePolicy.Options(64, 8, 512 * 1024, 100 * MS);
+    private static final ThreadCachePolicy.Options OPTIONS = new ThreadCachePolicy.Options(64, 8, 512 * 1024, 100 * MS);
 
     /** A cache as the facade keeps one: a stack of item numbers per bin, and what went back. */
     private static final class ModelCache {
@@ -66,8 +65,9 @@ class ThreadCachePolicyTest {
                 return;
             }
             flushOldest(bin, n);
-            for (int victim = policy.overBoundVictim(PAGES[bin]); victim >= 0;
-                 victim = policy.overBoundVictim(PAGES[bin])) {
+            for (int victim = policy.overBoundVictim(PAGES[bin]);
+                    victim >= 0;
+                    victim = policy.overBoundVictim(PAGES[bin])) {
                 flushOldest(victim, (stacks[victim].size() + 1) / 2);
             }
             stacks[bin].push(item);
@@ -148,7 +148,8 @@ class ThreadCachePolicyTest {
                 cache.free(1, item);
             }
         }
-        assertTrue(cache.policy.capacity(1) >= held.length,
+        assertTrue(
+                cache.policy.capacity(1) >= held.length,
                 "a burst of " + held.length + " grew the bin to " + cache.policy.capacity(1));
         assertTrue(cache.policy.capacity(1) <= OPTIONS.maxPerBin());
         cache.assertConsistent();
@@ -206,14 +207,17 @@ class ThreadCachePolicyTest {
             cache.allocate(0); // the cache is in use; bin 2 is not
             intervals++;
         }
-        assertTrue(intervals >= 2 && intervals <= Integer.numberOfTrailingZeros(OPTIONS.initialCapacity()) + 1,
+        assertTrue(
+                intervals >= 2 && intervals <= Integer.numberOfTrailingZeros(OPTIONS.initialCapacity()) + 1,
                 "emptied after " + intervals + " intervals: the low-water GC, then halving capacity 8 to 0");
         while (cache.policy.capacity(2) > 0) {
             cache.now += 100 * MS;
             cache.allocate(0);
             intervals++;
         }
-        assertEquals(Integer.numberOfTrailingZeros(OPTIONS.initialCapacity()) + 2, intervals,
+        assertEquals(
+                Integer.numberOfTrailingZeros(OPTIONS.initialCapacity()) + 2,
+                intervals,
                 "one interval with its hit, then four halvings");
         cache.assertConsistent();
     }
@@ -253,7 +257,7 @@ class ThreadCachePolicyTest {
             cache.now += random.nextInt(3) * MS;
             if (live.isEmpty() || random.nextInt(100) < 50) {
                 int bin = random.nextInt(PAGES.length);
-                live.push(new int[]{bin, cache.allocate(bin)});
+                live.push(new int[] {bin, cache.allocate(bin)});
             } else {
                 int[] entry = random.nextBoolean() ? live.pop() : live.removeLast();
                 cache.free(entry[0], entry[1]);
@@ -264,7 +268,9 @@ class ThreadCachePolicyTest {
         }
         cache.assertConsistent();
         long cached = cache.heldBytes() / Pages.PAGE;
-        assertEquals(cache.fetched, cache.flushedBack + live.size() + cacheItems(cache),
+        assertEquals(
+                cache.fetched,
+                cache.flushedBack + live.size() + cacheItems(cache),
                 "every item fetched is live, cached or given back (" + cached + " cached pages)");
     }
 
@@ -278,8 +284,8 @@ class ThreadCachePolicyTest {
 
     @Test
     void aFreeLargerThanTheWholeBoundIsNeverCached() {
-        ThreadCachePolicy policy = new ThreadCachePolicy(PAGES,
-                new ThreadCachePolicy.Options(8, 4, 8 * Pages.PAGE, 100 * MS), 0);
+        ThreadCachePolicy policy =
+                new ThreadCachePolicy(PAGES, new ThreadCachePolicy.Options(8, 4, 8 * Pages.PAGE, 100 * MS), 0);
         assertEquals(-1, policy.flushBeforeFree(3), "64 KiB against a 32 KiB bound");
     }
 
@@ -293,7 +299,8 @@ class ThreadCachePolicyTest {
 
     @Test
     void aMissFetchesNoMoreThanTheByteBoundHoldsBesidesTheCallersItem() {
-        ThreadCachePolicy policy = new ThreadCachePolicy(PAGES, new ThreadCachePolicy.Options(64, 64, 10 * Pages.PAGE, 100 * MS), 0);
+        ThreadCachePolicy policy =
+                new ThreadCachePolicy(PAGES, new ThreadCachePolicy.Options(64, 64, 10 * Pages.PAGE, 100 * MS), 0);
         assertEquals(4, policy.bins());
         assertEquals(11, policy.fillCount(0, 0), "ten to cache, one for the caller, not half of 64");
         policy.filled(0, 10);
@@ -304,7 +311,8 @@ class ThreadCachePolicyTest {
 
     @Test
     void theBinHoldingTheMostBytesIsTheVictimWhenTheCacheIsOverItsBound() {
-        ThreadCachePolicy policy = new ThreadCachePolicy(PAGES, new ThreadCachePolicy.Options(64, 64, 12 * Pages.PAGE, 100 * MS), 0);
+        ThreadCachePolicy policy =
+                new ThreadCachePolicy(PAGES, new ThreadCachePolicy.Options(64, 64, 12 * Pages.PAGE, 100 * MS), 0);
         policy.filled(0, 3); // 3 pages
         policy.filled(1, 2); // 4 pages
         policy.filled(2, 1); // 4 pages
@@ -316,7 +324,8 @@ class ThreadCachePolicyTest {
 
     @Test
     void theFillHalvesAfterAnIntervalThatFetchedMoreThanItUsedAndDoublesAfterARefill() {
-        ThreadCachePolicy policy = new ThreadCachePolicy(PAGES, new ThreadCachePolicy.Options(64, 64, 1L << 30, 100 * MS), 0);
+        ThreadCachePolicy policy =
+                new ThreadCachePolicy(PAGES, new ThreadCachePolicy.Options(64, 64, 1L << 30, 100 * MS), 0);
         int[] flush = new int[PAGES.length];
         assertEquals(32, policy.fillCount(0, 0));
         policy.filled(0, 31);
@@ -340,7 +349,8 @@ class ThreadCachePolicyTest {
 
     @Test
     void aBinWithoutAHitHalvesItsCapacityAndFlushesWhatNoLongerFits() {
-        ThreadCachePolicy policy = new ThreadCachePolicy(PAGES, new ThreadCachePolicy.Options(64, 64, 1L << 30, 100 * MS), 0);
+        ThreadCachePolicy policy =
+                new ThreadCachePolicy(PAGES, new ThreadCachePolicy.Options(64, 64, 1L << 30, 100 * MS), 0);
         int[] flush = new int[PAGES.length];
         policy.filled(1, 40);
         assertTrue(policy.gc(100 * MS, flush));

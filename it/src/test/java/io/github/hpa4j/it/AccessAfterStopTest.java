@@ -20,9 +20,11 @@ class AccessAfterStopTest {
     @ParameterizedTest(name = "cache {0}")
     @ValueSource(strings = {"cache", "no-cache"})
     void accessAfterStopThrowsAndTheJvmExitsNormally(String cache) throws Exception {
-        ForkedJvm.Outcome outcome = ForkedJvm.await(ForkedJvm.start(AccessAfterStop.class, cache), Duration.ofMinutes(2));
+        ForkedJvm.Outcome outcome =
+                ForkedJvm.await(ForkedJvm.start(AccessAfterStop.class, cache), Duration.ofMinutes(2));
         System.out.println(outcome.output());
-        assertEquals(0, outcome.exitCode(), "the forked JVM exited with " + outcome.exitCode() + ":\n" + outcome.output());
+        assertEquals(
+                0, outcome.exitCode(), "the forked JVM exited with " + outcome.exitCode() + ":\n" + outcome.output());
         assertTrue(outcome.printed("ALL CHECKS HELD"), outcome.output());
     }
 }

@@ -45,7 +45,8 @@ class AllOrNothingBatchTest {
         Allocation freed = hpa4j.allocateNow(Pages.PAGE);
         hpa4j.freeNow(freed);
         Allocation foreign = other.allocateNow(Pages.PAGE);
-        List<Allocation> handles = good.stream().map(PatternLedger.Tracked::allocation).toList();
+        List<Allocation> handles =
+                good.stream().map(PatternLedger.Tracked::allocation).toList();
         It.get(hpa4j.trimCaches()); // nothing cached: no sweep can move the figures under the test
         Quiet before = Quiet.of(hpa4j);
 
@@ -73,7 +74,10 @@ class AllOrNothingBatchTest {
     /** Live extents and cached extents of every shard: what a refused batch must leave as it was. */
     private record Quiet(List<Long> liveExtents, long cached) {
         static Quiet of(Hpa4j hpa4j) {
-            return new Quiet(It.get(hpa4j.stats()).shards().stream().map(s -> s.stats().liveExtents()).toList(),
+            return new Quiet(
+                    It.get(hpa4j.stats()).shards().stream()
+                            .map(s -> s.stats().liveExtents())
+                            .toList(),
                     hpa4j.cacheStats().cachedExtents());
         }
     }
@@ -85,6 +89,8 @@ class AllOrNothingBatchTest {
     }
 
     private static void assertRefused(Hpa4j hpa4j, List<Allocation> batch, FreeRefusal reason) {
-        assertEquals(reason, It.failureOf(hpa4j.freeBatch(batch), InvalidFreeException.class).reason());
+        assertEquals(
+                reason,
+                It.failureOf(hpa4j.freeBatch(batch), InvalidFreeException.class).reason());
     }
 }

@@ -66,8 +66,13 @@ class AskTimeoutReclaimTest {
     @Test
     void asksThatTimeOutUnderOverloadLeakNoPageBecauseEveryLateAllocationIsReclaimed() {
         // 5 ms asks; eden maps one slab at a time and each map takes 20 ms, so growth alone outlasts them.
-        // The front cache off: it counts the extents of every timed-out reply (with the cache, the tier's stock would be asked for beside them).
-        Hpa4jSettings settings = It.settings(It.FAST_DEFERRED_WORK, "hpa4j.cache.enabled = off", "hpa4j.shards = 2", "hpa4j.eden-hugepages = 1",
+        // The front cache off: it counts the extents of every timed-out reply (with the cache, the tier's stock would
+        // be asked for beside them).
+        Hpa4jSettings settings = It.settings(
+                It.FAST_DEFERRED_WORK,
+                "hpa4j.cache.enabled = off",
+                "hpa4j.shards = 2",
+                "hpa4j.eden-hugepages = 1",
                 "hpa4j.ask-timeout = 5ms");
         FaultyPageHooks hooks = new FaultyPageHooks(PageHooksFactory.create(settings.hugifyStyle()));
         hooks.slowMaps(Duration.ofMillis(20).toNanos());
@@ -84,12 +89,18 @@ class AskTimeoutReclaimTest {
         List<ClientResult> results = fleet.await(Duration.ofMinutes(3));
         List<PatternLedger.Tracked> live = Fleet.live(results);
         long expectedReclaimed = timeouts.extentsInTimedOutAllocates.get();
-        System.out.printf("ask timeouts: %,d operations, %d allocate and %d free calls timed out, %d extents to reclaim%n",
-                Fleet.operations(results), timeouts.allocateTimeouts.get(), timeouts.freeTimeouts.get(), expectedReclaimed);
+        System.out.printf(
+                "ask timeouts: %,d operations, %d allocate and %d free calls timed out, %d extents to reclaim%n",
+                Fleet.operations(results),
+                timeouts.allocateTimeouts.get(),
+                timeouts.freeTimeouts.get(),
+                expectedReclaimed);
         assertTrue(timeouts.allocateTimeouts.get() > 0, "the load made allocate asks time out");
 
         // Each timed-out allocate was served late and its reply reclaimed: active = what the test holds.
-        await("late replies reclaimed").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+        await("late replies reclaimed")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
                 .untilAsserted(() -> {
                     AllocatorStats stats = It.get(hpa4j.stats());
                     assertEquals(expectedReclaimed, stats.reclaimed(), "allocations reclaimed from dead letters");
@@ -103,10 +114,14 @@ class AskTimeoutReclaimTest {
                 ledger.release(tracked);
                 batch.add(tracked.allocation());
             }
-            hpa4j.freeBatch(batch).toCompletableFuture().exceptionally(error -> {
-                assertTrue(It.unwrap(error) instanceof TimeoutException, "only a timeout is acceptable: " + error);
-                return null;
-            }).join();
+            hpa4j.freeBatch(batch)
+                    .toCompletableFuture()
+                    .exceptionally(error -> {
+                        assertTrue(
+                                It.unwrap(error) instanceof TimeoutException, "only a timeout is acceptable: " + error);
+                        return null;
+                    })
+                    .join();
         }
         AllocatorStats empty = Invariants.assertAfterQuiescence(hpa4j, ledger, List.of(), Duration.ofSeconds(30));
         assertEquals(expectedReclaimed, empty.reclaimed(), "nothing more to reclaim");

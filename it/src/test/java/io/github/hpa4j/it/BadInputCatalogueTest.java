@@ -60,8 +60,8 @@ class BadInputCatalogueTest {
     @Test
     void everyKindOfBadInputGetsItsTypedErrorAndLeavesTheShardUnchangedWhileTrafficGoesOn() throws Exception {
         Hpa4jSettings settings = It.settings(It.FAST_DEFERRED_WORK, "hpa4j.shards = 3", "hpa4j.ask-timeout = 60s");
-        hpa4j = Hpa4j.start(testKit.system(), settings, PageHooksFactory.create(settings.hugifyStyle()),
-                SystemClock.INSTANCE);
+        hpa4j = Hpa4j.start(
+                testKit.system(), settings, PageHooksFactory.create(settings.hugifyStyle()), SystemClock.INSTANCE);
         long maxSize = settings.shardOptions().slabMaxAlloc();
         quietShardThread = Executors.newSingleThreadExecutor(It.threadsForShard(hpa4j, QUIET, "quiet-shard-client"));
         PatternLedger ledger = new PatternLedger();
@@ -71,7 +71,15 @@ class BadInputCatalogueTest {
             Workload open = new Workload(Long.MAX_VALUE, 64, 0.2, (int) (maxSize / Pages.PAGE), 64, 256, 16, 0);
             for (int shard = 1; shard <= 2; shard++) {
                 traffic.facade("facade-" + shard, hpa4j, shard, ledger, open, 0xBAD0L + shard, ClientObserver.STRICT);
-                traffic.protocol(testKit, "protocol-" + shard, hpa4j, shard, ledger, open, 0xBAD1L + shard, 4,
+                traffic.protocol(
+                        testKit,
+                        "protocol-" + shard,
+                        hpa4j,
+                        shard,
+                        ledger,
+                        open,
+                        0xBAD1L + shard,
+                        4,
                         ClientObserver.STRICT);
             }
 
@@ -99,82 +107,147 @@ class BadInputCatalogueTest {
             awaitQuietShardSettled();
 
             // Sizes and counts.
-            InvalidSizeException size = expect("allocate 0 bytes",
-                    () -> onQuietShard(() -> hpa4j.allocate(0)), InvalidSizeException.class, null);
+            InvalidSizeException size = expect(
+                    "allocate 0 bytes", () -> onQuietShard(() -> hpa4j.allocate(0)), InvalidSizeException.class, null);
             assertEquals(0, size.requested());
-            expect("allocate a negative size", () -> onQuietShard(() -> hpa4j.allocate(-Pages.PAGE)),
-                    InvalidSizeException.class, null);
-            expect("allocate Long.MIN_VALUE bytes", () -> onQuietShard(() -> hpa4j.allocate(Long.MIN_VALUE)),
-                    InvalidSizeException.class, null);
+            expect(
+                    "allocate a negative size",
+                    () -> onQuietShard(() -> hpa4j.allocate(-Pages.PAGE)),
+                    InvalidSizeException.class,
+                    null);
+            expect(
+                    "allocate Long.MIN_VALUE bytes",
+                    () -> onQuietShard(() -> hpa4j.allocate(Long.MIN_VALUE)),
+                    InvalidSizeException.class,
+                    null);
             long largest = settings.large().maxAllocBytes();
-            InvalidSizeException tooLarge = expect("allocate one byte above the largest servable size",
-                    () -> onQuietShard(() -> hpa4j.allocate(largest + 1)), InvalidSizeException.class, null);
+            InvalidSizeException tooLarge = expect(
+                    "allocate one byte above the largest servable size",
+                    () -> onQuietShard(() -> hpa4j.allocate(largest + 1)),
+                    InvalidSizeException.class,
+                    null);
             assertEquals(largest, tooLarge.max());
-            expect("allocate at an alignment that is not a power of two",
+            expect(
+                    "allocate at an alignment that is not a power of two",
                     () -> onQuietShard(() -> hpa4j.allocate(64, AllocationOptions.aligned(48))),
-                    InvalidAlignmentException.class, null);
-            expect("allocate at an alignment above a hugepage",
+                    InvalidAlignmentException.class,
+                    null);
+            expect(
+                    "allocate at an alignment above a hugepage",
                     () -> onQuietShard(() -> hpa4j.allocate(64, AllocationOptions.aligned(2 * Pages.HUGEPAGE))),
-                    InvalidAlignmentException.class, null);
-            expect("allocate Long.MAX_VALUE bytes", () -> onQuietShard(() -> hpa4j.allocate(Long.MAX_VALUE)),
-                    InvalidSizeException.class, null);
-            expect("a batch of count 0", () -> onQuietShard(() -> hpa4j.allocateBatch(Pages.PAGE, 0)),
-                    InvalidCountException.class, null);
-            expect("a batch of negative count", () -> onQuietShard(() -> hpa4j.allocateBatch(Pages.PAGE, -1)),
-                    InvalidCountException.class, null);
-            InvalidCountException tooMany = expect("a batch above the largest count",
+                    InvalidAlignmentException.class,
+                    null);
+            expect(
+                    "allocate Long.MAX_VALUE bytes",
+                    () -> onQuietShard(() -> hpa4j.allocate(Long.MAX_VALUE)),
+                    InvalidSizeException.class,
+                    null);
+            expect(
+                    "a batch of count 0",
+                    () -> onQuietShard(() -> hpa4j.allocateBatch(Pages.PAGE, 0)),
+                    InvalidCountException.class,
+                    null);
+            expect(
+                    "a batch of negative count",
+                    () -> onQuietShard(() -> hpa4j.allocateBatch(Pages.PAGE, -1)),
+                    InvalidCountException.class,
+                    null);
+            InvalidCountException tooMany = expect(
+                    "a batch above the largest count",
                     () -> onQuietShard(() -> hpa4j.allocateBatch(Pages.PAGE, Shard.MAX_BATCH + 1)),
-                    InvalidCountException.class, null);
+                    InvalidCountException.class,
+                    null);
             assertEquals(Shard.MAX_BATCH + 1, tooMany.count());
-            expect("Allocate of 0 bytes over the protocol", () -> allocateVia(hpa4j.shard(QUIET), 0, 1),
-                    InvalidSizeException.class, null);
+            expect(
+                    "Allocate of 0 bytes over the protocol",
+                    () -> allocateVia(hpa4j.shard(QUIET), 0, 1),
+                    InvalidSizeException.class,
+                    null);
 
             // Frees the shard has no live extent for.
             expect("free of null", () -> hpa4j.free(null), InvalidFreeException.class, FreeRefusal.NULL_EXTENT);
             expect("free of an empty batch", () -> hpa4j.freeBatch(List.of()), InvalidCountException.class, null);
-            InvalidFreeException doubleFree = expect("free twice", () -> hpa4j.free(freedOnce.allocation()),
-                    InvalidFreeException.class, FreeRefusal.NOT_ALLOCATED);
+            InvalidFreeException doubleFree = expect(
+                    "free twice",
+                    () -> hpa4j.free(freedOnce.allocation()),
+                    InvalidFreeException.class,
+                    FreeRefusal.NOT_ALLOCATED);
             assertEquals(freedOnce.allocation().address(), doubleFree.address(), "the error names the address");
-            expect("the same extent twice in one batch", () -> hpa4j.freeBatch(List.of(onePage, onePage)),
-                    InvalidFreeException.class, FreeRefusal.DUPLICATE_IN_BATCH);
-            expect("a batch of good extents and one freed already (all or nothing)",
+            expect(
+                    "the same extent twice in one batch",
+                    () -> hpa4j.freeBatch(List.of(onePage, onePage)),
+                    InvalidFreeException.class,
+                    FreeRefusal.DUPLICATE_IN_BATCH);
+            expect(
+                    "a batch of good extents and one freed already (all or nothing)",
                     () -> hpa4j.freeBatch(List.of(threePages, onePage, freedOnce.allocation())),
-                    InvalidFreeException.class, FreeRefusal.NOT_ALLOCATED);
-            expect("Free to the wrong shard over the protocol", () -> freeVia(hpa4j.shard(QUIET), List.of(otherShards)),
-                    InvalidFreeException.class, FreeRefusal.WRONG_SHARD);
-            expect("free of a stale handle whose address was handed out again", () -> hpa4j.free(stale),
-                    InvalidFreeException.class, FreeRefusal.NOT_ALLOCATED);
-            expect("Free over the protocol of a handle freed through the facade",
+                    InvalidFreeException.class,
+                    FreeRefusal.NOT_ALLOCATED);
+            expect(
+                    "Free to the wrong shard over the protocol",
+                    () -> freeVia(hpa4j.shard(QUIET), List.of(otherShards)),
+                    InvalidFreeException.class,
+                    FreeRefusal.WRONG_SHARD);
+            expect(
+                    "free of a stale handle whose address was handed out again",
+                    () -> hpa4j.free(stale),
+                    InvalidFreeException.class,
+                    FreeRefusal.NOT_ALLOCATED);
+            expect(
+                    "Free over the protocol of a handle freed through the facade",
                     () -> freeVia(hpa4j.shard(QUIET), List.of(freedOnce.allocation())),
-                    InvalidFreeException.class, FreeRefusal.NOT_ALLOCATED);
-            expect("a batch across shards with one null entry (all or nothing)",
+                    InvalidFreeException.class,
+                    FreeRefusal.NOT_ALLOCATED);
+            expect(
+                    "a batch across shards with one null entry (all or nothing)",
                     () -> hpa4j.freeBatch(java.util.Arrays.asList(otherShards, onePage, null)),
-                    InvalidFreeException.class, FreeRefusal.NULL_EXTENT);
-            Hpa4j other = Hpa4j.start(testKit.system(), It.settings("hpa4j.shards = 1"),
-                    PageHooksFactory.create(settings.hugifyStyle()), SystemClock.INSTANCE);
+                    InvalidFreeException.class,
+                    FreeRefusal.NULL_EXTENT);
+            Hpa4j other = Hpa4j.start(
+                    testKit.system(),
+                    It.settings("hpa4j.shards = 1"),
+                    PageHooksFactory.create(settings.hugifyStyle()),
+                    SystemClock.INSTANCE);
             Allocation foreign = It.get(other.allocate(Pages.PAGE));
-            expect("free of another allocator's handle", () -> hpa4j.free(foreign),
-                    InvalidFreeException.class, FreeRefusal.FOREIGN_ALLOCATION);
-            expect("a batch with another allocator's handle",
+            expect(
+                    "free of another allocator's handle",
+                    () -> hpa4j.free(foreign),
+                    InvalidFreeException.class,
+                    FreeRefusal.FOREIGN_ALLOCATION);
+            expect(
+                    "a batch with another allocator's handle",
                     () -> hpa4j.freeBatch(List.of(onePage, foreign)),
-                    InvalidFreeException.class, FreeRefusal.FOREIGN_ALLOCATION);
+                    InvalidFreeException.class,
+                    FreeRefusal.FOREIGN_ALLOCATION);
             It.get(other.free(foreign));
             It.get(other.stop());
 
             // After shutdown: another allocator, stopped with one extent still live.
-            Hpa4j stopped = Hpa4j.start(testKit.system(), It.settings("hpa4j.shards = 1"),
-                    PageHooksFactory.create(settings.hugifyStyle()), SystemClock.INSTANCE);
+            Hpa4j stopped = Hpa4j.start(
+                    testKit.system(),
+                    It.settings("hpa4j.shards = 1"),
+                    PageHooksFactory.create(settings.hugifyStyle()),
+                    SystemClock.INSTANCE);
             Allocation orphan = It.get(stopped.allocate(Pages.PAGE));
             ShutdownReport report = It.get(stopped.stop());
             assertEquals(1, report.liveExtents(), "the stop reclaimed the live extent: " + report);
             expect("allocate after shutdown", () -> stopped.allocate(Pages.PAGE), ShardDisabledException.class, null);
             expect("free after shutdown", () -> stopped.free(orphan), ShardDisabledException.class, null);
-            expect("free of a stopped allocator's handle to a running one", () -> hpa4j.free(orphan),
-                    InvalidFreeException.class, FreeRefusal.ALLOCATOR_STOPPED);
-            expect("Allocate over the protocol to a stopped shard", () -> allocateVia(stopped.shard(0), Pages.PAGE, 1),
-                    ShardDisabledException.class, null);
-            expect("Free over the protocol to a stopped shard", () -> freeVia(stopped.shard(0), List.of(orphan)),
-                    ShardDisabledException.class, null);
+            expect(
+                    "free of a stopped allocator's handle to a running one",
+                    () -> hpa4j.free(orphan),
+                    InvalidFreeException.class,
+                    FreeRefusal.ALLOCATOR_STOPPED);
+            expect(
+                    "Allocate over the protocol to a stopped shard",
+                    () -> allocateVia(stopped.shard(0), Pages.PAGE, 1),
+                    ShardDisabledException.class,
+                    null);
+            expect(
+                    "Free over the protocol to a stopped shard",
+                    () -> freeVia(stopped.shard(0), List.of(orphan)),
+                    ShardDisabledException.class,
+                    null);
 
             System.out.println("bad input: " + cases.size() + " cases answered with typed errors:\n  "
                     + String.join("\n  ", cases));
@@ -201,8 +274,8 @@ class BadInputCatalogueTest {
      * Runs one case: the call must fail with {@code type} (and {@code reason}, for a refused free), and
      * shard 0's whole snapshot (bins, counters, live extents, stash) must be the same afterwards.
      */
-    private <E extends Throwable> E expect(String name, Supplier<CompletionStage<?>> call, Class<E> type,
-                                           FreeRefusal reason) {
+    private <E extends Throwable> E expect(
+            String name, Supplier<CompletionStage<?>> call, Class<E> type, FreeRefusal reason) {
         assertTrue(cases.add(name), "duplicate case " + name);
         ShardActor.ShardSnapshot before = quietShard();
         E error = It.failureOf(call.get(), type);
@@ -231,15 +304,21 @@ class BadInputCatalogueTest {
     }
 
     private ShardActor.ShardSnapshot quietShard() {
-        return It.get(AskPattern.ask(hpa4j.shard(QUIET), ShardActor.GetStats::new, Duration.ofSeconds(10),
+        return It.get(AskPattern.ask(
+                hpa4j.shard(QUIET),
+                ShardActor.GetStats::new,
+                Duration.ofSeconds(10),
                 testKit.system().scheduler()));
     }
 
     /* No job in flight on shard 0, and its snapshot steady for a while: nothing is due there. */
     private void awaitQuietShardSettled() {
         AtomicReference<ShardActor.ShardSnapshot> previous = new AtomicReference<>();
-        await("shard 0 settled").atMost(Duration.ofSeconds(10)).during(Duration.ofMillis(300))
-                .pollInterval(Duration.ofMillis(50)).until(() -> {
+        await("shard 0 settled")
+                .atMost(Duration.ofSeconds(10))
+                .during(Duration.ofMillis(300))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
                     ShardActor.ShardSnapshot now = quietShard();
                     ShardActor.ShardSnapshot before = previous.getAndSet(now);
                     return now.stats().jobsInFlight() == 0 && now.equals(before);
@@ -247,9 +326,12 @@ class BadInputCatalogueTest {
     }
 
     /* The protocol: a typed AllocateFailed reply becomes a failed stage. */
-    private static CompletionStage<List<Allocation>> allocateVia(ActorRef<ShardActor.Command> shard, long bytes, int count) {
-        return AskPattern.<ShardActor.Command, ShardActor.AllocateReply>ask(shard,
-                        replyTo -> new ShardActor.Allocate(bytes, count, replyTo), It.CALL_TIMEOUT,
+    private static CompletionStage<List<Allocation>> allocateVia(
+            ActorRef<ShardActor.Command> shard, long bytes, int count) {
+        return AskPattern.<ShardActor.Command, ShardActor.AllocateReply>ask(
+                        shard,
+                        replyTo -> new ShardActor.Allocate(bytes, count, replyTo),
+                        It.CALL_TIMEOUT,
                         testKit.system().scheduler())
                 .thenCompose(reply -> switch (reply) {
                     case ShardActor.Allocated allocated -> CompletableFuture.completedFuture(allocated.allocations());
@@ -258,8 +340,10 @@ class BadInputCatalogueTest {
     }
 
     private static CompletionStage<Integer> freeVia(ActorRef<ShardActor.Command> shard, List<Allocation> allocations) {
-        return AskPattern.<ShardActor.Command, ShardActor.FreeReply>ask(shard,
-                        replyTo -> new ShardActor.Free(allocations, replyTo), It.CALL_TIMEOUT,
+        return AskPattern.<ShardActor.Command, ShardActor.FreeReply>ask(
+                        shard,
+                        replyTo -> new ShardActor.Free(allocations, replyTo),
+                        It.CALL_TIMEOUT,
                         testKit.system().scheduler())
                 .thenCompose(reply -> switch (reply) {
                     case ShardActor.Freed freed -> CompletableFuture.completedFuture(freed.count());

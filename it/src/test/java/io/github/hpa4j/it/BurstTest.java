@@ -49,12 +49,16 @@ class BurstTest {
         }
         assertEquals(BURST, served.size());
         // The tier's stock may still be landing: the figures add up once it has.
-        AllocatorStats stats = await("the tier's stock landed").atMost(Duration.ofSeconds(20))
-                .pollInterval(Duration.ofMillis(20)).until(() -> It.get(hpa4j.stats()),
+        AllocatorStats stats = await("the tier's stock landed")
+                .atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(20))
+                .until(
+                        () -> It.get(hpa4j.stats()),
                         s -> s.total().liveExtents() == BURST + s.cache().cachedExtents());
         long cached = stats.cache().cachedExtents();
         // A thread cache's class holds at most max-per-class, a tier's class at most four times that.
-        assertTrue(cached <= 5L * hpa4j.settings().cache().maxPerClass(),
+        assertTrue(
+                cached <= 5L * hpa4j.settings().cache().maxPerClass(),
                 "what the front keeps is bounded by its classes, not by the burst: " + cached);
         for (int from = 0; from < BURST; from += 1_000) {
             It.get(hpa4j.freeBatch(served.subList(from, from + 1_000)));

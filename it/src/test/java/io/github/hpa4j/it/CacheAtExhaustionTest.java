@@ -41,9 +41,12 @@ class CacheAtExhaustionTest {
         while (held.size() < Pages.HUGEPAGE_PAGES) {
             held.add(hpa4j.allocateNow(Pages.PAGE));
         }
-        assertThrows(EdenExhaustedException.class, () -> hpa4j.allocateNow(Pages.PAGE),
+        assertThrows(
+                EdenExhaustedException.class,
+                () -> hpa4j.allocateNow(Pages.PAGE),
                 "refused only when the slab is full");
-        assertEquals(Pages.HUGEPAGE_PAGES, It.get(hpa4j.stats()).total().nactive(), "every page is in the test's hands");
+        assertEquals(
+                Pages.HUGEPAGE_PAGES, It.get(hpa4j.stats()).total().nactive(), "every page is in the test's hands");
         for (Allocation a : held) {
             hpa4j.freeNow(a);
         }

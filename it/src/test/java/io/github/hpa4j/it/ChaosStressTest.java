@@ -52,9 +52,14 @@ class ChaosStressTest {
     @Test
     void faultsBudgetHitsAndAStopUnderLoadLoseNoPageAndGiveOnlyTypedErrors() throws Exception {
         long seconds = Long.getLong("hpa4j.chaos.seconds", 60);
-        Hpa4jSettings settings = It.settings(It.FAST_DEFERRED_WORK, "hpa4j.shards = " + SHARDS,
-                "hpa4j.min-purge-interval = 20ms", "hpa4j.hugification-threshold = 50%", "hpa4j.ask-timeout = 60s",
-                "hpa4j.max-memory = " + BUDGET, "hpa4j.eden-hugepages = 1");
+        Hpa4jSettings settings = It.settings(
+                It.FAST_DEFERRED_WORK,
+                "hpa4j.shards = " + SHARDS,
+                "hpa4j.min-purge-interval = 20ms",
+                "hpa4j.hugification-threshold = 50%",
+                "hpa4j.ask-timeout = 60s",
+                "hpa4j.max-memory = " + BUDGET,
+                "hpa4j.eden-hugepages = 1");
         FaultyPageHooks hooks = new FaultyPageHooks(PageHooksFactory.create(settings.hugifyStyle()));
         Hpa4j hpa4j = Hpa4j.start(testKit.system(), settings, hooks, SystemClock.INSTANCE);
         PatternLedger ledger = new PatternLedger();
@@ -69,7 +74,9 @@ class ChaosStressTest {
         }
         assertNoUnexpected(first);
         It.get(hpa4j.trimCaches());
-        await("no page lost, no slab stuck").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        await("no page lost, no slab stuck")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
                 .untilAsserted(() -> {
                     AllocatorStats stats = It.get(hpa4j.stats());
                     assertEquals(0, stats.total().liveExtents(), "live extents with every client's frees done");
@@ -99,12 +106,19 @@ class ChaosStressTest {
         // them, only what was on its way when the stop began: a refill with its extras per client, and
         // an allocation whose segment closed before the client could claim it.
         long inFlight = CLIENTS * (16L + hpa4j.settings().cache().maxPerClass());
-        assertTrue(report.liveExtents() >= held && report.liveExtents() <= held + inFlight,
+        assertTrue(
+                report.liveExtents() >= held && report.liveExtents() <= held + inFlight,
                 "the stop reclaimed " + report + " while the clients held " + held);
-        System.out.printf("chaos: %,d operations before the calm, %,d after it; typed refusals %s; injected: %d purge"
-                        + " and %d hugify failures, %d map failures; stop %s%n", firstOps, operations(second),
-                refusals(first, second), hooks.injectedPurgeFailures.get(), hooks.injectedHugifyFailures.get(),
-                hooks.injectedMapFailures.get(), report);
+        System.out.printf(
+                "chaos: %,d operations before the calm, %,d after it; typed refusals %s; injected: %d purge"
+                        + " and %d hugify failures, %d map failures; stop %s%n",
+                firstOps,
+                operations(second),
+                refusals(first, second),
+                hooks.injectedPurgeFailures.get(),
+                hooks.injectedHugifyFailures.get(),
+                hooks.injectedMapFailures.get(),
+                report);
         assertTrue(refusals(first, second).budget > 0, "the budget was reached");
         assertTrue(hooks.injectedMapFailures.get() > 0 && hooks.injectedPurgeFailures.get() > 0, "faults happened");
         assertTrue(refusals(first, second).outOfMemory > 0, "clients met eden's failures");
@@ -123,7 +137,8 @@ class ChaosStressTest {
     private static void assertNoUnexpected(List<Client> clients) {
         for (Client client : clients) {
             if (!client.unexpected.isEmpty()) {
-                throw new AssertionError("an error that is not one of hpa4j's typed refusals", client.unexpected.peek());
+                throw new AssertionError(
+                        "an error that is not one of hpa4j's typed refusals", client.unexpected.peek());
             }
         }
     }
@@ -133,15 +148,17 @@ class ChaosStressTest {
     }
 
     /** How many refusals of each kind the clients accepted. */
-    private record Refusals(long budget, long outOfMemory, long failures, long overload, long stopped) {
-    }
+    private record Refusals(long budget, long outOfMemory, long failures, long overload, long stopped) {}
 
     private static Refusals refusals(List<Client> first, List<Client> second) {
         List<Client> all = new ArrayList<>(first);
         all.addAll(second);
-        return new Refusals(all.stream().mapToLong(c -> c.budget.get()).sum(),
-                all.stream().mapToLong(c -> c.outOfMemory.get()).sum(), all.stream().mapToLong(c -> c.failures.get()).sum(),
-                all.stream().mapToLong(c -> c.overload.get()).sum(), all.stream().mapToLong(c -> c.stopped.get()).sum());
+        return new Refusals(
+                all.stream().mapToLong(c -> c.budget.get()).sum(),
+                all.stream().mapToLong(c -> c.outOfMemory.get()).sum(),
+                all.stream().mapToLong(c -> c.failures.get()).sum(),
+                all.stream().mapToLong(c -> c.overload.get()).sum(),
+                all.stream().mapToLong(c -> c.stopped.get()).sum());
     }
 
     /** Switches the faults: jobs always failing one in ten and slow; maps failing or throwing in spells. */
@@ -222,7 +239,8 @@ class ChaosStressTest {
                 if (allocate) {
                     int count = random.nextInt(10) == 0 ? 1 + random.nextInt(16) : 1;
                     long bytes = (1 + random.nextInt(16)) * Pages.PAGE;
-                    List<Allocation> got = count == 1 ? List.of(hpa4j.allocateNow(bytes))
+                    List<Allocation> got = count == 1
+                            ? List.of(hpa4j.allocateNow(bytes))
                             : hpa4j.allocateBatch(bytes, count).join();
                     for (Allocation a : got) {
                         held.add(ledger.claim(a));
@@ -251,7 +269,8 @@ class ChaosStressTest {
                 case AllocatorFailureException e -> failures.incrementAndGet(); // the eden map that threw
                 case ShardOverloadedException e -> overload.incrementAndGet();
                 case ShardDisabledException e -> stopped();
-                case IllegalStateException e when allocatorStopped || (!e.getMessage().isEmpty() && closedScope(e)) -> stopped();
+                case IllegalStateException e
+                when allocatorStopped || (!e.getMessage().isEmpty() && closedScope(e)) -> stopped();
                 default -> {
                     unexpected.add(error);
                     running.set(false);
@@ -285,7 +304,8 @@ class ChaosStressTest {
             }
             for (int from = 0; from < held.size(); from += 64) {
                 List<Allocation> batch = held.subList(from, Math.min(held.size(), from + 64)).stream()
-                        .map(PatternLedger.Tracked::allocation).toList();
+                        .map(PatternLedger.Tracked::allocation)
+                        .toList();
                 It.get(hpa4j.freeBatch(batch));
             }
             held.clear();

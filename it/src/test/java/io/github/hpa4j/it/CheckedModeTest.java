@@ -36,8 +36,12 @@ class CheckedModeTest {
     }
 
     private static Hpa4j start(String cache) {
-        return It.startOnRealMemory(testKit, "hpa4j.shards = 1", "hpa4j.cache.enabled = " + cache,
-                "hpa4j.safety.level = checked", "hpa4j.safety.quarantine-bytes = " + QUARANTINE);
+        return It.startOnRealMemory(
+                testKit,
+                "hpa4j.shards = 1",
+                "hpa4j.cache.enabled = " + cache,
+                "hpa4j.safety.level = checked",
+                "hpa4j.safety.quarantine-bytes = " + QUARANTINE);
     }
 
     @ParameterizedTest(name = "cache {0}")
@@ -76,10 +80,15 @@ class CheckedModeTest {
             List<ILoggingEvent> reports = log.events();
             assertEquals(1, reports.size());
             String message = reports.get(0).getFormattedMessage();
-            assertTrue(message.contains("write after free") && message.contains("offset " + (Pages.PAGE + 64))
-                    && message.contains(Long.toHexString(victim.address())), message);
-            assertTrue(LogCapture.siteNames(reports.get(0),
-                    "aWriteAfterFreeIsReportedWithTheAllocationSiteWhenTheExtentLeavesQuarantine"),
+            assertTrue(
+                    message.contains("write after free")
+                            && message.contains("offset " + (Pages.PAGE + 64))
+                            && message.contains(Long.toHexString(victim.address())),
+                    message);
+            assertTrue(
+                    LogCapture.siteNames(
+                            reports.get(0),
+                            "aWriteAfterFreeIsReportedWithTheAllocationSiteWhenTheExtentLeavesQuarantine"),
                     "the report names where the allocation was made");
             assertEquals(0, stats.total().liveExtents(), "checked or not, everything went back");
         }
@@ -97,7 +106,8 @@ class CheckedModeTest {
         }
         AllocatorStats stats = It.get(hpa4j.stats());
         assertEquals(0, stats.safety().writesAfterFree());
-        assertTrue(stats.safety().quarantinedBytes() > 0 && stats.safety().quarantinedBytes() <= QUARANTINE,
+        assertTrue(
+                stats.safety().quarantinedBytes() > 0 && stats.safety().quarantinedBytes() <= QUARANTINE,
                 "quarantined " + stats.safety().quarantinedBytes());
         It.get(hpa4j.trimCaches());
         assertEquals(0, It.get(hpa4j.stats()).total().liveExtents());

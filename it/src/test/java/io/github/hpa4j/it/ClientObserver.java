@@ -8,8 +8,7 @@ import java.util.List;
  * failure is accepted: the client stops and its test fails with the error.
  */
 interface ClientObserver {
-    ClientObserver STRICT = new ClientObserver() {
-    };
+    ClientObserver STRICT = new ClientObserver() {};
 
     /** An allocate call for {@code count} extents of {@code bytes} failed; true to go on. */
     default boolean allocateFailed(Throwable error, long bytes, int count) {

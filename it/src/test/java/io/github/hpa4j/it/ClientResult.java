@@ -11,5 +11,4 @@ import java.util.List;
  * @param tolerated   failed calls its {@link ClientObserver} accepted
  * @param live        the allocations it still holds, patterns intact when it stopped
  */
-record ClientResult(String name, long operations, long calls, long tolerated, List<PatternLedger.Tracked> live) {
-}
+record ClientResult(String name, long operations, long calls, long tolerated, List<PatternLedger.Tracked> live) {}

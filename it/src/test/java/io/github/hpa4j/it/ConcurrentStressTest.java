@@ -64,13 +64,14 @@ class ConcurrentStressTest {
     @ParameterizedTest(name = "front cache {0}")
     @ValueSource(booleans = {true, false})
     void sixteenConcurrentClientsNeverShareOrCorruptAPageAndEveryPageIsAccountedForAfterQuiescence(boolean cache) {
-        Hpa4jSettings settings = It.settings(It.FAST_DEFERRED_WORK,
+        Hpa4jSettings settings = It.settings(
+                It.FAST_DEFERRED_WORK,
                 "hpa4j.cache.enabled = " + (cache ? "on" : "off"),
                 "hpa4j.shards = " + SHARDS,
                 // A loaded 2-core machine must never time a healthy reply out here.
                 "hpa4j.ask-timeout = 60s");
-        Hpa4j hpa4j = Hpa4j.start(testKit.system(), settings, PageHooksFactory.create(settings.hugifyStyle()),
-                SystemClock.INSTANCE);
+        Hpa4j hpa4j = Hpa4j.start(
+                testKit.system(), settings, PageHooksFactory.create(settings.hugifyStyle()), SystemClock.INSTANCE);
         PatternLedger ledger = new PatternLedger();
         int clients = FACADE_CLIENTS + PROTOCOL_CLIENTS;
         int maxPages = (int) (settings.shardOptions().slabMaxAlloc() / Pages.PAGE);
@@ -80,26 +81,49 @@ class ConcurrentStressTest {
          * dirty pages dirty_mult allows. Each client ends holding 128.
          */
         Workload workload = new Workload((OPERATIONS + clients - 1) / clients, 64, 0.2, maxPages, 128, 512, 32, 128);
-        System.out.printf("stress: front cache %s; %d clients (%d facade threads, %d protocol actors x %d in flight), %d shards, "
-                        + "%,d operations, seed 0x%x, sizes 1..%d pages uniform%n", cache ? "on" : "off", clients, FACADE_CLIENTS,
-                PROTOCOL_CLIENTS, PIPELINE_DEPTH, SHARDS, OPERATIONS, SEED, maxPages);
+        System.out.printf(
+                "stress: front cache %s; %d clients (%d facade threads, %d protocol actors x %d in flight), %d shards, "
+                        + "%,d operations, seed 0x%x, sizes 1..%d pages uniform%n",
+                cache ? "on" : "off",
+                clients,
+                FACADE_CLIENTS,
+                PROTOCOL_CLIENTS,
+                PIPELINE_DEPTH,
+                SHARDS,
+                OPERATIONS,
+                SEED,
+                maxPages);
 
         Fleet fleet = new Fleet();
         for (int i = 0; i < FACADE_CLIENTS; i++) {
             fleet.facade("facade-" + i, hpa4j, i % SHARDS, ledger, workload, SEED + i, ClientObserver.STRICT);
         }
         for (int i = 0; i < PROTOCOL_CLIENTS; i++) {
-            fleet.protocol(testKit, "protocol-" + i, hpa4j, i % SHARDS, ledger, workload, SEED + 100 + i,
-                    PIPELINE_DEPTH, ClientObserver.STRICT);
+            fleet.protocol(
+                    testKit,
+                    "protocol-" + i,
+                    hpa4j,
+                    i % SHARDS,
+                    ledger,
+                    workload,
+                    SEED + 100 + i,
+                    PIPELINE_DEPTH,
+                    ClientObserver.STRICT);
         }
         long start = System.nanoTime();
         List<ClientResult> results = fleet.await(budget());
         double seconds = (System.nanoTime() - start) / 1e9;
         long operations = Fleet.operations(results);
         List<PatternLedger.Tracked> live = Fleet.live(results);
-        System.out.printf("stress: %,d operations (%,d allocations, %,d calls) in %.1f s = %,.0f operations/s; "
-                        + "%,d allocations held%n", operations, ledger.allocationsClaimed(), Fleet.calls(results),
-                seconds, operations / seconds, live.size());
+        System.out.printf(
+                "stress: %,d operations (%,d allocations, %,d calls) in %.1f s = %,.0f operations/s; "
+                        + "%,d allocations held%n",
+                operations,
+                ledger.allocationsClaimed(),
+                Fleet.calls(results),
+                seconds,
+                operations / seconds,
+                live.size());
         assertTrue(operations >= OPERATIONS, "made " + operations + " of " + OPERATIONS + " operations");
         System.out.println("stress: front cache " + hpa4j.cacheStats());
         if (cache) {
@@ -107,10 +131,14 @@ class ConcurrentStressTest {
         }
 
         AllocatorStats quiet = Invariants.assertAfterQuiescence(hpa4j, ledger, live, Duration.ofSeconds(60));
-        System.out.println("stress: quiet: " + quiet.total().counters() + ", " + quiet.total().npageslabs()
-                + " slabs, smaps " + quiet.smaps() + ", OS calls " + quiet.pageCalls());
-        assertTrue(quiet.total().counters().npurgePasses() > 0, "the run purged: " + quiet.total().counters());
-        assertTrue(quiet.total().counters().nhugifies() > 0, "the run hugified: " + quiet.total().counters());
+        System.out.println("stress: quiet: " + quiet.total().counters() + ", "
+                + quiet.total().npageslabs() + " slabs, smaps " + quiet.smaps() + ", OS calls " + quiet.pageCalls());
+        assertTrue(
+                quiet.total().counters().npurgePasses() > 0,
+                "the run purged: " + quiet.total().counters());
+        assertTrue(
+                quiet.total().counters().nhugifies() > 0,
+                "the run hugified: " + quiet.total().counters());
         Assumptions.assumingThat(ThpSupport.isAvailable(), () -> assertResidentWithinAccounts(quiet));
 
         // Freeing most memory gives it back to the OS within a purge interval or so.
@@ -144,8 +172,9 @@ class ConcurrentStressTest {
     private static void assertResidentWithinAccounts(AllocatorStats stats) {
         long accounted = (stats.total().nactive() + stats.total().ndirty()) * Pages.PAGE;
         assertTrue(stats.smaps().rss() <= accounted, "Rss " + stats.smaps() + " exceeds active + dirty = " + accounted);
-        assertTrue(stats.smaps().rss() >= stats.activeBytes(), "every active page was written: Rss " + stats.smaps()
-                + " < active " + stats.activeBytes());
+        assertTrue(
+                stats.smaps().rss() >= stats.activeBytes(),
+                "every active page was written: Rss " + stats.smaps() + " < active " + stats.activeBytes());
         if (stats.total().slabs().byHuge(true).npageslabs() > 0) {
             assertTrue(stats.smaps().anonHugePages() > 0, "huge slabs are backed by hugepages: " + stats.smaps());
         }
@@ -153,15 +182,23 @@ class ConcurrentStressTest {
 
     private static void awaitRssDrop(Hpa4j hpa4j, long rssBefore) {
         AtomicReference<AllocatorStats> last = new AtomicReference<>();
-        await("Rss drop").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-            It.get(hpa4j.runDeferredWork());
-            AllocatorStats stats = It.get(hpa4j.stats());
-            last.set(stats);
-            long accounted = (stats.total().nactive() + stats.total().ndirty()) * Pages.PAGE;
-            assertTrue(stats.smaps().rss() <= rssBefore / 4, "Rss " + stats.smaps().rss() + " after freeing 90 % of "
-                    + rssBefore + " resident bytes");
-            assertTrue(stats.smaps().rss() <= accounted, "Rss " + stats.smaps() + " exceeds active + dirty " + accounted);
-        });
-        System.out.printf("stress: freeing 90%% dropped Rss from %,d to %,d bytes%n", rssBefore, last.get().smaps().rss());
+        await("Rss drop")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> {
+                    It.get(hpa4j.runDeferredWork());
+                    AllocatorStats stats = It.get(hpa4j.stats());
+                    last.set(stats);
+                    long accounted = (stats.total().nactive() + stats.total().ndirty()) * Pages.PAGE;
+                    assertTrue(
+                            stats.smaps().rss() <= rssBefore / 4,
+                            "Rss " + stats.smaps().rss() + " after freeing 90 % of " + rssBefore + " resident bytes");
+                    assertTrue(
+                            stats.smaps().rss() <= accounted,
+                            "Rss " + stats.smaps() + " exceeds active + dirty " + accounted);
+                });
+        System.out.printf(
+                "stress: freeing 90%% dropped Rss from %,d to %,d bytes%n",
+                rssBefore, last.get().smaps().rss());
     }
 }

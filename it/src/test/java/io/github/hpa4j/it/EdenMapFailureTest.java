@@ -58,8 +58,13 @@ class EdenMapFailureTest {
     @Test
     void whenEdenCannotMapCallersGetOutOfMemoryNothingLeaksAndServiceResumesWhenMappingWorksAgain() {
         // One hugepage per map: every new slab needs a map, so the failure is felt at once.
-        // The front cache off: it counts pages exactly against an eden of one hugepage, which the transfer tier's stock would change.
-        Hpa4jSettings settings = It.settings(It.FAST_DEFERRED_WORK, "hpa4j.cache.enabled = off", "hpa4j.shards = 2", "hpa4j.eden-hugepages = 1",
+        // The front cache off: it counts pages exactly against an eden of one hugepage, which the transfer tier's stock
+        // would change.
+        Hpa4jSettings settings = It.settings(
+                It.FAST_DEFERRED_WORK,
+                "hpa4j.cache.enabled = off",
+                "hpa4j.shards = 2",
+                "hpa4j.eden-hugepages = 1",
                 "hpa4j.ask-timeout = 60s");
         FaultyPageHooks hooks = new FaultyPageHooks(PageHooksFactory.create(settings.hugifyStyle()));
         Hpa4j hpa4j = Hpa4j.start(testKit.system(), settings, hooks, SystemClock.INSTANCE);
@@ -71,7 +76,15 @@ class EdenMapFailureTest {
         Workload mixed = new Workload(50_000, 64, 0.2, maxPages, 128, 384, 32, 96);
         for (int i = 0; i < 4; i++) {
             warmUp.facade("warm-facade-" + i, hpa4j, i % 2, ledger, mixed, 0xEDE0L + i, ClientObserver.STRICT);
-            warmUp.protocol(testKit, "warm-protocol-" + i, hpa4j, i % 2, ledger, mixed, 0xEDE0L + 10 + i, 4,
+            warmUp.protocol(
+                    testKit,
+                    "warm-protocol-" + i,
+                    hpa4j,
+                    i % 2,
+                    ledger,
+                    mixed,
+                    0xEDE0L + 10 + i,
+                    4,
                     ClientObserver.STRICT);
         }
         List<PatternLedger.Tracked> live = new ArrayList<>(Fleet.live(warmUp.await(Duration.ofMinutes(2))));
@@ -79,8 +92,8 @@ class EdenMapFailureTest {
 
         // 2. Maps fail. Clients that only allocate fill the slabs there are, then get out of memory.
         hooks.failMaps(true);
-        Workload growOnly = new Workload(Long.MAX_VALUE, 64, 0.2, maxPages, Integer.MAX_VALUE / 2,
-                Integer.MAX_VALUE / 2, 0, 0);
+        Workload growOnly =
+                new Workload(Long.MAX_VALUE, 64, 0.2, maxPages, Integer.MAX_VALUE / 2, Integer.MAX_VALUE / 2, 0, 0);
         Fleet starved = new Fleet();
         List<OutOfMemoryCounter> counters = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
@@ -89,7 +102,15 @@ class EdenMapFailureTest {
             counters.add(facadeCounter);
             counters.add(protocolCounter);
             starved.facade("starved-facade-" + i, hpa4j, i % 2, ledger, growOnly, 0xEDE1L + i, facadeCounter);
-            starved.protocol(testKit, "starved-protocol-" + i, hpa4j, i % 2, ledger, growOnly, 0xEDE1L + 10 + i, 2,
+            starved.protocol(
+                    testKit,
+                    "starved-protocol-" + i,
+                    hpa4j,
+                    i % 2,
+                    ledger,
+                    growOnly,
+                    0xEDE1L + 10 + i,
+                    2,
                     protocolCounter);
         }
         await("every client told out of memory").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
@@ -111,7 +132,8 @@ class EdenMapFailureTest {
         Fleet.freeAll(hpa4j, ledger, List.of(victim));
         Invariants.awaitQuiescence(hpa4j, Duration.ofSeconds(30)); // its slab is not mid_purge now
         long refusedBefore = hooks.injectedMapFailures.get();
-        Allocation again = It.get(allocateOn(hpa4j, victim.allocation().shard(), victim.allocation().size()));
+        Allocation again = It.get(allocateOn(
+                hpa4j, victim.allocation().shard(), victim.allocation().size()));
         live.add(ledger.claim(again));
         assertEquals(refusedBefore, hooks.injectedMapFailures.get(), "served without asking eden");
 
@@ -127,9 +149,11 @@ class EdenMapFailureTest {
         AllocatorStats resumed = Invariants.assertAfterQuiescence(hpa4j, ledger, live, Duration.ofSeconds(30));
         // 64 MiB asked for; the starved slabs may still have had a few 16-page runs free, so expect
         // at least half of it to come from fresh maps.
-        assertTrue(resumed.mappedBytes() >= mappedBefore + (32L << 20),
+        assertTrue(
+                resumed.mappedBytes() >= mappedBefore + (32L << 20),
                 "fresh slabs were mapped once maps worked: " + resumed.mappedBytes() + " vs " + mappedBefore);
-        System.out.printf("eden outage: %d out-of-memory replies, %d maps refused, mapped %,d -> %,d bytes%n",
+        System.out.printf(
+                "eden outage: %d out-of-memory replies, %d maps refused, mapped %,d -> %,d bytes%n",
                 outOfMemory, hooks.injectedMapFailures.get(), mappedBefore, resumed.mappedBytes());
 
         Fleet.freeAll(hpa4j, ledger, live);
@@ -142,14 +166,18 @@ class EdenMapFailureTest {
     @SuppressWarnings("FutureReturnValueIgnored")
     private static CompletableFuture<List<Allocation>> allocateBatchOn(Hpa4j hpa4j, int shard, long bytes, int count) {
         CompletableFuture<List<Allocation>> result = new CompletableFuture<>();
-        It.threadForShard(hpa4j, shard, "pinned-" + shard, () -> hpa4j.allocateBatch(bytes, count)
-                .whenComplete((list, error) -> {
-                    if (error != null) {
-                        result.completeExceptionally(error);
-                    } else {
-                        result.complete(list);
-                    }
-                })).start();
+        It.threadForShard(
+                        hpa4j,
+                        shard,
+                        "pinned-" + shard,
+                        () -> hpa4j.allocateBatch(bytes, count).whenComplete((list, error) -> {
+                            if (error != null) {
+                                result.completeExceptionally(error);
+                            } else {
+                                result.complete(list);
+                            }
+                        }))
+                .start();
         return result;
     }
 

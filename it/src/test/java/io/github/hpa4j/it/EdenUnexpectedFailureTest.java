@@ -50,8 +50,12 @@ class EdenUnexpectedFailureTest {
                 AllocatorFailureException failure = It.failureOf(stage, AllocatorFailureException.class);
                 assertInstanceOf(IllegalStateException.class, failure.getCause());
             }
-            assertEquals(1, eden.events().stream().filter(e -> e.getFormattedMessage()
-                    .startsWith("eden failed unexpectedly")).count(), "logged once per streak: " + eden.events());
+            assertEquals(
+                    1,
+                    eden.events().stream()
+                            .filter(e -> e.getFormattedMessage().startsWith("eden failed unexpectedly"))
+                            .count(),
+                    "logged once per streak: " + eden.events());
         }
         AllocatorStats stuck = It.get(hpa4j.stats());
         assertFalse(stuck.shards().get(0).growing(), "the shard is not left waiting for eden");

@@ -50,8 +50,12 @@ class EverySizeOnRealMemoryTest {
 
     @BeforeAll
     static void start() {
-        hpa4j = It.startOnRealMemory(testKit, "hpa4j.shards = 1", "hpa4j.cache.enabled = off",
-                "hpa4j.large.release-interval = 100ms", "hpa4j.min-purge-interval = 100ms");
+        hpa4j = It.startOnRealMemory(
+                testKit,
+                "hpa4j.shards = 1",
+                "hpa4j.cache.enabled = off",
+                "hpa4j.large.release-interval = 100ms",
+                "hpa4j.min-purge-interval = 100ms");
     }
 
     @AfterAll
@@ -79,13 +83,17 @@ class EverySizeOnRealMemoryTest {
         for (long bytes : sweep()) {
             Allocation a = hpa4j.allocateNow(bytes);
             assertTrue(a.size() >= bytes, () -> a + " for " + bytes);
-            SizeKind expected = bytes <= 3584 ? SizeKind.SMALL : bytes <= slabMaxAlloc ? SizeKind.PAGES : SizeKind.LARGE;
+            SizeKind expected =
+                    bytes <= 3584 ? SizeKind.SMALL : bytes <= slabMaxAlloc ? SizeKind.PAGES : SizeKind.LARGE;
             assertEquals(expected, a.kind(), () -> "layer of " + bytes);
             switch (a.kind()) {
                 case SMALL -> assertEquals(SmallSizeClasses.usableSize(bytes), a.size(), "its class's size");
                 case PAGES -> assertEquals(Pages.pageCeiling(bytes), a.size(), "whole pages");
-                case LARGE -> assertTrue(a.size() == Pages.pageCeiling(bytes)
-                        || a.size() == ((bytes + Pages.HUGEPAGE_MASK) & ~Pages.HUGEPAGE_MASK), () -> a + " for " + bytes);
+                case LARGE ->
+                    assertTrue(
+                            a.size() == Pages.pageCeiling(bytes)
+                                    || a.size() == ((bytes + Pages.HUGEPAGE_MASK) & ~Pages.HUGEPAGE_MASK),
+                            () -> a + " for " + bytes);
             }
             // The first, middle and last words: every part of the usable size is ours to write.
             MemorySegment segment = a.segment();
@@ -101,10 +109,15 @@ class EverySizeOnRealMemoryTest {
         assertEquals(0, stats.large().curExtents(), "every large allocation went back: " + stats.large());
         assertEquals(0, stats.smallBytes(), "every small region went back");
         assertEquals(0, stats.heldBytes(), "nothing held");
-        assertEquals(sweep().stream().filter(b -> b > slabMaxAlloc).count(), stats.large().nmalloc() - largeBefore,
+        assertEquals(
+                sweep().stream().filter(b -> b > slabMaxAlloc).count(),
+                stats.large().nmalloc() - largeBefore,
                 "every size above slab-max-alloc was large");
-        assertTrue(stats.large().mappedBytes() >= GIB, "the large allocator mapped its own hugepages: " + stats.large());
-        assertTrue(It.failureOf(hpa4j.allocate(GIB + 1), InvalidSizeException.class).getMessage().contains("" + GIB));
+        assertTrue(
+                stats.large().mappedBytes() >= GIB, "the large allocator mapped its own hugepages: " + stats.large());
+        assertTrue(It.failureOf(hpa4j.allocate(GIB + 1), InvalidSizeException.class)
+                .getMessage()
+                .contains("" + GIB));
     }
 
     @Test
@@ -118,8 +131,10 @@ class EverySizeOnRealMemoryTest {
         assertEquals(SizeKind.LARGE, a.kind());
         assertTrue(held.large().mappedBytes() >= bytes, "mapped apart from eden: " + held.large());
         assertTrue(held.smaps().size() >= held.large().mappedBytes(), "smaps reads the large regions: " + held.smaps());
-        assertTrue(held.smaps().rss() >= bytes, "the written allocation is resident in hpa4j's regions: "
-                + held.smaps() + ", eden mapped " + held.mappedBytes());
+        assertTrue(
+                held.smaps().rss() >= bytes,
+                "the written allocation is resident in hpa4j's regions: " + held.smaps() + ", eden mapped "
+                        + held.mappedBytes());
         hpa4j.freeNow(a);
     }
 
@@ -135,10 +150,16 @@ class EverySizeOnRealMemoryTest {
             }
             It.get(hpa4j.freeBatch(held));
         }
-        assertEquals(3, It.failureOf(hpa4j.allocate(64, AllocationOptions.aligned(3)),
-                InvalidAlignmentException.class).alignment());
-        assertEquals(2 * Pages.HUGEPAGE, assertThrows(InvalidAlignmentException.class,
-                () -> hpa4j.allocateNow(64, AllocationOptions.aligned(2 * Pages.HUGEPAGE))).alignment());
+        assertEquals(
+                3,
+                It.failureOf(hpa4j.allocate(64, AllocationOptions.aligned(3)), InvalidAlignmentException.class)
+                        .alignment());
+        assertEquals(
+                2 * Pages.HUGEPAGE,
+                assertThrows(
+                                InvalidAlignmentException.class,
+                                () -> hpa4j.allocateNow(64, AllocationOptions.aligned(2 * Pages.HUGEPAGE)))
+                        .alignment());
         assertEquals(0, It.get(hpa4j.stats()).heldBytes(), "refusals held nothing");
     }
 
@@ -163,7 +184,8 @@ class EverySizeOnRealMemoryTest {
                 assertZero(a);
                 reused.add(written(a));
             }
-            assertTrue(reused.stream().anyMatch(a -> dirty.contains(a.address())),
+            assertTrue(
+                    reused.stream().anyMatch(a -> dirty.contains(a.address())),
                     "the freed memory is handed out again: " + bytes + " B");
             reused.add(anchor);
             It.get(hpa4j.freeBatch(reused));
@@ -175,7 +197,9 @@ class EverySizeOnRealMemoryTest {
             await("large cache released").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 It.get(hpa4j.runDeferredWork());
                 AllocatorStats stats = It.get(hpa4j.stats());
-                assertEquals(0, stats.large().cachedHugepages() + stats.large().regionBackedHugepages(),
+                assertEquals(
+                        0,
+                        stats.large().cachedHugepages() + stats.large().regionBackedHugepages(),
                         stats.large().toString());
                 assertEquals(0, stats.dirtyBytes(), "dirty pages purged");
             });
@@ -198,7 +222,10 @@ class EverySizeOnRealMemoryTest {
             blocks.add(a);
         }
         AllocatorStats loaded = It.get(hpa4j.stats());
-        assertEquals(inRegionBefore + 16, loaded.large().inRegionExtents(), loaded.large().toString());
+        assertEquals(
+                inRegionBefore + 16,
+                loaded.large().inRegionExtents(),
+                loaded.large().toString());
         long rssBefore = loaded.smaps().rss();
         List<Allocation> freed = new ArrayList<>();
         for (int i = 0; i < blocks.size(); i += 2) {
@@ -208,13 +235,17 @@ class EverySizeOnRealMemoryTest {
         await("sparse hugepages subreleased").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             It.get(hpa4j.runDeferredWork());
             AllocatorStats stats = It.get(hpa4j.stats());
-            assertTrue(stats.large().regionSubreleasedHugepages() >= 1, stats.large().toString());
-            assertTrue(stats.smaps().rss() <= rssBefore - 6 * bytes,
+            assertTrue(
+                    stats.large().regionSubreleasedHugepages() >= 1,
+                    stats.large().toString());
+            assertTrue(
+                    stats.smaps().rss() <= rssBefore - 6 * bytes,
                     "most of the " + 8 * bytes + " freed bytes leave Rss: " + rssBefore + " -> " + stats.smaps());
         });
         for (int i = 1; i < blocks.size(); i += 2) {
             Allocation a = blocks.get(i);
-            MemorySegment expected = MemorySegment.ofArray(new byte[(int) a.size()]).fill((byte) i);
+            MemorySegment expected =
+                    MemorySegment.ofArray(new byte[(int) a.size()]).fill((byte) i);
             long mismatch = MemorySegment.mismatch(a.segment(), 0, a.size(), expected, 0, a.size());
             assertEquals(-1, mismatch, () -> a + " lost its data at offset " + mismatch);
             hpa4j.freeNow(a);
@@ -243,8 +274,10 @@ class EverySizeOnRealMemoryTest {
         }
         Hpa4j foreign = It.startOnRealMemory(testKit, "hpa4j.shards = 1");
         Allocation theirs = foreign.allocateNow(100);
-        assertEquals(FreeRefusal.FOREIGN_ALLOCATION,
-                assertInstanceOf(InvalidFreeException.class, It.failureOf(hpa4j.free(theirs))).reason());
+        assertEquals(
+                FreeRefusal.FOREIGN_ALLOCATION,
+                assertInstanceOf(InvalidFreeException.class, It.failureOf(hpa4j.free(theirs)))
+                        .reason());
         foreign.freeNow(theirs);
         It.get(foreign.stop());
     }

@@ -28,8 +28,14 @@ final class FacadeClient implements Callable<ClientResult> {
     private long calls;
     private long tolerated;
 
-    FacadeClient(String name, Hpa4j hpa4j, PatternLedger ledger, Workload workload, long seed,
-                 ClientObserver observer, BooleanSupplier stop) {
+    FacadeClient(
+            String name,
+            Hpa4j hpa4j,
+            PatternLedger ledger,
+            Workload workload,
+            long seed,
+            ClientObserver observer,
+            BooleanSupplier stop) {
         this.name = name;
         this.hpa4j = hpa4j;
         this.ledger = ledger;
@@ -64,9 +70,8 @@ final class FacadeClient implements Callable<ClientResult> {
         long bytes = plan.requestBytes();
         boolean single = plan.single();
         int count = single ? 1 : plan.batchCount();
-        CompletionStage<List<Allocation>> stage = single
-                ? hpa4j.allocate(bytes).thenApply(List::of)
-                : hpa4j.allocateBatch(bytes, count);
+        CompletionStage<List<Allocation>> stage =
+                single ? hpa4j.allocate(bytes).thenApply(List::of) : hpa4j.allocateBatch(bytes, count);
         calls++;
         List<Allocation> got;
         try {
@@ -116,7 +121,8 @@ final class FacadeClient implements Callable<ClientResult> {
         try {
             return stage.toCompletableFuture().get(It.CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new AssertionError("no answer within " + It.CALL_TIMEOUT + " (the facade's own ask timeout did not fire)");
+            throw new AssertionError(
+                    "no answer within " + It.CALL_TIMEOUT + " (the facade's own ask timeout did not fire)");
         }
     }
 
@@ -127,10 +133,12 @@ final class FacadeClient implements Callable<ClientResult> {
         }
         long expected = Pages.pageCeiling(bytes);
         for (Allocation allocation : got) {
-            if (allocation.size() != expected || !Pages.isPageAligned(allocation.address())
-                    || allocation.shard() < 0 || allocation.shard() >= hpa4j.shardCount()) {
-                throw new AssertionError(client + ": asked for " + bytes + " bytes, got " + allocation
-                        + " (expected " + expected + " page-aligned bytes)");
+            if (allocation.size() != expected
+                    || !Pages.isPageAligned(allocation.address())
+                    || allocation.shard() < 0
+                    || allocation.shard() >= hpa4j.shardCount()) {
+                throw new AssertionError(client + ": asked for " + bytes + " bytes, got " + allocation + " (expected "
+                        + expected + " page-aligned bytes)");
             }
         }
     }

@@ -41,8 +41,8 @@ class FailFastStartTest {
 
     @Test
     void withoutTheNativeAccessFlagHpa4jRefusesToStartSayingWhichFlag() throws Exception {
-        ForkedJvm.Outcome outcome = ForkedJvm.await(ForkedJvm.start(List.of(), StartWithoutNativeAccess.class),
-                Duration.ofMinutes(2));
+        ForkedJvm.Outcome outcome =
+                ForkedJvm.await(ForkedJvm.start(List.of(), StartWithoutNativeAccess.class), Duration.ofMinutes(2));
         System.out.println(outcome.output());
         assertEquals(3, outcome.exitCode(), outcome.output());
         assertTrue(outcome.printed("--enable-native-access=ALL-UNNAMED"), outcome.output());
@@ -51,10 +51,18 @@ class FailFastStartTest {
     @Test
     void withThpNeverTheLinuxHooksStillPurgeAndHugifyNothing() {
         PlatformFacts here = ThpSupport.facts();
-        PlatformFacts never = new PlatformFacts(here.osName(), here.osArch(), here.addressBits(), here.pageSize(),
-                here.hugepageSize(), "never", here.thpDefrag(), here.nativeAccessEnabled());
+        PlatformFacts never = new PlatformFacts(
+                here.osName(),
+                here.osArch(),
+                here.addressBits(),
+                here.pageSize(),
+                here.hugepageSize(),
+                "never",
+                here.thpDefrag(),
+                here.nativeAccessEnabled());
         CountedPageHooks hooks = PageHooksFactory.create(HugifyStyle.COLLAPSE, never);
-        assertEquals(HugifyStyle.NONE, assertInstanceOf(LinuxPageHooks.class, hooks).style());
+        assertEquals(
+                HugifyStyle.NONE, assertInstanceOf(LinuxPageHooks.class, hooks).style());
 
         Hpa4jSettings settings = It.settings(It.FAST_DEFERRED_WORK, "hpa4j.shards = 1", "hpa4j.cache.enabled = off");
         Hpa4j hpa4j = Hpa4j.start(testKit.system(), settings, hooks, SystemClock.INSTANCE);

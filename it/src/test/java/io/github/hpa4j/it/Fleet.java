@@ -21,25 +21,42 @@ final class Fleet {
     private final CompletableFuture<Void> firstFailure = new CompletableFuture<>();
 
     /** A plain thread that the facade maps to {@code shard}. */
-    void facade(String name, Hpa4j hpa4j, int shard, PatternLedger ledger, Workload workload, long seed,
-                ClientObserver observer) {
+    void facade(
+            String name,
+            Hpa4j hpa4j,
+            int shard,
+            PatternLedger ledger,
+            Workload workload,
+            long seed,
+            ClientObserver observer) {
         FacadeClient client = new FacadeClient(name, hpa4j, ledger, workload, seed, observer, stop::get);
         CompletableFuture<ClientResult> result = track(new CompletableFuture<>());
         It.threadForShard(hpa4j, shard, name, () -> {
-            try {
-                result.complete(client.call());
-            } catch (Throwable t) {
-                result.completeExceptionally(t);
-            }
-        }).start();
+                    try {
+                        result.complete(client.call());
+                    } catch (Throwable t) {
+                        result.completeExceptionally(t);
+                    }
+                })
+                .start();
     }
 
     /** An actor speaking the shard protocol to {@code shard} with {@code depth} requests in flight. */
-    void protocol(ActorTestKit testKit, String name, Hpa4j hpa4j, int shard, PatternLedger ledger, Workload workload,
-                  long seed, int depth, ClientObserver observer) {
+    void protocol(
+            ActorTestKit testKit,
+            String name,
+            Hpa4j hpa4j,
+            int shard,
+            PatternLedger ledger,
+            Workload workload,
+            long seed,
+            int depth,
+            ClientObserver observer) {
         CompletableFuture<ClientResult> result = track(new CompletableFuture<>());
-        testKit.spawn(ProtocolClient.create(name, hpa4j, hpa4j.shard(shard), ledger, workload, seed, depth, observer,
-                stop::get, result), name);
+        testKit.spawn(
+                ProtocolClient.create(
+                        name, hpa4j, hpa4j.shard(shard), ledger, workload, seed, depth, observer, stop::get, result),
+                name);
     }
 
     /** Asks every client to stop after its calls in flight. */
@@ -63,8 +80,8 @@ final class Fleet {
         } catch (TimeoutException e) {
             stop();
             long finished = results.stream().filter(CompletableFuture::isDone).count();
-            throw new AssertionError("clients did not finish within " + atMost + " (" + finished + " of "
-                    + results.size() + " done)");
+            throw new AssertionError(
+                    "clients did not finish within " + atMost + " (" + finished + " of " + results.size() + " done)");
         }
         return results.stream().map(CompletableFuture::join).toList();
     }

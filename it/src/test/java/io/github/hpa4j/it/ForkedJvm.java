@@ -13,8 +13,7 @@ import java.util.concurrent.TimeUnit;
  * for what must not be tried in the test JVM: a crash would take the whole suite with it.
  */
 final class ForkedJvm {
-    private ForkedJvm() {
-    }
+    private ForkedJvm() {}
 
     /** What a forked JVM did: its exit code (134 or 139 for a crash) and everything it printed. */
     record Outcome(int exitCode, String output) {
@@ -32,8 +31,8 @@ final class ForkedJvm {
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "--sun-misc-unsafe-memory-access=allow"));
         command.addAll(flags);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), LoggingFirst.class.getName(),
-                main.getName()));
+        command.addAll(
+                List.of("-cp", System.getProperty("java.class.path"), LoggingFirst.class.getName(), main.getName()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true).start();
     }

@@ -44,12 +44,17 @@ class FrontCacheHandoffStressTest {
 
     @Test
     void extentsFreedByOtherThreadsAndShardsThroughTheCachesNeverOverlapAndAreAllAccountedFor() throws Exception {
-        Hpa4jSettings settings = It.settings(It.FAST_DEFERRED_WORK, "hpa4j.shards = " + THREADS,
-                "hpa4j.cache.enabled = on", "hpa4j.cache.max-per-class = 16", "hpa4j.cache.remote-batch = 8",
-                "hpa4j.cache.sweep-interval = 10ms", "hpa4j.cache.idle-timeout = 30ms",
+        Hpa4jSettings settings = It.settings(
+                It.FAST_DEFERRED_WORK,
+                "hpa4j.shards = " + THREADS,
+                "hpa4j.cache.enabled = on",
+                "hpa4j.cache.max-per-class = 16",
+                "hpa4j.cache.remote-batch = 8",
+                "hpa4j.cache.sweep-interval = 10ms",
+                "hpa4j.cache.idle-timeout = 30ms",
                 "hpa4j.ask-timeout = 60s");
-        Hpa4j hpa4j = Hpa4j.start(testKit.system(), settings, PageHooksFactory.create(settings.hugifyStyle()),
-                SystemClock.INSTANCE);
+        Hpa4j hpa4j = Hpa4j.start(
+                testKit.system(), settings, PageHooksFactory.create(settings.hugifyStyle()), SystemClock.INSTANCE);
         PatternLedger ledger = new PatternLedger();
         ConcurrentLinkedQueue<PatternLedger.Tracked> shared = new ConcurrentLinkedQueue<>();
         List<CompletableFuture<Void>> results = new ArrayList<>();
@@ -59,13 +64,14 @@ class FrontCacheHandoffStressTest {
             results.add(result);
             long seed = SEED + t;
             It.threadForShard(hpa4j, t, "handoff-" + t, () -> {
-                try {
-                    run(hpa4j, ledger, shared, seed);
-                    result.complete(null);
-                } catch (Throwable e) {
-                    result.completeExceptionally(e);
-                }
-            }).start();
+                        try {
+                            run(hpa4j, ledger, shared, seed);
+                            result.complete(null);
+                        } catch (Throwable e) {
+                            result.completeExceptionally(e);
+                        }
+                    })
+                    .start();
         }
         for (CompletableFuture<Void> result : results) {
             result.get(5, TimeUnit.MINUTES);
@@ -84,8 +90,8 @@ class FrontCacheHandoffStressTest {
     }
 
     /* Allocates and frees until its quota; what it allocated and nobody freed stays in the queue. */
-    private static void run(Hpa4j hpa4j, PatternLedger ledger,
-                                                   ConcurrentLinkedQueue<PatternLedger.Tracked> shared, long seed) {
+    private static void run(
+            Hpa4j hpa4j, PatternLedger ledger, ConcurrentLinkedQueue<PatternLedger.Tracked> shared, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         int maxPages = (int) (hpa4j.settings().shardOptions().slabMaxAlloc() / Pages.PAGE);
         for (long ops = 0; ops < OPERATIONS_PER_THREAD; ops++) {

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import io.github.hpa4j.actors.AllocatorStats;
 import io.github.hpa4j.actors.Allocation;
+import io.github.hpa4j.actors.AllocatorStats;
 import io.github.hpa4j.actors.Hpa4j;
 import io.github.hpa4j.core.Pages;
 import java.util.Random;
@@ -51,8 +51,10 @@ class FrontHoldsLittleTest {
         }
         AllocatorStats stats = It.get(hpa4j.stats());
         long beyond = stats.activeBytes() - stats.heldBytes();
-        System.out.printf("front after 1 s of steady use (%,d frees + allocations): active %,d bytes, held %,d, "
-                + "beyond %,d (%s)%n", rounds, stats.activeBytes(), stats.heldBytes(), beyond, stats.cache());
+        System.out.printf(
+                "front after 1 s of steady use (%,d frees + allocations): active %,d bytes, held %,d, "
+                        + "beyond %,d (%s)%n",
+                rounds, stats.activeBytes(), stats.heldBytes(), beyond, stats.cache());
         assertEquals(WORKING_SET, stats.heldBytes(), "the thread holds its working set, nothing else is held");
         assertTrue(beyond < WORKING_SET / 2, "active beyond the working set: " + beyond + " bytes");
         assertTrue(stats.cache().waitedShare() < 0.01, "waited on a message: " + stats.cache());

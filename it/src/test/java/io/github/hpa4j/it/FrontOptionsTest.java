@@ -37,25 +37,29 @@ class FrontOptionsTest {
             hpa4j.freeNow(dirty);
             long waits = hpa4j.cacheStats().waits();
 
-            CompletableFuture<Allocation> zeroed = hpa4j.allocate(bytes, AllocationOptions.ZEROED).toCompletableFuture();
+            CompletableFuture<Allocation> zeroed =
+                    hpa4j.allocate(bytes, AllocationOptions.ZEROED).toCompletableFuture();
             assertTrue(zeroed.isDone(), "a zeroed hit is answered before the call returns: no ask");
             Allocation reused = zeroed.join();
             assertEquals(dirty.address(), reused.address(), "the cached extent came back");
             assertEquals(bytes < Pages.PAGE ? SizeKind.SMALL : SizeKind.PAGES, reused.kind());
-            assertEquals(-1, reused.segment().mismatch(MemorySegment.ofArray(new byte[(int) reused.size()])),
+            assertEquals(
+                    -1,
+                    reused.segment().mismatch(MemorySegment.ofArray(new byte[(int) reused.size()])),
                     "cleared whole, " + bytes + " B");
             hpa4j.freeNow(reused);
 
             long alignment = bytes < Pages.PAGE ? 16 : Pages.PAGE; // the class of 100 B is 112 B, aligned to 16
-            Allocation aligned = hpa4j.allocate(bytes, AllocationOptions.aligned(alignment)).toCompletableFuture()
+            Allocation aligned = hpa4j.allocate(bytes, AllocationOptions.aligned(alignment))
+                    .toCompletableFuture()
                     .getNow(null);
             assertEquals(reused.address(), aligned.address(), "an aligned request hits too");
             assertEquals(0, aligned.address() % alignment);
             assertEquals(waits, hpa4j.cacheStats().waits(), "no ask for either");
             hpa4j.freeNow(aligned);
         }
-        InvalidAlignmentException bad = It.failureOf(hpa4j.allocate(100, AllocationOptions.aligned(48)),
-                InvalidAlignmentException.class);
+        InvalidAlignmentException bad =
+                It.failureOf(hpa4j.allocate(100, AllocationOptions.aligned(48)), InvalidAlignmentException.class);
         assertEquals(48, bad.alignment(), "a bad alignment still reaches the shard's check");
         It.get(hpa4j.stop());
     }

@@ -39,8 +39,8 @@ class GivingUpTest {
 
     private static Hpa4j start(String cache) {
         // 500 batches of up to 80 x 64 KiB wait together: more than the default 1 GiB a shard holds waiting.
-        Hpa4j hpa4j = It.startOnRealMemory(testKit, "hpa4j.shards = 2", "hpa4j.cache.enabled = " + cache,
-                "hpa4j.stash-bytes = 4GiB");
+        Hpa4j hpa4j = It.startOnRealMemory(
+                testKit, "hpa4j.shards = 2", "hpa4j.cache.enabled = " + cache, "hpa4j.stash-bytes = 4GiB");
         // Every shard answers once before a test interrupts anyone: Akka refuses a send from an
         // interrupted thread to an actor still starting, so on a busy machine no call would get as
         // far as waiting, and the test would prove nothing about calls that wait.
@@ -115,14 +115,16 @@ class GivingUpTest {
     }
 
     private static void assertNothingHeld(Hpa4j hpa4j) {
-        await("every given-up allocation reclaimed").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            It.get(hpa4j.trimCaches());
-            AllocatorStats stats = It.get(hpa4j.stats());
-            assertEquals(0, stats.total().nactive(), "active pages once quiet");
-            assertEquals(0, stats.total().liveExtents());
-            // Counted when the shard's answer to the reclaim comes back, just after the pages are free.
-            assertTrue(stats.reclaimed() > 0, "what arrived late was counted as reclaimed");
-        });
+        await("every given-up allocation reclaimed")
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> {
+                    It.get(hpa4j.trimCaches());
+                    AllocatorStats stats = It.get(hpa4j.stats());
+                    assertEquals(0, stats.total().nactive(), "active pages once quiet");
+                    assertEquals(0, stats.total().liveExtents());
+                    // Counted when the shard's answer to the reclaim comes back, just after the pages are free.
+                    assertTrue(stats.reclaimed() > 0, "what arrived late was counted as reclaimed");
+                });
         AllocatorStats stats = It.get(hpa4j.stats());
         System.out.println("reclaimed " + stats.reclaimed() + " allocations nobody received");
         It.get(hpa4j.stop());

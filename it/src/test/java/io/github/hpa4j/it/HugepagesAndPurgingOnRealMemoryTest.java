@@ -45,10 +45,13 @@ class HugepagesAndPurgingOnRealMemoryTest {
     @Test
     void denseSlabsAreHugifiedAfterTheDelayAndBackedByHugepagesWithTheirContentsIntact() {
         // The front cache off: its transfer tier's stock would fill a ninth slab, and this test counts slabs.
-        Hpa4jSettings settings = It.settings(It.FAST_DEFERRED_WORK, "hpa4j.shards = 1", "hpa4j.hugify-style = collapse",
+        Hpa4jSettings settings = It.settings(
+                It.FAST_DEFERRED_WORK,
+                "hpa4j.shards = 1",
+                "hpa4j.hugify-style = collapse",
                 "hpa4j.cache.enabled = off");
-        Hpa4j hpa4j = Hpa4j.start(testKit.system(), settings, PageHooksFactory.create(settings.hugifyStyle()),
-                SystemClock.INSTANCE);
+        Hpa4j hpa4j = Hpa4j.start(
+                testKit.system(), settings, PageHooksFactory.create(settings.hugifyStyle()), SystemClock.INSTANCE);
         PatternLedger ledger = new PatternLedger();
         int slabs = 8;
         List<PatternLedger.Tracked> live = new ArrayList<>();
@@ -60,27 +63,46 @@ class HugepagesAndPurgingOnRealMemoryTest {
         }
 
         AtomicReference<AllocatorStats> last = new AtomicReference<>();
-        await("hugified").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
-            AllocatorStats stats = It.get(hpa4j.stats());
-            last.set(stats);
-            assertEquals(slabs, stats.total().counters().nhugifies(), "slabs hugified: " + stats.total().counters());
-            assertEquals(slabs, stats.total().slabs().full(true).npageslabs(), "full huge slabs: " + stats.total().slabs());
-            assertEquals(slabs * Pages.HUGEPAGE, stats.smaps().anonHugePages(), "AnonHugePages: " + stats.smaps()
-                    + ", OS calls " + stats.pageCalls());
-        });
-        System.out.println("hugify: " + last.get().smaps() + ", OS calls " + last.get().pageCalls());
+        await("hugified")
+                .atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(50))
+                .untilAsserted(() -> {
+                    AllocatorStats stats = It.get(hpa4j.stats());
+                    last.set(stats);
+                    assertEquals(
+                            slabs,
+                            stats.total().counters().nhugifies(),
+                            "slabs hugified: " + stats.total().counters());
+                    assertEquals(
+                            slabs,
+                            stats.total().slabs().full(true).npageslabs(),
+                            "full huge slabs: " + stats.total().slabs());
+                    assertEquals(
+                            slabs * Pages.HUGEPAGE,
+                            stats.smaps().anonHugePages(),
+                            "AnonHugePages: " + stats.smaps() + ", OS calls " + stats.pageCalls());
+                });
+        System.out.println(
+                "hugify: " + last.get().smaps() + ", OS calls " + last.get().pageCalls());
         for (PatternLedger.Tracked tracked : live) {
             ledger.verify(tracked); // collapsing copied every byte into the new hugepages
         }
         Invariants.assertAfterQuiescence(hpa4j, ledger, live, Duration.ofSeconds(10));
 
         Fleet.freeAll(hpa4j, ledger, live);
-        await("purged").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
-            AllocatorStats stats = It.get(hpa4j.stats());
-            assertEquals(0, stats.total().ndirty(), "dirty pages with nothing active: " + stats.total().slabs());
-            assertEquals(0, stats.smaps().rss(), "Rss once every slab is empty and purged: " + stats.smaps());
-            assertEquals(slabs, stats.total().counters().ndehugifies(), "huge slabs dehugified before their purge");
-        });
+        await("purged")
+                .atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(50))
+                .untilAsserted(() -> {
+                    AllocatorStats stats = It.get(hpa4j.stats());
+                    assertEquals(
+                            0,
+                            stats.total().ndirty(),
+                            "dirty pages with nothing active: " + stats.total().slabs());
+                    assertEquals(0, stats.smaps().rss(), "Rss once every slab is empty and purged: " + stats.smaps());
+                    assertEquals(
+                            slabs, stats.total().counters().ndehugifies(), "huge slabs dehugified before their purge");
+                });
         assertEquals(0, It.get(hpa4j.stop()).liveExtents());
     }
 
@@ -89,8 +111,8 @@ class HugepagesAndPurgingOnRealMemoryTest {
         // Hugify style none: hugifying is a counted no-op, so the kernel keeps 4 KiB pages and Rss
         // shows what purging alone gives back.
         Hpa4jSettings settings = It.settings(It.FAST_DEFERRED_WORK, "hpa4j.shards = 2", "hpa4j.hugify-style = none");
-        Hpa4j hpa4j = Hpa4j.start(testKit.system(), settings, PageHooksFactory.create(settings.hugifyStyle()),
-                SystemClock.INSTANCE);
+        Hpa4j hpa4j = Hpa4j.start(
+                testKit.system(), settings, PageHooksFactory.create(settings.hugifyStyle()), SystemClock.INSTANCE);
         PatternLedger ledger = new PatternLedger();
         Random random = new Random(0x2026_05L); // fixed: which extents are kept does not matter
         List<PatternLedger.Tracked> live = new ArrayList<>();
@@ -110,16 +132,24 @@ class HugepagesAndPurgingOnRealMemoryTest {
         Fleet.freeAll(hpa4j, ledger, live.subList(kept.size(), live.size()));
         long freedAt = System.nanoTime();
         AtomicReference<AllocatorStats> last = new AtomicReference<>();
-        await("Rss drop").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
-            AllocatorStats stats = It.get(hpa4j.stats());
-            last.set(stats);
-            long accounted = (stats.total().nactive() + stats.total().ndirty()) * Pages.PAGE;
-            assertTrue(stats.smaps().rss() <= before.smaps().rss() / 5, "Rss " + stats.smaps() + " after freeing 90 % of "
-                    + before.smaps().rss());
-            assertTrue(stats.smaps().rss() <= accounted, "Rss " + stats.smaps() + " exceeds active + dirty " + accounted);
-        });
-        System.out.printf("purge: freeing 90%% of %,d bytes dropped Rss from %,d to %,d bytes in %d ms%n", bytes,
-                before.smaps().rss(), last.get().smaps().rss(), (System.nanoTime() - freedAt) / 1_000_000);
+        await("Rss drop")
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> {
+                    AllocatorStats stats = It.get(hpa4j.stats());
+                    last.set(stats);
+                    long accounted = (stats.total().nactive() + stats.total().ndirty()) * Pages.PAGE;
+                    assertTrue(
+                            stats.smaps().rss() <= before.smaps().rss() / 5,
+                            "Rss " + stats.smaps() + " after freeing 90 % of "
+                                    + before.smaps().rss());
+                    assertTrue(
+                            stats.smaps().rss() <= accounted,
+                            "Rss " + stats.smaps() + " exceeds active + dirty " + accounted);
+                });
+        System.out.printf(
+                "purge: freeing 90%% of %,d bytes dropped Rss from %,d to %,d bytes in %d ms%n",
+                bytes, before.smaps().rss(), last.get().smaps().rss(), (System.nanoTime() - freedAt) / 1_000_000);
         Invariants.assertAfterQuiescence(hpa4j, ledger, kept, Duration.ofSeconds(10));
         Fleet.freeAll(hpa4j, ledger, kept);
         assertEquals(0, It.get(hpa4j.stop()).liveExtents());

@@ -20,8 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * keeps"), on the public stats only.
  */
 final class Invariants {
-    private Invariants() {
-    }
+    private Invariants() {}
 
     /**
      * Forces deferred work and waits until every shard is quiet: no purge or hugify job in flight
@@ -47,8 +46,9 @@ final class Invariants {
                 assertFalse(shard.growing(), () -> "still growing: " + where);
                 if (dirtyMult != FixedPoint.UNLIMITED) {
                     long limit = FixedPoint.mulFrac(s.nactive(), dirtyMult);
-                    assertTrue(s.ndirty() <= limit, () -> "dirty " + s.ndirty() + " > dirty_mult x active = "
-                            + limit + " in " + where);
+                    assertTrue(
+                            s.ndirty() <= limit,
+                            () -> "dirty " + s.ndirty() + " > dirty_mult x active = " + limit + " in " + where);
                 }
                 assertEquals(0, s.slabs().full(false).npageslabs(), () -> "full slabs not hugified in " + where);
             }
@@ -81,8 +81,8 @@ final class Invariants {
     }
 
     /** Quiescence, then the accounts, then every live pattern intact (no purge touched live pages). */
-    static AllocatorStats assertAfterQuiescence(Hpa4j hpa4j, PatternLedger ledger, Collection<PatternLedger.Tracked> live,
-                                                Duration atMost) {
+    static AllocatorStats assertAfterQuiescence(
+            Hpa4j hpa4j, PatternLedger ledger, Collection<PatternLedger.Tracked> live, Duration atMost) {
         AllocatorStats stats = awaitQuiescence(hpa4j, atMost);
         assertAccountsFor(stats, live);
         assertEquals(ledger.claimedPages(), stats.total().nactive(), "pages the ledger holds = active pages");

@@ -37,8 +37,7 @@ final class It {
             hpa4j.job-retry-backoff-max = 200ms
             """;
 
-    private It() {
-    }
+    private It() {}
 
     /** reference.conf's hpa4j section with {@code overrides} (HOCON) on top, validated. */
     static Hpa4jSettings settings(String... overrides) {
@@ -51,8 +50,8 @@ final class It {
     /** An allocator on real memory in {@code kit}'s system, with {@code overrides} on reference.conf. */
     static Hpa4j startOnRealMemory(ActorTestKit kit, String... overrides) {
         Hpa4jSettings settings = settings(overrides);
-        return Hpa4j.start(kit.system(), settings, PageHooksFactory.create(settings.hugifyStyle()),
-                SystemClock.INSTANCE);
+        return Hpa4j.start(
+                kit.system(), settings, PageHooksFactory.create(settings.hugifyStyle()), SystemClock.INSTANCE);
     }
 
     /** The stage's value, failing the test if it fails or takes longer than {@link #CALL_TIMEOUT}. */

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import io.github.hpa4j.actors.Allocation;
 import io.github.hpa4j.actors.Hpa4j;
 import io.github.hpa4j.core.Pages;
 import java.time.Duration;
@@ -31,24 +30,32 @@ class LeakReportTest {
     }
 
     private static Hpa4j start(String cache, String level) {
-        return It.startOnRealMemory(testKit, "hpa4j.shards = 1", "hpa4j.cache.enabled = " + cache,
-                "hpa4j.safety.level = " + level, "hpa4j.safety.leak-sampling = 1");
+        return It.startOnRealMemory(
+                testKit,
+                "hpa4j.shards = 1",
+                "hpa4j.cache.enabled = " + cache,
+                "hpa4j.safety.level = " + level,
+                "hpa4j.safety.leak-sampling = 1");
     }
 
     @ParameterizedTest(name = "cache {0}")
     @ValueSource(strings = {"on", "off"})
     void paranoidReportsEveryLeakedHandleWithItsAllocationSite(String cache) {
         List<ILoggingEvent> reports = leakAndReport(cache, "paranoid");
-        assertTrue(reports.stream().allMatch(e -> e.getFormattedMessage().contains("LEAK")
-                && LogCapture.siteNames(e, "leakSome")), "each report names the method that allocated");
+        assertTrue(
+                reports.stream()
+                        .allMatch(e -> e.getFormattedMessage().contains("LEAK") && LogCapture.siteNames(e, "leakSome")),
+                "each report names the method that allocated");
     }
 
     @ParameterizedTest(name = "cache {0}")
     @ValueSource(strings = {"on", "off"})
     void standardReportsSampledLeaksWithoutASite(String cache) {
         List<ILoggingEvent> reports = leakAndReport(cache, "standard");
-        assertTrue(reports.stream().allMatch(e -> e.getFormattedMessage().contains("paranoid")
-                && e.getThrowableProxy() == null), "a hint instead of a site");
+        assertTrue(
+                reports.stream()
+                        .allMatch(e -> e.getFormattedMessage().contains("paranoid") && e.getThrowableProxy() == null),
+                "a hint instead of a site");
     }
 
     /* Frees some handles and leaks others at this safety level; returns the leak reports logged. */
@@ -78,10 +85,13 @@ class LeakReportTest {
 
     /* Every leaked handle is reported once the collector has found it, and nothing else is. */
     private static List<ILoggingEvent> awaitReports(Hpa4j hpa4j, LogCapture log) {
-        await("leaks reported").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            System.gc();
-            return It.get(hpa4j.stats()).safety().leaksReported() >= LEAKED;
-        });
+        await("leaks reported")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    System.gc();
+                    return It.get(hpa4j.stats()).safety().leaksReported() >= LEAKED;
+                });
         assertEquals(LEAKED, It.get(hpa4j.stats()).safety().leaksReported(), "the freed ones are not leaks");
         List<ILoggingEvent> reports = log.events();
         assertEquals(LEAKED, reports.size());

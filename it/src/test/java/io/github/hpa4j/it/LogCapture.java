@@ -33,8 +33,9 @@ final class LogCapture implements AutoCloseable {
 
     /** Whether the event's throwable (the allocation site) has a frame in {@code method}. */
     static boolean siteNames(ILoggingEvent event, String method) {
-        return event.getThrowableProxy() instanceof ThrowableProxy proxy && Arrays.stream(
-                proxy.getThrowable().getStackTrace()).anyMatch(frame -> frame.getMethodName().equals(method));
+        return event.getThrowableProxy() instanceof ThrowableProxy proxy
+                && Arrays.stream(proxy.getThrowable().getStackTrace())
+                        .anyMatch(frame -> frame.getMethodName().equals(method));
     }
 
     @Override

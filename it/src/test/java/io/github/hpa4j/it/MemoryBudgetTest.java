@@ -37,46 +37,58 @@ class MemoryBudgetTest {
     @ParameterizedTest(name = "cache {0}")
     @ValueSource(strings = {"on", "off"})
     void theBudgetIsReachedHeldToAndRecoveredAcrossShards(String cache) {
-        Hpa4j hpa4j = It.startOnRealMemory(testKit, "hpa4j.shards = 2", "hpa4j.cache.enabled = " + cache,
-                "hpa4j.max-memory = " + BUDGET, "hpa4j.eden-hugepages = 16", "hpa4j.min-purge-interval = 100ms");
+        Hpa4j hpa4j = It.startOnRealMemory(
+                testKit,
+                "hpa4j.shards = 2",
+                "hpa4j.cache.enabled = " + cache,
+                "hpa4j.max-memory = " + BUDGET,
+                "hpa4j.eden-hugepages = 16",
+                "hpa4j.min-purge-interval = 100ms");
 
         // Shard 0 fills the budget, every block written, until it is refused.
         List<Allocation> zero = It.onShard(hpa4j, 0, () -> fillUntilRefused(hpa4j));
         AllocatorStats full = It.get(hpa4j.stats());
         assertWithinBudget(full);
-        assertTrue(full.budget().heldBytes() > BUDGET - 4 * Pages.HUGEPAGE, "filled close to the budget: " + full.budget());
+        assertTrue(
+                full.budget().heldBytes() > BUDGET - 4 * Pages.HUGEPAGE,
+                "filled close to the budget: " + full.budget());
 
         // Shard 0 frees everything: dirty, still held. Shard 1 needs fresh pages: refused at first,
         // which makes every shard purge; then served.
         It.get(hpa4j.freeBatch(zero));
         It.get(hpa4j.trimCaches());
         List<Allocation> one = new ArrayList<>();
-        await("served after the purge").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            Allocation a = It.onShard(hpa4j, 1, () -> {
-                try {
-                    return hpa4j.allocateNow(BLOCK);
-                } catch (MemoryBudgetExceededException refused) {
-                    return null;
-                }
-            });
-            if (a != null) {
-                one.add(a);
-            }
-            assertWithinBudget(It.get(hpa4j.stats()));
-            return a != null;
-        });
+        await("served after the purge")
+                .atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    Allocation a = It.onShard(hpa4j, 1, () -> {
+                        try {
+                            return hpa4j.allocateNow(BLOCK);
+                        } catch (MemoryBudgetExceededException refused) {
+                            return null;
+                        }
+                    });
+                    if (a != null) {
+                        one.add(a);
+                    }
+                    assertWithinBudget(It.get(hpa4j.stats()));
+                    return a != null;
+                });
         // Shard 0's purges land one slab after another; each refusal asks for the rest again.
         List<Allocation> more = new ArrayList<>();
-        await("shard 1 got the memory shard 0 gave back").atMost(Duration.ofSeconds(20))
-                .pollInterval(Duration.ofMillis(50)).until(() -> {
+        await("shard 1 got the memory shard 0 gave back")
+                .atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
                     more.addAll(It.onShard(hpa4j, 1, () -> fillUntilRefused(hpa4j)));
                     assertWithinBudget(It.get(hpa4j.stats()));
                     return more.size() * BLOCK > BUDGET / 2;
                 });
         AllocatorStats after = It.get(hpa4j.stats());
         assertWithinBudget(after);
-        System.out.println("budget " + after.budget() + ", resident " + after.smaps().rss() + ", reserved "
-                + after.mappedBytes());
+        System.out.println(
+                "budget " + after.budget() + ", resident " + after.smaps().rss() + ", reserved " + after.mappedBytes());
         one.addAll(more);
         It.get(hpa4j.freeBatch(one));
         It.get(hpa4j.stop());
@@ -90,7 +102,8 @@ class MemoryBudgetTest {
                 a.segment().fill((byte) 1);
                 held.add(a);
             } catch (MemoryBudgetExceededException refused) {
-                assertTrue(refused.getMessage().contains("memory budget of " + BUDGET + " bytes"), refused.getMessage());
+                assertTrue(
+                        refused.getMessage().contains("memory budget of " + BUDGET + " bytes"), refused.getMessage());
                 assertTrue(refused.heldBytes() <= BUDGET, refused.getMessage());
                 return held;
             }

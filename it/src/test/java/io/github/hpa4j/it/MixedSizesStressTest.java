@@ -65,8 +65,8 @@ class MixedSizesStressTest {
 
     @Test
     void shouldServeAMixedWorkloadWithoutOverlapAndWithStatsThatAddUp() throws Exception {
-        Hpa4j hpa4j = It.startOnRealMemory(testKit, It.FAST_DEFERRED_WORK, "hpa4j.shards = 2",
-                "hpa4j.large.release-interval = 200ms");
+        Hpa4j hpa4j = It.startOnRealMemory(
+                testKit, It.FAST_DEFERRED_WORK, "hpa4j.shards = 2", "hpa4j.large.release-interval = 200ms");
         List<CompletableFuture<List<Held>>> clients = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) {
             int client = t;
@@ -108,7 +108,9 @@ class MixedSizesStressTest {
         await("stats of the held workload").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             AllocatorStats stats = It.get(hpa4j.stats());
             for (SmallClassStats c : stats.smallClasses()) {
-                assertEquals(smallByClass.getOrDefault(c.regionSize(), 0L), c.curregs(),
+                assertEquals(
+                        smallByClass.getOrDefault(c.regionSize(), 0L),
+                        c.curregs(),
                         "live regions of class " + c.regionSize() + ", seed " + SEED);
                 assertEquals(c.nmalloc() - c.ndalloc(), c.curregs());
             }
@@ -127,9 +129,12 @@ class MixedSizesStressTest {
         assertEquals(0, after.large().curExtents());
         assertEquals(after.large().nmalloc(), after.large().ndalloc());
         // The front serves most small requests again and again: the bins see its refills and stock.
-        long smallFromBins = after.smallClasses().stream().mapToLong(SmallClassStats::nmalloc).sum();
-        assertTrue(after.large().nmalloc() > 100 && smallFromBins > 100, "every layer was exercised: "
-                + smallFromBins + " small regions from the bins, " + after.large());
+        long smallFromBins = after.smallClasses().stream()
+                .mapToLong(SmallClassStats::nmalloc)
+                .sum();
+        assertTrue(
+                after.large().nmalloc() > 100 && smallFromBins > 100,
+                "every layer was exercised: " + smallFromBins + " small regions from the bins, " + after.large());
         It.get(hpa4j.stop());
     }
 
@@ -151,8 +156,9 @@ class MixedSizesStressTest {
                 default -> AllocationOptions.DEFAULT;
             };
             Allocation a = hpa4j.allocateNow(bytes, options);
-            assertTrue(a.size() >= bytes && a.address() % options.alignment() == 0, a + " for " + bytes + " "
-                    + options + ", seed " + SEED);
+            assertTrue(
+                    a.size() >= bytes && a.address() % options.alignment() == 0,
+                    a + " for " + bytes + " " + options + ", seed " + SEED);
             Held h = claim(new Held(serials.getAndIncrement(), a), options.zeroed());
             live.add(h);
             liveBytes += a.size();
@@ -170,9 +176,11 @@ class MixedSizesStressTest {
         synchronized (ranges) {
             Map.Entry<Long, Held> before = ranges.floorEntry(h.start());
             Map.Entry<Long, Held> after = ranges.ceilingEntry(h.start());
-            if ((before != null && before.getValue().end() > h.start()) || (after != null && after.getKey() < h.end())) {
-                throw new AssertionError(h.allocation() + " overlaps " + (before != null
-                        && before.getValue().end() > h.start() ? before.getValue() : after.getValue()).allocation()
+            if ((before != null && before.getValue().end() > h.start())
+                    || (after != null && after.getKey() < h.end())) {
+                throw new AssertionError(h.allocation() + " overlaps "
+                        + (before != null && before.getValue().end() > h.start() ? before.getValue() : after.getValue())
+                                .allocation()
                         + ", seed " + SEED);
             }
             ranges.put(h.start(), h);
@@ -180,7 +188,9 @@ class MixedSizesStressTest {
         MemorySegment segment = h.allocation().segment();
         for (long offset : stampOffsets(h.allocation().size())) {
             if (zeroed) {
-                assertEquals(0, segment.get(ValueLayout.JAVA_LONG_UNALIGNED, offset),
+                assertEquals(
+                        0,
+                        segment.get(ValueLayout.JAVA_LONG_UNALIGNED, offset),
                         h.allocation() + " zeroed, at " + offset + ", seed " + SEED);
             }
             segment.set(ValueLayout.JAVA_LONG_UNALIGNED, offset, stamp(h, offset));

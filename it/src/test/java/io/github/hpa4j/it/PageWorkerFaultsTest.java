@@ -32,9 +32,12 @@ class PageWorkerFaultsTest {
 
     @Test
     void failingOneInTenPageCallsAndSlowCallsAbortJobsButNeverCorruptOrLoseAPage() {
-        Hpa4jSettings settings = It.settings(It.FAST_DEFERRED_WORK, "hpa4j.shards = 2",
+        Hpa4jSettings settings = It.settings(
+                It.FAST_DEFERRED_WORK,
+                "hpa4j.shards = 2",
                 // Purge passes as often as the shard allows, so the workers see many jobs.
-                "hpa4j.min-purge-interval = 20ms", "hpa4j.ask-timeout = 60s",
+                "hpa4j.min-purge-interval = 20ms",
+                "hpa4j.ask-timeout = 60s",
                 // Half-full slabs are candidates too, so that hugify jobs are many and some fail.
                 "hpa4j.hugification-threshold = 50%");
         FaultyPageHooks hooks = new FaultyPageHooks(PageHooksFactory.create(settings.hugifyStyle()));
@@ -48,7 +51,15 @@ class PageWorkerFaultsTest {
         Fleet fleet = new Fleet();
         for (int i = 0; i < 4; i++) {
             fleet.facade("facade-" + i, hpa4j, i % 2, ledger, workload, 0xFA17L + i, ClientObserver.STRICT);
-            fleet.protocol(testKit, "protocol-" + i, hpa4j, i % 2, ledger, workload, 0xFA17L + 10 + i, 4,
+            fleet.protocol(
+                    testKit,
+                    "protocol-" + i,
+                    hpa4j,
+                    i % 2,
+                    ledger,
+                    workload,
+                    0xFA17L + 10 + i,
+                    4,
                     ClientObserver.STRICT);
         }
         List<ClientResult> results = fleet.await(Duration.ofMinutes(5));
@@ -56,7 +67,9 @@ class PageWorkerFaultsTest {
 
         // Deferred work goes on with the faults still on until both kinds of job have failed (the
         // first purge and hugify calls fail for sure; hugify jobs mostly wait until purges catch up).
-        await("a purge and a hugify failed").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+        await("a purge and a hugify failed")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(50))
                 .untilAsserted(() -> {
                     It.get(hpa4j.runDeferredWork());
                     assertTrue(hooks.injectedPurgeFailures.get() > 0, "no purge call failed yet");
@@ -68,20 +81,33 @@ class PageWorkerFaultsTest {
         hooks.slowJobCalls(0);
         AllocatorStats quiet = Invariants.assertAfterQuiescence(hpa4j, ledger, live, Duration.ofSeconds(60));
         ShardCounters counters = quiet.total().counters();
-        System.out.printf("worker faults: %,d operations, %d purge and %d hugify calls failed, %s, %d slabs, "
-                        + "%,d bytes mapped, %s, OS calls %s%n", Fleet.operations(results),
-                hooks.injectedPurgeFailures.get(), hooks.injectedHugifyFailures.get(), counters,
-                quiet.total().npageslabs(), quiet.mappedBytes(), quiet.smaps(), quiet.pageCalls());
+        System.out.printf(
+                "worker faults: %,d operations, %d purge and %d hugify calls failed, %s, %d slabs, "
+                        + "%,d bytes mapped, %s, OS calls %s%n",
+                Fleet.operations(results),
+                hooks.injectedPurgeFailures.get(),
+                hooks.injectedHugifyFailures.get(),
+                counters,
+                quiet.total().npageslabs(),
+                quiet.mappedBytes(),
+                quiet.smaps(),
+                quiet.pageCalls());
         assertEquals(0, quiet.pageCalls().errors(), "no real OS call failed: " + quiet.pageCalls());
         // Jobs in flight are bounded by the page workers, so slow calls cannot strand slabs in
         // mid_purge and make the shards grow: about 66 slabs here; unbounded, 265 to 4,600.
-        assertTrue(quiet.total().npageslabs() <= 200, "shards grew while the worker was slow: "
-                + quiet.total().npageslabs() + " slabs");
-        assertEquals(hooks.injectedPurgeFailures.get(), counters.npurgeAborts(),
+        assertTrue(
+                quiet.total().npageslabs() <= 200,
+                "shards grew while the worker was slow: " + quiet.total().npageslabs() + " slabs");
+        assertEquals(
+                hooks.injectedPurgeFailures.get(),
+                counters.npurgeAborts(),
                 "each failed purge call aborted exactly its job: " + counters);
-        assertEquals(hooks.injectedHugifyFailures.get(), counters.nhugifyAborts(),
+        assertEquals(
+                hooks.injectedHugifyFailures.get(),
+                counters.nhugifyAborts(),
                 "each failed hugify call aborted exactly its job: " + counters);
-        assertTrue(counters.npurgePasses() > 0 && counters.nhugifies() > 0,
+        assertTrue(
+                counters.npurgePasses() > 0 && counters.nhugifies() > 0,
                 "purging and hugifying still got done: " + counters);
 
         Fleet.freeAll(hpa4j, ledger, live);

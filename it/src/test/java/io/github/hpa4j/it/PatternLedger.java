@@ -49,8 +49,8 @@ final class PatternLedger {
 
         @Override
         public String toString() {
-            return "allocation #" + serial + " " + (allocation != null ? allocation
-                    : "[0x" + Long.toHexString(address) + ", " + size + " bytes]");
+            return "allocation #" + serial + " "
+                    + (allocation != null ? allocation : "[0x" + Long.toHexString(address) + ", " + size + " bytes]");
         }
     }
 
@@ -71,8 +71,8 @@ final class PatternLedger {
     private Tracked claim(Allocation allocation, MemorySegment memory) {
         long serial = serials.incrementAndGet();
         long address = memory.address();
-        Tracked tracked = new Tracked(serial, allocation, address, memory.byteSize(), memory,
-                patternOf(serial, address));
+        Tracked tracked =
+                new Tracked(serial, allocation, address, memory.byteSize(), memory, patternOf(serial, address));
         long pages = tracked.pages();
         for (long i = 0; i < pages; i++) {
             long page = address + (i << Pages.LG_PAGE);
@@ -109,8 +109,8 @@ final class PatternLedger {
         for (long i = 0; i < pages; i++) {
             long page = tracked.address + (i << Pages.LG_PAGE);
             if (!owners.remove(page, tracked)) {
-                throw new AssertionError(tracked + " lost its claim on page 0x" + Long.toHexString(page)
-                        + " to " + owners.get(page));
+                throw new AssertionError(
+                        tracked + " lost its claim on page 0x" + Long.toHexString(page) + " to " + owners.get(page));
             }
         }
     }
@@ -128,10 +128,17 @@ final class PatternLedger {
     @SuppressWarnings("ReferenceEquality")
     private String describeCorruption(Tracked victim, long offset, long found) {
         long address = victim.address + offset;
-        StringBuilder s = new StringBuilder("corruption: ").append(victim).append(" at +0x")
-                .append(Long.toHexString(offset)).append(" (0x").append(Long.toHexString(address))
-                .append(") holds 0x").append(Long.toHexString(found)).append(" instead of its pattern 0x")
-                .append(Long.toHexString(victim.pattern)).append("; ");
+        StringBuilder s = new StringBuilder("corruption: ")
+                .append(victim)
+                .append(" at +0x")
+                .append(Long.toHexString(offset))
+                .append(" (0x")
+                .append(Long.toHexString(address))
+                .append(") holds 0x")
+                .append(Long.toHexString(found))
+                .append(" instead of its pattern 0x")
+                .append(Long.toHexString(victim.pattern))
+                .append("; ");
         Tracked pageOwner = owners.get(address & ~Pages.PAGE_MASK);
         if (found == 0) {
             s.append("zeros: the page was purged (or never written) while allocated");
@@ -142,8 +149,10 @@ final class PatternLedger {
             if (writer != null && (writer.serial & SERIAL_MASK) == writerSerialLow) {
                 s.append("it is the pattern of live ").append(writer).append(": the two extents overlap");
             } else {
-                s.append("it looks like the pattern of allocation #").append(writerSerialLow)
-                        .append(" (mod 2^28) that started at 0x").append(Long.toHexString(writerStart))
+                s.append("it looks like the pattern of allocation #")
+                        .append(writerSerialLow)
+                        .append(" (mod 2^28) that started at 0x")
+                        .append(Long.toHexString(writerStart))
                         .append(", no longer live");
             }
         }

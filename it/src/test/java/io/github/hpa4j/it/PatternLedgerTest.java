@@ -35,8 +35,10 @@ class PatternLedgerTest {
     void anAllocationHandedOutOverALivePageIsAnOverlapNamingBothExtents() {
         PatternLedger.Tracked first = ledger.claim(block(0, 3));
         AssertionError overlap = assertThrows(AssertionError.class, () -> ledger.claim(block(2, 2)));
-        assertTrue(overlap.getMessage().contains(first.toString())
-                && overlap.getMessage().contains("0x" + Long.toHexString(base + 2 * Pages.PAGE) + ", 8192 bytes"),
+        assertTrue(
+                overlap.getMessage().contains(first.toString())
+                        && overlap.getMessage()
+                                .contains("0x" + Long.toHexString(base + 2 * Pages.PAGE) + ", 8192 bytes"),
                 overlap.getMessage());
     }
 
@@ -46,8 +48,10 @@ class PatternLedgerTest {
         PatternLedger.Tracked writer = ledger.claim(block(4, 1));
         memory.set(ValueLayout.JAVA_LONG, Pages.PAGE + 16, writer.pattern()); // a stray write from the writer
         AssertionError corruption = assertThrows(AssertionError.class, () -> ledger.release(victim));
-        assertTrue(corruption.getMessage().contains(victim.toString())
-                && corruption.getMessage().contains(writer.toString()), corruption.getMessage());
+        assertTrue(
+                corruption.getMessage().contains(victim.toString())
+                        && corruption.getMessage().contains(writer.toString()),
+                corruption.getMessage());
         assertEquals(3, ledger.claimedPages(), "a corrupt allocation keeps its claim");
     }
 
@@ -56,7 +60,9 @@ class PatternLedgerTest {
         PatternLedger.Tracked victim = ledger.claim(block(0, 4));
         memory.asSlice(3 * Pages.PAGE, Pages.PAGE).fill((byte) 0); // as MADV_DONTNEED would leave it
         AssertionError corruption = assertThrows(AssertionError.class, () -> ledger.verify(victim));
-        assertTrue(corruption.getMessage().contains("purged") && corruption.getMessage().contains("+0x3000"),
+        assertTrue(
+                corruption.getMessage().contains("purged")
+                        && corruption.getMessage().contains("+0x3000"),
                 corruption.getMessage());
     }
 

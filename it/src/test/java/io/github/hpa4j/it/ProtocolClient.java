@@ -24,26 +24,31 @@ import java.util.function.BooleanSupplier;
  */
 final class ProtocolClient extends AbstractBehavior<ProtocolClient.Command> {
 
-    sealed interface Command {
-    }
+    sealed interface Command {}
 
     private record AllocateAnswered(long bytes, int count, ShardActor.AllocateReply reply, Throwable failure)
-            implements Command {
-    }
+            implements Command {}
 
     private record FreeAnswered(List<PatternLedger.Tracked> freed, ShardActor.FreeReply reply, Throwable failure)
-            implements Command {
-    }
+            implements Command {}
 
     /** Replies the test waits for far longer than any healthy shard needs. */
     private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(60);
 
-    static Behavior<Command> create(String name, Hpa4j hpa4j, ActorRef<ShardActor.Command> shard, PatternLedger ledger,
-                                    Workload workload, long seed, int depth, ClientObserver observer,
-                                    BooleanSupplier stop, CompletableFuture<ClientResult> done) {
+    static Behavior<Command> create(
+            String name,
+            Hpa4j hpa4j,
+            ActorRef<ShardActor.Command> shard,
+            PatternLedger ledger,
+            Workload workload,
+            long seed,
+            int depth,
+            ClientObserver observer,
+            BooleanSupplier stop,
+            CompletableFuture<ClientResult> done) {
         return Behaviors.setup(context -> {
-            ProtocolClient client = new ProtocolClient(context, name, hpa4j, shard, ledger, workload, seed, depth,
-                    observer, stop, done);
+            ProtocolClient client = new ProtocolClient(
+                    context, name, hpa4j, shard, ledger, workload, seed, depth, observer, stop, done);
             client.fillPipeline();
             return client.finishIfDone();
         });
@@ -64,9 +69,18 @@ final class ProtocolClient extends AbstractBehavior<ProtocolClient.Command> {
     private long calls;
     private long tolerated;
 
-    private ProtocolClient(ActorContext<Command> context, String name, Hpa4j hpa4j, ActorRef<ShardActor.Command> shard,
-                           PatternLedger ledger, Workload workload, long seed, int depth, ClientObserver observer,
-                           BooleanSupplier stop, CompletableFuture<ClientResult> done) {
+    private ProtocolClient(
+            ActorContext<Command> context,
+            String name,
+            Hpa4j hpa4j,
+            ActorRef<ShardActor.Command> shard,
+            PatternLedger ledger,
+            Workload workload,
+            long seed,
+            int depth,
+            ClientObserver observer,
+            BooleanSupplier stop,
+            CompletableFuture<ClientResult> done) {
         super(context);
         this.name = name;
         this.hpa4j = hpa4j;
@@ -92,7 +106,8 @@ final class ProtocolClient extends AbstractBehavior<ProtocolClient.Command> {
         extentsOnTheirWay -= answer.count;
         try {
             if (answer.failure != null) {
-                throw new AssertionError("no reply to Allocate(" + answer.bytes + " x " + answer.count + ")", answer.failure);
+                throw new AssertionError(
+                        "no reply to Allocate(" + answer.bytes + " x " + answer.count + ")", answer.failure);
             }
             switch (answer.reply) {
                 case ShardActor.Allocated allocated -> {
@@ -104,8 +119,9 @@ final class ProtocolClient extends AbstractBehavior<ProtocolClient.Command> {
                 }
                 case ShardActor.AllocateFailed failed -> {
                     if (!observer.allocateFailed(failed.error(), answer.bytes, answer.count)) {
-                        throw new AssertionError("Allocate(" + answer.bytes + " x " + answer.count + ") refused: "
-                                + failed.error(), failed.error());
+                        throw new AssertionError(
+                                "Allocate(" + answer.bytes + " x " + answer.count + ") refused: " + failed.error(),
+                                failed.error());
                     }
                     tolerated++;
                 }
@@ -126,12 +142,14 @@ final class ProtocolClient extends AbstractBehavior<ProtocolClient.Command> {
             switch (answer.reply) {
                 case ShardActor.Freed freed -> {
                     if (freed.count() != answer.freed.size()) {
-                        throw new AssertionError("freed " + answer.freed.size() + " but the shard says " + freed.count());
+                        throw new AssertionError(
+                                "freed " + answer.freed.size() + " but the shard says " + freed.count());
                     }
                 }
                 case ShardActor.FreeFailed failed -> {
                     if (!observer.freeFailed(failed.error(), answer.freed)) {
-                        throw new AssertionError("Free(" + answer.freed + ") refused: " + failed.error(), failed.error());
+                        throw new AssertionError(
+                                "Free(" + answer.freed + ") refused: " + failed.error(), failed.error());
                     }
                     tolerated++;
                 }
@@ -164,9 +182,13 @@ final class ProtocolClient extends AbstractBehavior<ProtocolClient.Command> {
         inFlight++;
         extentsOnTheirWay += count;
         calls++;
-        getContext().ask(ShardActor.AllocateReply.class, shard, REPLY_TIMEOUT,
-                replyTo -> new ShardActor.Allocate(bytes, count, replyTo),
-                (reply, failure) -> new AllocateAnswered(bytes, count, reply, failure));
+        getContext()
+                .ask(
+                        ShardActor.AllocateReply.class,
+                        shard,
+                        REPLY_TIMEOUT,
+                        replyTo -> new ShardActor.Allocate(bytes, count, replyTo),
+                        (reply, failure) -> new AllocateAnswered(bytes, count, reply, failure));
     }
 
     private void sendFree() {
@@ -181,9 +203,13 @@ final class ProtocolClient extends AbstractBehavior<ProtocolClient.Command> {
         }
         inFlight++;
         calls++;
-        getContext().ask(ShardActor.FreeReply.class, shard, REPLY_TIMEOUT,
-                replyTo -> new ShardActor.Free(allocations, replyTo),
-                (reply, failure) -> new FreeAnswered(freed, reply, failure));
+        getContext()
+                .ask(
+                        ShardActor.FreeReply.class,
+                        shard,
+                        REPLY_TIMEOUT,
+                        replyTo -> new ShardActor.Free(allocations, replyTo),
+                        (reply, failure) -> new FreeAnswered(freed, reply, failure));
     }
 
     private Behavior<Command> finishIfDone() {
@@ -198,8 +224,8 @@ final class ProtocolClient extends AbstractBehavior<ProtocolClient.Command> {
     }
 
     private Behavior<Command> fail(Throwable t) {
-        done.completeExceptionally(new AssertionError(name + " failed after " + plan.operations + " operations: "
-                + t.getMessage(), t));
+        done.completeExceptionally(
+                new AssertionError(name + " failed after " + plan.operations + " operations: " + t.getMessage(), t));
         return Behaviors.stopped();
     }
 }

@@ -18,15 +18,22 @@ class PublishedJarsTest {
 
     @ParameterizedTest(name = "{1}")
     @CsvSource({
-            "io.github.hpa4j.core.Pages, io.github.hpa4j.core",
-            "io.github.hpa4j.bridge.LinuxPageHooks, io.github.hpa4j.bridge",
-            "io.github.hpa4j.actors.Hpa4j, io.github.hpa4j.actors"})
+        "io.github.hpa4j.core.Pages, io.github.hpa4j.core",
+        "io.github.hpa4j.bridge.LinuxPageHooks, io.github.hpa4j.bridge",
+        "io.github.hpa4j.actors.Hpa4j, io.github.hpa4j.actors"
+    })
     void eachJarNamesItsModule(String className, String moduleName) throws Exception {
-        Path location = Path.of(Class.forName(className).getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path location = Path.of(Class.forName(className)
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         assertTrue(Files.isRegularFile(location), "expected the module's jar on the class path, got " + location);
         try (JarFile jar = new JarFile(location.toFile())) {
-            assertEquals(moduleName, jar.getManifest().getMainAttributes().getValue("Automatic-Module-Name"), location
-                    + "'s manifest");
+            assertEquals(
+                    moduleName,
+                    jar.getManifest().getMainAttributes().getValue("Automatic-Module-Name"),
+                    location + "'s manifest");
         }
     }
 }

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /** The README shows the example application's source as it is, not as it once was. */
 class ReadmeExampleTest {
-    private static final String SOURCE = "examples/minimal/src/main/java/io/github/hpa4j/examples/minimal/MinimalApp.java";
+    private static final String SOURCE =
+            "examples/minimal/src/main/java/io/github/hpa4j/examples/minimal/MinimalApp.java";
 
     @Test
     void shouldShowTheMinimalApplicationExactlyAsTheExampleModuleBuildsIt() throws Exception {

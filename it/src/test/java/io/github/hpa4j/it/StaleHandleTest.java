@@ -56,10 +56,16 @@ class StaleHandleTest {
             assertNotSame(stale, owner);
             owner.segment().set(ValueLayout.JAVA_LONG, 0, attempts);
             FreeRefusal refusal = switch (reused % 4) {
-                case 0 -> assertThrows(InvalidFreeException.class, () -> hpa4j.freeNow(stale)).reason();
-                case 1 -> It.failureOf(hpa4j.free(stale), InvalidFreeException.class).reason();
-                case 2 -> It.failureOf(hpa4j.freeBatch(List.of(stale)), InvalidFreeException.class).reason();
-                default -> assertThrows(InvalidFreeException.class, stale::close).reason();
+                case 0 ->
+                    assertThrows(InvalidFreeException.class, () -> hpa4j.freeNow(stale))
+                            .reason();
+                case 1 ->
+                    It.failureOf(hpa4j.free(stale), InvalidFreeException.class).reason();
+                case 2 ->
+                    It.failureOf(hpa4j.freeBatch(List.of(stale)), InvalidFreeException.class)
+                            .reason();
+                default ->
+                    assertThrows(InvalidFreeException.class, stale::close).reason();
             };
             assertEquals(FreeRefusal.NOT_ALLOCATED, refusal);
             assertEquals(Allocation.State.LIVE, owner.state(), "the new owner keeps its extent");
@@ -81,7 +87,9 @@ class StaleHandleTest {
             kept = a;
         }
         assertTrue(kept.state() != Allocation.State.LIVE, "closed means freed: " + kept);
-        assertEquals(FreeRefusal.NOT_ALLOCATED, assertThrows(InvalidFreeException.class, kept::close).reason());
+        assertEquals(
+                FreeRefusal.NOT_ALLOCATED,
+                assertThrows(InvalidFreeException.class, kept::close).reason());
         It.get(hpa4j.trimCaches());
         assertEquals(0, It.get(hpa4j.stats()).total().liveExtents());
         It.get(hpa4j.stop());

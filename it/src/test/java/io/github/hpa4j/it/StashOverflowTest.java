@@ -39,9 +39,15 @@ class StashOverflowTest {
 
     @Test
     void aFullStashAnswersOverloadedGivesBackPartialReservationsAndLosesNoPageWhenEdenCatchesUp() {
-        // The front cache off: it counts the extents each request reserves, which the transfer tier's stock would change.
-        Hpa4jSettings settings = It.settings(It.FAST_DEFERRED_WORK, "hpa4j.cache.enabled = off", "hpa4j.shards = 1", "hpa4j.eden-hugepages = 1",
-                "hpa4j.stash-bytes = " + STASH * 8 * 4 * Pages.PAGE, "hpa4j.ask-timeout = 60s");
+        // The front cache off: it counts the extents each request reserves, which the transfer tier's stock would
+        // change.
+        Hpa4jSettings settings = It.settings(
+                It.FAST_DEFERRED_WORK,
+                "hpa4j.cache.enabled = off",
+                "hpa4j.shards = 1",
+                "hpa4j.eden-hugepages = 1",
+                "hpa4j.stash-bytes = " + STASH * 8 * 4 * Pages.PAGE,
+                "hpa4j.ask-timeout = 60s");
         FaultyPageHooks hooks = new FaultyPageHooks(PageHooksFactory.create(settings.hugifyStyle()));
         Hpa4j hpa4j = Hpa4j.start(testKit.system(), settings, hooks, SystemClock.INSTANCE);
         PatternLedger ledger = new PatternLedger();
@@ -60,8 +66,12 @@ class StashOverflowTest {
         for (int i = 0; i < 40; i++) {
             requests.add(hpa4j.allocateBatch(4 * Pages.PAGE, 8).toCompletableFuture());
         }
-        await("32 overload replies").atMost(Duration.ofSeconds(20)).until(
-                () -> requests.stream().filter(CompletableFuture::isCompletedExceptionally).count() == 40 - STASH);
+        await("32 overload replies")
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> requests.stream()
+                                .filter(CompletableFuture::isCompletedExceptionally)
+                                .count()
+                        == 40 - STASH);
         for (CompletableFuture<List<Allocation>> refused : requests.subList(STASH, 40)) {
             It.failureOf(refused, ShardOverloadedException.class);
         }
@@ -79,10 +89,12 @@ class StashOverflowTest {
         Fleet.freeAll(hpa4j, ledger, freed);
         ShardActor.ShardSnapshot afterFrees = shardSnapshot(hpa4j);
         assertEquals(492, afterFrees.stats().nactive(), "20 pages freed while growing");
-        ShardOverloadedException overloaded = It.failureOf(hpa4j.allocateBatch(4 * Pages.PAGE, 8),
-                ShardOverloadedException.class);
+        ShardOverloadedException overloaded =
+                It.failureOf(hpa4j.allocateBatch(4 * Pages.PAGE, 8), ShardOverloadedException.class);
         assertTrue(overloaded.getMessage().contains("overloaded"), overloaded.getMessage());
-        assertEquals(afterFrees.stats(), shardSnapshot(hpa4j).stats(),
+        assertEquals(
+                afterFrees.stats(),
+                shardSnapshot(hpa4j).stats(),
                 "the refused request's 5 partial extents were given back");
 
         // Eden catches up: the stash is served and every page is accounted for.
@@ -105,8 +117,11 @@ class StashOverflowTest {
 
     /* The shard's own snapshot, over the protocol: the facade's stats() would also ask the stuck eden. */
     private static ShardActor.ShardSnapshot shardSnapshot(Hpa4j hpa4j) {
-        CompletionStage<ShardActor.ShardSnapshot> snapshot = AskPattern.ask(hpa4j.shard(0), ShardActor.GetStats::new,
-                Duration.ofSeconds(10), testKit.system().scheduler());
+        CompletionStage<ShardActor.ShardSnapshot> snapshot = AskPattern.ask(
+                hpa4j.shard(0),
+                ShardActor.GetStats::new,
+                Duration.ofSeconds(10),
+                testKit.system().scheduler());
         return It.get(snapshot);
     }
 }

@@ -35,8 +35,10 @@ class TerminationUnderLoadTest {
                 ForkedJvm.Outcome outcome = ForkedJvm.await(batch.get(i), Duration.ofMinutes(3));
                 String last = outcome.output().lines().reduce((a, b) -> b).orElse("");
                 System.out.println("run " + (first + i) + ": exit " + outcome.exitCode() + ", " + last);
-                assertEquals(0, outcome.exitCode(), "run " + (first + i) + " exited with " + outcome.exitCode()
-                        + ":\n" + outcome.output());
+                assertEquals(
+                        0,
+                        outcome.exitCode(),
+                        "run " + (first + i) + " exited with " + outcome.exitCode() + ":\n" + outcome.output());
                 Matcher m = CLOSED.matcher(outcome.output());
                 assertTrue(m.find(), outcome.output());
                 closedAccesses += Long.parseLong(m.group(1));

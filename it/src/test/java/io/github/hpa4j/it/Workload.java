@@ -25,8 +25,15 @@ import java.util.SplittableRandom;
  * @param lowMax      highest low mark
  * @param endLive     allocations the client holds when it stops (it allocates up to this after its quota)
  */
-record Workload(long operations, int maxBatch, double singleShare, int maxPages, int highMin, int highMax,
-                int lowMax, int endLive) {
+record Workload(
+        long operations,
+        int maxBatch,
+        double singleShare,
+        int maxPages,
+        int highMin,
+        int highMax,
+        int lowMax,
+        int endLive) {
 
     /** One decision of a client. */
     static final class Plan {
@@ -42,7 +49,11 @@ record Workload(long operations, int maxBatch, double singleShare, int maxPages,
             this.mark = nextHigh();
         }
 
-        enum Step { ALLOCATE, FREE, STOP }
+        enum Step {
+            ALLOCATE,
+            FREE,
+            STOP
+        }
 
         /**
          * The next call, given the allocations held or on their way. After the quota the client

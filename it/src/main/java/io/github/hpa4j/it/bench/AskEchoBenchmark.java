@@ -43,7 +43,9 @@ public class AskEchoBenchmark {
     }
 
     private EchoActor.Pong ask() {
-        return AskPattern.<EchoActor.Ping, EchoActor.Pong>ask(echo, EchoActor.Ping::new, BenchAkka.ASK_TIMEOUT,
-                system.scheduler()).toCompletableFuture().join();
+        return AskPattern.<EchoActor.Ping, EchoActor.Pong>ask(
+                        echo, EchoActor.Ping::new, BenchAkka.ASK_TIMEOUT, system.scheduler())
+                .toCompletableFuture()
+                .join();
     }
 }

@@ -13,8 +13,7 @@ final class BenchAkka {
     /** Long enough never to fire in a healthy run; a timeout here means the benchmark is broken. */
     static final Duration ASK_TIMEOUT = Duration.ofSeconds(10);
 
-    private BenchAkka() {
-    }
+    private BenchAkka() {}
 
     static ActorSystem<Void> start(String name, String hpa4jOverrides) {
         // Logging starts on this thread before Akka's threads log: SLF4J then has nothing to replay

@@ -14,14 +14,19 @@ import java.util.Locale;
 final class BenchmarkReport {
     static final String COMMAND = "mvn -B -q -pl it -am verify -DskipTests -Pbench";
 
-    private BenchmarkReport() {
-    }
+    private BenchmarkReport() {}
 
     /** Where the pictures go, relative to the report, and how the report links them. */
     static final String PICTURES = "benchmarks";
 
-    static void write(Path out, SuiteOptions options, MachineInfo machine, String load, Duration elapsed,
-                      List<String> forkJvmArgs, SuiteResults results)
+    static void write(
+            Path out,
+            SuiteOptions options,
+            MachineInfo machine,
+            String load,
+            Duration elapsed,
+            List<String> forkJvmArgs,
+            SuiteResults results)
             throws IOException {
         SpeedTables speed = new SpeedTables(results.speed());
         MemoryTables memory = new MemoryTables(results.memory());
@@ -38,9 +43,14 @@ final class BenchmarkReport {
         }
         double load1 = startLoad1(load);
         if (load1 > BUSY_LOAD_PER_CORE * machine.cores()) {
-            md.append(String.format(Locale.ROOT, "\n\n**Busy machine: this run started with a 1-minute load average "
-                    + "of %.2f on %d cores (above %.1f per core): other work competed with the benchmarks; see "
-                    + "Noise for each section.**", load1, machine.cores(), BUSY_LOAD_PER_CORE));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "\n\n**Busy machine: this run started with a 1-minute load average "
+                            + "of %.2f on %d cores (above %.1f per core): other work competed with the benchmarks; see "
+                            + "Noise for each section.**",
+                    load1,
+                    machine.cores(),
+                    BUSY_LOAD_PER_CORE));
         }
         md.append("\n\n## Machine\n\n| | |\n|---|---|\n");
         row(md, "CPU", machine.cpu() + " × " + machine.cores());
@@ -48,21 +58,37 @@ final class BenchmarkReport {
         row(md, "Kernel", machine.kernel());
         row(md, "THP enabled / defrag", "`" + machine.thpEnabled() + "` / `" + machine.thpDefrag() + "`");
         row(md, "JDK", machine.jdk());
-        row(md, "Load average (1/5/15 min)", load + " (" + machine.cores()
-                + " cores; anything above ~1 is other work competing with the benchmarks)");
+        row(
+                md,
+                "Load average (1/5/15 min)",
+                load + " (" + machine.cores()
+                        + " cores; anything above ~1 is other work competing with the benchmarks)");
         row(md, "Date", ZonedDateTime.now(ZoneId.systemDefault()).format(DateTimeFormatter.RFC_1123_DATE_TIME));
-        row(md, "Suite", (options.smoke() ? "smoke" : "full") + ", "
-                + String.format(Locale.ROOT, "%.1f min", elapsed.toMillis() / 60000.0));
-        row(md, "JMH", "1.37, throughput mode for rates and sample mode for percentiles, 1 fork each, 1 × "
-                + options.warmup() + " warm-up, 1 × " + options.measurement() + " measurement, threads " + options.threads() + ", fork flags `"
-                + String.join(" ", forkJvmArgs) + "`");
+        row(
+                md,
+                "Suite",
+                (options.smoke() ? "smoke" : "full") + ", "
+                        + String.format(Locale.ROOT, "%.1f min", elapsed.toMillis() / 60000.0));
+        row(
+                md,
+                "JMH",
+                "1.37, throughput mode for rates and sample mode for percentiles, 1 fork each, 1 × "
+                        + options.warmup() + " warm-up, 1 × " + options.measurement() + " measurement, threads "
+                        + options.threads() + ", fork flags `"
+                        + String.join(" ", forkJvmArgs) + "`");
 
         md.append("\n## Noise\n\nLoad average (1/5/15 min, from /proc/loadavg) before and after each section.\n\n");
         md.append("| Section | Load before | Load after | Duration |\n|---|---|---|---:|\n");
         for (SectionLog.Entry entry : results.sections()) {
-            md.append("| ").append(entry.section()).append(" | ").append(entry.loadBefore()).append(" | ")
-                    .append(entry.loadAfter()).append(" | ")
-                    .append(String.format(Locale.ROOT, "%.1f s", entry.elapsed().toMillis() / 1000.0)).append(" |\n");
+            md.append("| ")
+                    .append(entry.section())
+                    .append(" | ")
+                    .append(entry.loadBefore())
+                    .append(" | ")
+                    .append(entry.loadAfter())
+                    .append(" | ")
+                    .append(String.format(Locale.ROOT, "%.1f s", entry.elapsed().toMillis() / 1000.0))
+                    .append(" |\n");
         }
 
         md.append("\n## Headline\n\n");
@@ -104,39 +130,63 @@ final class BenchmarkReport {
 
                 """);
         speed.appendTo(md);
-        md.append("\n### Which library each jemalloc configuration called\n\n| Configuration | MALLOC_CONF | Check run |\n|---|---|---|\n");
+        md.append(
+                "\n### Which library each jemalloc configuration called\n\n| Configuration | MALLOC_CONF | Check run |\n|---|---|---|\n");
         for (JemallocConfig config : JemallocConfig.ALL) {
-            md.append("| `").append(config.id()).append("` | `").append(config.mallocConf()).append("` | ")
-                    .append(results.jemallocRuns().getOrDefault(config.id(), "–")).append(" |\n");
+            md.append("| `")
+                    .append(config.id())
+                    .append("` | `")
+                    .append(config.mallocConf())
+                    .append("` | ")
+                    .append(results.jemallocRuns().getOrDefault(config.id(), "–"))
+                    .append(" |\n");
         }
-        ReportCharts.bars(pictures.resolve("speed-pairs.png"), "Alloc + free pairs: ops/s × Netty pooled (log scale)",
-                "× Netty", speed.ratiosToNetty(false));
-        ReportCharts.bars(pictures.resolve("speed-batches.png"), "Batches of 64: allocations/s × Netty pooled (log scale)",
-                "× Netty", speed.ratiosToNetty(true));
-        md.append("\n![pairs × Netty](").append(PICTURES).append("/speed-pairs.png)\n\n![batches × Netty](")
-                .append(PICTURES).append("/speed-batches.png)\n");
+        ReportCharts.bars(
+                pictures.resolve("speed-pairs.png"),
+                "Alloc + free pairs: ops/s × Netty pooled (log scale)",
+                "× Netty",
+                speed.ratiosToNetty(false));
+        ReportCharts.bars(
+                pictures.resolve("speed-batches.png"),
+                "Batches of 64: allocations/s × Netty pooled (log scale)",
+                "× Netty",
+                speed.ratiosToNetty(true));
+        md.append("\n![pairs × Netty](")
+                .append(PICTURES)
+                .append("/speed-pairs.png)\n\n![batches × Netty](")
+                .append(PICTURES)
+                .append("/speed-batches.png)\n");
 
         BeforeTheFront.appendTo(md, speed);
         md.append('\n').append(FrontTables.markdown(results.front()));
 
         ScalingTables scaling = new ScalingTables(results.scaling(), results.pageWorkLatency());
         md.append("## Scaling\n\n### Shards × threads\n\n");
-        md.append(String.format(Locale.ROOT, "`ShardScalingBenchmark`: %s `allocateNow` + `freeNow` pairs, reference "
-                + "settings but the shard count, front cache on (a pair rarely reaches a shard) and off (every call "
-                + "is a message to the calling thread's shard).%n%n", Fmt.size(ScalingRow.SIZE)));
+        md.append(String.format(
+                Locale.ROOT,
+                "`ShardScalingBenchmark`: %s `allocateNow` + `freeNow` pairs, reference "
+                        + "settings but the shard count, front cache on (a pair rarely reaches a shard) and off (every call "
+                        + "is a message to the calling thread's shard).%n%n",
+                Fmt.size(ScalingRow.SIZE)));
         scaling.appendScaling(md);
         md.append("\n### Allocation latency on a shard while its slabs are purged and hugified\n\n");
-        md.append(String.format(Locale.ROOT, "`PageWorkLatencyWorkload`: one shard, front cache off, hugify delay and "
-                + "purge interval 1 s. A probe times %s `allocate` + `free` pairs (two asks) for %.1f s on the idle "
-                + "shard, then %.1f s while a churn thread on the same shard grows %s, holds it, frees 90 %% and waits "
-                + "for the purge, cycle after cycle; each probe pair is filed by the page calls that overlapped it.%n%n",
-                Fmt.size(LatencyProbe.BYTES), options.pageWorkLatency().phaseMillis() / 1000.0,
-                options.pageWorkLatency().phaseMillis() / 1000.0, Fmt.mib(options.pageWorkLatency().workingSetBytes())));
+        md.append(String.format(
+                Locale.ROOT,
+                "`PageWorkLatencyWorkload`: one shard, front cache off, hugify delay and "
+                        + "purge interval 1 s. A probe times %s `allocate` + `free` pairs (two asks) for %.1f s on the idle "
+                        + "shard, then %.1f s while a churn thread on the same shard grows %s, holds it, frees 90 %% and waits "
+                        + "for the purge, cycle after cycle; each probe pair is filed by the page calls that overlapped it.%n%n",
+                Fmt.size(LatencyProbe.BYTES),
+                options.pageWorkLatency().phaseMillis() / 1000.0,
+                options.pageWorkLatency().phaseMillis() / 1000.0,
+                Fmt.mib(options.pageWorkLatency().workingSetBytes())));
         scaling.appendPageWorkLatency(md);
 
         md.append("\n## Memory quality\n\n");
         MemoryWorkloadSpec spec = options.memoryWorkload();
-        md.append(String.format(Locale.ROOT, """
+        md.append(String.format(
+                Locale.ROOT,
+                """
                 Each allocator runs alone in a fresh JVM (`-Xms256m -Xmx256m -XX:+AlwaysPreTouch`, so the heap \
                 is resident before the baseline) with the same workload and seed. Before the baseline it warms up \
                 (as many frees and allocations as the churn, on 64 blocks, all freed again; then the final \
@@ -154,19 +204,27 @@ final class BenchmarkReport {
                 underneath, get the same trim. hpa4j variants: reference settings except the hugify style and shard \
                 count.
 
-                """, Fmt.mib(spec.workingSetBytes()), spec.churnOps(), spec.holdMillis() / 1000.0,
+                """,
+                Fmt.mib(spec.workingSetBytes()),
+                spec.churnOps(),
+                spec.holdMillis() / 1000.0,
                 spec.waitMillis() / 1000.0));
         memory.appendTo(md);
         java.util.Map<String, String> labels = new java.util.LinkedHashMap<>();
         MemoryVariant.ALL.forEach(v -> labels.put(v.id(), v.label()));
-        ReportCharts.timelines(pictures.resolve("memory-timeline.png"), "Memory quality workload: Rss and hugepage "
-                + "coverage over time (process-wide, over the baseline)", results.timelines(), labels);
+        ReportCharts.timelines(
+                pictures.resolve("memory-timeline.png"),
+                "Memory quality workload: Rss and hugepage " + "coverage over time (process-wide, over the baseline)",
+                results.timelines(),
+                labels);
         md.append("\n![Rss and hugepage coverage over time](").append(PICTURES).append("/memory-timeline.png)\n");
 
         RandomAccessSpec access = options.randomAccess();
         RandomAccessTables randomAccess = new RandomAccessTables(results.randomAccess());
         md.append("\n## The memory itself: random access\n\n");
-        md.append(String.format(Locale.ROOT, """
+        md.append(String.format(
+                Locale.ROOT,
+                """
                 `RandomAccessWorkload`, each allocator alone in a fresh JVM: allocate the working set as 64 KiB \
                 blocks (the largest hpa4j serves, so every allocator gets the same requests), fill it, wait %.0f s \
                 (longer than hpa4j's 10 s hugify delay, for every allocator) and then until AnonHugePages of the \
@@ -180,24 +238,31 @@ final class BenchmarkReport {
                 of the VMAs holding the blocks (smaps, prorated where a VMA also holds other data), read after the \
                 loops.
 
-                """, access.settleMillis() / 1000.0,
-                RandomAccessWorkload.SETTLE_LIMIT_FACTOR * access.settleMillis() / 1000.0, access.accesses()));
+                """,
+                access.settleMillis() / 1000.0,
+                RandomAccessWorkload.SETTLE_LIMIT_FACTOR * access.settleMillis() / 1000.0,
+                access.accesses()));
         randomAccess.appendTo(md);
         java.util.Map<String, java.util.Map<String, Double>> speedUps = new java.util.LinkedHashMap<>();
         for (MemoryResult r : randomAccess.rows()) {
             for (int i = 0; i < RandomAccessTables.PATTERNS.size(); i++) {
                 speedUps.computeIfAbsent(MemoryVariant.byId(r.variant()).label(), k -> new java.util.LinkedHashMap<>())
-                        .put(RandomAccessTables.PATTERN_LABELS.get(i) + ", " + Fmt.mib(r.get("workingSet")),
+                        .put(
+                                RandomAccessTables.PATTERN_LABELS.get(i) + ", " + Fmt.mib(r.get("workingSet")),
                                 randomAccess.speedUp(r, RandomAccessTables.PATTERNS.get(i)));
             }
         }
-        ReportCharts.bars(pictures.resolve("random-access.png"), "Random access: speed-up over allocateDirect's memory "
-                + "(log scale)", "× allocateDirect", speedUps);
+        ReportCharts.bars(
+                pictures.resolve("random-access.png"),
+                "Random access: speed-up over allocateDirect's memory " + "(log scale)",
+                "× allocateDirect",
+                speedUps);
         md.append("\n![random access × allocateDirect](").append(PICTURES).append("/random-access.png)\n");
 
         MixedSizesSpec mixed = options.mixedSizes();
         md.append("\n## Mixed sizes, 16 B to 16 MiB\n\n");
-        md.append(String.format(Locale.ROOT, """
+        md.append(String.format(
+                Locale.ROOT, """
                 `MixedSizesWorkload`, each allocator alone in a fresh JVM, sizes log-uniform from 16 B to 16 MiB \
                 (same seed for all). Memory first: grow to %s live, touching every page, read Rss (**loaded**, over \
                 the baseline); free 90 %% in random order, wait %.1f s, read again (**final**); coverage = \

@@ -23,11 +23,10 @@ public final class BenchmarkSuite {
             "-Dio.netty.leakDetection.level=disabled");
 
     /** JMH forks: the common flags and a fixed heap (also the direct-memory limit for allocateDirect). */
-    static final List<String> FORK_JVM_ARGS = Stream.concat(COMMON_JVM_ARGS.stream(),
-            Stream.of("-Xms1g", "-Xmx1g")).toList();
+    static final List<String> FORK_JVM_ARGS = Stream.concat(COMMON_JVM_ARGS.stream(), Stream.of("-Xms1g", "-Xmx1g"))
+            .toList();
 
-    private BenchmarkSuite() {
-    }
+    private BenchmarkSuite() {}
 
     public static void main(String[] args) throws Exception {
         // The driver logs through logback too (ProcessBuilder's System.Logger); without this, DEBUG.
@@ -40,7 +39,8 @@ public final class BenchmarkSuite {
             switch (args[i]) {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--smoke" -> smoke = true;
-                default -> throw new IllegalArgumentException("usage: BenchmarkSuite [--out FILE] [--smoke]; got " + args[i]);
+                default ->
+                    throw new IllegalArgumentException("usage: BenchmarkSuite [--out FILE] [--smoke]; got " + args[i]);
             }
         }
         run(smoke ? SuiteOptions.SMOKE : SuiteOptions.FULL, out);
@@ -63,38 +63,59 @@ public final class BenchmarkSuite {
         Path scratch = Files.createTempDirectory("hpa4j-bench");
         try {
             SectionLog sections = new SectionLog();
-            List<SpeedRow> speed = new ArrayList<>(sections.run("speed (JMH)",
-                    () -> SpeedSuite.run(options, FORK_JVM_ARGS, scratch)));
+            List<SpeedRow> speed =
+                    new ArrayList<>(sections.run("speed (JMH)", () -> SpeedSuite.run(options, FORK_JVM_ARGS, scratch)));
             Map<String, String> jemallocRuns = checkJemalloc();
             if (JemallocLibrary.installed()) {
-                speed.addAll(sections.run("jemalloc speed (JMH)",
+                speed.addAll(sections.run(
+                        "jemalloc speed (JMH)",
                         () -> SpeedSuite.runJemalloc(options, FORK_JVM_ARGS, scratch, scratch)));
             }
-            FrontSuite.Results front = sections.run("front: churn and heap (JMH)",
-                    () -> FrontSuite.run(options, FORK_JVM_ARGS, scratch));
-            List<ScalingRow> scaling = sections.run("scaling (JMH)",
-                    () -> SpeedSuite.runScaling(options, FORK_JVM_ARGS, scratch));
-            List<MemoryResult> memory = sections.run("memory quality",
-                    () -> MemorySuite.run(options, COMMON_JVM_ARGS, scratch));
+            FrontSuite.Results front =
+                    sections.run("front: churn and heap (JMH)", () -> FrontSuite.run(options, FORK_JVM_ARGS, scratch));
+            List<ScalingRow> scaling =
+                    sections.run("scaling (JMH)", () -> SpeedSuite.runScaling(options, FORK_JVM_ARGS, scratch));
+            List<MemoryResult> memory =
+                    sections.run("memory quality", () -> MemorySuite.run(options, COMMON_JVM_ARGS, scratch));
             List<MemoryTimeline> timelines = memory.stream()
                     .filter(r -> !IdleFootprintWorkload.VARIANTS.contains(r.variant()))
-                    .map(r -> MemoryTimeline.read(scratch, r.variant())).toList();
-            MemoryResult pageWork = sections.run("latency under page work", () -> ChildJvm.run("page-work",
-                    Stream.concat(COMMON_JVM_ARGS.stream(), Stream.of("-Xms256m", "-Xmx256m")).toList(), Map.of(),
-                    PageWorkLatencyWorkload.class, List.of(Long.toString(options.pageWorkLatency().phaseMillis()),
-                            Long.toString(options.pageWorkLatency().workingSetBytes())), Duration.ofMinutes(3)));
-            List<MemoryResult> randomAccess = sections.run("random access",
-                    () -> RandomAccessSuite.run(options, COMMON_JVM_ARGS));
+                    .map(r -> MemoryTimeline.read(scratch, r.variant()))
+                    .toList();
+            MemoryResult pageWork = sections.run(
+                    "latency under page work",
+                    () -> ChildJvm.run(
+                            "page-work",
+                            Stream.concat(COMMON_JVM_ARGS.stream(), Stream.of("-Xms256m", "-Xmx256m"))
+                                    .toList(),
+                            Map.of(),
+                            PageWorkLatencyWorkload.class,
+                            List.of(
+                                    Long.toString(options.pageWorkLatency().phaseMillis()),
+                                    Long.toString(options.pageWorkLatency().workingSetBytes())),
+                            Duration.ofMinutes(3)));
+            List<MemoryResult> randomAccess =
+                    sections.run("random access", () -> RandomAccessSuite.run(options, COMMON_JVM_ARGS));
             List<MemoryResult> mixed = sections.run("mixed sizes", () -> MixedSizesSuite.run(options, COMMON_JVM_ARGS));
-            List<SpeedRow> everySize = sections.run("small and large pairs (JMH)",
-                    () -> SpeedSuite.runEverySize(options, FORK_JVM_ARGS, scratch));
+            List<SpeedRow> everySize = sections.run(
+                    "small and large pairs (JMH)", () -> SpeedSuite.runEverySize(options, FORK_JVM_ARGS, scratch));
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
             String load = loadBefore + " at the start, " + MachineInfo.loadAverage() + " at the end";
-            SuiteResults results = new SuiteResults(speed, jemallocRuns, scaling, memory, timelines, pageWork,
-                    randomAccess, mixed, everySize, front, sections.entries());
+            SuiteResults results = new SuiteResults(
+                    speed,
+                    jemallocRuns,
+                    scaling,
+                    memory,
+                    timelines,
+                    pageWork,
+                    randomAccess,
+                    mixed,
+                    everySize,
+                    front,
+                    sections.entries());
             BenchmarkReport.write(out, options, MachineInfo.detect(), load, elapsed, FORK_JVM_ARGS, results);
-            System.out.printf("benchmarks: wrote %s in %.1f min%n", out.toAbsolutePath().normalize(),
-                    elapsed.toMillis() / 60000.0);
+            System.out.printf(
+                    "benchmarks: wrote %s in %.1f min%n",
+                    out.toAbsolutePath().normalize(), elapsed.toMillis() / 60000.0);
         } finally {
             deleteTree(scratch);
         }
@@ -108,8 +129,13 @@ public final class BenchmarkSuite {
                 runs.put(config.id(), "not installed (`" + JemallocLibrary.INSTALL_HINT + "`)");
                 continue;
             }
-            ChildJvm.run("jemalloc:" + config.id(), COMMON_JVM_ARGS, config.environment(), JemallocCheck.class,
-                    List.of(config.id()), Duration.ofMinutes(1));
+            ChildJvm.run(
+                    "jemalloc:" + config.id(),
+                    COMMON_JVM_ARGS,
+                    config.environment(),
+                    JemallocCheck.class,
+                    List.of(config.id()),
+                    Duration.ofMinutes(1));
             runs.put(config.id(), String.join(" ", ChildJvm.lastLines()));
         }
         return runs;
@@ -117,7 +143,9 @@ public final class BenchmarkSuite {
 
     /** The java of this JVM, so that forks and workloads run on the same JDK (25, from the toolchain). */
     static String javaExecutable() {
-        return ProcessHandle.current().info().command()
+        return ProcessHandle.current()
+                .info()
+                .command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 

@@ -20,16 +20,20 @@ import java.util.concurrent.TimeUnit;
 final class ChildJvm {
     private static final List<String> LAST_LINES = new ArrayList<>();
 
-    private ChildJvm() {
-    }
+    private ChildJvm() {}
 
     /** The lines other than the result that the last run printed. */
     static synchronized List<String> lastLines() {
         return List.copyOf(LAST_LINES);
     }
 
-    static synchronized MemoryResult run(String tag, List<String> jvmArgs, Map<String, String> environment, Class<?> mainClass,
-                            List<String> args, Duration timeout) {
+    static synchronized MemoryResult run(
+            String tag,
+            List<String> jvmArgs,
+            Map<String, String> environment,
+            Class<?> mainClass,
+            List<String> args,
+            Duration timeout) {
         List<String> command = new ArrayList<>();
         command.add(BenchmarkSuite.javaExecutable());
         command.addAll(jvmArgs);
@@ -43,8 +47,8 @@ final class ChildJvm {
             Process process = builder.start();
             MemoryResult result = null;
             LAST_LINES.clear();
-            try (BufferedReader out = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader out =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = out.readLine(); line != null; line = out.readLine()) {
                     if (line.startsWith(MemoryResult.PREFIX)) {
                         result = MemoryResult.parse(line);

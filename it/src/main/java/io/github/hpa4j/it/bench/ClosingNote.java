@@ -34,38 +34,78 @@ final class ClosingNote {
 
     void appendHeadline(StringBuilder md) {
         md.append("At 4 KiB, one thread (pairs):\n\n");
-        pair(HPA_CACHED, 1).ifPresent(cached -> md.append("- hpa4j facade with its front cache: ")
-                .append(Fmt.rate(cached.opsPerSec())).append(" pairs/s = ").append(Fmt.ratio(speed.ratioToNetty(cached)))
-                .append(" Netty; p50 ").append(Fmt.nanos(cached.p50Nanos())).append(", p99 ")
-                .append(Fmt.nanos(cached.p99Nanos())).append(".\n"));
-        pair(HPA_CACHED, 2).ifPresent(cached -> md.append("- the same with 2 threads: ")
-                .append(Fmt.rate(cached.opsPerSec())).append(" pairs/s = ").append(Fmt.ratio(speed.ratioToNetty(cached)))
-                .append(" Netty.\n"));
-        pair(HPA_ASK, 1).ifPresent(ask -> md.append("- hpa4j ask facade: ").append(Fmt.rate(ask.opsPerSec()))
-                .append(" pairs/s = ").append(Fmt.ratio(speed.ratioToNetty(ask))).append(" Netty, ")
-                .append(Fmt.ratio(speed.ratioToFloor(ask, ASK_ECHO))).append(" the bare ask echo; p50 ")
-                .append(Fmt.nanos(ask.p50Nanos())).append(", p99 ").append(Fmt.nanos(ask.p99Nanos())).append(".\n"));
-        pair(HPA_ACTOR, 1).ifPresent(actor -> md.append("- hpa4j actor client: ").append(Fmt.rate(actor.opsPerSec()))
-                .append(" pairs/s = ").append(Fmt.ratio(speed.ratioToNetty(actor))).append(" Netty, ")
-                .append(Fmt.ratio(speed.ratioToFloor(actor, PING_PONG))).append(" the bare ping-pong, ")
-                .append(Fmt.ratio(speed.ratioToFloor(actor, ASK_ECHO))).append(" the bare ask echo.\n"));
-        pair(HPA_CORE_LOCK, 1).ifPresent(core -> md.append("- hpa4j core behind one lock: ")
-                .append(Fmt.rate(core.opsPerSec())).append(" pairs/s = ").append(Fmt.ratio(speed.ratioToNetty(core)))
-                .append(" Netty.\n"));
-        pair(NETTY, 1).ifPresent(netty -> md.append("- Netty pooled direct: ").append(Fmt.rate(netty.opsPerSec()))
-                .append(" pairs/s, p50 ").append(Fmt.nanos(netty.p50Nanos())).append(".\n"));
-        speed.find(HPA_ASK, true, HEADLINE_SIZE, 1).ifPresent(batch -> md.append("- Batches of 64 through the ask facade: ")
-                .append(Fmt.rate(batch.opsPerSec())).append(" allocations/s = ").append(Fmt.ratio(speed.ratioToNetty(batch)))
-                .append(" Netty's batch rate.\n"));
+        pair(HPA_CACHED, 1)
+                .ifPresent(cached -> md.append("- hpa4j facade with its front cache: ")
+                        .append(Fmt.rate(cached.opsPerSec()))
+                        .append(" pairs/s = ")
+                        .append(Fmt.ratio(speed.ratioToNetty(cached)))
+                        .append(" Netty; p50 ")
+                        .append(Fmt.nanos(cached.p50Nanos()))
+                        .append(", p99 ")
+                        .append(Fmt.nanos(cached.p99Nanos()))
+                        .append(".\n"));
+        pair(HPA_CACHED, 2)
+                .ifPresent(cached -> md.append("- the same with 2 threads: ")
+                        .append(Fmt.rate(cached.opsPerSec()))
+                        .append(" pairs/s = ")
+                        .append(Fmt.ratio(speed.ratioToNetty(cached)))
+                        .append(" Netty.\n"));
+        pair(HPA_ASK, 1)
+                .ifPresent(ask -> md.append("- hpa4j ask facade: ")
+                        .append(Fmt.rate(ask.opsPerSec()))
+                        .append(" pairs/s = ")
+                        .append(Fmt.ratio(speed.ratioToNetty(ask)))
+                        .append(" Netty, ")
+                        .append(Fmt.ratio(speed.ratioToFloor(ask, ASK_ECHO)))
+                        .append(" the bare ask echo; p50 ")
+                        .append(Fmt.nanos(ask.p50Nanos()))
+                        .append(", p99 ")
+                        .append(Fmt.nanos(ask.p99Nanos()))
+                        .append(".\n"));
+        pair(HPA_ACTOR, 1)
+                .ifPresent(actor -> md.append("- hpa4j actor client: ")
+                        .append(Fmt.rate(actor.opsPerSec()))
+                        .append(" pairs/s = ")
+                        .append(Fmt.ratio(speed.ratioToNetty(actor)))
+                        .append(" Netty, ")
+                        .append(Fmt.ratio(speed.ratioToFloor(actor, PING_PONG)))
+                        .append(" the bare ping-pong, ")
+                        .append(Fmt.ratio(speed.ratioToFloor(actor, ASK_ECHO)))
+                        .append(" the bare ask echo.\n"));
+        pair(HPA_CORE_LOCK, 1)
+                .ifPresent(core -> md.append("- hpa4j core behind one lock: ")
+                        .append(Fmt.rate(core.opsPerSec()))
+                        .append(" pairs/s = ")
+                        .append(Fmt.ratio(speed.ratioToNetty(core)))
+                        .append(" Netty.\n"));
+        pair(NETTY, 1)
+                .ifPresent(netty -> md.append("- Netty pooled direct: ")
+                        .append(Fmt.rate(netty.opsPerSec()))
+                        .append(" pairs/s, p50 ")
+                        .append(Fmt.nanos(netty.p50Nanos()))
+                        .append(".\n"));
+        speed.find(HPA_ASK, true, HEADLINE_SIZE, 1)
+                .ifPresent(batch -> md.append("- Batches of 64 through the ask facade: ")
+                        .append(Fmt.rate(batch.opsPerSec()))
+                        .append(" allocations/s = ")
+                        .append(Fmt.ratio(speed.ratioToNetty(batch)))
+                        .append(" Netty's batch rate.\n"));
         memory.find("hpa4j:collapse:2").ifPresent(hpa -> {
-            md.append("- Memory: hpa4j (collapse) hugepage coverage ").append(Fmt.percent(MemoryTables.coverage(hpa)))
-                    .append(", returned ").append(Fmt.percent(MemoryTables.returned(hpa))).append(" of the freed memory");
-            memory.find("netty").ifPresent(netty -> md.append("; Netty pooled ")
-                    .append(Fmt.percent(MemoryTables.coverage(netty))).append(" and ")
-                    .append(Fmt.percent(MemoryTables.returned(netty))));
-            memory.find("arena").ifPresent(arena -> md.append("; Arena (malloc) ")
-                    .append(Fmt.percent(MemoryTables.coverage(arena))).append(" and ")
-                    .append(Fmt.percent(MemoryTables.returned(arena))));
+            md.append("- Memory: hpa4j (collapse) hugepage coverage ")
+                    .append(Fmt.percent(MemoryTables.coverage(hpa)))
+                    .append(", returned ")
+                    .append(Fmt.percent(MemoryTables.returned(hpa)))
+                    .append(" of the freed memory");
+            memory.find("netty")
+                    .ifPresent(netty -> md.append("; Netty pooled ")
+                            .append(Fmt.percent(MemoryTables.coverage(netty)))
+                            .append(" and ")
+                            .append(Fmt.percent(MemoryTables.returned(netty))));
+            memory.find("arena")
+                    .ifPresent(arena -> md.append("; Arena (malloc) ")
+                            .append(Fmt.percent(MemoryTables.coverage(arena)))
+                            .append(" and ")
+                            .append(Fmt.percent(MemoryTables.returned(arena))));
             md.append(".\n");
         });
     }
@@ -82,26 +122,39 @@ final class ClosingNote {
         int[] nettyWins = compare(NETTY, HPA_ACTOR);
         int[] directLosses = compare(HPA_ACTOR, ALLOCATE_DIRECT);
         int[] sharedLosses = compare(HPA_ACTOR, ARENA_SHARED);
-        md.append("Netty's pool is faster than hpa4j's fastest path (the actor client) in ").append(nettyWins[0])
-                .append(" of ").append(nettyWins[1]).append(" rows; that path does beat ByteBuffer.allocateDirect in ")
-                .append(directLosses[0]).append(" of ").append(directLosses[1]).append(" rows and Arena.ofShared in ")
-                .append(sharedLosses[0]).append(" of ").append(sharedLosses[1])
+        md.append("Netty's pool is faster than hpa4j's fastest path (the actor client) in ")
+                .append(nettyWins[0])
+                .append(" of ")
+                .append(nettyWins[1])
+                .append(" rows; that path does beat ByteBuffer.allocateDirect in ")
+                .append(directLosses[0])
+                .append(" of ")
+                .append(directLosses[1])
+                .append(" rows and Arena.ofShared in ")
+                .append(sharedLosses[0])
+                .append(" of ")
+                .append(sharedLosses[1])
                 .append(", which pay for zeroing, Cleaners and GC, or a handshake on close. ");
         if (ask.isPresent() && netty.isPresent() && echo.isPresent() && core.isPresent()) {
             double askP50 = ask.get().p50Nanos();
             double echoP50 = echo.get().p50Nanos();
             double coreP50 = core.get().p50Nanos();
             double rest = askP50 - echoP50 - coreP50;
-            md.append("Through the ask facade a 4 KiB pair costs ").append(Fmt.nanos(askP50))
-                    .append(" at the median against Netty's ").append(Fmt.nanos(netty.get().p50Nanos()))
-                    .append(". Of that, ").append(Fmt.nanos(echoP50))
+            md.append("Through the ask facade a 4 KiB pair costs ")
+                    .append(Fmt.nanos(askP50))
+                    .append(" at the median against Netty's ")
+                    .append(Fmt.nanos(netty.get().p50Nanos()))
+                    .append(". Of that, ")
+                    .append(Fmt.nanos(echoP50))
                     .append(" is the floor, two bare asks to an actor that does nothing: each call enqueues into a "
                             + "mailbox, wakes a dispatcher thread and waits for the reply to wake the caller, and the "
                             + "ask adds a temporary actor ref, a future and a scheduled timeout. The allocator's own "
                             + "work, measured behind a lock with no actor, is ")
-                    .append(Fmt.nanos(coreP50)).append(". ");
+                    .append(Fmt.nanos(coreP50))
+                    .append(". ");
             if (rest > 0.1 * askP50) {
-                md.append("The remaining ").append(Fmt.nanos(rest))
+                md.append("The remaining ")
+                        .append(Fmt.nanos(rest))
                         .append(" per pair is hpa4j's plumbing on top of the bare hop (the facade's future "
                                 + "composition and the shard actor's per-message work); it has not been profiled "
                                 + "yet and is the first thing to look at. ");
@@ -110,16 +163,22 @@ final class ClosingNote {
             }
         }
         if (actor.isPresent() && pingPong.isPresent()) {
-            md.append("From an actor (tell with replyTo, no ask) pairs run at ").append(Fmt.rate(actor.get().opsPerSec()))
-                    .append("/s, ").append(Fmt.ratio(speed.ratioToFloor(actor.get(), PING_PONG)))
-                    .append(" the bare ping-pong's rate. Its median pair (").append(Fmt.nanos(actor.get().p50Nanos()))
-                    .append("; ping-pong ").append(Fmt.nanos(pingPong.get().p50Nanos()))
+            md.append("From an actor (tell with replyTo, no ask) pairs run at ")
+                    .append(Fmt.rate(actor.get().opsPerSec()))
+                    .append("/s, ")
+                    .append(Fmt.ratio(speed.ratioToFloor(actor.get(), PING_PONG)))
+                    .append(" the bare ping-pong's rate. Its median pair (")
+                    .append(Fmt.nanos(actor.get().p50Nanos()))
+                    .append("; ping-pong ")
+                    .append(Fmt.nanos(pingPong.get().p50Nanos()))
                     .append(") is too short to include a thread wake-up: client and shard ran back to back on one "
                             + "dispatcher thread. The rate is set by the pairs that do wake a thread (p99 ")
-                    .append(Fmt.nanos(actor.get().p99Nanos())).append("). ");
+                    .append(Fmt.nanos(actor.get().p99Nanos()))
+                    .append("). ");
         }
         if (core.isPresent() && netty.isPresent()) {
-            md.append("Without any actor, the core behind one lock runs at ").append(Fmt.ratio(speed.ratioToNetty(core.get())))
+            md.append("Without any actor, the core behind one lock runs at ")
+                    .append(Fmt.ratio(speed.ratioToNetty(core.get())))
                     .append(" Netty: behind the lock every allocation searches the slab set, updates bitmaps "
                             + "and the extent index, and every free reverses it (and may purge inline), where Netty "
                             + "hands a just-freed buffer back from a thread-local cache with no lock and no shared "
@@ -144,20 +203,28 @@ final class ClosingNote {
             double hpaReturned = MemoryTables.returned(hpa.get());
             double bestOtherCoverage = otherBest(true);
             double bestOtherReturned = otherBest(false);
-            md.append("Hugepage coverage of the loaded working set is ").append(Fmt.percent(hpaCoverage))
-                    .append(hpaCoverage > bestOtherCoverage ? " for hpa4j (collapse) against at most "
-                            : " for hpa4j (collapse), not better than the best of the others, ")
+            md.append("Hugepage coverage of the loaded working set is ")
+                    .append(Fmt.percent(hpaCoverage))
+                    .append(
+                            hpaCoverage > bestOtherCoverage
+                                    ? " for hpa4j (collapse) against at most "
+                                    : " for hpa4j (collapse), not better than the best of the others, ")
                     .append(Fmt.percent(bestOtherCoverage))
                     .append(" for Netty, allocateDirect and Arena, which never ask for hugepages (THP is in "
                             + "madvise mode here)");
-            bestHpaStyle().ifPresent(best -> md.append("; the best hpa4j variant is ").append(best));
+            bestHpaStyle()
+                    .ifPresent(best -> md.append("; the best hpa4j variant is ").append(best));
             md.append(". After 90 % of the working set is freed, hpa4j (collapse) gives ")
-                    .append(Fmt.percent(hpaReturned)).append(" of it back to the OS within one purge interval "
+                    .append(Fmt.percent(hpaReturned))
+                    .append(" of it back to the OS within one purge interval "
                             + "(more than 100 % means it also returned free pages that fragmentation had left "
                             + "resident before the free)")
-                    .append(hpaReturned > bestOtherReturned ? ", more than any other allocator (best other: "
-                            : ", not more than the best of the others (")
-                    .append(Fmt.percent(bestOtherReturned)).append("); its purges run on page workers, and the ")
+                    .append(
+                            hpaReturned > bestOtherReturned
+                                    ? ", more than any other allocator (best other: "
+                                    : ", not more than the best of the others (")
+                    .append(Fmt.percent(bestOtherReturned))
+                    .append("); its purges run on page workers, and the ")
                     .append("latency table shows what an allocation pays while they run. These are the properties "
                             + "hpa4j exists for; the actor design's speed cost is what its front cache takes off "
                             + "most operations.\n");

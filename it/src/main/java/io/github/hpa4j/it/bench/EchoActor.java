@@ -6,13 +6,13 @@ import akka.actor.typed.javadsl.Behaviors;
 
 /** Answers every ping at once: the cheapest possible "server", the floor under a shard actor. */
 final class EchoActor {
-    record Ping(ActorRef<Pong> replyTo) {
+    record Ping(ActorRef<Pong> replyTo) {}
+
+    enum Pong {
+        INSTANCE
     }
 
-    enum Pong { INSTANCE }
-
-    private EchoActor() {
-    }
+    private EchoActor() {}
 
     static Behavior<Ping> create() {
         return Behaviors.receiveMessage(ping -> {

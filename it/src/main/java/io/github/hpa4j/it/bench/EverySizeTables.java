@@ -6,8 +6,7 @@ import java.util.Optional;
 final class EverySizeTables {
     static final String HEADING = "### Small and large pairs";
 
-    private EverySizeTables() {
-    }
+    private EverySizeTables() {}
 
     static void appendTo(StringBuilder md, SpeedTables tables) {
         md.append('\n').append(HEADING).append("\n\n");
@@ -19,10 +18,21 @@ final class EverySizeTables {
         md.append("|---|---:|---:|---:|---:|---:|---:|\n");
         for (SpeedRow row : tables.rows()) {
             Optional<SpeedRow> arena = tables.find(SpeedRow.Subject.ARENA_CONFINED, false, row.size(), 1);
-            md.append("| ").append(row.subject().label).append(" | ").append(Fmt.size(row.size())).append(" | ")
-                    .append(Fmt.rate(row.opsPerSec())).append(" | ").append(Fmt.nanos(row.p50Nanos())).append(" | ")
-                    .append(Fmt.nanos(row.p99Nanos())).append(" | ").append(Fmt.ratio(tables.ratioToNetty(row)))
-                    .append(" | ").append(Fmt.ratio(arena.map(a -> row.opsPerSec() / a.opsPerSec()).orElse(Double.NaN)))
+            md.append("| ")
+                    .append(row.subject().label)
+                    .append(" | ")
+                    .append(Fmt.size(row.size()))
+                    .append(" | ")
+                    .append(Fmt.rate(row.opsPerSec()))
+                    .append(" | ")
+                    .append(Fmt.nanos(row.p50Nanos()))
+                    .append(" | ")
+                    .append(Fmt.nanos(row.p99Nanos()))
+                    .append(" | ")
+                    .append(Fmt.ratio(tables.ratioToNetty(row)))
+                    .append(" | ")
+                    .append(Fmt.ratio(
+                            arena.map(a -> row.opsPerSec() / a.opsPerSec()).orElse(Double.NaN)))
                     .append(" |\n");
         }
     }

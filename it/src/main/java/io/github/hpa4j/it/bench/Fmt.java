@@ -4,8 +4,7 @@ import java.util.Locale;
 
 /** Number formats of the report: rates with k/M, times in µs or ms, bytes in MiB, ratios with 3 digits. */
 final class Fmt {
-    private Fmt() {
-    }
+    private Fmt() {}
 
     static String rate(double perSecond) {
         if (perSecond >= 1e6) {

@@ -24,33 +24,31 @@ final class FrontSuite {
     static final String NETTY_LABEL = "Netty pooled (direct)";
 
     /** One churn result; {@code waited} and {@code allocations} are hpa4j's only (-1 for Netty). */
-    record ChurnRow(String allocator, int threads, double opsPerSec, long allocations, long waited) {
-    }
+    record ChurnRow(String allocator, int threads, double opsPerSec, long allocations, long waited) {}
 
     /** Bytes allocated on the Java heap per operation. */
-    record HeapRow(String benchmark, int size, double bytesPerOp) {
-    }
+    record HeapRow(String benchmark, int size, double bytesPerOp) {}
 
-    record Results(List<ChurnRow> churn, List<HeapRow> heap) {
-    }
+    record Results(List<ChurnRow> churn, List<HeapRow> heap) {}
 
-    private FrontSuite() {
-    }
+    private FrontSuite() {}
 
-    static Results run(SuiteOptions options, List<String> forkJvmArgs, Path scratch) throws RunnerException,
-            IOException {
+    static Results run(SuiteOptions options, List<String> forkJvmArgs, Path scratch)
+            throws RunnerException, IOException {
         Path dir = Files.createDirectories(scratch.resolve("front"));
         List<ChurnRow> churn = new ArrayList<>();
         for (int threads : options.threads()) {
-            for (RunResult result : run("(HpaChurnBench|NettyChurnBench)\\.churn", threads, options, forkJvmArgs, dir,
-                    false)) {
+            for (RunResult result :
+                    run("(HpaChurnBench|NettyChurnBench)\\.churn", threads, options, forkJvmArgs, dir, false)) {
                 String benchmark = result.getParams().getBenchmark();
                 boolean hpa = benchmark.contains("HpaChurnBench");
                 double opsPerSec = result.getPrimaryResult().getScore() * 1e6; // ops/us, all threads
                 long allocations = -1;
                 long waited = -1;
                 if (hpa) {
-                    String[] figures = Files.readString(dir.resolve("churn-" + threads + ".txt")).trim().split(" ", -1);
+                    String[] figures = Files.readString(dir.resolve("churn-" + threads + ".txt"))
+                            .trim()
+                            .split(" ", -1);
                     allocations = Long.parseLong(figures[0]) + Long.parseLong(figures[1]);
                     waited = Long.parseLong(figures[1]);
                 }
@@ -58,18 +56,20 @@ final class FrontSuite {
             }
         }
         List<HeapRow> heap = new ArrayList<>();
-        for (RunResult result : run("(HpaCachedBenchmark|NettyPooledBenchmark)\\.pair", 1, options, forkJvmArgs, dir,
-                true)) {
+        for (RunResult result :
+                run("(HpaCachedBenchmark|NettyPooledBenchmark)\\.pair", 1, options, forkJvmArgs, dir, true)) {
             var norm = result.getSecondaryResults().get("gc.alloc.rate.norm");
             String benchmark = result.getParams().getBenchmark();
-            heap.add(new HeapRow(benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1),
-                    Integer.parseInt(result.getParams().getParam("size")), norm == null ? Double.NaN : norm.getScore()));
+            heap.add(new HeapRow(
+                    benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1),
+                    Integer.parseInt(result.getParams().getParam("size")),
+                    norm == null ? Double.NaN : norm.getScore()));
         }
         return new Results(churn, heap);
     }
 
-    private static java.util.Collection<RunResult> run(String include, int threads, SuiteOptions options,
-                                                        List<String> forkJvmArgs, Path dir, boolean gc)
+    private static java.util.Collection<RunResult> run(
+            String include, int threads, SuiteOptions options, List<String> forkJvmArgs, Path dir, boolean gc)
             throws RunnerException {
         OptionsBuilder builder = new OptionsBuilder();
         builder.include(java.util.regex.Pattern.quote(FrontSuite.class.getPackageName() + ".") + include)
@@ -78,8 +78,10 @@ final class FrontSuite {
                 .forks(1)
                 .mode(org.openjdk.jmh.annotations.Mode.Throughput)
                 .timeUnit(TimeUnit.MICROSECONDS)
-                .warmupIterations(1).warmupTime(options.warmup())
-                .measurementIterations(1).measurementTime(options.measurement())
+                .warmupIterations(1)
+                .warmupTime(options.warmup())
+                .measurementIterations(1)
+                .measurementTime(options.measurement())
                 .jvm(BenchmarkSuite.javaExecutable())
                 .jvmArgs(forkJvmArgs.toArray(String[]::new))
                 .jvmArgsAppend("-D" + DIR_PROPERTY + "=" + dir)

@@ -4,8 +4,7 @@ import java.util.Locale;
 
 /** The front section of the report: churn rates as ratios to Netty, the waited share, heap bytes per pair. */
 final class FrontTables {
-    private FrontTables() {
-    }
+    private FrontTables() {}
 
     static String markdown(FrontSuite.Results results) {
         StringBuilder md = new StringBuilder();
@@ -18,13 +17,26 @@ final class FrontTables {
         md.append("| Allocator | Threads | operations/s | × Netty | allocations | waited on a message |\n");
         md.append("|---|---|---|---|---|---|\n");
         for (FrontSuite.ChurnRow row : results.churn()) {
-            double netty = results.churn().stream().filter(r -> r.threads() == row.threads()
-                    && r.allocations() < 0).mapToDouble(FrontSuite.ChurnRow::opsPerSec).findFirst().orElse(Double.NaN);
-            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s |%n", row.allocator(), row.threads(),
-                    Fmt.rate(row.opsPerSec()), Fmt.ratio(row.opsPerSec() / netty),
+            double netty = results.churn().stream()
+                    .filter(r -> r.threads() == row.threads() && r.allocations() < 0)
+                    .mapToDouble(FrontSuite.ChurnRow::opsPerSec)
+                    .findFirst()
+                    .orElse(Double.NaN);
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %d | %s | %s | %s | %s |%n",
+                    row.allocator(),
+                    row.threads(),
+                    Fmt.rate(row.opsPerSec()),
+                    Fmt.ratio(row.opsPerSec() / netty),
                     row.allocations() < 0 ? "" : String.format(Locale.ROOT, "%,d", row.allocations()),
-                    row.allocations() < 0 ? "" : String.format(Locale.ROOT, "%,d (%.3f %%)", row.waited(),
-                            100.0 * row.waited() / Math.max(1, row.allocations()))));
+                    row.allocations() < 0
+                            ? ""
+                            : String.format(
+                                    Locale.ROOT,
+                                    "%,d (%.3f %%)",
+                                    row.waited(),
+                                    100.0 * row.waited() / Math.max(1, row.allocations()))));
         }
         md.append("\n## The Java heap per cached pair\n\n");
         md.append("JMH's GC profiler (`gc.alloc.rate.norm`), one thread, the pair rows above. An hpa4j pair makes one "
@@ -33,8 +45,8 @@ final class FrontTables {
                 + "`leak-sampling` (128) also gets a leak tracker.\n\n");
         md.append("| Benchmark | Size | bytes per pair |\n|---|---|---|\n");
         for (FrontSuite.HeapRow row : results.heap()) {
-            md.append(String.format(Locale.ROOT, "| %s | %s | %.1f |%n", row.benchmark(), Fmt.size(row.size()),
-                    row.bytesPerOp()));
+            md.append(String.format(
+                    Locale.ROOT, "| %s | %s | %.1f |%n", row.benchmark(), Fmt.size(row.size()), row.bytesPerOp()));
         }
         md.append('\n');
         return md.toString();

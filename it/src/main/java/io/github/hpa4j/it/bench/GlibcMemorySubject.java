@@ -13,15 +13,18 @@ import java.lang.invoke.MethodHandle;
  */
 final class GlibcMemorySubject implements MemorySubject {
     private static final Linker LINKER = Linker.nativeLinker();
-    private static final MethodHandle MALLOC = downcall("malloc",
-            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+    private static final MethodHandle MALLOC =
+            downcall("malloc", FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
     private static final MethodHandle FREE = downcall("free", FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
 
     // Restricted FFM call, allowed at run time by --enable-native-access (hpa4j.jvm.flags).
     @SuppressWarnings("restricted")
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
-        return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(
-                () -> new IllegalStateException("no " + name + " in the default lookup")), descriptor);
+        return LINKER.downcallHandle(
+                LINKER.defaultLookup()
+                        .find(name)
+                        .orElseThrow(() -> new IllegalStateException("no " + name + " in the default lookup")),
+                descriptor);
     }
 
     @Override
@@ -69,6 +72,5 @@ final class GlibcMemorySubject implements MemorySubject {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -63,7 +63,8 @@ public class HpaActorClientBenchmark {
         Hpa4j hpa4j = allocator.hpa4j;
         client = allocator.system.systemActorOf(
                 ShardClient.create(hpa4j.shard(threadIndex % hpa4j.shardCount())),
-                "client-" + threadIndex, Props.empty());
+                "client-" + threadIndex,
+                Props.empty());
     }
 
     @Setup(Level.Iteration)

@@ -53,7 +53,8 @@ public class HpaAskBenchmark {
     /** One ask allocating 64, one ask freeing them. */
     @Benchmark
     public List<Allocation> batch() {
-        List<Allocation> allocations = hpa4j.allocateBatch(size, Shapes.BATCH).toCompletableFuture().join();
+        List<Allocation> allocations =
+                hpa4j.allocateBatch(size, Shapes.BATCH).toCompletableFuture().join();
         hpa4j.freeBatch(allocations).toCompletableFuture().join();
         return allocations;
     }

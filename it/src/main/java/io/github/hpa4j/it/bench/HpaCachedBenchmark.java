@@ -56,7 +56,8 @@ public class HpaCachedBenchmark {
 
     @Benchmark
     public List<Allocation> batch() {
-        List<Allocation> allocations = hpa4j.allocateBatch(size, Shapes.BATCH).toCompletableFuture().join();
+        List<Allocation> allocations =
+                hpa4j.allocateBatch(size, Shapes.BATCH).toCompletableFuture().join();
         hpa4j.freeBatch(allocations).toCompletableFuture().join();
         return allocations;
     }

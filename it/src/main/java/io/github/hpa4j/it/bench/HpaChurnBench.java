@@ -48,7 +48,8 @@ public class HpaChurnBench {
             long misses = after.misses() - before.misses();
             String dir = System.getProperty(FrontSuite.DIR_PROPERTY);
             if (dir != null) {
-                java.nio.file.Files.writeString(java.nio.file.Path.of(dir, "churn-" + params.getThreads() + ".txt"),
+                java.nio.file.Files.writeString(
+                        java.nio.file.Path.of(dir, "churn-" + params.getThreads() + ".txt"),
                         hits + " " + misses + " " + (after.tierHits() - before.tierHits()) + " "
                                 + (after.restocks() - before.restocks()));
             }

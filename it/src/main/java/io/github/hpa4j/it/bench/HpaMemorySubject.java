@@ -17,8 +17,10 @@ final class HpaMemorySubject implements MemorySubject {
     private final LatencyProbe probe;
 
     HpaMemorySubject(String hugifyStyle, int shards, String hugifyPolicy) {
-        system = BenchAkka.start("memory", "hpa4j.hugify-style = " + hugifyStyle + "\nhpa4j.shards = " + shards
-                + "\nhpa4j.hugify-policy = " + hugifyPolicy);
+        system = BenchAkka.start(
+                "memory",
+                "hpa4j.hugify-style = " + hugifyStyle + "\nhpa4j.shards = " + shards + "\nhpa4j.hugify-policy = "
+                        + hugifyPolicy);
         Hpa4jSettings settings = Hpa4jSettings.fromConfig(system.settings().config());
         WatchedPageHooks hooks = new WatchedPageHooks(PageHooksFactory.create(settings.hugifyStyle()));
         hpa4j = Hpa4j.start(system, settings, hooks, SystemClock.INSTANCE);

@@ -23,8 +23,7 @@ public final class IdleFootprintWorkload {
     static final String USED = "idle:hpa4j-used";
     static final List<String> VARIANTS = List.of(AKKA, STARTED, USED);
 
-    private IdleFootprintWorkload() {
-    }
+    private IdleFootprintWorkload() {}
 
     static String label(String variant) {
         return switch (variant) {

@@ -10,8 +10,7 @@ import java.nio.ByteBuffer;
 
 /** The allocators hpa4j is compared with, under the memory-quality workload. */
 final class JdkMemorySubjects {
-    private JdkMemorySubjects() {
-    }
+    private JdkMemorySubjects() {}
 
     /** A Netty allocator's direct buffers, every page touched. */
     abstract static class NettyDirect implements MemorySubject {
@@ -41,8 +40,7 @@ final class JdkMemorySubjects {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     /** Netty's pool, configured as in {@link NettyPooledBenchmark}. */
@@ -92,14 +90,12 @@ final class JdkMemorySubjects {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     /** One confined arena per allocation: malloc on allocate, free on close. */
     static final class ConfinedArena implements MemorySubject {
-        private record Block(Arena arena, MemorySegment segment) {
-        }
+        private record Block(Arena arena, MemorySegment segment) {}
 
         // The arena outlives this call: its Block holds it, and free() closes it.
         @SuppressWarnings("MustBeClosedChecker")
@@ -124,7 +120,6 @@ final class JdkMemorySubjects {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

@@ -8,8 +8,7 @@ import java.util.Map;
  * when it is not.
  */
 public final class JemallocCheck {
-    private JemallocCheck() {
-    }
+    private JemallocCheck() {}
 
     public static void main(String[] args) {
         JemallocConfig config = JemallocConfig.byId(args[0]);

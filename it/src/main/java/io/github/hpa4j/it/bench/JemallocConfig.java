@@ -17,19 +17,20 @@ import java.util.List;
  * @param slabMaxAlloc the {@code opt.hpa_slab_max_alloc} it must show
  */
 record JemallocConfig(String id, String mallocConf, String label, boolean hpa, long slabMaxAlloc) {
-    static final JemallocConfig HPA_68K = new JemallocConfig("hpa-68k", "hpa:true,hpa_slab_max_alloc:69632",
-            "jemalloc HPA, slab max 68 KiB", true, 69632);
-    static final JemallocConfig HPA = new JemallocConfig("hpa", "hpa:true",
-            "jemalloc HPA, slab max 64 KiB", true, 65536);
-    static final JemallocConfig OFF = new JemallocConfig("off", "hpa:false",
-            "jemalloc without HPA", false, 65536);
+    static final JemallocConfig HPA_68K = new JemallocConfig(
+            "hpa-68k", "hpa:true,hpa_slab_max_alloc:69632", "jemalloc HPA, slab max 68 KiB", true, 69632);
+    static final JemallocConfig HPA =
+            new JemallocConfig("hpa", "hpa:true", "jemalloc HPA, slab max 64 KiB", true, 65536);
+    static final JemallocConfig OFF = new JemallocConfig("off", "hpa:false", "jemalloc without HPA", false, 65536);
 
     static final List<JemallocConfig> ALL = List.of(HPA_68K, HPA, OFF);
 
     static JemallocConfig byId(String id) {
-        return ALL.stream().filter(c -> c.id.equals(id)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("unknown jemalloc configuration " + id
-                        + "; one of " + ALL.stream().map(JemallocConfig::id).toList()));
+        return ALL.stream()
+                .filter(c -> c.id.equals(id))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown jemalloc configuration " + id + "; one of "
+                        + ALL.stream().map(JemallocConfig::id).toList()));
     }
 
     /** Fails unless the preloaded jemalloc runs with this configuration (MALLOC_CONF can be mistyped). */

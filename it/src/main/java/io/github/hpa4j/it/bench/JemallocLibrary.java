@@ -29,6 +29,7 @@ import java.util.Optional;
 final class JemallocLibrary {
     /** Debian's and Ubuntu's libjemalloc2 (jemalloc 5.3). */
     static final Path PATH = Path.of("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2");
+
     static final String INSTALL_HINT = "apt-get install -y libjemalloc2";
 
     private static final Linker LINKER = Linker.nativeLinker();
@@ -45,10 +46,19 @@ final class JemallocLibrary {
     @SuppressWarnings("restricted")
     private JemallocLibrary(SymbolLookup lookup) {
         mallocSymbol = lookup.find("malloc").orElseThrow();
-        malloc = LINKER.downcallHandle(mallocSymbol, FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
-        free = LINKER.downcallHandle(lookup.find("free").orElseThrow(), FunctionDescriptor.ofVoid(ValueLayout.JAVA_LONG));
-        mallctl = LINKER.downcallHandle(lookup.find("mallctl").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT,
-                ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+        malloc = LINKER.downcallHandle(
+                mallocSymbol, FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
+        free = LINKER.downcallHandle(
+                lookup.find("free").orElseThrow(), FunctionDescriptor.ofVoid(ValueLayout.JAVA_LONG));
+        mallctl = LINKER.downcallHandle(
+                lookup.find("mallctl").orElseThrow(),
+                FunctionDescriptor.of(
+                        ValueLayout.JAVA_INT,
+                        ValueLayout.ADDRESS,
+                        ValueLayout.ADDRESS,
+                        ValueLayout.ADDRESS,
+                        ValueLayout.ADDRESS,
+                        ValueLayout.JAVA_LONG));
     }
 
     /** Whether the library file is there at all (it is a benchmark peer, never a dependency). */
@@ -120,8 +130,11 @@ final class JemallocLibrary {
     /** Which library {@code malloc} resolved to here and, for contrast, through the default lookup. */
     String describe() {
         return "jemalloc " + version() + ": malloc resolved in " + libraryOf(mallocSymbol)
-                + " (Linker.defaultLookup() would give " + LINKER.defaultLookup().find("malloc").map(JemallocLibrary::libraryOf)
-                .orElse("nothing") + "); opt.hpa=" + readBoolean("opt.hpa") + ", opt.hpa_slab_max_alloc="
+                + " (Linker.defaultLookup() would give "
+                + LINKER.defaultLookup()
+                        .find("malloc")
+                        .map(JemallocLibrary::libraryOf)
+                        .orElse("nothing") + "); opt.hpa=" + readBoolean("opt.hpa") + ", opt.hpa_slab_max_alloc="
                 + readSize("opt.hpa_slab_max_alloc");
     }
 
@@ -147,7 +160,8 @@ final class JemallocLibrary {
     @SuppressWarnings("restricted")
     private static String libraryOf(MemorySegment symbol) {
         try (Arena arena = Arena.ofConfined()) {
-            MethodHandle dladdr = LINKER.downcallHandle(LINKER.defaultLookup().find("dladdr").orElseThrow(),
+            MethodHandle dladdr = LINKER.downcallHandle(
+                    LINKER.defaultLookup().find("dladdr").orElseThrow(),
                     FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
             MemorySegment info = arena.allocate(DL_INFO);
             int found = (int) dladdr.invokeExact(symbol, info);

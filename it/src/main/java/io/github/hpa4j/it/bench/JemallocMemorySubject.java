@@ -36,6 +36,5 @@ final class JemallocMemorySubject implements MemorySubject {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -24,8 +24,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 final class LatencyLog {
     static final String DIR_PROPERTY = "hpa4j.bench.latencyDir";
 
-    private LatencyLog() {
-    }
+    private LatencyLog() {}
 
     /** Tracks up to an hour in nanoseconds at 3 significant digits. */
     static Histogram newHistogram() {
@@ -38,7 +37,10 @@ final class LatencyLog {
         for (String name : params.getParamsKeys()) {
             key.append('_').append(name).append('=').append(params.getParam(name));
         }
-        key.append("_t").append(params.getThreads()).append('_').append(params.getMode().shortLabel());
+        key.append("_t")
+                .append(params.getThreads())
+                .append('_')
+                .append(params.getMode().shortLabel());
         return key.toString().replaceAll("[^A-Za-z0-9._=-]", "_");
     }
 
@@ -53,7 +55,8 @@ final class LatencyLog {
         byte[] bytes = new byte[length];
         buffer.flip().get(bytes);
         try {
-            Files.writeString(Path.of(dir, key(params) + "#" + threadIndex + ".hist"),
+            Files.writeString(
+                    Path.of(dir, key(params) + "#" + threadIndex + ".hist"),
                     Base64.getEncoder().encodeToString(bytes));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -68,7 +71,8 @@ final class LatencyLog {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 if (file.getFileName().toString().startsWith(prefix)) {
-                    byte[] bytes = Base64.getDecoder().decode(Files.readString(file).trim());
+                    byte[] bytes =
+                            Base64.getDecoder().decode(Files.readString(file).trim());
                     merged.add(Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(bytes), 0));
                     found = true;
                 }

@@ -6,20 +6,26 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** What the report says about where it ran; every field falls back to "unknown" off Linux. */
-record MachineInfo(String cpu, int cores, String memory, String kernel, String thpEnabled, String thpDefrag,
-                   String jdk) {
+record MachineInfo(
+        String cpu, int cores, String memory, String kernel, String thpEnabled, String thpDefrag, String jdk) {
 
     static MachineInfo detect() {
         String cpu = grep(Path.of("/proc/cpuinfo"), "model name").orElse(System.getProperty("os.arch"));
         String memory = grep(Path.of("/proc/meminfo"), "MemTotal")
-                .map(kb -> String.format("%.1f GiB", Long.parseLong(kb.replace("kB", "").trim()) / 1048576.0))
+                .map(kb -> String.format(
+                        "%.1f GiB", Long.parseLong(kb.replace("kB", "").trim()) / 1048576.0))
                 .orElse("unknown");
         String kernel = System.getProperty("os.name") + " " + System.getProperty("os.version");
         String jdk = System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name") + " "
                 + Runtime.version();
-        return new MachineInfo(cpu, Runtime.getRuntime().availableProcessors(), memory, kernel,
+        return new MachineInfo(
+                cpu,
+                Runtime.getRuntime().availableProcessors(),
+                memory,
+                kernel,
                 read(Path.of("/sys/kernel/mm/transparent_hugepage/enabled")),
-                read(Path.of("/sys/kernel/mm/transparent_hugepage/defrag")), jdk);
+                read(Path.of("/sys/kernel/mm/transparent_hugepage/defrag")),
+                jdk);
     }
 
     /**
@@ -34,8 +40,10 @@ record MachineInfo(String cpu, int cores, String memory, String kernel, String t
 
     private static Optional<String> grep(Path file, String key) {
         try {
-            return Files.readAllLines(file).stream().filter(line -> line.startsWith(key))
-                    .map(line -> line.substring(line.indexOf(':') + 1).trim()).findFirst();
+            return Files.readAllLines(file).stream()
+                    .filter(line -> line.startsWith(key))
+                    .map(line -> line.substring(line.indexOf(':') + 1).trim())
+                    .findFirst();
         } catch (IOException e) {
             return Optional.empty();
         }

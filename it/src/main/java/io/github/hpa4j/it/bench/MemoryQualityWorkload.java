@@ -23,14 +23,14 @@ public final class MemoryQualityWorkload {
     /** At most 4 MiB live: small beside any working set the suite runs. */
     private static final int WARM_UP_BLOCKS = 64;
 
-    private MemoryQualityWorkload() {
-    }
+    private MemoryQualityWorkload() {}
 
     public static void main(String[] args) throws Exception {
         MemoryVariant variant = MemoryVariant.byId(args[0]);
         MemoryWorkloadSpec spec = MemoryWorkloadSpec.fromArgs(args, 1);
         Map<String, Long> out = new LinkedHashMap<>();
-        try (MemorySubject subject = variant.open(); RssSampler rss = new RssSampler()) {
+        try (MemorySubject subject = variant.open();
+                RssSampler rss = new RssSampler()) {
             run(variant.id(), subject, spec, rss, out);
         }
         System.out.println(new MemoryResult(variant.id(), out).toLine());
@@ -39,7 +39,8 @@ public final class MemoryQualityWorkload {
         System.exit(0);
     }
 
-    private static void run(String subjectId, MemorySubject subject, MemoryWorkloadSpec spec, RssSampler rss, Map<String, Long> out)
+    private static void run(
+            String subjectId, MemorySubject subject, MemoryWorkloadSpec spec, RssSampler rss, Map<String, Long> out)
             throws InterruptedException {
         warmUp(subject, new Random(~spec.seed()), spec.churnOps());
         System.gc();

@@ -16,8 +16,7 @@ interface MemorySubject extends AutoCloseable {
     long address(Object block);
 
     /** After the big free: what an application of this allocator must do for memory to go back. */
-    default void afterFrees() {
-    }
+    default void afterFrees() {}
 
     /** The allocator's own mappings, where it can tell them apart from the rest of the process. */
     default SmapsReading ownRegions() {
@@ -39,8 +38,11 @@ interface MemorySubject extends AutoCloseable {
      * Frees 90 % of {@code blocks} in random order (a freed slot becomes null), then tells the
      * subject; returns the bytes freed. Every workload frees the same way, so their figures compare.
      */
-    static long freeNinetyPercent(MemorySubject subject, java.util.List<Object> blocks,
-                                  java.util.List<Integer> sizes, java.util.Random random) {
+    static long freeNinetyPercent(
+            MemorySubject subject,
+            java.util.List<Object> blocks,
+            java.util.List<Integer> sizes,
+            java.util.Random random) {
         java.util.List<Integer> order = new java.util.ArrayList<>(blocks.size());
         for (int i = 0; i < blocks.size(); i++) {
             order.add(i);

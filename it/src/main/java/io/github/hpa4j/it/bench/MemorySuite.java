@@ -17,30 +17,36 @@ final class MemorySuite {
      * the direct-memory limit is raised for Netty and allocateDirect.
      */
     static final List<String> JVM_ARGS = Stream.concat(
-            Stream.of("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch", "-XX:MaxDirectMemorySize=8g"),
-            NativeHeap.JVM_ARGS.stream()).toList();
+                    Stream.of("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch", "-XX:MaxDirectMemorySize=8g"),
+                    NativeHeap.JVM_ARGS.stream())
+            .toList();
 
-    private MemorySuite() {
-    }
+    private MemorySuite() {}
 
     static List<MemoryResult> run(SuiteOptions options, List<String> commonJvmArgs, java.nio.file.Path timelineDir) {
         List<MemoryResult> results = new ArrayList<>();
         for (MemoryVariant variant : MemoryVariant.ALL) {
             if (!variant.available()) {
-                System.out.printf("memory quality: %-28s skipped: jemalloc not installed (%s)%n", variant.label(),
-                        JemallocLibrary.INSTALL_HINT);
+                System.out.printf(
+                        "memory quality: %-28s skipped: jemalloc not installed (%s)%n",
+                        variant.label(), JemallocLibrary.INSTALL_HINT);
                 continue;
             }
             long start = System.nanoTime();
             List<String> jvmArgs = new ArrayList<>(commonJvmArgs);
             jvmArgs.add("-D" + MemoryTimeline.DIR_PROPERTY + "=" + timelineDir);
             MemoryResult result = runOne(variant, options.memoryWorkload(), jvmArgs);
-            System.out.printf("memory quality: %-28s done in %.1f s%n", variant.label(),
-                    (System.nanoTime() - start) / 1e9);
+            System.out.printf(
+                    "memory quality: %-28s done in %.1f s%n", variant.label(), (System.nanoTime() - start) / 1e9);
             results.add(result);
         }
         for (String id : IdleFootprintWorkload.VARIANTS) {
-            results.add(ChildJvm.run(id, jvmArgs(commonJvmArgs), Map.of(), IdleFootprintWorkload.class, List.of(id),
+            results.add(ChildJvm.run(
+                    id,
+                    jvmArgs(commonJvmArgs),
+                    Map.of(),
+                    IdleFootprintWorkload.class,
+                    List.of(id),
                     Duration.ofMinutes(1)));
         }
         System.out.printf("memory quality: idle footprint done%n");
@@ -57,7 +63,12 @@ final class MemorySuite {
         List<String> args = new ArrayList<>();
         args.add(variant.id());
         args.addAll(spec.toArgs());
-        return ChildJvm.run(variant.id(), jvmArgs(commonJvmArgs), variant.environment(), MemoryQualityWorkload.class,
-                args, Duration.ofMinutes(2));
+        return ChildJvm.run(
+                variant.id(),
+                jvmArgs(commonJvmArgs),
+                variant.environment(),
+                MemoryQualityWorkload.class,
+                args,
+                Duration.ofMinutes(2));
     }
 }

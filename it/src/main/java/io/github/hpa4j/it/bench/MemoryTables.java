@@ -46,9 +46,15 @@ final class MemoryTables {
         md.append("| Process | Rss | Threads | Rss above the actor system alone |\n");
         md.append("|---|---:|---:|---:|\n");
         for (String id : IdleFootprintWorkload.VARIANTS) {
-            find(id).ifPresent(r -> md.append("| ").append(IdleFootprintWorkload.label(id)).append(" | ")
-                    .append(Fmt.mib(r.get("rss"))).append(" | ").append(r.get("threads")).append(" | ")
-                    .append(Fmt.mib(r.get("rss") - akka.get().get("rss"))).append(" |\n"));
+            find(id).ifPresent(r -> md.append("| ")
+                    .append(IdleFootprintWorkload.label(id))
+                    .append(" | ")
+                    .append(Fmt.mib(r.get("rss")))
+                    .append(" | ")
+                    .append(r.get("threads"))
+                    .append(" | ")
+                    .append(Fmt.mib(r.get("rss") - akka.get().get("rss")))
+                    .append(" |\n"));
         }
     }
 
@@ -57,18 +63,33 @@ final class MemoryTables {
                 + "| Freed | Final Rss | Returned to OS | Final Rss ÷ still live |\n");
         md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (MemoryVariant variant : MemoryVariant.ALL) {
-            find(variant.id()).ifPresent(r -> md.append("| ").append(variant.label()).append(" | ")
-                    .append(Fmt.mib(r.get("liveBytes"))).append(" | ")
-                    .append(Fmt.mib(r.get("peakRss"))).append(" | ")
-                    .append(Fmt.mib(r.get("loadedRss"))).append(" | ")
-                    .append(Fmt.mib(r.get("loadedAnonHuge"))).append(" | ")
-                    .append(Fmt.percent(coverage(r))).append(" | ")
-                    .append(Fmt.mib(r.get("freedBytes"))).append(" | ")
-                    .append(Fmt.mib(r.get("finalRss"))).append(" | ")
-                    .append(Fmt.percent(returned(r))).append(" | ")
-                    .append(Fmt.ratio(finalOverLive(r))).append(" |\n"));
+            find(variant.id())
+                    .ifPresent(r -> md.append("| ")
+                            .append(variant.label())
+                            .append(" | ")
+                            .append(Fmt.mib(r.get("liveBytes")))
+                            .append(" | ")
+                            .append(Fmt.mib(r.get("peakRss")))
+                            .append(" | ")
+                            .append(Fmt.mib(r.get("loadedRss")))
+                            .append(" | ")
+                            .append(Fmt.mib(r.get("loadedAnonHuge")))
+                            .append(" | ")
+                            .append(Fmt.percent(coverage(r)))
+                            .append(" | ")
+                            .append(Fmt.mib(r.get("freedBytes")))
+                            .append(" | ")
+                            .append(Fmt.mib(r.get("finalRss")))
+                            .append(" | ")
+                            .append(Fmt.percent(returned(r)))
+                            .append(" | ")
+                            .append(Fmt.ratio(finalOverLive(r)))
+                            .append(" |\n"));
             if (!variant.available()) {
-                md.append("| ").append(variant.label()).append(" | not installed: `").append(JemallocLibrary.INSTALL_HINT)
+                md.append("| ")
+                        .append(variant.label())
+                        .append(" | not installed: `")
+                        .append(JemallocLibrary.INSTALL_HINT)
                         .append("` | – | – | – | – | – | – | – | – |\n");
             }
         }
@@ -78,14 +99,24 @@ final class MemoryTables {
         md.append("| Variant | Loaded Rss | Loaded AnonHugePages | Coverage | Final Rss | Final AnonHugePages |\n");
         md.append("|---|---:|---:|---:|---:|---:|\n");
         for (MemoryVariant variant : MemoryVariant.ALL) {
-            find(variant.id()).filter(r -> r.has("ownLoadedRss")).ifPresent(r -> md.append("| ")
-                    .append(variant.label()).append(" | ")
-                    .append(Fmt.mib(r.get("ownLoadedRss"))).append(" | ")
-                    .append(Fmt.mib(r.get("ownLoadedAnonHuge"))).append(" | ")
-                    .append(Fmt.percent(r.get("ownLoadedRss") <= 0 ? 0
-                            : (double) r.get("ownLoadedAnonHuge") / r.get("ownLoadedRss"))).append(" | ")
-                    .append(Fmt.mib(r.get("ownFinalRss"))).append(" | ")
-                    .append(Fmt.mib(r.get("ownFinalAnonHuge"))).append(" |\n"));
+            find(variant.id())
+                    .filter(r -> r.has("ownLoadedRss"))
+                    .ifPresent(r -> md.append("| ")
+                            .append(variant.label())
+                            .append(" | ")
+                            .append(Fmt.mib(r.get("ownLoadedRss")))
+                            .append(" | ")
+                            .append(Fmt.mib(r.get("ownLoadedAnonHuge")))
+                            .append(" | ")
+                            .append(Fmt.percent(
+                                    r.get("ownLoadedRss") <= 0
+                                            ? 0
+                                            : (double) r.get("ownLoadedAnonHuge") / r.get("ownLoadedRss")))
+                            .append(" | ")
+                            .append(Fmt.mib(r.get("ownFinalRss")))
+                            .append(" | ")
+                            .append(Fmt.mib(r.get("ownFinalAnonHuge")))
+                            .append(" |\n"));
         }
         md.append("\n### hpa4j allocation latency while purges run vs idle\n\n");
         md.append("A probe thread times 16 KiB alloc+free pairs through the ask facade from the hold to the end; "
@@ -98,9 +129,12 @@ final class MemoryTables {
             find(variant.id()).filter(r -> r.has("idleCount")).ifPresent(r -> {
                 md.append("| ").append(variant.label());
                 for (String phase : List.of("idle", "purge", "hugify")) {
-                    md.append(" | ").append(r.get(phase + "Count"))
-                            .append(" | ").append(r.has(phase + "P50") ? Fmt.nanos((double) r.get(phase + "P50")) : "–")
-                            .append(" | ").append(r.has(phase + "P99") ? Fmt.nanos((double) r.get(phase + "P99")) : "–");
+                    md.append(" | ")
+                            .append(r.get(phase + "Count"))
+                            .append(" | ")
+                            .append(r.has(phase + "P50") ? Fmt.nanos((double) r.get(phase + "P50")) : "–")
+                            .append(" | ")
+                            .append(r.has(phase + "P99") ? Fmt.nanos((double) r.get(phase + "P99")) : "–");
                 }
                 md.append(" |\n");
             });

@@ -24,8 +24,12 @@ record MemoryTimeline(String variant, List<long[]> samples) {
         }
         StringBuilder text = new StringBuilder();
         for (long[] sample : samples) {
-            text.append(sample[0]).append(' ').append(sample[1] - base.rss()).append(' ')
-                    .append(sample[2] - base.anonHugePages()).append('\n');
+            text.append(sample[0])
+                    .append(' ')
+                    .append(sample[1] - base.rss())
+                    .append(' ')
+                    .append(sample[2] - base.anonHugePages())
+                    .append('\n');
         }
         try {
             Files.writeString(file(Path.of(dir), variant), text);
@@ -42,7 +46,9 @@ record MemoryTimeline(String variant, List<long[]> samples) {
             try {
                 for (String line : Files.readAllLines(file)) {
                     String[] fields = line.trim().split(" ", -1);
-                    samples.add(new long[] {Long.parseLong(fields[0]), Long.parseLong(fields[1]), Long.parseLong(fields[2])});
+                    samples.add(
+                            new long[] {Long.parseLong(fields[0]), Long.parseLong(fields[1]), Long.parseLong(fields[2])
+                            });
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -30,8 +30,7 @@ record MemoryVariant(String id, String label) {
             new MemoryVariant("jemalloc:off", JemallocConfig.OFF.label()));
 
     /** Run only by the random-access and mixed-size workloads. */
-    static final List<MemoryVariant> EXTRA = List.of(
-            new MemoryVariant("netty-adaptive", "Netty adaptive direct"));
+    static final List<MemoryVariant> EXTRA = List.of(new MemoryVariant("netty-adaptive", "Netty adaptive direct"));
 
     boolean isHpa4j() {
         return id.startsWith("hpa4j:");
@@ -75,7 +74,9 @@ record MemoryVariant(String id, String label) {
     }
 
     static MemoryVariant byId(String id) {
-        return java.util.stream.Stream.concat(ALL.stream(), EXTRA.stream()).filter(v -> v.id.equals(id)).findFirst()
+        return java.util.stream.Stream.concat(ALL.stream(), EXTRA.stream())
+                .filter(v -> v.id.equals(id))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown memory variant " + id));
     }
 }

@@ -29,7 +29,11 @@ record MemoryWorkloadSpec(long seed, long workingSetBytes, int churnOps, long ho
     }
 
     static MemoryWorkloadSpec fromArgs(String[] args, int from) {
-        return new MemoryWorkloadSpec(Long.parseLong(args[from]), Long.parseLong(args[from + 1]),
-                Integer.parseInt(args[from + 2]), Long.parseLong(args[from + 3]), Long.parseLong(args[from + 4]));
+        return new MemoryWorkloadSpec(
+                Long.parseLong(args[from]),
+                Long.parseLong(args[from + 1]),
+                Integer.parseInt(args[from + 2]),
+                Long.parseLong(args[from + 3]),
+                Long.parseLong(args[from + 4]));
     }
 }

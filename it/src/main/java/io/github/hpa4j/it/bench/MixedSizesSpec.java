@@ -9,5 +9,4 @@ package io.github.hpa4j.it.bench;
  * @param liveBytes the working set grown for the memory reading
  * @param waitMillis how long after the big free the final reading waits
  */
-record MixedSizesSpec(long seed, int pairs, long liveBytes, long waitMillis) {
-}
+record MixedSizesSpec(long seed, int pairs, long liveBytes, long waitMillis) {}

@@ -7,8 +7,16 @@ import java.util.stream.Stream;
 
 /** Runs {@link MixedSizesWorkload} for every allocator that serves 16 B to 16 MiB, each in a fresh JVM. */
 final class MixedSizesSuite {
-    static final List<String> VARIANTS = List.of("hpa4j:collapse:2", "hpa4j:collapse:2:jemalloc", "netty",
-            "netty-adaptive", "direct", "arena", "glibc", "jemalloc:hpa-68k", "jemalloc:off");
+    static final List<String> VARIANTS = List.of(
+            "hpa4j:collapse:2",
+            "hpa4j:collapse:2:jemalloc",
+            "netty",
+            "netty-adaptive",
+            "direct",
+            "arena",
+            "glibc",
+            "jemalloc:hpa-68k",
+            "jemalloc:off");
 
     /**
      * The heap pre-touched, as in the memory-quality runs, so that the Rss deltas move with the
@@ -16,11 +24,11 @@ final class MixedSizesSuite {
      * GCs, so its Rss stays bounded on a shared machine; the JVM's C heap trimmed as in {@link NativeHeap}.
      */
     private static final List<String> JVM_ARGS = Stream.concat(
-            Stream.of("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch", "-XX:MaxDirectMemorySize=1g"),
-            NativeHeap.JVM_ARGS.stream()).toList();
+                    Stream.of("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch", "-XX:MaxDirectMemorySize=1g"),
+                    NativeHeap.JVM_ARGS.stream())
+            .toList();
 
-    private MixedSizesSuite() {
-    }
+    private MixedSizesSuite() {}
 
     static List<MemoryResult> run(SuiteOptions options, List<String> commonJvmArgs) {
         MixedSizesSpec spec = options.mixedSizes();
@@ -28,17 +36,28 @@ final class MixedSizesSuite {
         for (String id : VARIANTS) {
             MemoryVariant variant = MemoryVariant.byId(id);
             if (!variant.available()) {
-                System.out.printf("mixed sizes: %-28s skipped: jemalloc not installed (%s)%n", variant.label(),
-                        JemallocLibrary.INSTALL_HINT);
+                System.out.printf(
+                        "mixed sizes: %-28s skipped: jemalloc not installed (%s)%n",
+                        variant.label(), JemallocLibrary.INSTALL_HINT);
                 continue;
             }
             long start = System.nanoTime();
             List<String> jvmArgs = new ArrayList<>(commonJvmArgs);
             jvmArgs.addAll(JVM_ARGS);
-            results.add(ChildJvm.run(id, jvmArgs, variant.environment(), MixedSizesWorkload.class,
-                    List.of(id, Long.toString(spec.seed()), Integer.toString(spec.pairs()),
-                            Long.toString(spec.liveBytes()), Long.toString(spec.waitMillis())), Duration.ofMinutes(3)));
-            System.out.printf("mixed sizes: %-28s done in %.1f s%n", variant.label(), (System.nanoTime() - start) / 1e9);
+            results.add(ChildJvm.run(
+                    id,
+                    jvmArgs,
+                    variant.environment(),
+                    MixedSizesWorkload.class,
+                    List.of(
+                            id,
+                            Long.toString(spec.seed()),
+                            Integer.toString(spec.pairs()),
+                            Long.toString(spec.liveBytes()),
+                            Long.toString(spec.waitMillis())),
+                    Duration.ofMinutes(3)));
+            System.out.printf(
+                    "mixed sizes: %-28s done in %.1f s%n", variant.label(), (System.nanoTime() - start) / 1e9);
         }
         return results;
     }

@@ -24,8 +24,7 @@ public final class MixedSizesWorkload {
     static final int MAX = 16 << 20;
     private static final int RING = 64;
 
-    private MixedSizesWorkload() {
-    }
+    private MixedSizesWorkload() {}
 
     public static void main(String[] args) throws Exception {
         MemoryVariant variant = MemoryVariant.byId(args[0]);
@@ -75,8 +74,8 @@ public final class MixedSizesWorkload {
         out.put("p999", histogram.getValueAtPercentile(99.9));
     }
 
-    private static void memory(MemorySubject subject, Random random, long liveBytes, long waitMillis,
-                               Map<String, Long> out)
+    private static void memory(
+            MemorySubject subject, Random random, long liveBytes, long waitMillis, Map<String, Long> out)
             throws InterruptedException {
         SmapsReader smaps = new SmapsReader();
         subject.afterFrees();

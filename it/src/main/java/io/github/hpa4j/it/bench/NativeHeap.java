@@ -33,13 +33,13 @@ final class NativeHeap {
     private static final Linker LINKER = Linker.nativeLinker();
     // Restricted FFM call, allowed at run time by --enable-native-access.
     @SuppressWarnings("restricted")
-    private static final MethodHandle MALLOC_TRIM = LINKER.defaultLookup().find("malloc_trim")
-            .map(address -> LINKER.downcallHandle(address,
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG)))
+    private static final MethodHandle MALLOC_TRIM = LINKER.defaultLookup()
+            .find("malloc_trim")
+            .map(address ->
+                    LINKER.downcallHandle(address, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG)))
             .orElse(null);
 
-    private NativeHeap() {
-    }
+    private NativeHeap() {}
 
     /**
      * Waits {@code millis}, then trims: what the process holds before a baseline reading. Longer than

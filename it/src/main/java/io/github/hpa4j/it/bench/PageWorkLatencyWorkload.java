@@ -27,8 +27,7 @@ import org.HdrHistogram.Histogram;
 public final class PageWorkLatencyWorkload {
     private static final int CHURN_BLOCK = 64 * 1024;
 
-    private PageWorkLatencyWorkload() {
-    }
+    private PageWorkLatencyWorkload() {}
 
     public static void main(String[] args) throws Exception {
         long phaseMillis = Long.parseLong(args[0]);
@@ -119,9 +118,13 @@ public final class PageWorkLatencyWorkload {
                     pause(1_200);
                     Collections.shuffle(held, random);
                     int victims = held.size() * 9 / 10;
-                    hpa4j.freeBatch(held.subList(0, victims)).toCompletableFuture().join();
+                    hpa4j.freeBatch(held.subList(0, victims))
+                            .toCompletableFuture()
+                            .join();
                     pause(1_200);
-                    hpa4j.freeBatch(held.subList(victims, held.size())).toCompletableFuture().join();
+                    hpa4j.freeBatch(held.subList(victims, held.size()))
+                            .toCompletableFuture()
+                            .join();
                     cycles++;
                 }
             } catch (InterruptedException e) {

@@ -52,8 +52,8 @@ public class PingPongBenchmark {
     public void start(Actors actors, ThreadParams thread, BenchmarkParams params) {
         this.params = params;
         this.threadIndex = thread.getThreadIndex();
-        ActorRef<EchoActor.Ping> echo = actors.system.systemActorOf(EchoActor.create(), "echo-" + threadIndex,
-                Props.empty());
+        ActorRef<EchoActor.Ping> echo =
+                actors.system.systemActorOf(EchoActor.create(), "echo-" + threadIndex, Props.empty());
         client = actors.system.systemActorOf(PingPongClient.create(echo), "client-" + threadIndex, Props.empty());
     }
 

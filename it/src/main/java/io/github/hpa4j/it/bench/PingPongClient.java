@@ -13,14 +13,11 @@ import akka.actor.typed.javadsl.Receive;
  * allocator behind it.
  */
 final class PingPongClient extends AbstractBehavior<PingPongClient.Command> {
-    sealed interface Command {
-    }
+    sealed interface Command {}
 
-    record Start(RoundTrips request) implements Command {
-    }
+    record Start(RoundTrips request) implements Command {}
 
-    private record PongReceived(EchoActor.Pong pong) implements Command {
-    }
+    private record PongReceived(EchoActor.Pong pong) implements Command {}
 
     static Behavior<Command> create(ActorRef<EchoActor.Ping> echo) {
         return Behaviors.setup(context -> new PingPongClient(context, echo));

@@ -11,14 +11,15 @@ import java.nio.file.attribute.PosixFilePermissions;
  * options once, when the process starts.
  */
 final class PreloadLauncher {
-    private PreloadLauncher() {
-    }
+    private PreloadLauncher() {}
 
     static Path write(Path dir, JemallocConfig config) throws IOException {
         Path script = dir.resolve("java-jemalloc-" + config.id());
-        Files.writeString(script, "#!/bin/sh\n"
-                + "LD_PRELOAD='" + JemallocLibrary.PATH + "' MALLOC_CONF='" + config.mallocConf() + "' exec '"
-                + BenchmarkSuite.javaExecutable() + "' \"$@\"\n");
+        Files.writeString(
+                script,
+                "#!/bin/sh\n"
+                        + "LD_PRELOAD='" + JemallocLibrary.PATH + "' MALLOC_CONF='" + config.mallocConf() + "' exec '"
+                        + BenchmarkSuite.javaExecutable() + "' \"$@\"\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
         return script;
     }

@@ -10,5 +10,4 @@ import java.util.List;
  * @param settleMillis between filling the working set and the first loop: longer than hpa4j's 10 s
  *                     hugify delay, so that its slabs are hugified, and the same for every allocator
  */
-record RandomAccessSpec(List<Long> workingSets, long accesses, long settleMillis) {
-}
+record RandomAccessSpec(List<Long> workingSets, long accesses, long settleMillis) {}

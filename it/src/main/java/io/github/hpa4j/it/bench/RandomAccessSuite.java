@@ -10,8 +10,8 @@ import java.util.List;
  */
 final class RandomAccessSuite {
     /** The allocators compared, reference settings each; jemalloc with its HPA able to take 64 KiB blocks. */
-    static final List<String> VARIANTS = List.of("hpa4j:collapse:2", "netty", "netty-adaptive", "direct", "arena",
-            "jemalloc:hpa-68k", "jemalloc:off");
+    static final List<String> VARIANTS = List.of(
+            "hpa4j:collapse:2", "netty", "netty-adaptive", "direct", "arena", "jemalloc:hpa-68k", "jemalloc:off");
 
     /** The baseline of the ratios: what a JDK user gets without any allocator library. */
     static final String BASELINE = "direct";
@@ -19,8 +19,7 @@ final class RandomAccessSuite {
     /** A small heap (the block table only) and room for 4 GiB of direct buffers. */
     private static final List<String> JVM_ARGS = List.of("-Xms256m", "-Xmx256m", "-XX:MaxDirectMemorySize=16g");
 
-    private RandomAccessSuite() {
-    }
+    private RandomAccessSuite() {}
 
     static List<MemoryResult> run(SuiteOptions options, List<String> commonJvmArgs) {
         List<MemoryResult> results = new ArrayList<>();
@@ -29,18 +28,28 @@ final class RandomAccessSuite {
             for (String id : VARIANTS) {
                 MemoryVariant variant = MemoryVariant.byId(id);
                 if (!variant.available()) {
-                    System.out.printf("random access: %-28s skipped: jemalloc not installed (%s)%n", variant.label(),
-                            JemallocLibrary.INSTALL_HINT);
+                    System.out.printf(
+                            "random access: %-28s skipped: jemalloc not installed (%s)%n",
+                            variant.label(), JemallocLibrary.INSTALL_HINT);
                     continue;
                 }
                 long start = System.nanoTime();
                 List<String> jvmArgs = new ArrayList<>(commonJvmArgs);
                 jvmArgs.addAll(JVM_ARGS);
-                results.add(ChildJvm.run(id, jvmArgs, variant.environment(), RandomAccessWorkload.class,
-                        List.of(id, Long.toString(workingSet), Long.toString(spec.accesses()),
-                                Long.toString(spec.settleMillis())), Duration.ofMinutes(3)));
-                System.out.printf("random access: %-28s %s done in %.1f s%n", variant.label(),
-                        Fmt.mib(workingSet), (System.nanoTime() - start) / 1e9);
+                results.add(ChildJvm.run(
+                        id,
+                        jvmArgs,
+                        variant.environment(),
+                        RandomAccessWorkload.class,
+                        List.of(
+                                id,
+                                Long.toString(workingSet),
+                                Long.toString(spec.accesses()),
+                                Long.toString(spec.settleMillis())),
+                        Duration.ofMinutes(3)));
+                System.out.printf(
+                        "random access: %-28s %s done in %.1f s%n",
+                        variant.label(), Fmt.mib(workingSet), (System.nanoTime() - start) / 1e9);
             }
         }
         return results;

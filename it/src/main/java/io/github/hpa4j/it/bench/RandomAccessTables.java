@@ -8,6 +8,7 @@ import java.util.Optional;
 final class RandomAccessTables {
     /** Result keys and column names of the three patterns. */
     static final List<String> PATTERNS = List.of("independentPicos", "dependentPicos", "writePicos");
+
     static final List<String> PATTERN_LABELS = List.of("independent reads", "dependent reads", "writes");
 
     private final List<MemoryResult> results;
@@ -17,17 +18,24 @@ final class RandomAccessTables {
     }
 
     List<Long> workingSets() {
-        return results.stream().map(r -> r.get("workingSet")).distinct().sorted().toList();
+        return results.stream()
+                .map(r -> r.get("workingSet"))
+                .distinct()
+                .sorted()
+                .toList();
     }
 
     Optional<MemoryResult> find(String variant, long workingSet) {
-        return results.stream().filter(r -> r.variant().equals(variant) && r.get("workingSet") == workingSet).findFirst();
+        return results.stream()
+                .filter(r -> r.variant().equals(variant) && r.get("workingSet") == workingSet)
+                .findFirst();
     }
 
     /** How many times faster than allocateDirect's memory (its time over this one's), same size and pattern. */
     double speedUp(MemoryResult r, String pattern) {
         return find(RandomAccessSuite.BASELINE, r.get("workingSet"))
-                .map(base -> (double) base.get(pattern) / r.get(pattern)).orElse(Double.NaN);
+                .map(base -> (double) base.get(pattern) / r.get(pattern))
+                .orElse(Double.NaN);
     }
 
     static double coverage(MemoryResult r) {
@@ -55,20 +63,31 @@ final class RandomAccessTables {
                 Optional<MemoryResult> found = find(id, workingSet);
                 if (found.isEmpty()) {
                     if (!variant.available()) {
-                        md.append("| ").append(variant.label()).append(" | ").append(Fmt.mib(workingSet))
-                                .append(" | not installed: `").append(JemallocLibrary.INSTALL_HINT)
+                        md.append("| ")
+                                .append(variant.label())
+                                .append(" | ")
+                                .append(Fmt.mib(workingSet))
+                                .append(" | not installed: `")
+                                .append(JemallocLibrary.INSTALL_HINT)
                                 .append("` | – | – | – | – | – | – | – |\n");
                     }
                     continue;
                 }
                 MemoryResult r = found.get();
-                md.append("| ").append(variant.label()).append(" | ").append(Fmt.mib(workingSet)).append(" | ")
+                md.append("| ")
+                        .append(variant.label())
+                        .append(" | ")
+                        .append(Fmt.mib(workingSet))
+                        .append(" | ")
                         .append(Fmt.percent(coverage(r)));
                 for (String pattern : PATTERNS) {
-                    md.append(" | ").append(Fmt.nanos(r.get(pattern) / 1000.0)).append(" | ")
+                    md.append(" | ")
+                            .append(Fmt.nanos(r.get(pattern) / 1000.0))
+                            .append(" | ")
                             .append(Fmt.ratio(speedUp(r, pattern)));
                 }
-                md.append(" | ").append(String.format(java.util.Locale.ROOT, "%.1f s", r.get("settleMillis") / 1000.0))
+                md.append(" | ")
+                        .append(String.format(java.util.Locale.ROOT, "%.1f s", r.get("settleMillis") / 1000.0))
                         .append(" |\n");
             }
         }

@@ -28,14 +28,14 @@ public final class RandomAccessWorkload {
     static final int BLOCK = 64 * 1024;
     /** The settle ends at the latest after this many times its fixed part. */
     static final int SETTLE_LIMIT_FACTOR = 5;
+
     private static final int LONGS_PER_BLOCK_SHIFT = 13; // 64 KiB / 8 bytes = 2^13
     /** Every address the blocks can have; each access is bounds-checked against it, as cheaply for all. */
     // Restricted FFM call, allowed at run time by --enable-native-access (hpa4j.jvm.flags).
     @SuppressWarnings("restricted")
     private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
-    private RandomAccessWorkload() {
-    }
+    private RandomAccessWorkload() {}
 
     public static void main(String[] args) throws Exception {
         MemoryVariant variant = MemoryVariant.byId(args[0]);
@@ -55,8 +55,9 @@ public final class RandomAccessWorkload {
         System.exit(0);
     }
 
-    private static void run(MemorySubject subject, long workingSet, long accesses, long settleMillis,
-                            Map<String, Long> out) throws InterruptedException {
+    private static void run(
+            MemorySubject subject, long workingSet, long accesses, long settleMillis, Map<String, Long> out)
+            throws InterruptedException {
         int blocks = (int) (workingSet / BLOCK);
         List<Object> held = new ArrayList<>(blocks);
         long[] bases = new long[blocks];

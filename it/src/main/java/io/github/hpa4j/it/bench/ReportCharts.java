@@ -37,13 +37,23 @@ import org.jfree.data.xy.XYSeriesCollection;
  */
 final class ReportCharts {
     /** Distinct colours (Tableau 10 and a few more), enough for every allocator of the suite. */
-    static final List<Color> PALETTE = List.of(new Color(0x1F77B4), new Color(0xFF7F0E), new Color(0x2CA02C),
-            new Color(0xD62728), new Color(0x9467BD), new Color(0x8C564B), new Color(0xE377C2), new Color(0x7F7F7F),
-            new Color(0xBCBD22), new Color(0x17BECF), new Color(0x393B79), new Color(0xAD494A), new Color(0x637939),
+    static final List<Color> PALETTE = List.of(
+            new Color(0x1F77B4),
+            new Color(0xFF7F0E),
+            new Color(0x2CA02C),
+            new Color(0xD62728),
+            new Color(0x9467BD),
+            new Color(0x8C564B),
+            new Color(0xE377C2),
+            new Color(0x7F7F7F),
+            new Color(0xBCBD22),
+            new Color(0x17BECF),
+            new Color(0x393B79),
+            new Color(0xAD494A),
+            new Color(0x637939),
             new Color(0x843C39));
 
-    private ReportCharts() {
-    }
+    private ReportCharts() {}
 
     /**
      * One group of bars per category (e.g. "4 KiB, 1 thread"), one bar per series (allocator).

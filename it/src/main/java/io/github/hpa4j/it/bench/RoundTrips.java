@@ -8,5 +8,4 @@ import org.HdrHistogram.Histogram;
  * latency into {@code latencies} (null while warming up), then complete {@code done}. The JMH
  * thread pays one hand-off per request, amortised over all rounds.
  */
-record RoundTrips(long bytes, int count, int rounds, Histogram latencies, CompletableFuture<Void> done) {
-}
+record RoundTrips(long bytes, int count, int rounds, Histogram latencies, CompletableFuture<Void> done) {}

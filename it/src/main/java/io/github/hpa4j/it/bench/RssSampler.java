@@ -37,8 +37,9 @@ final class RssSampler implements AutoCloseable {
         while (running) {
             SmapsReading reading = read();
             synchronized (this) {
-                samples.add(new long[] {(System.nanoTime() - startNanos) / 1_000_000, reading.rss(),
-                        reading.anonHugePages()});
+                samples.add(
+                        new long[] {(System.nanoTime() - startNanos) / 1_000_000, reading.rss(), reading.anonHugePages()
+                        });
             }
             try {
                 Thread.sleep(100);

@@ -10,8 +10,7 @@ import java.util.concurrent.Callable;
  * shared machine slows one section and not another, and the report must say which.
  */
 final class SectionLog {
-    record Entry(String section, String loadBefore, String loadAfter, Duration elapsed) {
-    }
+    record Entry(String section, String loadBefore, String loadAfter, Duration elapsed) {}
 
     private final List<Entry> entries = new ArrayList<>();
 

@@ -9,6 +9,5 @@ final class Shapes {
     /** Batches one actor-loop invocation runs. */
     static final int LOOP_BATCHES = 100;
 
-    private Shapes() {
-    }
+    private Shapes() {}
 }

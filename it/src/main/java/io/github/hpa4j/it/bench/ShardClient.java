@@ -13,17 +13,13 @@ import io.github.hpa4j.actors.ShardActor;
  * adapters), no ask, no future per operation. One operation is Allocate then Free of what came back.
  */
 final class ShardClient extends AbstractBehavior<ShardClient.Command> {
-    sealed interface Command {
-    }
+    sealed interface Command {}
 
-    record Start(RoundTrips request) implements Command {
-    }
+    record Start(RoundTrips request) implements Command {}
 
-    private record AllocateReplyReceived(ShardActor.AllocateReply reply) implements Command {
-    }
+    private record AllocateReplyReceived(ShardActor.AllocateReply reply) implements Command {}
 
-    private record FreeReplyReceived(ShardActor.FreeReply reply) implements Command {
-    }
+    private record FreeReplyReceived(ShardActor.FreeReply reply) implements Command {}
 
     static Behavior<Command> create(ActorRef<ShardActor.Command> shard) {
         return Behaviors.setup(context -> new ShardClient(context, shard));
@@ -66,7 +62,8 @@ final class ShardClient extends AbstractBehavior<ShardClient.Command> {
 
     private Behavior<Command> onAllocateReply(AllocateReplyReceived received) {
         switch (received.reply()) {
-            case ShardActor.Allocated allocated -> shard.tell(new ShardActor.Free(allocated.allocations(), freeReplies));
+            case ShardActor.Allocated allocated ->
+                shard.tell(new ShardActor.Free(allocated.allocations(), freeReplies));
             case ShardActor.AllocateFailed failed -> request.done().completeExceptionally(failed.error());
         }
         return this;

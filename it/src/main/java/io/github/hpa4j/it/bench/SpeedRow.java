@@ -12,8 +12,15 @@ package io.github.hpa4j.it.bench;
  * @param p50Nanos          one pair or one batch (both directions), median
  * @param p99Nanos          the same, 99th percentile
  */
-record SpeedRow(String benchmark, Subject subject, boolean batch, int size, int threads,
-                double invocationsPerSec, double p50Nanos, double p99Nanos) {
+record SpeedRow(
+        String benchmark,
+        Subject subject,
+        boolean batch,
+        int size,
+        int threads,
+        double invocationsPerSec,
+        double p50Nanos,
+        double p99Nanos) {
 
     /** Allocations (batch rows) or pairs (pair rows) per second. */
     double opsPerSec() {
@@ -47,7 +54,8 @@ record SpeedRow(String benchmark, Subject subject, boolean batch, int size, int 
         }
 
         static Subject ofJemalloc(JemallocConfig config) {
-            return config.equals(JemallocConfig.HPA_68K) ? JEMALLOC_HPA_68K
+            return config.equals(JemallocConfig.HPA_68K)
+                    ? JEMALLOC_HPA_68K
                     : config.equals(JemallocConfig.HPA) ? JEMALLOC_HPA : JEMALLOC_OFF;
         }
 
@@ -56,7 +64,8 @@ record SpeedRow(String benchmark, Subject subject, boolean batch, int size, int 
         }
 
         static Subject ofBenchmark(String simpleName, String jemallocParam) {
-            return simpleName.equals("JemallocBenchmark") ? ofJemalloc(JemallocConfig.byId(jemallocParam))
+            return simpleName.equals("JemallocBenchmark")
+                    ? ofJemalloc(JemallocConfig.byId(jemallocParam))
                     : ofBenchmarkClass(simpleName);
         }
 

@@ -14,12 +14,12 @@ import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.util.Statistics;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.VerboseMode;
+import org.openjdk.jmh.util.Statistics;
 
 /**
  * The JMH part: every benchmark of this package, once per thread count, one fork each, in two modes:
@@ -29,13 +29,13 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * two threads than throughput mode's for the same pairs.
  */
 final class SpeedSuite {
-    private SpeedSuite() {
-    }
+    private SpeedSuite() {}
 
     static List<SpeedRow> run(SuiteOptions options, List<String> forkJvmArgs, Path latencyDir) throws RunnerException {
         List<SpeedRow> rows = new ArrayList<>();
         for (int threads : options.threads()) {
-            ChainedOptionsBuilder builder = builder(options, forkJvmArgs, latencyDir, threads, BenchmarkSuite.javaExecutable())
+            ChainedOptionsBuilder builder = builder(
+                            options, forkJvmArgs, latencyDir, threads, BenchmarkSuite.javaExecutable())
                     .include(Pattern.quote(SpeedSuite.class.getPackageName() + ".") + "\\w+Benchmark\\.\\w+")
                     .exclude(SEPARATE_RUNS);
             rows.addAll(toRows(new Runner(builder.build()).run(), latencyDir));
@@ -68,61 +68,78 @@ final class SpeedSuite {
      */
     static List<SpeedRow> runEverySize(SuiteOptions options, List<String> forkJvmArgs, Path latencyDir)
             throws RunnerException {
-        ChainedOptionsBuilder builder = builder(options, forkJvmArgs, latencyDir, 1, BenchmarkSuite.javaExecutable(),
-                options.everySizes());
+        ChainedOptionsBuilder builder =
+                builder(options, forkJvmArgs, latencyDir, 1, BenchmarkSuite.javaExecutable(), options.everySizes());
         for (Class<?> type : EVERY_SIZE) {
             builder.include(Pattern.quote(type.getName() + ".pair") + "$");
         }
         return toRows(new Runner(builder.build()).run(), latencyDir);
     }
 
-    static final List<Class<?>> EVERY_SIZE = List.of(HpaCachedBenchmark.class, NettyPooledBenchmark.class,
-            ArenaConfinedBenchmark.class);
+    static final List<Class<?>> EVERY_SIZE =
+            List.of(HpaCachedBenchmark.class, NettyPooledBenchmark.class, ArenaConfinedBenchmark.class);
 
     /** hpa4j's pairs with 1 and 2 shards, cache on and off, on 1 and 2 threads: {@link ScalingRow}s. */
     static List<ScalingRow> runScaling(SuiteOptions options, List<String> forkJvmArgs, Path latencyDir)
             throws RunnerException {
         List<ScalingRow> rows = new ArrayList<>();
         for (int threads : List.of(1, 2)) {
-            ChainedOptionsBuilder builder = builder(options, forkJvmArgs, latencyDir, threads,
-                    BenchmarkSuite.javaExecutable(), List.of(ScalingRow.SIZE))
+            ChainedOptionsBuilder builder = builder(
+                            options,
+                            forkJvmArgs,
+                            latencyDir,
+                            threads,
+                            BenchmarkSuite.javaExecutable(),
+                            List.of(ScalingRow.SIZE))
                     .include(Pattern.quote(ShardScalingBenchmark.class.getName() + ".") + "\\w+");
             for (Measured m : pair(new Runner(builder.build()).run())) {
                 BenchmarkParams params = m.sample().getParams();
                 Statistics sample = m.sample().getPrimaryResult().getStatistics();
-                rows.add(new ScalingRow(Integer.parseInt(params.getParam("shards")), params.getParam("cache").equals("on"),
-                        threads, m.perSecond(), sample.getPercentile(50), sample.getPercentile(99)));
+                rows.add(new ScalingRow(
+                        Integer.parseInt(params.getParam("shards")),
+                        params.getParam("cache").equals("on"),
+                        threads,
+                        m.perSecond(),
+                        sample.getPercentile(50),
+                        sample.getPercentile(99)));
             }
         }
         return rows;
     }
 
     /** Benchmarks that need a JVM of their own kind, run apart from the main runs. */
-    private static final String SEPARATE_RUNS = Pattern.quote(JemallocBenchmark.class.getName() + ".")
-            + "|" + Pattern.quote(ShardScalingBenchmark.class.getName() + ".");
+    private static final String SEPARATE_RUNS = Pattern.quote(JemallocBenchmark.class.getName() + ".") + "|"
+            + Pattern.quote(ShardScalingBenchmark.class.getName() + ".");
 
-    private static ChainedOptionsBuilder builder(SuiteOptions options, List<String> forkJvmArgs, Path latencyDir,
-                                                 int threads, String jvm) {
+    private static ChainedOptionsBuilder builder(
+            SuiteOptions options, List<String> forkJvmArgs, Path latencyDir, int threads, String jvm) {
         return builder(options, forkJvmArgs, latencyDir, threads, jvm, options.sizes());
     }
 
     /** JMH adds to a parameter's values on every call, never replaces them: the sizes are given once, here. */
-    private static ChainedOptionsBuilder builder(SuiteOptions options, List<String> forkJvmArgs, Path latencyDir,
-                                                 int threads, String jvm, List<Integer> sizes) {
+    private static ChainedOptionsBuilder builder(
+            SuiteOptions options,
+            List<String> forkJvmArgs,
+            Path latencyDir,
+            int threads,
+            String jvm,
+            List<Integer> sizes) {
         return new OptionsBuilder()
-                    .mode(Mode.Throughput)
-                    .mode(Mode.SampleTime)
-                    .param("size", sizes.stream().map(String::valueOf).toArray(String[]::new))
-                    .threads(threads)
-                    .forks(1)
-                    .warmupIterations(1).warmupTime(options.warmup())
-                    .measurementIterations(1).measurementTime(options.measurement())
-                    .timeUnit(TimeUnit.NANOSECONDS)
-                    .jvm(jvm)
-                    .jvmArgs(forkJvmArgs.toArray(String[]::new))
-                    .jvmArgsAppend("-D" + LatencyLog.DIR_PROPERTY + "=" + latencyDir)
-                    .shouldFailOnError(true)
-                    .verbosity(options.smoke() ? VerboseMode.SILENT : VerboseMode.NORMAL);
+                .mode(Mode.Throughput)
+                .mode(Mode.SampleTime)
+                .param("size", sizes.stream().map(String::valueOf).toArray(String[]::new))
+                .threads(threads)
+                .forks(1)
+                .warmupIterations(1)
+                .warmupTime(options.warmup())
+                .measurementIterations(1)
+                .measurementTime(options.measurement())
+                .timeUnit(TimeUnit.NANOSECONDS)
+                .jvm(jvm)
+                .jvmArgs(forkJvmArgs.toArray(String[]::new))
+                .jvmArgsAppend("-D" + LatencyLog.DIR_PROPERTY + "=" + latencyDir)
+                .shouldFailOnError(true)
+                .verbosity(options.smoke() ? VerboseMode.SILENT : VerboseMode.NORMAL);
     }
 
     /** One benchmark with one set of parameters, as both modes measured it. */
@@ -131,8 +148,8 @@ final class SpeedSuite {
         double perSecond() {
             Result<?> rate = throughput.getPrimaryResult();
             if (!rate.getScoreUnit().equals("ops/ns")) {
-                throw new IllegalStateException(throughput.getParams().getBenchmark() + ": expected ops/ns, got "
-                        + rate.getScoreUnit());
+                throw new IllegalStateException(
+                        throughput.getParams().getBenchmark() + ": expected ops/ns, got " + rate.getScoreUnit());
             }
             return rate.getScore() * 1e9;
         }
@@ -144,8 +161,11 @@ final class SpeedSuite {
         Map<String, RunResult> sample = new LinkedHashMap<>();
         for (RunResult result : results) {
             BenchmarkParams params = result.getParams();
-            String key = params.getBenchmark() + params.getParamsKeys().stream().map(k -> " " + k + "=" + params.getParam(k))
-                    .reduce("", String::concat) + " t" + params.getThreads();
+            String key = params.getBenchmark()
+                    + params.getParamsKeys().stream()
+                            .map(k -> " " + k + "=" + params.getParam(k))
+                            .reduce("", String::concat)
+                    + " t" + params.getThreads();
             Map<String, RunResult> byMode = switch (params.getMode()) {
                 case Throughput -> throughput;
                 case SampleTime -> sample;
@@ -184,12 +204,20 @@ final class SpeedSuite {
         }
         String size = params.getParam("size");
         Optional<Histogram> timedInActor = LatencyLog.read(latencyDir, params);
-        double p50 = timedInActor.map(h -> (double) h.getValueAtPercentile(50))
+        double p50 = timedInActor
+                .map(h -> (double) h.getValueAtPercentile(50))
                 .orElseGet(() -> primary.getStatistics().getPercentile(50));
-        double p99 = timedInActor.map(h -> (double) h.getValueAtPercentile(99))
+        double p99 = timedInActor
+                .map(h -> (double) h.getValueAtPercentile(99))
                 .orElseGet(() -> primary.getStatistics().getPercentile(99));
-        return new SpeedRow(simpleName + "." + method, SpeedRow.Subject.ofBenchmark(simpleName, params.getParam("jemalloc")),
-                method.equals("batch"), size == null ? 0 : Integer.parseInt(size), params.getThreads(),
-                measured.perSecond(), p50, p99);
+        return new SpeedRow(
+                simpleName + "." + method,
+                SpeedRow.Subject.ofBenchmark(simpleName, params.getParam("jemalloc")),
+                method.equals("batch"),
+                size == null ? 0 : Integer.parseInt(size),
+                params.getThreads(),
+                measured.perSecond(),
+                p50,
+                p99);
     }
 }

@@ -14,9 +14,11 @@ final class SpeedTables {
     private final List<SpeedRow> rows;
 
     SpeedTables(List<SpeedRow> rows) {
-        this.rows = rows.stream().sorted(Comparator.comparingInt(SpeedRow::size)
-                .thenComparingInt(SpeedRow::threads)
-                .thenComparing(SpeedRow::subject)).toList();
+        this.rows = rows.stream()
+                .sorted(Comparator.comparingInt(SpeedRow::size)
+                        .thenComparingInt(SpeedRow::threads)
+                        .thenComparing(SpeedRow::subject))
+                .toList();
     }
 
     List<SpeedRow> rows() {
@@ -24,21 +26,26 @@ final class SpeedTables {
     }
 
     Optional<SpeedRow> find(SpeedRow.Subject subject, boolean batch, int size, int threads) {
-        return rows.stream().filter(r -> r.subject() == subject && r.batch() == batch
-                && r.size() == size && r.threads() == threads).findFirst();
+        return rows.stream()
+                .filter(r -> r.subject() == subject && r.batch() == batch && r.size() == size && r.threads() == threads)
+                .findFirst();
     }
 
     Optional<SpeedRow> floor(SpeedRow.Subject floor, int threads) {
-        return rows.stream().filter(r -> r.subject() == floor && r.threads() == threads).findFirst();
+        return rows.stream()
+                .filter(r -> r.subject() == floor && r.threads() == threads)
+                .findFirst();
     }
 
     double ratioToNetty(SpeedRow row) {
         return find(SpeedRow.Subject.NETTY, row.batch(), row.size(), row.threads())
-                .map(netty -> row.opsPerSec() / netty.opsPerSec()).orElse(Double.NaN);
+                .map(netty -> row.opsPerSec() / netty.opsPerSec())
+                .orElse(Double.NaN);
     }
 
     double ratioToFloor(SpeedRow row, SpeedRow.Subject floor) {
-        return floor(floor, row.threads()).map(f -> row.invocationsPerSec() / f.invocationsPerSec())
+        return floor(floor, row.threads())
+                .map(f -> row.invocationsPerSec() / f.invocationsPerSec())
                 .orElse(Double.NaN);
     }
 
@@ -56,33 +63,62 @@ final class SpeedTables {
         md.append("| Floor | Threads | ops/s | p50 | p99 |\n|---|---:|---:|---:|---:|\n");
         for (SpeedRow row : rows) {
             if (row.subject().floor()) {
-                md.append("| ").append(row.subject().label).append(" | ").append(row.threads()).append(" | ")
-                        .append(Fmt.rate(row.opsPerSec())).append(" | ").append(Fmt.nanos(row.p50Nanos()))
-                        .append(" | ").append(Fmt.nanos(row.p99Nanos())).append(" |\n");
+                md.append("| ")
+                        .append(row.subject().label)
+                        .append(" | ")
+                        .append(row.threads())
+                        .append(" | ")
+                        .append(Fmt.rate(row.opsPerSec()))
+                        .append(" | ")
+                        .append(Fmt.nanos(row.p50Nanos()))
+                        .append(" | ")
+                        .append(Fmt.nanos(row.p99Nanos()))
+                        .append(" |\n");
             }
         }
     }
 
     private void allocatorTable(StringBuilder md, boolean batch, String rate, String p50, String p99) {
-        md.append("| Allocator | Size | Threads | ").append(rate).append(" | ").append(p50).append(" | ")
-                .append(p99).append(" | × Netty | × ask echo | × ping-pong |\n");
+        md.append("| Allocator | Size | Threads | ")
+                .append(rate)
+                .append(" | ")
+                .append(p50)
+                .append(" | ")
+                .append(p99)
+                .append(" | × Netty | × ask echo | × ping-pong |\n");
         md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (SpeedRow row : rows) {
             if (row.subject().floor() || row.batch() != batch) {
                 continue;
             }
-            md.append("| ").append(row.subject().label).append(" | ").append(Fmt.size(row.size())).append(" | ")
-                    .append(row.threads()).append(" | ").append(Fmt.rate(row.opsPerSec())).append(" | ")
-                    .append(Fmt.nanos(row.p50Nanos())).append(" | ").append(Fmt.nanos(row.p99Nanos())).append(" | ")
-                    .append(Fmt.ratio(ratioToNetty(row))).append(" | ")
-                    .append(Fmt.ratio(ratioToFloor(row, SpeedRow.Subject.ASK_ECHO))).append(" | ")
-                    .append(Fmt.ratio(ratioToFloor(row, SpeedRow.Subject.PING_PONG))).append(" |\n");
+            md.append("| ")
+                    .append(row.subject().label)
+                    .append(" | ")
+                    .append(Fmt.size(row.size()))
+                    .append(" | ")
+                    .append(row.threads())
+                    .append(" | ")
+                    .append(Fmt.rate(row.opsPerSec()))
+                    .append(" | ")
+                    .append(Fmt.nanos(row.p50Nanos()))
+                    .append(" | ")
+                    .append(Fmt.nanos(row.p99Nanos()))
+                    .append(" | ")
+                    .append(Fmt.ratio(ratioToNetty(row)))
+                    .append(" | ")
+                    .append(Fmt.ratio(ratioToFloor(row, SpeedRow.Subject.ASK_ECHO)))
+                    .append(" | ")
+                    .append(Fmt.ratio(ratioToFloor(row, SpeedRow.Subject.PING_PONG)))
+                    .append(" |\n");
         }
         if (!JemallocLibrary.installed()) {
             for (SpeedRow.Subject subject : SpeedRow.Subject.values()) {
                 if (subject.jemalloc()) {
-                    md.append("| ").append(subject.label).append(" | – | – | not installed: `")
-                            .append(JemallocLibrary.INSTALL_HINT).append("` | – | – | – | – | – |\n");
+                    md.append("| ")
+                            .append(subject.label)
+                            .append(" | – | – | not installed: `")
+                            .append(JemallocLibrary.INSTALL_HINT)
+                            .append("` | – | – | – | – | – |\n");
                 }
             }
         }
@@ -95,7 +131,9 @@ final class SpeedTables {
             for (SpeedRow row : rows) {
                 if (row.subject() == subject && row.batch() == batch && !subject.floor()) {
                     values.computeIfAbsent(subject.label, k -> new java.util.LinkedHashMap<>())
-                            .put(Fmt.size(row.size()) + ", " + row.threads() + (row.threads() == 1 ? " thread" : " threads"),
+                            .put(
+                                    Fmt.size(row.size()) + ", " + row.threads()
+                                            + (row.threads() == 1 ? " thread" : " threads"),
                                     ratioToNetty(row));
                 }
             }

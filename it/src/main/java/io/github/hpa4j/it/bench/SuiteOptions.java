@@ -11,23 +11,40 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * JMH forks of small and large pairs. The
  * smoke suite only proves that every benchmark and workload runs and that the report is complete (CI).
  */
-record SuiteOptions(boolean smoke, List<Integer> sizes, List<Integer> everySizes, List<Integer> threads,
-                    TimeValue warmup, TimeValue measurement, MemoryWorkloadSpec memoryWorkload,
-                    RandomAccessSpec randomAccess, MixedSizesSpec mixedSizes, PageWorkLatencySpec pageWorkLatency) {
+record SuiteOptions(
+        boolean smoke,
+        List<Integer> sizes,
+        List<Integer> everySizes,
+        List<Integer> threads,
+        TimeValue warmup,
+        TimeValue measurement,
+        MemoryWorkloadSpec memoryWorkload,
+        RandomAccessSpec randomAccess,
+        MixedSizesSpec mixedSizes,
+        PageWorkLatencySpec pageWorkLatency) {
 
     /** Fixed so that every allocator, and every run, sees the same sizes and victims. */
     static final long SEED = 0x6a09e667L;
 
-    static final SuiteOptions FULL = new SuiteOptions(false, List.of(4096, 16384, 65536),
-            List.of(64, 512, 1 << 20, 16 << 20), List.of(1, 2),
-            TimeValue.seconds(1), TimeValue.seconds(2),
+    static final SuiteOptions FULL = new SuiteOptions(
+            false,
+            List.of(4096, 16384, 65536),
+            List.of(64, 512, 1 << 20, 16 << 20),
+            List.of(1, 2),
+            TimeValue.seconds(1),
+            TimeValue.seconds(2),
             new MemoryWorkloadSpec(SEED, 512L << 20, 30_000, 11_000, 6_000),
             new RandomAccessSpec(List.of(1L << 30, 4L << 30), 10_000_000, 12_000),
             new MixedSizesSpec(SEED, 20_000, 256L << 20, 6_000),
             new PageWorkLatencySpec(20_000, 128L << 20));
 
-    static final SuiteOptions SMOKE = new SuiteOptions(true, List.of(4096), List.of(64, 1 << 20), List.of(1),
-            TimeValue.milliseconds(100), TimeValue.milliseconds(200),
+    static final SuiteOptions SMOKE = new SuiteOptions(
+            true,
+            List.of(4096),
+            List.of(64, 1 << 20),
+            List.of(1),
+            TimeValue.milliseconds(100),
+            TimeValue.milliseconds(200),
             new MemoryWorkloadSpec(SEED, 8L << 20, 200, 200, 200),
             new RandomAccessSpec(List.of(16L << 20), 100_000, 100),
             new MixedSizesSpec(SEED, 500, 8L << 20, 200),

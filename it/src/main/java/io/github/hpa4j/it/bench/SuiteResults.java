@@ -12,9 +12,15 @@ import java.util.Map;
  * @param everySize      pairs of the small and large sizes
  * @param front          the churn behind the caches and the heap bytes per cached pair
  */
-record SuiteResults(List<SpeedRow> speed, Map<String, String> jemallocRuns, List<ScalingRow> scaling,
-                    List<MemoryResult> memory, List<MemoryTimeline> timelines, MemoryResult pageWorkLatency,
-                    List<MemoryResult> randomAccess, List<MemoryResult> mixedSizes, List<SpeedRow> everySize,
-                    FrontSuite.Results front,
-                    List<SectionLog.Entry> sections) {
-}
+record SuiteResults(
+        List<SpeedRow> speed,
+        Map<String, String> jemallocRuns,
+        List<ScalingRow> scaling,
+        List<MemoryResult> memory,
+        List<MemoryTimeline> timelines,
+        MemoryResult pageWorkLatency,
+        List<MemoryResult> randomAccess,
+        List<MemoryResult> mixedSizes,
+        List<SpeedRow> everySize,
+        FrontSuite.Results front,
+        List<SectionLog.Entry> sections) {}

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class WatchedPageHooks implements CountedPageHooks {
     /** Calls started and finished; a call is running while started > finished. */
     private final AtomicLong purgesStarted = new AtomicLong();
+
     private final AtomicLong purgesFinished = new AtomicLong();
     private final AtomicLong hugifiesStarted = new AtomicLong();
     private final AtomicLong hugifiesFinished = new AtomicLong();

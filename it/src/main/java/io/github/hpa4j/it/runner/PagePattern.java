@@ -59,7 +59,13 @@ final class PagePattern {
             throw new DataMismatchException(String.format(
                     "allocation #%d %s does not hold what was written: at offset %d (page %d, address 0x%x)"
                             + " expected 0x%016x, found 0x%016x%s",
-                    serial, allocation, offset, offset / PAGE, allocation.address() + offset, want, got,
+                    serial,
+                    allocation,
+                    offset,
+                    offset / PAGE,
+                    allocation.address() + offset,
+                    want,
+                    got,
                     got == 0 ? " (zero: purged while allocated?)" : " (overlaps another allocation?)"));
         }
     }

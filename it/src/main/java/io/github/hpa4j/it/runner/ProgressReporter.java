@@ -30,8 +30,13 @@ final class ProgressReporter implements AutoCloseable {
     /** The last printed sample, for ops/s; touched only by the scheduler thread. */
     private Sample lastPrinted;
 
-    ProgressReporter(Hpa4j allocator, WorkloadMetrics metrics, Timeline timeline, ProcessMemory process,
-                     PrintStream out, long startNanos) {
+    ProgressReporter(
+            Hpa4j allocator,
+            WorkloadMetrics metrics,
+            Timeline timeline,
+            ProcessMemory process,
+            PrintStream out,
+            long startNanos) {
         this.allocator = allocator;
         this.metrics = metrics;
         this.timeline = timeline;
@@ -77,9 +82,20 @@ final class ProgressReporter implements AutoCloseable {
 
     static Sample of(AllocatorStats stats, double seconds, Phase phase, WorkloadMetrics metrics, long processRss) {
         ShardCounters counters = stats.total().counters();
-        return new Sample(seconds, phase, metrics.operations(), metrics.liveBytes(), stats.activeBytes(),
-                stats.dirtyBytes(), stats.smaps().rss(), stats.smaps().anonHugePages(), processRss,
-                stats.fragmentedFreeBytes(), counters.npurgePasses(), counters.nhugifies(), counters.ndehugifies());
+        return new Sample(
+                seconds,
+                phase,
+                metrics.operations(),
+                metrics.liveBytes(),
+                stats.activeBytes(),
+                stats.dirtyBytes(),
+                stats.smaps().rss(),
+                stats.smaps().anonHugePages(),
+                processRss,
+                stats.fragmentedFreeBytes(),
+                counters.npurgePasses(),
+                counters.nhugifies(),
+                counters.ndehugifies());
     }
 
     double seconds() {
@@ -92,7 +108,8 @@ final class ProgressReporter implements AutoCloseable {
             if (s == null) {
                 return;
             }
-            double opsPerSecond = lastPrinted == null ? s.operations() / Math.max(s.seconds(), 1e-3)
+            double opsPerSecond = lastPrinted == null
+                    ? s.operations() / Math.max(s.seconds(), 1e-3)
                     : (s.operations() - lastPrinted.operations()) / Math.max(s.seconds() - lastPrinted.seconds(), 1e-3);
             lastPrinted = s;
             out.println(line(s, opsPerSecond));
@@ -103,11 +120,19 @@ final class ProgressReporter implements AutoCloseable {
     }
 
     static String line(Sample s, double opsPerSecond) {
-        return String.format(Locale.ROOT,
+        return String.format(
+                Locale.ROOT,
                 "[%5.1fs] %-5s  ops/s %6s  live %9s  Rss %9s  AnonHugePages %9s (%3.0f%%)  dirty %6d pages  purges %4d  hugifies %4d",
-                s.seconds(), s.phase().label(), Units.count(opsPerSecond), Units.bytes(s.liveBytes()),
-                Units.bytes(s.rss()), Units.bytes(s.anonHugePages()), s.hugepageCoverage() * 100, s.dirtyPages(),
-                s.purgePasses(), s.hugifies());
+                s.seconds(),
+                s.phase().label(),
+                Units.count(opsPerSecond),
+                Units.bytes(s.liveBytes()),
+                Units.bytes(s.rss()),
+                Units.bytes(s.anonHugePages()),
+                s.hugepageCoverage() * 100,
+                s.dirtyPages(),
+                s.purgePasses(),
+                s.hugifies());
     }
 
     @Override

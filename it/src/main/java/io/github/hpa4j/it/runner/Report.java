@@ -53,34 +53,73 @@ final class Report {
     private void header() {
         RunnerOptions o = run.options();
         Runtime.Version v = Runtime.version();
-        line("Started:    %s, ran %.1f s", run.startedAt().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME.withLocale(Locale.ROOT))
-                .replaceFirst("\\.\\d+$", ""), run.seconds());
-        line("JVM:        Java %s (%s, %s), %d processors, max heap %s", v, System.getProperty("java.vendor"),
-                System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors(),
+        line(
+                "Started:    %s, ran %.1f s",
+                run.startedAt()
+                        .format(DateTimeFormatter.ISO_LOCAL_DATE_TIME.withLocale(Locale.ROOT))
+                        .replaceFirst("\\.\\d+$", ""),
+                run.seconds());
+        line(
+                "JVM:        Java %s (%s, %s), %d processors, max heap %s",
+                v,
+                System.getProperty("java.vendor"),
+                System.getProperty("java.vm.name"),
+                Runtime.getRuntime().availableProcessors(),
                 Units.bytes(Runtime.getRuntime().maxMemory()));
         PlatformFacts f = ThpSupport.facts();
-        line("OS:         %s %s %s; THP enabled=%s defrag=%s, hugepage %s", f.osName(), System.getProperty("os.version"),
-                f.osArch(), f.thpEnabled(), f.thpDefrag(), f.hugepageSize() > 0 ? Units.bytes(f.hugepageSize()) : "unknown");
-        line("Page hooks: Linux mmap/madvise%s", f.hugepagesUnavailableReason().map(r -> ", without hugepages: " + r)
-                .orElse(""));
-        line("Workload:   --duration %s --clients %d --working-set %s --long-lived %s --min-size %s --max-size %s"
+        line(
+                "OS:         %s %s %s; THP enabled=%s defrag=%s, hugepage %s",
+                f.osName(),
+                System.getProperty("os.version"),
+                f.osArch(),
+                f.thpEnabled(),
+                f.thpDefrag(),
+                f.hugepageSize() > 0 ? Units.bytes(f.hugepageSize()) : "unknown");
+        line(
+                "Page hooks: Linux mmap/madvise%s",
+                f.hugepagesUnavailableReason()
+                        .map(r -> ", without hugepages: " + r)
+                        .orElse(""));
+        line(
+                "Workload:   --duration %s --clients %d --working-set %s --long-lived %s --min-size %s --max-size %s"
                         + " --free-fraction %s --idle %s --fill %s --seed %d",
-                Units.duration(o.duration()), o.clients(), Units.flagBytes(o.workingSet()), o.longLived(),
+                Units.duration(o.duration()),
+                o.clients(),
+                Units.flagBytes(o.workingSet()),
+                o.longLived(),
                 Units.flagBytes(o.minSize()),
-                Units.flagBytes(o.maxSize()), o.freeFraction(), Units.duration(o.idle()),
-                o.fill().name().toLowerCase(Locale.ROOT), o.seed());
+                Units.flagBytes(o.maxSize()),
+                o.freeFraction(),
+                Units.duration(o.idle()),
+                o.fill().name().toLowerCase(Locale.ROOT),
+                o.seed());
         Hpa4jSettings h = o.settings();
         ShardOptions so = h.shardOptions();
-        line("hpa4j:      shards %d, page-workers %d, hugify-style %s, slab-max-alloc %s, hugification-threshold %s"
-                        + " (%s of a hugepage),", h.shards(), h.pageWorkers(), h.hugifyStyle().name().toLowerCase(Locale.ROOT),
-                Units.bytes(so.slabMaxAlloc()), Units.bytes(so.hugificationThreshold()),
+        line(
+                "hpa4j:      shards %d, page-workers %d, hugify-style %s, slab-max-alloc %s, hugification-threshold %s"
+                        + " (%s of a hugepage),",
+                h.shards(),
+                h.pageWorkers(),
+                h.hugifyStyle().name().toLowerCase(Locale.ROOT),
+                Units.bytes(so.slabMaxAlloc()),
+                Units.bytes(so.hugificationThreshold()),
                 Units.percent((double) so.hugificationThreshold() / Pages.HUGEPAGE));
-        line("            dirty-mult %s, hugify-delay %s, min-purge-interval %s, deferral %s, eden %d hugepages",
-                FixedPoint.toString(so.dirtyMult()), Units.duration(java.time.Duration.ofMillis(so.hugifyDelayMs())),
-                Units.duration(java.time.Duration.ofMillis(so.minPurgeIntervalMs())), so.deferralAllowed() ? "on" : "off",
+        line(
+                "            dirty-mult %s, hugify-delay %s, min-purge-interval %s, deferral %s, eden %d hugepages",
+                FixedPoint.toString(so.dirtyMult()),
+                Units.duration(java.time.Duration.ofMillis(so.hugifyDelayMs())),
+                Units.duration(java.time.Duration.ofMillis(so.minPurgeIntervalMs())),
+                so.deferralAllowed() ? "on" : "off",
                 h.edenHugepages());
-        line("Overrides:  %s", o.overrides().isEmpty() ? "(none)" : String.join(" ", o.overrides().entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue()).toList()));
+        line(
+                "Overrides:  %s",
+                o.overrides().isEmpty()
+                        ? "(none)"
+                        : String.join(
+                                " ",
+                                o.overrides().entrySet().stream()
+                                        .map(e -> e.getKey() + "=" + e.getValue())
+                                        .toList()));
     }
 
     private void phases() {
@@ -94,31 +133,43 @@ final class Report {
             long allocs = run.latencies().alloc().get(p).getTotalCount();
             long frees = run.latencies().free().get(p).getTotalCount();
             double secs = span == null ? 0 : span.seconds();
-            line("  %-6s %8.1fs %8.1fs %,12d %,12d %,12.0f", p.label(), span == null ? 0 : span.startSeconds(), secs,
-                    allocs, frees, secs > 0 ? (allocs + frees) / secs : 0);
+            line(
+                    "  %-6s %8.1fs %8.1fs %,12d %,12d %,12.0f",
+                    p.label(),
+                    span == null ? 0 : span.startSeconds(),
+                    secs,
+                    allocs,
+                    frees,
+                    secs > 0 ? (allocs + frees) / secs : 0);
             totalOps += allocs + frees;
             if (p != Phase.IDLE) {
                 busySeconds += secs;
             }
         }
-        line("  %-6s %9s %8.1fs %,25d %,12.0f   (ops/s over grow+churn+free)", "all", "", run.seconds(), totalOps,
-                busySeconds > 0 ? totalOps / busySeconds : 0);
+        line(
+                "  %-6s %9s %8.1fs %,25d %,12.0f   (ops/s over grow+churn+free)",
+                "all", "", run.seconds(), totalOps, busySeconds > 0 ? totalOps / busySeconds : 0);
     }
 
     private void latencies() {
         line("");
         line("Latency in microseconds (HdrHistogram), from the call to the completed CompletionStage");
         line("  %-13s %11s %9s %9s %9s %9s %9s %9s", "operation", "count", "p50", "p90", "p99", "p99.9", "max", "mean");
-        for (Map.Entry<String, Map<Phase, Histogram>> op : Map.of("alloc", run.latencies().alloc(),
-                "free", run.latencies().free()).entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
+        for (Map.Entry<String, Map<Phase, Histogram>> op :
+                Map.of("alloc", run.latencies().alloc(), "free", run.latencies().free()).entrySet().stream()
+                        .sorted(Map.Entry.comparingByKey())
+                        .toList()) {
             for (Phase p : Phase.values()) {
                 Histogram h = op.getValue().get(p);
                 if (h.getTotalCount() > 0) {
                     latencyRow(op.getKey() + " " + p.label(), h);
                 }
             }
-            latencyRow(op.getKey() + " all", op.getKey().equals("alloc") ? run.latencies().allocTotal()
-                    : run.latencies().freeTotal());
+            latencyRow(
+                    op.getKey() + " all",
+                    op.getKey().equals("alloc")
+                            ? run.latencies().allocTotal()
+                            : run.latencies().freeTotal());
         }
     }
 
@@ -133,7 +184,9 @@ final class Report {
 
     private void memory() {
         Sample peakRss = run.timeline().peakRss();
-        Sample last = run.timeline().samples().isEmpty() ? null : run.timeline().samples().getLast();
+        Sample last = run.timeline().samples().isEmpty()
+                ? null
+                : run.timeline().samples().getLast();
         Sample churnEnd = sampleAtEndOf(Phase.CHURN);
         line("");
         line("Memory (sampled once a second and at phase boundaries)");
@@ -145,25 +198,42 @@ final class Report {
         memoryRow("AnonHugePages of hpa4j's mappings", Sample::anonHugePages, churnEnd, last);
         memoryRow("fragmentation (free in partly used slabs)", Sample::fragmentedBytes, churnEnd, last);
         memoryRow("Rss of the whole JVM", Sample::processRss, churnEnd, last);
-        line("  %-44s %14s", "peak Rss of the whole JVM (VmHWM, exact)",
+        line(
+                "  %-44s %14s",
+                "peak Rss of the whole JVM (VmHWM, exact)",
                 run.processPeakRss() < 0 ? "n/a" : Units.bytes(run.processPeakRss()));
-        line("  %-44s %14s %14s %14s", "hugepage coverage (AnonHugePages / Rss)",
+        line(
+                "  %-44s %14s %14s %14s",
+                "hugepage coverage (AnonHugePages / Rss)",
                 peakRss == null ? "n/a" : Units.percent(peakRss.hugepageCoverage()) + "*",
                 churnEnd == null ? "n/a" : Units.percent(churnEnd.hugepageCoverage()),
                 last == null ? "n/a" : Units.percent(last.hugepageCoverage()));
-        line("  %-44s %14s %14s %14s", "fragmentation / (active + fragmentation)", "",
+        line(
+                "  %-44s %14s %14s %14s",
+                "fragmentation / (active + fragmentation)",
+                "",
                 churnEnd == null ? "n/a" : Units.percent(fragmentedShare(churnEnd)),
                 last == null ? "n/a" : Units.percent(fragmentedShare(last)));
-        line("  %-44s %14s %14s %14s", "address space mapped by eden", "",
-                Units.bytes(run.endOfChurn().mappedBytes()), Units.bytes(run.atEnd().mappedBytes()));
+        line(
+                "  %-44s %14s %14s %14s",
+                "address space mapped by eden",
+                "",
+                Units.bytes(run.endOfChurn().mappedBytes()),
+                Units.bytes(run.atEnd().mappedBytes()));
         if (peakRss != null) {
-            line("  * coverage at the Rss peak (%.1f s, %s)", peakRss.seconds(), peakRss.phase().label());
+            line(
+                    "  * coverage at the Rss peak (%.1f s, %s)",
+                    peakRss.seconds(), peakRss.phase().label());
         }
     }
 
     private void memoryRow(String name, Function<Sample, Long> field, Sample churnEnd, Sample last) {
-        Sample peak = run.timeline().samples().stream().max((a, b) -> Long.compare(field.apply(a), field.apply(b))).orElse(null);
-        line("  %-44s %14s %14s %14s", name, bytesOrNa(peak, field), bytesOrNa(churnEnd, field), bytesOrNa(last, field));
+        Sample peak = run.timeline().samples().stream()
+                .max((a, b) -> Long.compare(field.apply(a), field.apply(b)))
+                .orElse(null);
+        line(
+                "  %-44s %14s %14s %14s",
+                name, bytesOrNa(peak, field), bytesOrNa(churnEnd, field), bytesOrNa(last, field));
     }
 
     private static String bytesOrNa(Sample sample, Function<Sample, Long> field) {
@@ -211,14 +281,19 @@ final class Report {
 
     private void shutdown() {
         line("");
-        line("Shutdown: the clients verified and freed everything; stopping hpa4j then reclaimed %,d live extents"
-                        + " (%s), unmapped %,d slabs and %s of unused eden", run.shutdown().liveExtents(),
-                Units.bytes(run.shutdown().liveBytes()), run.shutdown().slabs(), Units.bytes(run.shutdown().edenBytes()));
+        line(
+                "Shutdown: the clients verified and freed everything; stopping hpa4j then reclaimed %,d live extents"
+                        + " (%s), unmapped %,d slabs and %s of unused eden",
+                run.shutdown().liveExtents(),
+                Units.bytes(run.shutdown().liveBytes()),
+                run.shutdown().slabs(),
+                Units.bytes(run.shutdown().edenBytes()));
     }
 
     // Every format is a literal in this class; @FormatMethod would need Error Prone's annotations.
     @SuppressWarnings("AnnotateFormatMethod")
     private void line(String format, Object... args) {
-        s.append(args.length == 0 ? format : String.format(Locale.ROOT, format, args)).append('\n');
+        s.append(args.length == 0 ? format : String.format(Locale.ROOT, format, args))
+                .append('\n');
     }
 }

@@ -17,7 +17,13 @@ import java.time.LocalDateTime;
  * @param shutdown       what stopping the allocator took back, after the clients freed everything
  * @param processPeakRss the JVM's peak resident bytes (VmHWM), or -1
  */
-record RunData(RunnerOptions options, LocalDateTime startedAt, double seconds, Timeline timeline,
-               WorkloadMetrics.Latencies latencies, AllocatorStats endOfChurn, AllocatorStats atEnd,
-               ShutdownReport shutdown, long processPeakRss) {
-}
+record RunData(
+        RunnerOptions options,
+        LocalDateTime startedAt,
+        double seconds,
+        Timeline timeline,
+        WorkloadMetrics.Latencies latencies,
+        AllocatorStats endOfChurn,
+        AllocatorStats atEnd,
+        ShutdownReport shutdown,
+        long processPeakRss) {}

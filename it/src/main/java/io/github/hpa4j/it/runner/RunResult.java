@@ -9,5 +9,4 @@ import java.nio.file.Path;
  * @param chartFile  the PNG timeline
  * @param report     the report's text
  */
-public record RunResult(Path reportFile, Path chartFile, String report) {
-}
+public record RunResult(Path reportFile, Path chartFile, String report) {}

@@ -64,6 +64,7 @@ public record RunnerOptions(
     static final double DEFAULT_FREE_FRACTION = 0.9;
     /** Added to min-purge-interval for the default idle phase: time for the purge jobs to finish. */
     static final Duration IDLE_MARGIN = Duration.ofSeconds(3);
+
     static final String DEFAULT_OUT = "reports";
 
     public RunnerOptions {
@@ -91,9 +92,11 @@ public record RunnerOptions(
             }
             Flag flag = Flag.named(name);
             if (flag == null) {
-                throw new BadFlagException(name, arg.startsWith("-")
-                        ? "unknown flag (--help lists the flags)"
-                        : "unexpected argument; every value follows its flag (--help lists the flags)");
+                throw new BadFlagException(
+                        name,
+                        arg.startsWith("-")
+                                ? "unknown flag (--help lists the flags)"
+                                : "unexpected argument; every value follows its flag (--help lists the flags)");
             }
             if (flag.argName() == null) {
                 if (value != null) {
@@ -149,55 +152,97 @@ public record RunnerOptions(
     /** Every hpa4j.* key of the reference configuration, with its default, sorted. */
     static Map<String, String> referenceSettings() {
         Map<String, String> keys = new TreeMap<>();
-        for (Map.Entry<String, ConfigValue> e : ConfigFactory.defaultReference().getConfig(Hpa4jSettings.ROOT).entrySet()) {
-            keys.put(Hpa4jSettings.ROOT + "." + e.getKey(), String.valueOf(e.getValue().unwrapped()));
+        for (Map.Entry<String, ConfigValue> e :
+                ConfigFactory.defaultReference().getConfig(Hpa4jSettings.ROOT).entrySet()) {
+            keys.put(
+                    Hpa4jSettings.ROOT + "." + e.getKey(),
+                    String.valueOf(e.getValue().unwrapped()));
         }
         return keys;
     }
 
     /** The flags, in the order --help lists them. */
     enum Flag {
-        DURATION("--duration", "DURATION", "Total run time, all phases included; churn gets what grow and idle leave."
-                + " Default " + Units.duration(DEFAULT_DURATION) + ".",
+        DURATION(
+                "--duration",
+                "DURATION",
+                "Total run time, all phases included; churn gets what grow and idle leave." + " Default "
+                        + Units.duration(DEFAULT_DURATION) + ".",
                 (b, v) -> b.duration = positive("--duration", Units.parseDuration("--duration", v))),
-        CLIENTS("--clients", "N", "Client threads, each allocating, writing, verifying and freeing its own share"
-                + " of the working set through the CompletionStage facade. Default " + DEFAULT_CLIENTS + ".",
+        CLIENTS(
+                "--clients",
+                "N",
+                "Client threads, each allocating, writing, verifying and freeing its own share"
+                        + " of the working set through the CompletionStage facade. Default " + DEFAULT_CLIENTS + ".",
                 (b, v) -> b.clients = intIn("--clients", v, 1, 1024)),
-        WORKING_SET("--working-set", "SIZE", "Live bytes to grow to and churn around. Default "
-                + Units.flagBytes(DEFAULT_WORKING_SET) + ".",
+        WORKING_SET(
+                "--working-set",
+                "SIZE",
+                "Live bytes to grow to and churn around. Default " + Units.flagBytes(DEFAULT_WORKING_SET) + ".",
                 (b, v) -> b.workingSet = Units.parseBytes("--working-set", v)),
-        LONG_LIVED("--long-lived", "F", "Fraction of the working set allocated first and kept through churn"
-                + " (long-lived data, on slabs that stay dense and get hugified); churn replaces only the rest."
-                + " 0..1 or a percentage. Default " + DEFAULT_LONG_LIVED + ".",
+        LONG_LIVED(
+                "--long-lived",
+                "F",
+                "Fraction of the working set allocated first and kept through churn"
+                        + " (long-lived data, on slabs that stay dense and get hugified); churn replaces only the rest."
+                        + " 0..1 or a percentage. Default " + DEFAULT_LONG_LIVED + ".",
                 (b, v) -> b.longLived = fraction("--long-lived", v)),
-        MIN_SIZE("--min-size", "SIZE", "Smallest request; sizes are uniform between min and max (hpa4j rounds"
-                + " each up to whole 4 KiB pages). Default " + Units.flagBytes(DEFAULT_MIN_SIZE) + ".",
+        MIN_SIZE(
+                "--min-size",
+                "SIZE",
+                "Smallest request; sizes are uniform between min and max (hpa4j rounds"
+                        + " each up to whole 4 KiB pages). Default " + Units.flagBytes(DEFAULT_MIN_SIZE) + ".",
                 (b, v) -> b.minSize = Units.parseBytes("--min-size", v)),
-        MAX_SIZE("--max-size", "SIZE", "Largest request, at most hpa4j.slab-max-alloc. Default "
-                + Units.flagBytes(DEFAULT_MAX_SIZE) + ".",
+        MAX_SIZE(
+                "--max-size",
+                "SIZE",
+                "Largest request, at most hpa4j.slab-max-alloc. Default " + Units.flagBytes(DEFAULT_MAX_SIZE) + ".",
                 (b, v) -> b.maxSize = Units.parseBytes("--max-size", v)),
-        FREE_FRACTION("--free-fraction", "F", "Fraction of live allocations the free phase frees: 0..1 or a"
-                + " percentage. Default " + DEFAULT_FREE_FRACTION + ".",
+        FREE_FRACTION(
+                "--free-fraction",
+                "F",
+                "Fraction of live allocations the free phase frees: 0..1 or a" + " percentage. Default "
+                        + DEFAULT_FREE_FRACTION + ".",
                 (b, v) -> b.freeFraction = fraction("--free-fraction", v)),
-        IDLE("--idle", "DURATION", "Length of the idle phase. Default hpa4j.min-purge-interval + "
-                + Units.duration(IDLE_MARGIN) + ", so that a purge pass runs in it.",
+        IDLE(
+                "--idle",
+                "DURATION",
+                "Length of the idle phase. Default hpa4j.min-purge-interval + " + Units.duration(IDLE_MARGIN)
+                        + ", so that a purge pass runs in it.",
                 (b, v) -> b.idle = Units.parseDuration("--idle", v)),
-        SHARDS("--shards", "N", "Shard actors (hpa4j.shards); 0 = one per processor. Default 0.",
+        SHARDS(
+                "--shards",
+                "N",
+                "Shard actors (hpa4j.shards); 0 = one per processor. Default 0.",
                 (b, v) -> b.put("hpa4j.shards", String.valueOf(intIn("--shards", v, 0, 4096)), "--shards")),
-        HUGIFY_STYLE("--hugify-style", "STYLE", "advise, collapse, eager or none (hpa4j.hugify-style)."
-                + " Default collapse.",
+        HUGIFY_STYLE(
+                "--hugify-style",
+                "STYLE",
+                "advise, collapse, eager or none (hpa4j.hugify-style)." + " Default collapse.",
                 (b, v) -> b.put("hpa4j.hugify-style", v, "--hugify-style")),
-        SET("--set", "KEY=VALUE", "Any hpa4j.* setting, e.g. --set hpa4j.dirty-mult=10%; repeatable."
-                + " -Dhpa4j.KEY=VALUE among the flags, or on the java command line, does the same.",
+        SET(
+                "--set",
+                "KEY=VALUE",
+                "Any hpa4j.* setting, e.g. --set hpa4j.dirty-mult=10%; repeatable."
+                        + " -Dhpa4j.KEY=VALUE among the flags, or on the java command line, does the same.",
                 (b, v) -> b.set("--set", v)),
-        FILL("--fill", "MODE", "words: the first and last 8 bytes of every page; full: every byte."
-                + " Written after allocate, verified before free. Default words.",
+        FILL(
+                "--fill",
+                "MODE",
+                "words: the first and last 8 bytes of every page; full: every byte."
+                        + " Written after allocate, verified before free. Default words.",
                 (b, v) -> b.fill = fillMode(v)),
-        SEED("--seed", "N", "Random seed for sizes, victims and patterns. Default: a new one, printed in"
-                + " the report, so that a run can be repeated.",
+        SEED(
+                "--seed",
+                "N",
+                "Random seed for sizes, victims and patterns. Default: a new one, printed in"
+                        + " the report, so that a run can be repeated.",
                 (b, v) -> b.seed = longOf("--seed", v)),
-        OUT("--out", "DIR", "Directory for workload-<timestamp>.txt and .png, created if missing. Default "
-                + DEFAULT_OUT + " (relative to the repository root when run through Maven).",
+        OUT(
+                "--out",
+                "DIR",
+                "Directory for workload-<timestamp>.txt and .png, created if missing. Default " + DEFAULT_OUT
+                        + " (relative to the repository root when run through Maven).",
                 (b, v) -> b.outDir = pathOf(v)),
         HELP("--help", null, "Print this help and exit (also -h).", (b, v) -> b.help = true);
 
@@ -285,8 +330,10 @@ public record RunnerOptions(
                 key = Hpa4jSettings.ROOT + "." + key;
             }
             if (!reference.hasPathOrNull(key)) {
-                throw new BadFlagException(flag + " " + key, "no such setting; the settings are:\n  "
-                        + String.join("\n  ", referenceSettings().keySet()));
+                throw new BadFlagException(
+                        flag + " " + key,
+                        "no such setting; the settings are:\n  "
+                                + String.join("\n  ", referenceSettings().keySet()));
             }
             put(key, value, flag + " " + key);
         }
@@ -310,33 +357,57 @@ public record RunnerOptions(
                 throw new BadFlagException("--min-size", "must be at least 1 byte, got " + minSize);
             }
             if (maxSize < minSize) {
-                throw new BadFlagException("--max-size", "must be at least --min-size ("
-                        + Units.flagBytes(minSize) + "), got " + Units.flagBytes(maxSize));
+                throw new BadFlagException(
+                        "--max-size",
+                        "must be at least --min-size (" + Units.flagBytes(minSize) + "), got "
+                                + Units.flagBytes(maxSize));
             }
             long slabMaxAlloc = settings.shardOptions().slabMaxAlloc();
             if (maxSize > slabMaxAlloc) {
-                throw new BadFlagException("--max-size", "must be at most hpa4j.slab-max-alloc ("
-                        + Units.flagBytes(slabMaxAlloc) + "), got " + Units.flagBytes(maxSize)
-                        + "; raise it with --set hpa4j.slab-max-alloc=" + Units.flagBytes(maxSize));
+                throw new BadFlagException(
+                        "--max-size",
+                        "must be at most hpa4j.slab-max-alloc ("
+                                + Units.flagBytes(slabMaxAlloc) + "), got " + Units.flagBytes(maxSize)
+                                + "; raise it with --set hpa4j.slab-max-alloc=" + Units.flagBytes(maxSize));
             }
             if (workingSet / clients < maxSize) {
-                throw new BadFlagException("--working-set", "each of the " + clients + " clients needs room for"
-                        + " at least one --max-size allocation (" + Units.flagBytes(maxSize) + "), got "
-                        + Units.flagBytes(workingSet) + " in all");
+                throw new BadFlagException(
+                        "--working-set",
+                        "each of the " + clients + " clients needs room for"
+                                + " at least one --max-size allocation (" + Units.flagBytes(maxSize) + "), got "
+                                + Units.flagBytes(workingSet) + " in all");
             }
-            Duration resolvedIdle = idle != null ? idle
-                    : Duration.ofMillis(settings.shardOptions().minPurgeIntervalMs()).plus(IDLE_MARGIN);
+            Duration resolvedIdle = idle != null
+                    ? idle
+                    : Duration.ofMillis(settings.shardOptions().minPurgeIntervalMs())
+                            .plus(IDLE_MARGIN);
             if (resolvedIdle.isNegative()) {
                 throw new BadFlagException("--idle", "must not be negative");
             }
             long resolvedSeed = seed != null ? seed : System.nanoTime() ^ 0x5DEECE66DL;
-            return new RunnerOptions(help, duration, clients, workingSet, longLived, minSize, maxSize, freeFraction,
-                    resolvedIdle, fill, resolvedSeed, outDir, overrides, config, settings);
+            return new RunnerOptions(
+                    help,
+                    duration,
+                    clients,
+                    workingSet,
+                    longLived,
+                    minSize,
+                    maxSize,
+                    freeFraction,
+                    resolvedIdle,
+                    fill,
+                    resolvedSeed,
+                    outDir,
+                    overrides,
+                    config,
+                    settings);
         }
 
         private Config resolve() {
             try {
-                return ConfigFactory.parseMap(overrides, "command line").withFallback(ConfigFactory.load()).resolve();
+                return ConfigFactory.parseMap(overrides, "command line")
+                        .withFallback(ConfigFactory.load())
+                        .resolve();
             } catch (ConfigException e) {
                 String flags = sources.isEmpty() ? "application.conf or -D" : String.join(", ", sources.values());
                 throw new BadFlagException(flags, e.getMessage(), e);
@@ -373,7 +444,8 @@ public record RunnerOptions(
         String t = text.trim();
         double value;
         try {
-            value = t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1).trim()) / 100
+            value = t.endsWith("%")
+                    ? Double.parseDouble(t.substring(0, t.length() - 1).trim()) / 100
                     : Double.parseDouble(t);
         } catch (NumberFormatException e) {
             throw new BadFlagException(flag, "not a fraction: \"" + text + "\" (e.g. 0.9 or 90%)", e);

@@ -17,9 +17,20 @@ package io.github.hpa4j.it.runner;
  * @param hugifies        slabs hugified so far
  * @param dehugifies      slabs dehugified so far
  */
-record Sample(double seconds, Phase phase, long operations, long liveBytes, long activeBytes, long dirtyBytes,
-              long rss, long anonHugePages, long processRss, long fragmentedBytes,
-              long purgePasses, long hugifies, long dehugifies) {
+record Sample(
+        double seconds,
+        Phase phase,
+        long operations,
+        long liveBytes,
+        long activeBytes,
+        long dirtyBytes,
+        long rss,
+        long anonHugePages,
+        long processRss,
+        long fragmentedBytes,
+        long purgePasses,
+        long hugifies,
+        long dehugifies) {
 
     long dirtyPages() {
         return dirtyBytes / io.github.hpa4j.core.Pages.PAGE;

@@ -45,6 +45,8 @@ final class Timeline {
     }
 
     synchronized Sample peakProcessRss() {
-        return samples.stream().max((a, b) -> Long.compare(a.processRss(), b.processRss())).orElse(null);
+        return samples.stream()
+                .max((a, b) -> Long.compare(a.processRss(), b.processRss()))
+                .orElse(null);
     }
 }

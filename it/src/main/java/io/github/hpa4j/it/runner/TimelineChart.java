@@ -35,11 +35,18 @@ final class TimelineChart {
     private static final int WIDTH = 1400;
     private static final int HEIGHT = 900;
     private static final Map<Phase, Color> PHASE_COLORS = Map.of(
-            Phase.GROW, new Color(0xE3F2FD), Phase.CHURN, new Color(0xFFF8E1),
-            Phase.FREE, new Color(0xFCE4EC), Phase.IDLE, new Color(0xE8F5E9));
+            Phase.GROW,
+            new Color(0xE3F2FD),
+            Phase.CHURN,
+            new Color(0xFFF8E1),
+            Phase.FREE,
+            new Color(0xFCE4EC),
+            Phase.IDLE,
+            new Color(0xE8F5E9));
 
     /** One colour per series across all three panels, so that the legend names each line once. */
     static final Color RSS = new Color(0x1565C0);
+
     static final Color LIVE = new Color(0x2E7D32);
     static final Color ANON_HUGE = new Color(0x6A1B9A);
     static final Color DIRTY = new Color(0xE65100);
@@ -73,8 +80,7 @@ final class TimelineChart {
         }
     };
 
-    private TimelineChart() {
-    }
+    private TimelineChart() {}
 
     static void render(RunData run, Path png) throws IOException {
         // No display is needed or wanted; must be set before the first AWT class loads.
@@ -96,7 +102,9 @@ final class TimelineChart {
 
         // The names and units of the progress lines: live, Rss, AnonHugePages in MiB; dirty in pages;
         // ops/s; purges (passes) and hugifies as counts so far.
-        XYPlot memory = plot(new NumberAxis("MiB"), new XYLineAndShapeRenderer(true, false),
+        XYPlot memory = plot(
+                new NumberAxis("MiB"),
+                new XYLineAndShapeRenderer(true, false),
                 series("Rss (hpa4j mappings)", samples, s -> Units.mib(s.rss())),
                 series("live", samples, s -> Units.mib(s.liveBytes())),
                 series("AnonHugePages", samples, s -> Units.mib(s.anonHugePages())));
@@ -105,13 +113,14 @@ final class TimelineChart {
         NumberAxis pages = new NumberAxis("dirty (pages)");
         pages.setAutoRangeIncludesZero(true);
         memory.setRangeAxis(1, pages);
-        XYSeriesCollection dirty = new XYSeriesCollection(series("dirty (pages)", samples, s -> (double) s.dirtyPages()));
+        XYSeriesCollection dirty =
+                new XYSeriesCollection(series("dirty (pages)", samples, s -> (double) s.dirtyPages()));
         memory.setDataset(1, dirty);
         memory.mapDatasetToRangeAxis(1, 1);
         XYLineAndShapeRenderer dirtyRenderer = new XYLineAndShapeRenderer(true, false);
         dirtyRenderer.setSeriesPaint(0, DIRTY);
-        dirtyRenderer.setSeriesStroke(0, new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER,
-                1f, new float[] {3f, 3f}, 0f));
+        dirtyRenderer.setSeriesStroke(
+                0, new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {3f, 3f}, 0f));
         memory.setRenderer(1, dirtyRenderer);
         shadePhases(memory, run.timeline(), true);
         combined.add(memory, 5);
@@ -123,23 +132,34 @@ final class TimelineChart {
         shadePhases(throughput, run.timeline(), false);
         combined.add(throughput, 2);
 
-        XYPlot work = plot(new NumberAxis("count so far"), new XYStepRenderer(),
+        XYPlot work = plot(
+                new NumberAxis("count so far"),
+                new XYStepRenderer(),
                 series("hugifies", samples, s -> (double) s.hugifies()),
                 series("purges", samples, s -> (double) s.purgePasses()),
                 series("dehugifies", samples, s -> (double) s.dehugifies()));
         colors(work, HUGIFIES, PURGES, DEHUGIFIES);
         // Dehugifies often equal hugifies at the end: dashed, so the two lines stay distinguishable.
-        work.getRenderer().setSeriesStroke(2, new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER,
-                1f, new float[] {8f, 6f}, 0f));
+        work.getRenderer()
+                .setSeriesStroke(
+                        2,
+                        new BasicStroke(
+                                2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {8f, 6f}, 0f));
         shadePhases(work, run.timeline(), false);
         combined.add(work, 2);
 
         RunnerOptions o = run.options();
-        JFreeChart chart = new JFreeChart(String.format(Locale.ROOT,
-                "hpa4j workload: %s working set, %d clients, %d shards, hugify style %s",
-                Units.bytes(o.workingSet()), o.clients(), o.settings().shards(),
-                o.settings().hugifyStyle().name().toLowerCase(Locale.ROOT)),
-                new Font(Font.SANS_SERIF, Font.BOLD, 18), combined, true);
+        JFreeChart chart = new JFreeChart(
+                String.format(
+                        Locale.ROOT,
+                        "hpa4j workload: %s working set, %d clients, %d shards, hugify style %s",
+                        Units.bytes(o.workingSet()),
+                        o.clients(),
+                        o.settings().shards(),
+                        o.settings().hugifyStyle().name().toLowerCase(Locale.ROOT)),
+                new Font(Font.SANS_SERIF, Font.BOLD, 18),
+                combined,
+                true);
         chart.addSubtitle(new TextTitle(subtitle(run), new Font(Font.SANS_SERIF, Font.PLAIN, 13)));
         chart.setBackgroundPaint(Color.WHITE);
         return chart;
@@ -152,12 +172,18 @@ final class TimelineChart {
         if (peak == null || last == null) {
             return "no samples";
         }
-        return String.format(Locale.ROOT,
+        return String.format(
+                Locale.ROOT,
                 "Java %s, sizes %s..%s; peak Rss %s (%s hugepages), final Rss %s, dirty %s; %d hugifies, %d purge passes",
-                Runtime.version().feature(), Units.flagBytes(run.options().minSize()),
-                Units.flagBytes(run.options().maxSize()), Units.bytes(peak.rss()),
-                Units.percent(peak.hugepageCoverage()), Units.bytes(last.rss()), Units.bytes(last.dirtyBytes()),
-                last.hugifies(), last.purgePasses());
+                Runtime.version().feature(),
+                Units.flagBytes(run.options().minSize()),
+                Units.flagBytes(run.options().maxSize()),
+                Units.bytes(peak.rss()),
+                Units.percent(peak.hugepageCoverage()),
+                Units.bytes(last.rss()),
+                Units.bytes(last.dirtyBytes()),
+                last.hugifies(),
+                last.purgePasses());
     }
 
     private static XYPlot plot(NumberAxis axis, XYLineAndShapeRenderer renderer, XYSeries... series) {
@@ -188,16 +214,20 @@ final class TimelineChart {
      */
     private static void shadePhases(XYPlot plot, Timeline timeline, boolean labelled) {
         List<Timeline.PhaseSpan> spans = timeline.spans();
-        int[] rows = labelRows(spans, timeline.samples().isEmpty() ? 1 : timeline.samples().getLast().seconds());
+        int[] rows = labelRows(
+                spans,
+                timeline.samples().isEmpty() ? 1 : timeline.samples().getLast().seconds());
         for (int i = 0; i < spans.size(); i++) {
             Timeline.PhaseSpan span = spans.get(i);
-            IntervalMarker band = new IntervalMarker(span.startSeconds(), Math.max(span.endSeconds(),
-                    span.startSeconds() + 0.05));
+            IntervalMarker band =
+                    new IntervalMarker(span.startSeconds(), Math.max(span.endSeconds(), span.startSeconds() + 0.05));
             band.setPaint(PHASE_COLORS.get(span.phase()));
             plot.addDomainMarker(band, Layer.BACKGROUND);
 
-            ValueMarker start = new ValueMarker(span.startSeconds(), Color.GRAY, new BasicStroke(1f,
-                    BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {4f, 4f}, 0f));
+            ValueMarker start = new ValueMarker(
+                    span.startSeconds(),
+                    Color.GRAY,
+                    new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {4f, 4f}, 0f));
             if (labelled) {
                 start.setLabel(labelText(span));
                 start.setLabelFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));

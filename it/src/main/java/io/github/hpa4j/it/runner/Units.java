@@ -17,8 +17,7 @@ final class Units {
     private static final long MIB = KIB * 1024;
     private static final long GIB = MIB * 1024;
 
-    private Units() {
-    }
+    private Units() {}
 
     /** Bytes from "64KiB", "4k", "256MiB" or a plain number of bytes. */
     static long parseBytes(String flag, String text) {

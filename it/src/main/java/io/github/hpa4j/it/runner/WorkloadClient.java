@@ -40,15 +40,16 @@ final class WorkloadClient implements AutoCloseable {
     private final List<Live> longLived = new ArrayList<>();
     /** The rest of the working set, which churn replaces. */
     private final List<Live> churned = new ArrayList<>();
+
     private long liveBytes;
     private long longLivedBytes;
     private long allocationsMade;
 
     /** An allocation held by the client, with the tag its pattern was written from. */
-    private record Live(Allocation allocation, long tag, long serial) {
-    }
+    private record Live(Allocation allocation, long tag, long serial) {}
 
-    WorkloadClient(int index, Hpa4j allocator, WorkloadMetrics metrics, RunnerOptions options, BooleanSupplier aborted) {
+    WorkloadClient(
+            int index, Hpa4j allocator, WorkloadMetrics metrics, RunnerOptions options, BooleanSupplier aborted) {
         this.index = index;
         this.allocator = allocator;
         this.metrics = metrics;
@@ -170,7 +171,9 @@ final class WorkloadClient implements AutoCloseable {
         Allocation allocation = join(allocator.allocate(bytes), "allocate(" + bytes + " bytes) in " + phase.label());
         long nanos = System.nanoTime() - start;
         long serial = ++allocationsMade;
-        if (allocation.size() < bytes || allocation.size() % Pages.PAGE != 0 || allocation.address() % Pages.PAGE != 0) {
+        if (allocation.size() < bytes
+                || allocation.size() % Pages.PAGE != 0
+                || allocation.address() % Pages.PAGE != 0) {
             throw new DataMismatchException("client " + index + " allocation #" + serial + ": asked for " + bytes
                     + " bytes, got " + allocation);
         }
@@ -217,8 +220,10 @@ final class WorkloadClient implements AutoCloseable {
             return stage.toCompletableFuture().join();
         } catch (CompletionException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new WorkloadFailedException("client " + index + ": " + what + " failed while it held "
-                    + liveCount() + " allocations (" + Units.bytes(liveBytes) + "): " + cause, cause);
+            throw new WorkloadFailedException(
+                    "client " + index + ": " + what + " failed while it held " + liveCount() + " allocations ("
+                            + Units.bytes(liveBytes) + "): " + cause,
+                    cause);
         }
     }
 

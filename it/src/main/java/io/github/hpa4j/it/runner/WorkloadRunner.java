@@ -112,17 +112,37 @@ public final class WorkloadRunner {
             AllocatorStats atEnd;
             try (ProgressReporter progress = new ProgressReporter(allocator, metrics, timeline, process, out, start)) {
                 progress.start();
-                runPhase(Phase.GROW, progress, timeline, clients, List.of(c -> c.growLongLived(workDeadline),
-                        c -> c.growRest(workDeadline)), "allocate until " + Units.bytes(options.workingSet())
-                        + " are live, the long-lived " + Units.percent(options.longLived()) + " first");
-                runPhase(Phase.CHURN, progress, timeline, clients, c -> c.churn(workDeadline),
+                runPhase(
+                        Phase.GROW,
+                        progress,
+                        timeline,
+                        clients,
+                        List.of(c -> c.growLongLived(workDeadline), c -> c.growRest(workDeadline)),
+                        "allocate until " + Units.bytes(options.workingSet()) + " are live, the long-lived "
+                                + Units.percent(options.longLived()) + " first");
+                runPhase(
+                        Phase.CHURN,
+                        progress,
+                        timeline,
+                        clients,
+                        c -> c.churn(workDeadline),
                         "replace random allocations, sizes " + Units.bytes(options.minSize()) + ".."
                                 + Units.bytes(options.maxSize()) + ", until " + secondsFromStart(workDeadline, start));
                 endOfChurn = stats(allocator);
-                runPhase(Phase.FREE, progress, timeline, clients, c -> c.freeFraction(options.freeFraction()),
+                runPhase(
+                        Phase.FREE,
+                        progress,
+                        timeline,
+                        clients,
+                        c -> c.freeFraction(options.freeFraction()),
                         "free " + Units.percent(options.freeFraction()) + " of the allocations");
                 long idleDeadline = System.nanoTime() + options.idle().toNanos();
-                runPhase(Phase.IDLE, progress, timeline, clients, c -> c.idleUntil(idleDeadline),
+                runPhase(
+                        Phase.IDLE,
+                        progress,
+                        timeline,
+                        clients,
+                        c -> c.idleUntil(idleDeadline),
                         "wait " + Units.duration(options.idle()) + " for the background purge");
                 atEnd = stats(allocator);
             }
@@ -130,8 +150,16 @@ public final class WorkloadRunner {
             awaitAll(clients, WorkloadClient::releaseAll);
             ShutdownReport shutdown = allocator.stop().toCompletableFuture().join();
 
-            RunData data = new RunData(options, startedAt, seconds, timeline, metrics.drain(), endOfChurn, atEnd,
-                    shutdown, process.peakRss());
+            RunData data = new RunData(
+                    options,
+                    startedAt,
+                    seconds,
+                    timeline,
+                    metrics.drain(),
+                    endOfChurn,
+                    atEnd,
+                    shutdown,
+                    process.peakRss());
             String report = Report.render(data);
             Path reportFile = outDir.resolve(stem + ".txt");
             Path chartFile = outDir.resolve(stem + ".png");
@@ -147,7 +175,9 @@ public final class WorkloadRunner {
             clients.forEach(WorkloadClient::close);
             system.terminate();
             try {
-                system.getWhenTerminated().toCompletableFuture().get(SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                system.getWhenTerminated()
+                        .toCompletableFuture()
+                        .get(SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 out.println("warning: the actor system did not terminate within " + Units.duration(SHUTDOWN_TIMEOUT)
                         + ": " + e);
@@ -155,14 +185,24 @@ public final class WorkloadRunner {
         }
     }
 
-    private void runPhase(Phase phase, ProgressReporter progress, Timeline timeline, List<WorkloadClient> clients,
-                          Function<WorkloadClient, CompletableFuture<Void>> work, String what) {
+    private void runPhase(
+            Phase phase,
+            ProgressReporter progress,
+            Timeline timeline,
+            List<WorkloadClient> clients,
+            Function<WorkloadClient, CompletableFuture<Void>> work,
+            String what) {
         runPhase(phase, progress, timeline, clients, List.of(work), what);
     }
 
     /** Runs the phase's steps one after another, each on every client at once. */
-    private void runPhase(Phase phase, ProgressReporter progress, Timeline timeline, List<WorkloadClient> clients,
-                          List<Function<WorkloadClient, CompletableFuture<Void>>> steps, String what) {
+    private void runPhase(
+            Phase phase,
+            ProgressReporter progress,
+            Timeline timeline,
+            List<WorkloadClient> clients,
+            List<Function<WorkloadClient, CompletableFuture<Void>>> steps,
+            String what) {
         progress.phase(phase);
         double begin = progress.seconds();
         out.printf(Locale.ROOT, "== %s (%.1fs): %s%n", phase.label(), begin, what);
@@ -207,17 +247,33 @@ public final class WorkloadRunner {
     }
 
     private void printHeader() {
-        out.printf(Locale.ROOT, "hpa4j workload runner on Java %s (%s), %d processors%n", Runtime.version(),
-                System.getProperty("java.vendor"), Runtime.getRuntime().availableProcessors());
-        out.printf(Locale.ROOT, "  %d clients, working set %s (%s long-lived), sizes %s..%s, duration %s (idle %s),"
-                        + " %d shards, hugify style %s, seed %d%n", options.clients(), Units.bytes(options.workingSet()),
+        out.printf(
+                Locale.ROOT,
+                "hpa4j workload runner on Java %s (%s), %d processors%n",
+                Runtime.version(),
+                System.getProperty("java.vendor"),
+                Runtime.getRuntime().availableProcessors());
+        out.printf(
+                Locale.ROOT,
+                "  %d clients, working set %s (%s long-lived), sizes %s..%s, duration %s (idle %s),"
+                        + " %d shards, hugify style %s, seed %d%n",
+                options.clients(),
+                Units.bytes(options.workingSet()),
                 Units.percent(options.longLived()),
-                Units.bytes(options.minSize()), Units.bytes(options.maxSize()), Units.duration(options.duration()),
-                Units.duration(options.idle()), options.settings().shards(),
-                options.settings().hugifyStyle().name().toLowerCase(Locale.ROOT), options.seed());
+                Units.bytes(options.minSize()),
+                Units.bytes(options.maxSize()),
+                Units.duration(options.duration()),
+                Units.duration(options.idle()),
+                options.settings().shards(),
+                options.settings().hugifyStyle().name().toLowerCase(Locale.ROOT),
+                options.seed());
         if (options.idle().compareTo(options.duration()) >= 0) {
-            out.printf(Locale.ROOT, "  note: --idle %s is not shorter than --duration %s: no churn, and the run takes"
-                    + " longer than asked%n", Units.duration(options.idle()), Units.duration(options.duration()));
+            out.printf(
+                    Locale.ROOT,
+                    "  note: --idle %s is not shorter than --duration %s: no churn, and the run takes"
+                            + " longer than asked%n",
+                    Units.duration(options.idle()),
+                    Units.duration(options.duration()));
         }
     }
 

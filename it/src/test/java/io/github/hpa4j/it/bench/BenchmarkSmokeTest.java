@@ -30,12 +30,27 @@ class BenchmarkSmokeTest {
         BenchmarkSuite.run(SuiteOptions.SMOKE, report);
 
         String md = Files.readString(report);
-        for (String heading : List.of("## Machine", "## Headline", "### Alloc + free pairs", "### Batches of 64",
-                "### Floors", "## Speed", "### The front cache before and after", "## Memory quality", "#### Idle footprint", "#### hpa4j's own mappings",
-                "### hpa4j allocation latency while purges run vs idle", "## Closing note", "## Noise",
-                "### Which library each jemalloc configuration called", "## Scaling", "### Shards × threads",
+        for (String heading : List.of(
+                "## Machine",
+                "## Headline",
+                "### Alloc + free pairs",
+                "### Batches of 64",
+                "### Floors",
+                "## Speed",
+                "### The front cache before and after",
+                "## Memory quality",
+                "#### Idle footprint",
+                "#### hpa4j's own mappings",
+                "### hpa4j allocation latency while purges run vs idle",
+                "## Closing note",
+                "## Noise",
+                "### Which library each jemalloc configuration called",
+                "## Scaling",
+                "### Shards × threads",
                 "### Allocation latency on a shard while its slabs are purged and hugified",
-                "## The memory itself: random access", "## Mixed sizes, 16 B to 16 MiB", EverySizeTables.HEADING)) {
+                "## The memory itself: random access",
+                "## Mixed sizes, 16 B to 16 MiB",
+                EverySizeTables.HEADING)) {
             assertTrue(md.contains(heading + "\n"), "missing section " + heading);
         }
         // Netty, allocateDirect and Arena.ofConfined have rows in both parts: look in each part alone.
@@ -44,11 +59,13 @@ class BenchmarkSmokeTest {
         String randomAccess = md.substring(md.indexOf("## The memory itself"), md.indexOf("## Mixed sizes"));
         String mixed = md.substring(md.indexOf("## Mixed sizes"), md.indexOf(EverySizeTables.HEADING));
         String everySize = md.substring(md.indexOf(EverySizeTables.HEADING), md.indexOf("## Closing note\n"));
-        for (SpeedRow.Subject subject : List.of(SpeedRow.Subject.HPA_CACHED, SpeedRow.Subject.NETTY,
-                SpeedRow.Subject.ARENA_CONFINED)) {
+        for (SpeedRow.Subject subject :
+                List.of(SpeedRow.Subject.HPA_CACHED, SpeedRow.Subject.NETTY, SpeedRow.Subject.ARENA_CONFINED)) {
             List<List<String>> rows = rowsOf(everySize, subject.label);
-            assertEquals(SuiteOptions.SMOKE.everySizes().size(), rows.size(), "small and large pairs of " + subject.label);
-            assertEquals(List.of("64 B", "1 MiB"), rows.stream().map(r -> r.get(1)).toList());
+            assertEquals(
+                    SuiteOptions.SMOKE.everySizes().size(), rows.size(), "small and large pairs of " + subject.label);
+            assertEquals(
+                    List.of("64 B", "1 MiB"), rows.stream().map(r -> r.get(1)).toList());
             rows.forEach(row -> assertPositive(row.get(2), subject.label + " pairs/s"));
         }
         boolean jemalloc = JemallocLibrary.installed();
@@ -66,8 +83,8 @@ class BenchmarkSmokeTest {
                 assertPositive(row.get(subject.floor() ? 2 : 3), subject.label + " rate");
             }
         }
-        String beforeAfter = md.substring(md.indexOf("### The front cache before and after"),
-                md.indexOf("## Behind the caches"));
+        String beforeAfter =
+                md.substring(md.indexOf("### The front cache before and after"), md.indexOf("## Behind the caches"));
         List<List<String>> recorded = rowsOf(beforeAfter, "pair");
         assertEquals(1, recorded.size(), "smoke: one size, one thread count");
         assertEquals("0.924×", recorded.get(0).get(3), "the recorded ratio of 4 KiB pairs, one thread");
@@ -78,8 +95,11 @@ class BenchmarkSmokeTest {
         assertPositive(churn.get(0).get(2), "hpa4j churn rate");
         assertTrue(churn.get(0).get(5).contains("%"), "the waited share: " + churn.get(0));
         assertEquals(1, rowsOf(front, FrontSuite.NETTY_LABEL).size(), "Netty's churn row");
-        assertEquals(2, rowsOf(front, "HpaCachedBenchmark.pair").size() + rowsOf(front, "NettyPooledBenchmark.pair")
-                .size(), "heap bytes of both pairs");
+        assertEquals(
+                2,
+                rowsOf(front, "HpaCachedBenchmark.pair").size()
+                        + rowsOf(front, "NettyPooledBenchmark.pair").size(),
+                "heap bytes of both pairs");
         for (MemoryVariant variant : MemoryVariant.ALL) {
             List<List<String>> rows = rowsOf(memory, variant.label());
             if (!variant.available()) {
@@ -134,20 +154,28 @@ class BenchmarkSmokeTest {
         // speed, front, scaling, memory, page work, random access, mixed, small and large pairs (+ jemalloc speed)
         int sections = jemalloc ? 9 : 8;
         String noise = md.substring(md.indexOf("## Noise\n"), md.indexOf("## Headline\n"));
-        assertEquals(sections, noise.lines().filter(line -> line.startsWith("| ") && !line.startsWith("| Section"))
-                .count(), noise);
-        for (String picture : List.of("speed-pairs.png", "speed-batches.png", "memory-timeline.png", "random-access.png")) {
+        assertEquals(
+                sections,
+                noise.lines()
+                        .filter(line -> line.startsWith("| ") && !line.startsWith("| Section"))
+                        .count(),
+                noise);
+        for (String picture :
+                List.of("speed-pairs.png", "speed-batches.png", "memory-timeline.png", "random-access.png")) {
             assertTrue(md.contains("](" + BenchmarkReport.PICTURES + "/" + picture + ")"), "no link to " + picture);
-            BufferedImage image = ImageIO.read(dir.resolve(BenchmarkReport.PICTURES).resolve(picture).toFile());
+            BufferedImage image = ImageIO.read(
+                    dir.resolve(BenchmarkReport.PICTURES).resolve(picture).toFile());
             assertTrue(image != null && image.getWidth() >= 1000, picture + " is not a rendered chart");
         }
     }
 
     /** The cells (after the label) of every table row whose first cell is exactly {@code label}. */
     private static List<List<String>> rowsOf(String md, String label) {
-        return md.lines().filter(line -> line.startsWith("| " + label + " |"))
+        return md.lines()
+                .filter(line -> line.startsWith("| " + label + " |"))
                 .map(line -> List.of(line.substring(1, line.length() - 1).split("\\|")).stream()
-                        .map(String::trim).toList())
+                        .map(String::trim)
+                        .toList())
                 .toList();
     }
 

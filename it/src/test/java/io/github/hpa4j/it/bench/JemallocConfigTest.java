@@ -11,7 +11,9 @@ class JemallocConfigTest {
     @Test
     void shouldRaiseTheSlabLimitAboveA64KiBBlockAndItsPaddingPage() {
         assertTrue(JemallocConfig.HPA_68K.slabMaxAlloc() >= 64 * 1024 + 4096);
-        assertTrue(JemallocConfig.HPA_68K.mallocConf().contains("hpa_slab_max_alloc:" + JemallocConfig.HPA_68K.slabMaxAlloc()));
+        assertTrue(JemallocConfig.HPA_68K
+                .mallocConf()
+                .contains("hpa_slab_max_alloc:" + JemallocConfig.HPA_68K.slabMaxAlloc()));
     }
 
     @Test

@@ -31,7 +31,7 @@ class NativeHeapTest {
         long trimmed = smaps.readProcess().rss();
         malloc.free(blocks.get(BLOCKS - 1));
         long freed = (long) (BLOCKS - 1) * BLOCK;
-        assertTrue(kept - trimmed > freed / 2,
-                "trim returned " + (kept - trimmed) + " of the " + freed + " bytes freed");
+        assertTrue(
+                kept - trimmed > freed / 2, "trim returned " + (kept - trimmed) + " of the " + freed + " bytes freed");
     }
 }

@@ -26,7 +26,9 @@ public final class AccessAfterStop {
 
     public static void main(String[] args) throws Exception {
         boolean cache = args.length > 0 && args[0].equals("cache");
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "access-after-stop",
+        ActorSystem<Void> system = ActorSystem.create(
+                Behaviors.empty(),
+                "access-after-stop",
                 ConfigFactory.parseString("hpa4j.cache.enabled = " + (cache ? "on" : "off"))
                         .withFallback(ConfigFactory.load()));
         Hpa4j first = Hpa4j.get(system);
@@ -44,18 +46,27 @@ public final class AccessAfterStop {
         expectClosed("write through a ByteBuffer view", () -> buffer.put(100, (byte) 3));
 
         Hpa4jSettings settings = Hpa4jSettings.fromConfig(system.settings().config());
-        Hpa4j second = Hpa4j.start(system, settings, PageHooksFactory.create(settings.hugifyStyle()),
-                SystemClock.INSTANCE);
+        Hpa4j second =
+                Hpa4j.start(system, settings, PageHooksFactory.create(settings.hugifyStyle()), SystemClock.INSTANCE);
         Allocation b = second.allocateNow(64 * 1024);
         b.segment().fill((byte) 7);
         expectClosed("a stale write after a second allocator started", () -> segment.fill((byte) 9));
-        check("the second allocator's memory is untouched", MemorySegment.mismatch(b.segment(), 0, 64 * 1024,
-                MemorySegment.ofArray(filled(64 * 1024, (byte) 7)), 0, 64 * 1024) == -1);
+        check(
+                "the second allocator's memory is untouched",
+                MemorySegment.mismatch(
+                                b.segment(),
+                                0,
+                                64 * 1024,
+                                MemorySegment.ofArray(filled(64 * 1024, (byte) 7)),
+                                0,
+                                64 * 1024)
+                        == -1);
         try {
             second.freeNow(a);
             check("a stale free is refused by the second allocator", false);
         } catch (InvalidFreeException e) {
-            check("a stale free is refused by the second allocator (" + e.reason() + ")",
+            check(
+                    "a stale free is refused by the second allocator (" + e.reason() + ")",
                     e.reason() == FreeRefusal.ALLOCATOR_STOPPED);
         }
         second.freeNow(b);

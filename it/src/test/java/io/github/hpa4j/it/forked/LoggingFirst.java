@@ -10,14 +10,13 @@ import org.slf4j.LoggerFactory;
  * replay notice into the build's output. Arguments: the main class, then its arguments.
  */
 public final class LoggingFirst {
-    private LoggingFirst() {
-    }
+    private LoggingFirst() {}
 
     public static void main(String[] args) throws Throwable {
         LoggerFactory.getILoggerFactory();
         try {
-            Class.forName(args[0]).getMethod("main", String[].class)
-                    .invoke(null, (Object) Arrays.copyOfRange(args, 1, args.length));
+            Class.forName(args[0]).getMethod("main", String[].class).invoke(null, (Object)
+                    Arrays.copyOfRange(args, 1, args.length));
         } catch (InvocationTargetException e) {
             throw e.getCause(); // as if the main class had been started directly
         }

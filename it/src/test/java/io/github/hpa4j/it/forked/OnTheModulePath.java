@@ -17,8 +17,7 @@ public final class OnTheModulePath {
     /* Logging starts on this thread, before Akka's threads log: SLF4J then has nothing to replay. */
     private static final Logger LOG = LoggerFactory.getLogger(OnTheModulePath.class);
 
-    private OnTheModulePath() {
-    }
+    private OnTheModulePath() {}
 
     public static void main(String[] args) throws Exception {
         LOG.info("starting on the module path");
@@ -34,8 +33,9 @@ public final class OnTheModulePath {
             }
         } finally {
             system.terminate();
-            system.getWhenTerminated().toCompletableFuture().get(Duration.ofSeconds(30).toSeconds(),
-                    java.util.concurrent.TimeUnit.SECONDS);
+            system.getWhenTerminated()
+                    .toCompletableFuture()
+                    .get(Duration.ofSeconds(30).toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
         }
     }
 }

@@ -29,9 +29,12 @@ public final class TerminateUnderLoad {
 
     public static void main(String[] args) throws Exception {
         boolean cache = args.length > 0 && args[0].equals("cache");
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "terminate-under-load",
-                ConfigFactory.parseString("hpa4j.cache.enabled = " + (cache ? "on" : "off")
-                        + "\nhpa4j.ask-timeout = 2s").withFallback(ConfigFactory.load()));
+        ActorSystem<Void> system = ActorSystem.create(
+                Behaviors.empty(),
+                "terminate-under-load",
+                ConfigFactory.parseString(
+                                "hpa4j.cache.enabled = " + (cache ? "on" : "off") + "\nhpa4j.ask-timeout = 2s")
+                        .withFallback(ConfigFactory.load()));
         Hpa4j hpa4j = Hpa4j.get(system);
         AtomicBoolean done = new AtomicBoolean();
         AtomicLong operations = new AtomicLong();
@@ -41,8 +44,8 @@ public final class TerminateUnderLoad {
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) {
             long seed = 0x7E44L + t;
-            Thread thread = new Thread(() -> work(hpa4j, seed, done, operations, closedAccesses, refusals, unexpected),
-                    "load-" + t);
+            Thread thread = new Thread(
+                    () -> work(hpa4j, seed, done, operations, closedAccesses, refusals, unexpected), "load-" + t);
             thread.start();
             threads.add(thread);
         }
@@ -67,8 +70,14 @@ public final class TerminateUnderLoad {
         System.exit(unexpected.get() == 0 ? 0 : 1);
     }
 
-    private static void work(Hpa4j hpa4j, long seed, AtomicBoolean done, AtomicLong operations,
-                             AtomicLong closedAccesses, AtomicLong refusals, AtomicLong unexpected) {
+    private static void work(
+            Hpa4j hpa4j,
+            long seed,
+            AtomicBoolean done,
+            AtomicLong operations,
+            AtomicLong closedAccesses,
+            AtomicLong refusals,
+            AtomicLong unexpected) {
         SplittableRandom random = new SplittableRandom(seed);
         List<Allocation> held = new ArrayList<>();
         while (!done.get()) {

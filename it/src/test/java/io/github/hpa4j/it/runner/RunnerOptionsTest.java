@@ -26,9 +26,25 @@ class RunnerOptionsTest {
 
     @Test
     void shouldParseBothFlagFormsUnitsAndSettingOverrides() {
-        RunnerOptions o = RunnerOptions.parse("--duration", "30", "--clients=2", "--working-set", "64MiB",
-                "--max-size", "32KiB", "--shards", "3", "--hugify-style", "advise", "--set", "hpa4j.dirty-mult=10%",
-                "-Dhpa4j.hugify-delay=1s", "--set", "min-purge-interval=2s", "--free-fraction", "75%");
+        RunnerOptions o = RunnerOptions.parse(
+                "--duration",
+                "30",
+                "--clients=2",
+                "--working-set",
+                "64MiB",
+                "--max-size",
+                "32KiB",
+                "--shards",
+                "3",
+                "--hugify-style",
+                "advise",
+                "--set",
+                "hpa4j.dirty-mult=10%",
+                "-Dhpa4j.hugify-delay=1s",
+                "--set",
+                "min-purge-interval=2s",
+                "--free-fraction",
+                "75%");
         assertEquals(Duration.ofSeconds(30), o.duration());
         assertEquals(2, o.clients());
         assertEquals(64L << 20, o.workingSet());
@@ -43,18 +59,34 @@ class RunnerOptionsTest {
 
     @Test
     void shouldNameAnUnknownFlag() {
-        BadFlagException e = assertThrows(BadFlagException.class, () -> RunnerOptions.parse("--clients", "2", "--bogus"));
+        BadFlagException e =
+                assertThrows(BadFlagException.class, () -> RunnerOptions.parse("--clients", "2", "--bogus"));
         assertEquals("--bogus", e.flag());
         assertTrue(e.getMessage().contains("unknown flag"), e.getMessage());
     }
 
     @Test
     void shouldNameAFlagWithABadOrMissingValue() {
-        assertEquals("--clients", assertThrows(BadFlagException.class, () -> RunnerOptions.parse("--clients", "many")).flag());
-        assertEquals("--duration", assertThrows(BadFlagException.class, () -> RunnerOptions.parse("--duration", "soon")).flag());
-        assertEquals("--working-set", assertThrows(BadFlagException.class, () -> RunnerOptions.parse("--working-set", "lots")).flag());
-        assertEquals("--fill", assertThrows(BadFlagException.class, () -> RunnerOptions.parse("--fill", "some")).flag());
-        assertEquals("--seed", assertThrows(BadFlagException.class, () -> RunnerOptions.parse("--seed")).flag());
+        assertEquals(
+                "--clients",
+                assertThrows(BadFlagException.class, () -> RunnerOptions.parse("--clients", "many"))
+                        .flag());
+        assertEquals(
+                "--duration",
+                assertThrows(BadFlagException.class, () -> RunnerOptions.parse("--duration", "soon"))
+                        .flag());
+        assertEquals(
+                "--working-set",
+                assertThrows(BadFlagException.class, () -> RunnerOptions.parse("--working-set", "lots"))
+                        .flag());
+        assertEquals(
+                "--fill",
+                assertThrows(BadFlagException.class, () -> RunnerOptions.parse("--fill", "some"))
+                        .flag());
+        assertEquals(
+                "--seed",
+                assertThrows(BadFlagException.class, () -> RunnerOptions.parse("--seed"))
+                        .flag());
     }
 
     @Test
@@ -62,21 +94,34 @@ class RunnerOptionsTest {
         BadFlagException e = assertThrows(BadFlagException.class, () -> RunnerOptions.parse("--max-size", "1MiB"));
         assertEquals("--max-size", e.flag());
         assertTrue(e.getMessage().contains("hpa4j.slab-max-alloc"), e.getMessage());
-        assertEquals("--max-size", assertThrows(BadFlagException.class,
-                () -> RunnerOptions.parse("--min-size", "32KiB", "--max-size", "16KiB")).flag());
+        assertEquals(
+                "--max-size",
+                assertThrows(
+                                BadFlagException.class,
+                                () -> RunnerOptions.parse("--min-size", "32KiB", "--max-size", "16KiB"))
+                        .flag());
     }
 
     @Test
     void shouldNameTheFlagThatGaveABadSetting() {
-        assertEquals("--hugify-style", assertThrows(BadFlagException.class,
-                () -> RunnerOptions.parse("--hugify-style", "sometimes")).flag());
-        BadFlagException bad = assertThrows(BadFlagException.class, () -> RunnerOptions.parse("--set", "hpa4j.dirty-mult=lots"));
+        assertEquals(
+                "--hugify-style",
+                assertThrows(BadFlagException.class, () -> RunnerOptions.parse("--hugify-style", "sometimes"))
+                        .flag());
+        BadFlagException bad =
+                assertThrows(BadFlagException.class, () -> RunnerOptions.parse("--set", "hpa4j.dirty-mult=lots"));
         assertEquals("--set hpa4j.dirty-mult", bad.flag());
-        assertEquals("--set hpa4j.no-such-key", assertThrows(BadFlagException.class,
-                () -> RunnerOptions.parse("--set", "hpa4j.no-such-key=1")).flag());
+        assertEquals(
+                "--set hpa4j.no-such-key",
+                assertThrows(BadFlagException.class, () -> RunnerOptions.parse("--set", "hpa4j.no-such-key=1"))
+                        .flag());
         assertTrue(assertThrows(BadFlagException.class, () -> RunnerOptions.parse("--set", "akka.loglevel=DEBUG"))
-                .getMessage().contains("only hpa4j.*"));
-        assertEquals("--set", assertThrows(BadFlagException.class, () -> RunnerOptions.parse("--set", "novalue")).flag());
+                .getMessage()
+                .contains("only hpa4j.*"));
+        assertEquals(
+                "--set",
+                assertThrows(BadFlagException.class, () -> RunnerOptions.parse("--set", "novalue"))
+                        .flag());
     }
 
     @Test

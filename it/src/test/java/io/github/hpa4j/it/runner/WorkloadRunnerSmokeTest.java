@@ -20,9 +20,25 @@ class WorkloadRunnerSmokeTest {
     @Test
     @Timeout(60)
     void shouldRunAllPhasesAndWriteReportAndTimeline(@TempDir Path out) throws Exception {
-        RunnerOptions options = RunnerOptions.parse("--duration", "3s", "--idle", "1s", "--clients", "2",
-                "--working-set", "8MiB", "--fill", "full", "--seed", "42", "--out", out.toString(),
-                "--set", "hpa4j.min-purge-interval=200ms", "--set", "hpa4j.hugify-delay=200ms");
+        RunnerOptions options = RunnerOptions.parse(
+                "--duration",
+                "3s",
+                "--idle",
+                "1s",
+                "--clients",
+                "2",
+                "--working-set",
+                "8MiB",
+                "--fill",
+                "full",
+                "--seed",
+                "42",
+                "--out",
+                out.toString(),
+                "--set",
+                "hpa4j.min-purge-interval=200ms",
+                "--set",
+                "hpa4j.hugify-delay=200ms");
         ByteArrayOutputStream console = new ByteArrayOutputStream();
 
         RunResult result = WorkloadRunner.run(options, new PrintStream(console, true, StandardCharsets.UTF_8));
@@ -30,7 +46,8 @@ class WorkloadRunnerSmokeTest {
         String report = Files.readString(result.reportFile());
         assertTrue(report.contains("___ Begin hpa4j workload report ___"), report);
         assertTrue(report.contains("p99.9"), report);
-        assertTrue(report.contains("___ Begin hpa4j statistics ___") && report.contains("Slab bins, all shards"), report);
+        assertTrue(
+                report.contains("___ Begin hpa4j statistics ___") && report.contains("Slab bins, all shards"), report);
         assertTrue(report.contains("alloc churn") && report.contains("free free"), report);
         assertTrue(report.contains("Java " + Runtime.version()), report);
         assertTrue(report.contains("reclaimed 0 live extents"), report); // the clients freed everything
