@@ -4,7 +4,7 @@ import java.util.List;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * How much of the suite runs and for how long. The full suite is sized for about twenty minutes on a
+ * How much of the suite runs and for how long. The full suite is sized for about thirty-five minutes on a
  * two-core machine: 88 JMH forks of ~4 s each, 36 more for jemalloc and 8 for scaling; eleven
  * memory-quality JVMs of ~20 s each; two 20 s phases of page-work latency; fourteen random-access
  * JVMs of 20 to 30 s each (a 12 s settle, 1 and 4 GiB); seven mixed-size JVMs of ten seconds and 12
