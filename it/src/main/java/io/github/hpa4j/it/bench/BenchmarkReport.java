@@ -36,8 +36,9 @@ final class BenchmarkReport {
         md.append("# hpa4j benchmarks\n\n");
         md.append("Written by `io.github.hpa4j.it.bench.BenchmarkSuite`; do not edit by hand, run it again:\n\n");
         md.append("```\n").append(COMMAND).append("\n```\n\n");
-        md.append("It takes about thirty-five minutes. CI runs the same suite in smoke mode (`BenchmarkSmokeTest`, part of "
-                + "`mvn verify`), which only proves that everything runs.");
+        md.append(
+                "It takes about thirty-five minutes. CI runs the same suite in smoke mode (`BenchmarkSmokeTest`, part of "
+                        + "`mvn verify`), which only proves that everything runs.");
         if (options.smoke()) {
             md.append("\n\n**This file is from a smoke run: the numbers are not measurements.**");
         }
