@@ -169,7 +169,7 @@ final class HugeRegion {
      * one that filled up again is advised huge again. Returns the hugepages no longer backed. A
      * hugepage the OS refuses to purge stays as it was and is tried again next pass.
      */
-    int releaseEmpty(PageHooks hooks, PageBudget budget, long nowNanos, long intervalNanos) {
+    int releaseIdle(PageHooks hooks, PageBudget budget, long nowNanos, long intervalNanos) {
         int released = 0;
         for (int h = backed.findFirstSet(0); h < hugepages; h = backed.findFirstSet(h + 1)) {
             if (usedInHugepage[h] == Pages.HUGEPAGE_PAGES) {

@@ -263,7 +263,7 @@ public final class LargeAllocator {
             long now = clock.nanoTime();
             for (int i = regions.size() - 1; i >= 0; i--) {
                 HugeRegion region = regions.get(i);
-                released += region.releaseEmpty(hooks, budget, now, options.releaseIntervalMs() * 1_000_000L);
+                released += region.releaseIdle(hooks, budget, now, options.releaseIntervalMs() * 1_000_000L);
                 if (region.idle()) {
                     subreleasedPagesOfReturnedRegions += region.subreleasedPages();
                     regions.remove(i);

@@ -70,6 +70,7 @@ public final class Shard {
     private long retryBackoffMaxNanos;
     private long retryBackoffNanos;
     private long retryBackoffUntilNanos;
+    /* Set by a failure, cleared once its pause is over: a success meanwhile does not end the pause. */
     private boolean backingOff;
     /* The last forced pass stopped at the job limit: it goes on as its jobs end. */
     private boolean passCut;
@@ -730,6 +731,7 @@ public final class Shard {
 
     /** {@return whether a retry back-off holds every pass now} */
     public boolean backingOff() {
+        // No clock read unless a pause is on: an unforced pass asks after every alloc and free.
         if (backingOff && clock.nanoTime() - retryBackoffUntilNanos >= 0) {
             backingOff = false;
         }
@@ -863,7 +865,7 @@ public final class Shard {
      * @return the jobs begun
      */
     public int maybeDoDeferredWork(boolean forced) {
-        if (destroyed || deferredWorkPaused || backingOff() || (!forced && options.deferralAllowed())) {
+        if (destroyed || deferredWorkPaused || (!forced && options.deferralAllowed()) || backingOff()) {
             return 0;
         }
         int begun = doDeferredWork(forced ? Integer.MAX_VALUE : MAX_OPS_NOT_FORCED);

@@ -83,8 +83,8 @@ class HugeRegionTest {
         long b = alloc(region, HP, HP); // the second hugepage
         assertEquals(BASE + Pages.HUGEPAGE, b);
         region.free(b, HP, 1_000);
-        assertEquals(0, region.releaseEmpty(hooks, budget, 1_999, 1_000), "empty for less than the interval");
-        assertEquals(1, region.releaseEmpty(hooks, budget, 2_000, 1_000), "empty for exactly the interval");
+        assertEquals(0, region.releaseIdle(hooks, budget, 1_999, 1_000), "empty for less than the interval");
+        assertEquals(1, region.releaseIdle(hooks, budget, 2_000, 1_000), "empty for exactly the interval");
         assertEquals(1, hooks.count("purge"));
         assertEquals(BASE + Pages.HUGEPAGE, hooks.calls.get(0).address(), "the second hugepage, not the first");
         assertEquals(HP, budget.heldPages(), "the first hugepage stays backed: it is in use");
@@ -96,7 +96,7 @@ class HugeRegionTest {
         assertEquals(0, toClear.build().pages(), "a purged hugepage reads as zero");
         region.free(b, HP, 3_000);
         region.free(a, 4, 3_000);
-        assertEquals(2, region.releaseEmpty(hooks, budget, 4_000, 1_000));
+        assertEquals(2, region.releaseIdle(hooks, budget, 4_000, 1_000));
         assertTrue(region.idle());
         assertEquals(0, budget.heldPages());
     }
@@ -120,10 +120,10 @@ class HugeRegionTest {
         long[] blocks = fillFirstHugepage(region);
         region.free(blocks[2], HP / 8, 1_000);
         region.free(blocks[5], HP / 8, 1_000);
-        assertEquals(0, region.releaseEmpty(hooks, budget, 1_999, 1_000));
+        assertEquals(0, region.releaseIdle(hooks, budget, 1_999, 1_000));
         assertEquals(0, hooks.calls.size(), "no free has been free for the interval yet");
 
-        assertEquals(0, region.releaseEmpty(hooks, budget, 2_000, 1_000), "nothing is released whole");
+        assertEquals(0, region.releaseIdle(hooks, budget, 2_000, 1_000), "nothing is released whole");
         assertEquals(
                 List.of(
                         new RecordingHooks.Call("dehugify", BASE, Pages.HUGEPAGE),
@@ -137,7 +137,7 @@ class HugeRegionTest {
         assertEquals(1, region.backedHugepages());
 
         hooks.reset();
-        assertEquals(0, region.releaseEmpty(hooks, budget, 5_000, 1_000));
+        assertEquals(0, region.releaseIdle(hooks, budget, 5_000, 1_000));
         assertEquals(0, hooks.calls.size(), "nothing dirty is left to subrelease");
         PagesToClear.Builder toClear = new PagesToClear.Builder();
         assertEquals(blocks[2], alloc(region, HP / 8, 1, toClear));
@@ -152,11 +152,11 @@ class HugeRegionTest {
         alloc(region, HP - HugeRegion.SUBRELEASE_MIN_FREE_PAGES, 1);
         long c = alloc(region, 1, 1);
         region.free(a, HugeRegion.SUBRELEASE_MIN_FREE_PAGES - 1, 0);
-        region.releaseEmpty(hooks, budget, 10_000, 1_000);
+        region.releaseIdle(hooks, budget, 10_000, 1_000);
         assertEquals(0, hooks.calls.size(), "one page short of the bound");
 
         region.free(c, 1, 20_000);
-        region.releaseEmpty(hooks, budget, 21_000, 1_000);
+        region.releaseIdle(hooks, budget, 21_000, 1_000);
         assertEquals(1, hooks.count("dehugify"), "exactly at the bound");
         assertEquals(2, hooks.count("purge"));
         assertEquals(HugeRegion.SUBRELEASE_MIN_FREE_PAGES, region.subreleasedPages());
@@ -170,9 +170,9 @@ class HugeRegionTest {
         region.free(blocks[0], HP / 8, 1_000);
         region.free(blocks[1], HP / 8, 1_500);
         region.free(other, HP, 1_500);
-        region.releaseEmpty(hooks, budget, 2_000, 1_000);
+        region.releaseIdle(hooks, budget, 2_000, 1_000);
         assertEquals(0, hooks.calls.size(), "the second free restarted the first hugepage's clock");
-        assertEquals(1, region.releaseEmpty(hooks, budget, 2_500, 1_000), "the empty second hugepage goes whole");
+        assertEquals(1, region.releaseIdle(hooks, budget, 2_500, 1_000), "the empty second hugepage goes whole");
         assertEquals(1, hooks.count("dehugify"), "and the first is subreleased at the same pass");
         assertEquals(BASE, hooks.calls.get(0).address());
         assertEquals(
@@ -188,7 +188,7 @@ class HugeRegionTest {
         long a = alloc(region, HP / 4, 1);
         long b = alloc(region, 4, 1);
         region.free(a, HP / 4, 0);
-        region.releaseEmpty(hooks, budget, 1_000, 1_000);
+        region.releaseIdle(hooks, budget, 1_000, 1_000);
         assertEquals(
                 List.of(
                         new RecordingHooks.Call("dehugify", BASE, Pages.HUGEPAGE),
@@ -204,16 +204,16 @@ class HugeRegionTest {
         HugeRegion region = new HugeRegion(BASE, 1);
         long[] blocks = fillFirstHugepage(region);
         region.free(blocks[3], HP / 8, 0);
-        region.releaseEmpty(hooks, budget, 1_000, 1_000);
+        region.releaseIdle(hooks, budget, 1_000, 1_000);
         assertEquals(1, region.subreleasedHugepages());
         hooks.reset();
         assertEquals(blocks[3], alloc(region, HP / 8, 1));
-        region.releaseEmpty(hooks, budget, 1_000, 1_000);
+        region.releaseIdle(hooks, budget, 1_000, 1_000);
         assertEquals(List.of(new RecordingHooks.Call("hugify", BASE, Pages.HUGEPAGE)), hooks.calls, "full again");
         assertEquals(0, region.subreleasedHugepages());
 
         region.free(blocks[4], HP / 8, 2_000);
-        region.releaseEmpty(hooks, budget, 3_000, 1_000);
+        region.releaseIdle(hooks, budget, 3_000, 1_000);
         assertEquals(1, region.subreleasedHugepages());
         for (long block : blocks) {
             if (block != blocks[4]) {
@@ -221,7 +221,7 @@ class HugeRegionTest {
             }
         }
         hooks.reset();
-        assertEquals(1, region.releaseEmpty(hooks, budget, 5_000, 1_000));
+        assertEquals(1, region.releaseIdle(hooks, budget, 5_000, 1_000));
         assertEquals(
                 List.of(
                         new RecordingHooks.Call("purge", BASE, Pages.HUGEPAGE),
@@ -238,13 +238,13 @@ class HugeRegionTest {
         long[] blocks = fillFirstHugepage(region);
         region.free(blocks[1], HP / 8, 0);
         hooks.failDehugify = true;
-        region.releaseEmpty(hooks, budget, 1_000, 1_000);
+        region.releaseIdle(hooks, budget, 1_000, 1_000);
         assertEquals(0, hooks.count("purge"), "no purge of a hugepage still advised huge");
         assertEquals(0, region.subreleasedHugepages());
 
         hooks.failDehugify = false;
         hooks.failPurge = true;
-        region.releaseEmpty(hooks, budget, 2_000, 1_000);
+        region.releaseIdle(hooks, budget, 2_000, 1_000);
         assertEquals(1, region.subreleasedHugepages(), "advised away, its purge refused");
         assertEquals(0, region.subreleasedPages());
         PagesToClear.Builder toClear = new PagesToClear.Builder();
@@ -254,7 +254,7 @@ class HugeRegionTest {
 
         hooks.failPurge = false;
         hooks.reset();
-        region.releaseEmpty(hooks, budget, 4_000, 1_000);
+        region.releaseIdle(hooks, budget, 4_000, 1_000);
         assertEquals(
                 List.of(new RecordingHooks.Call("purge", blocks[1], pages(HP / 8))),
                 hooks.calls,
