@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param maxBytes     bytes one thread cache holds at most over all its size classes
  * @param remoteBatch  frees of another shard's extents gathered before one batch goes to that shard's tier
  * @param transferBytes bytes one size class of one shard's transfer tier holds at most
+ * @param transferTotalBytes bytes one shard's transfer tier holds at most over all its classes,
+ *                     counting the stock it has asked for and not yet received
  * @param sweepInterval how often each cache's GC runs and the sweeper decays the tiers and looks
  *                     for idle caches
  * @param idleTimeout  a cache whose thread made no call for this long is emptied
@@ -23,12 +25,13 @@ public record CacheSettings(
         long maxBytes,
         int remoteBatch,
         long transferBytes,
+        long transferTotalBytes,
         Duration sweepInterval,
         Duration idleTimeout) {
 
     /** No cache: every facade call is one message to a shard. */
-    public static final CacheSettings DISABLED =
-            new CacheSettings(false, 1, Pages.PAGE, 1, Pages.PAGE, Duration.ofSeconds(1), Duration.ofSeconds(1));
+    public static final CacheSettings DISABLED = new CacheSettings(
+            false, 1, Pages.PAGE, 1, Pages.PAGE, Pages.PAGE, Duration.ofSeconds(1), Duration.ofSeconds(1));
 
     /** Refuses a bound outside its range, naming its key. */
     public CacheSettings {
@@ -48,6 +51,10 @@ public record CacheSettings(
                 transferBytes >= Pages.PAGE,
                 "transfer-bytes",
                 "must be at least one page (" + Pages.PAGE + " bytes), got " + transferBytes);
+        require(
+                transferTotalBytes >= Pages.PAGE,
+                "transfer-total-bytes",
+                "must be at least one page (" + Pages.PAGE + " bytes), got " + transferTotalBytes);
         require(positive(sweepInterval), "sweep-interval", "must be positive");
         require(positive(idleTimeout), "idle-timeout", "must be positive");
     }
@@ -58,7 +65,15 @@ public record CacheSettings(
      * @param value whether the facade goes through the cache
      */
     public CacheSettings withEnabled(boolean value) {
-        return new CacheSettings(value, maxPerClass, maxBytes, remoteBatch, transferBytes, sweepInterval, idleTimeout);
+        return new CacheSettings(
+                value,
+                maxPerClass,
+                maxBytes,
+                remoteBatch,
+                transferBytes,
+                transferTotalBytes,
+                sweepInterval,
+                idleTimeout);
     }
 
     /**
@@ -67,7 +82,8 @@ public record CacheSettings(
      * @param value the new {@code maxPerClass}
      */
     public CacheSettings withMaxPerClass(int value) {
-        return new CacheSettings(enabled, value, maxBytes, remoteBatch, transferBytes, sweepInterval, idleTimeout);
+        return new CacheSettings(
+                enabled, value, maxBytes, remoteBatch, transferBytes, transferTotalBytes, sweepInterval, idleTimeout);
     }
 
     /**
@@ -77,7 +93,8 @@ public record CacheSettings(
      * @param idle  the new {@code idleTimeout}
      */
     public CacheSettings withTimes(Duration sweep, Duration idle) {
-        return new CacheSettings(enabled, maxPerClass, maxBytes, remoteBatch, transferBytes, sweep, idle);
+        return new CacheSettings(
+                enabled, maxPerClass, maxBytes, remoteBatch, transferBytes, transferTotalBytes, sweep, idle);
     }
 
     private static boolean positive(Duration d) {

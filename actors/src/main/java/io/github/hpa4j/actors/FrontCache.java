@@ -71,7 +71,13 @@ final class FrontCache {
         this.idleNanos = settings.idleTimeout().toNanos();
         this.tiers = new TransferTier[gateway.shardCount()];
         for (int shard = 0; shard < tiers.length; shard++) {
-            tiers[shard] = new TransferTier(shard, bins, settings.transferBytes(), settings.maxPerClass(), gateway);
+            tiers[shard] = new TransferTier(
+                    shard,
+                    bins,
+                    settings.transferBytes(),
+                    settings.transferTotalBytes(),
+                    settings.maxPerClass(),
+                    gateway);
         }
         gateway.useTiers(tiers);
     }

@@ -213,9 +213,11 @@ public record Hpa4jSettings(
         long maxBytes = bytesOf(c, "cache.max-bytes");
         int remoteBatch = intOf(c, "cache.remote-batch");
         long transferBytes = bytesOf(c, "cache.transfer-bytes");
+        long transferTotalBytes = bytesOf(c, "cache.transfer-total-bytes");
         Duration sweep = durationOf(c, "cache.sweep-interval");
         Duration idle = durationOf(c, "cache.idle-timeout");
-        return new CacheSettings(enabled, maxPerClass, maxBytes, remoteBatch, transferBytes, sweep, idle);
+        return new CacheSettings(
+                enabled, maxPerClass, maxBytes, remoteBatch, transferBytes, transferTotalBytes, sweep, idle);
     }
 
     /* Bytes, or "unlimited" (Long.MAX_VALUE). */

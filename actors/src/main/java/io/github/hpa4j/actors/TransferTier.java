@@ -20,7 +20,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * never waits for eden on the tier's behalf: callers wait, stock does not. {@link #decay} (the sweeper, once per
  * {@code sweep-interval}) halves the target of a class no thread took from in the interval and
  * gives what lies above the target back to the shard, so an unused tier is empty after a few
- * intervals. Targets are bounded by the class's queue and by {@code transfer-bytes} per class.
+ * intervals. Targets are bounded by the class's queue and by {@code transfer-bytes} per class; a
+ * restock is cut to what keeps the whole tier, stock in flight included, within
+ * {@code transfer-total-bytes}. A working set of many sizes would otherwise stock every class to
+ * its own bound, and that stock, carved from the same slabs as the live extents, leaves holes in
+ * them when the tier gives it back.
  *
  * <p>An extent in the tier belongs to nobody: its handle is retired ({@code FREED}), and the queue
  * hands each to exactly one taker.
@@ -40,7 +44,9 @@ final class TransferTier {
     private final CacheBins bins;
     private final BoundedMpmcQueue<Allocation>[] classes;
     private final int[] maxStock;
+    private final long totalBytes;
     private final AtomicIntegerArray target;
+    /* Per class, how many extents the restock in flight asked for; 0 when none is in flight. */
     private final AtomicIntegerArray restocking;
     private final AtomicIntegerArray takenSinceDecay;
     /* Per class, completed when the restock in flight has landed (null when none is in flight). */
@@ -51,8 +57,9 @@ final class TransferTier {
     private volatile boolean closed;
 
     @SuppressWarnings("unchecked")
-    TransferTier(int shard, CacheBins bins, long bytesPerClass, int maxPerClass, Shard owner) {
+    TransferTier(int shard, CacheBins bins, long bytesPerClass, long totalBytes, int maxPerClass, Shard owner) {
         this.shard = shard;
+        this.totalBytes = totalBytes;
         this.owner = owner;
         this.bins = bins;
         int n = bins.last() + 1;
@@ -125,11 +132,28 @@ final class TransferTier {
     private void maybeRestock(int bin) {
         int goal = target.get(bin);
         int level = classes[bin].size();
-        if (!closed && level < (goal + 1) / 2 && restocking.compareAndSet(bin, 0, 1)) {
+        if (closed || level >= (goal + 1) / 2 || restocking.get(bin) != 0) {
+            return;
+        }
+        long itemBytes = bins.itemBytes(bin);
+        int count = (int) Math.min(goal - level, Math.max(0, totalBytes - committedBytes()) / itemBytes);
+        if (count > 0 && restocking.compareAndSet(bin, 0, count)) {
             restocks.incrementAndGet();
             landing.set(bin, new CompletableFuture<>());
-            owner.restock(this, bin, bins.itemBytes(bin), goal - level);
+            owner.restock(this, bin, itemBytes, count);
         }
+    }
+
+    /*
+     * What the tier holds and has asked for. Read only when a class wants stock, which is rare next
+     * to takes; two classes deciding at once may together pass the bound by one restock each.
+     */
+    private long committedBytes() {
+        long n = 0;
+        for (int bin = 1; bin < classes.length; bin++) {
+            n += (classes[bin].size() + (long) restocking.get(bin)) * bins.itemBytes(bin);
+        }
+        return n;
     }
 
     /**

@@ -90,12 +90,21 @@ class Hpa4jSettingsTest {
                   max-bytes = 64KiB
                   remote-batch = 4
                   transfer-bytes = 1MiB
+                  transfer-total-bytes = 3MiB
                   sweep-interval = 10ms
                   idle-timeout = 20ms
                 }
                 """).cache();
         assertEquals(
-                new CacheSettings(false, 8, 64 * 1024, 4, 1024 * 1024, Duration.ofMillis(10), Duration.ofMillis(20)),
+                new CacheSettings(
+                        false,
+                        8,
+                        64 * 1024,
+                        4,
+                        1024 * 1024,
+                        3 * 1024 * 1024,
+                        Duration.ofMillis(10),
+                        Duration.ofMillis(20)),
                 cache);
     }
 
@@ -164,6 +173,7 @@ class Hpa4jSettingsTest {
             cache.remote-batch     | 0
             cache.sweep-interval   | 0s
             cache.transfer-bytes   | 1KiB
+            cache.transfer-total-bytes | 1KiB
             cache.idle-timeout     | 0ms
             safety.level           | careful
             page-hooks             | windows
