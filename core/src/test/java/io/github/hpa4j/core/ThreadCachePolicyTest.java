@@ -362,4 +362,61 @@ class ThreadCachePolicyTest {
         assertEquals(0, policy.ncached(1));
         assertFalse(policy.gc(200 * MS, flush), "an emptied cache has nothing to flush");
     }
+
+    @Test
+    void anItemOfExactlyTheByteBoundIsCached() {
+        ThreadCachePolicy policy =
+                new ThreadCachePolicy(PAGES, new ThreadCachePolicy.Options(8, 4, 4 * Pages.PAGE, 100 * MS), 0);
+        assertEquals(0, policy.flushBeforeFree(2), "16 KiB against a 16 KiB bound: it fits an empty cache");
+        policy.pushed(2);
+        assertEquals(1, policy.flushBeforeFree(2), "a second one fits only once the first is flushed");
+    }
+
+    @Test
+    void aFullBinAtTheByteBoundFlushesOnlyItsOlderHalf() {
+        ThreadCachePolicy policy =
+                new ThreadCachePolicy(PAGES, new ThreadCachePolicy.Options(8, 8, 8 * Pages.PAGE, 100 * MS), 0);
+        policy.filled(0, 8);
+        assertEquals(8L * Pages.PAGE, policy.bytes());
+        // Flushing half the bin already makes room for the freed item under the byte bound too.
+        assertEquals(4, policy.flushBeforeFree(0));
+    }
+
+    @Test
+    void theFillDivisorStopsAtOneItemAndAtHalfTheBin() {
+        ThreadCachePolicy policy =
+                new ThreadCachePolicy(PAGES, new ThreadCachePolicy.Options(4, 4, 1L << 30, 100 * MS), 0);
+        int[] flush = new int[PAGES.length];
+        assertEquals(2, policy.fillCount(0, 0), "half of capacity 4");
+        policy.filled(0, 1);
+        assertEquals(0, policy.flushBeforeFree(0));
+        policy.pushed(0);
+        assertFalse(policy.gc(100 * MS, flush), "everything came in this interval");
+        policy.hit(0, 150 * MS);
+        assertTrue(policy.gc(200 * MS, flush), "one item lay unused for a whole interval");
+        assertEquals(1, flush[0]);
+        policy.flushed(0, 1);
+        assertEquals(1, policy.fillCount(0, 200 * MS), "the fill halved to capacity >> 2, one item");
+
+        // Run empty, refill, and overflow the bin while it is already at maxPerBin: it cannot grow.
+        policy.filled(0, 0);
+        for (int i = 0; i < 4; i++) {
+            assertEquals(0, policy.flushBeforeFree(0));
+            policy.pushed(0);
+        }
+        assertEquals(2, policy.flushBeforeFree(0), "full at maxPerBin: keep half");
+        assertEquals(4, policy.capacity(0));
+        policy.flushed(0, 2);
+        policy.pushed(0);
+        for (int i = policy.ncached(0); i > 0; i--) {
+            policy.hit(0, 250 * MS);
+        }
+        assertFalse(policy.gc(300 * MS, flush));
+        assertEquals(2, policy.fillCount(0, 300 * MS), "it was refilled in the interval: the fill doubles back");
+
+        policy.filled(0, 1);
+        policy.hit(0, 350 * MS);
+        assertFalse(policy.gc(400 * MS, flush));
+        assertEquals(2, policy.fillCount(0, 400 * MS), "refilled again, but a fill never exceeds half the bin");
+    }
 }
