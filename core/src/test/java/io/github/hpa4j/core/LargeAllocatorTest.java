@@ -321,4 +321,54 @@ class LargeAllocatorTest {
         assertEquals(0, large.stats().cachedHugepages());
         assertEquals(0, budget.heldPages());
     }
+
+    @Test
+    void aSizedFreeRefusesSizesBeyondTheAllocation() {
+        LargeAllocator large = large(PageBudget.UNLIMITED);
+        LargeExtent packed = large.alloc(300 * 1024, 1);
+        LargeExtent whole = large.alloc(5 * MIB, 1);
+        assertRefused(FreeRefusal.WRONG_SIZE, () -> large.free(packed.address(), packed.size() + 1));
+        assertRefused(FreeRefusal.WRONG_SIZE, () -> large.free(whole.address(), whole.size() + 1));
+        assertRefused(FreeRefusal.WRONG_SIZE, () -> large.free(packed.address(), 0));
+        large.free(packed.address(), packed.size());
+        large.free(whole.address(), whole.size());
+        assertEquals(0, large.liveExtents());
+        assertNull(large.inconsistency());
+    }
+
+    @Test
+    void anOddRegionServesUpToHalfItsHugepages() {
+        LargeAllocator large =
+                new LargeAllocator(0, LargeOptions.DEFAULTS.withRegionHugepages(3), hooks, clock, PageBudget.UNLIMITED);
+        assertEquals(3 * MIB, large.options().regionMaxAlloc());
+        assertTrue(large.usesRegion(3 * MIB), "a size of regionMaxAlloc itself is packed");
+        assertFalse(large.usesRegion(3 * MIB + 1), "one byte more is not, although it wastes a quarter");
+        LargeExtent packed = large.alloc(3 * MIB, 1);
+        assertTrue(packed.inRegion());
+        assertEquals(3 * MIB, packed.size());
+        LargeExtent whole = large.alloc(3 * MIB + 1, 1);
+        assertFalse(whole.inRegion());
+        assertEquals(4 * MIB, whole.size());
+        large.free(packed.address(), 3 * MIB - 100);
+        large.free(whole.address(), 3 * MIB + Pages.PAGE);
+        assertNull(large.inconsistency());
+    }
+
+    @Test
+    void aRegionAllocationGoesToTheFullestRegionThatFitsIt() {
+        LargeAllocator large =
+                new LargeAllocator(0, LargeOptions.DEFAULTS.withRegionHugepages(2), hooks, clock, PageBudget.UNLIMITED);
+        long pages384 = 384 * Pages.PAGE;
+        LargeExtent x = large.alloc(pages384, 1);
+        LargeExtent y = large.alloc(pages384, 1);
+        assertEquals(x.end(), y.address(), "both in the first region");
+        LargeExtent w = large.alloc(300 * Pages.PAGE, 1);
+        assertEquals(2, large.stats().regions(), "300 pages do not fit the 256 left in the first region");
+        large.free(x.address());
+        large.free(y.address());
+        // The first region is empty now (1024 free pages), the second holds 300 (724 free).
+        LargeExtent next = large.alloc(100 * Pages.PAGE, 1);
+        assertEquals(w.end(), next.address(), "into the fuller second region, after its allocation");
+        assertNull(large.inconsistency());
+    }
 }
