@@ -261,4 +261,19 @@ class HugeRegionTest {
                 "tried again at a later pass, with no second advice");
         assertNull(region.inconsistency());
     }
+
+    @Test
+    void shouldTakeTheLowestOfTwoEquallyGoodFreeRanges() {
+        HugeRegion region = new HugeRegion(BASE, 1);
+        long a = alloc(region, 10, 1);
+        alloc(region, 1, 1);
+        long c = alloc(region, 10, 1);
+        alloc(region, 1, 1);
+        region.free(c, 10, 0);
+        region.free(a, 10, 0);
+        assertEquals(0, page(alloc(region, 5, 1)), "two 10-page holes: the first, as TCMalloc's best fit does");
+        assertEquals(5, page(alloc(region, 5, 1)), "then the rest of it, the smallest hole now");
+        assertEquals(11, page(alloc(region, 10, 1)));
+        assertNull(region.inconsistency());
+    }
 }
