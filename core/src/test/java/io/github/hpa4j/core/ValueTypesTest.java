@@ -281,4 +281,31 @@ class ValueTypesTest {
         allocator.destroy();
         assertEquals(2, recording.count("unmap"), "every mapping is unmapped once");
     }
+
+    @Test
+    void aPurgeJobPurgesItsRangesAfterSplittingTheHugepage() {
+        long slab = 1L << 40;
+        PurgeJob job = new PurgeJob(
+                2, new PageSlab(slab, 0), null, true, 3, new long[] {slab, slab + 4 * Pages.PAGE}, new long[] {
+                    Pages.PAGE, 2 * Pages.PAGE
+                });
+        assertEquals(2, job.rangeCount());
+        assertEquals(slab + 4 * Pages.PAGE, job.rangeAddress(1));
+        assertEquals(2 * Pages.PAGE, job.rangeSize(1));
+        assertEquals(3 * Pages.PAGE, job.purgeBytes());
+        assertEquals(3, job.pendingPages());
+        assertEquals("PurgeJob[shard 2, slab 0x10000000000, 3 dirty pages in 2 ranges, dehugify]", job.toString());
+        RecordingHooks hooks = new RecordingHooks();
+        job.run(hooks);
+        assertEquals(
+                java.util.List.of(
+                        new RecordingHooks.Call("dehugify", slab, Pages.HUGEPAGE),
+                        new RecordingHooks.Call("purge", slab, Pages.PAGE),
+                        new RecordingHooks.Call("purge", slab + 4 * Pages.PAGE, 2 * Pages.PAGE)),
+                hooks.calls);
+        PurgeJob plain =
+                new PurgeJob(0, new PageSlab(slab, 0), null, false, 1, new long[] {slab}, new long[] {Pages.PAGE});
+        assertEquals("PurgeJob[shard 0, slab 0x10000000000, 1 dirty pages in 1 ranges]", plain.toString());
+        assertEquals("HugifyJob[shard 1, slab 0x10000000000]", new HugifyJob(1, new PageSlab(slab, 0), 0).toString());
+    }
 }
