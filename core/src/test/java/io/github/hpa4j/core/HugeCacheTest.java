@@ -131,4 +131,33 @@ class HugeCacheTest {
         assertEquals(1, cache.releasedHugepages());
         assertEquals(0, cache.hits());
     }
+
+    @Test
+    void aRefusalNamesTheBudgetWhatItHoldsAndWhatWasAsked() {
+        HugeCache cache = cache(100);
+        cache.get(70);
+        MemoryBudgetExceededException e = assertThrows(MemoryBudgetExceededException.class, () -> cache.get(31));
+        assertEquals(
+                "memory budget of " + 100 * Pages.HUGEPAGE + " bytes reached: " + 70 * Pages.HUGEPAGE
+                        + " bytes held (active or dirty), " + 31 * Pages.HUGEPAGE + " more requested",
+                e.getMessage());
+    }
+
+    @Test
+    void everyReleaseCountsOnlyWhatItGaveBack() {
+        HugeCache cache = cache(10);
+        long a = cache.get(1);
+        long b = cache.get(2);
+        long c = cache.get(3);
+        cache.release(a, 1);
+        assertEquals(1, cache.releaseAll());
+        cache.release(b, 2);
+        assertEquals(2, cache.releaseAll(), "the second pass counts its own hugepages only");
+        cache.release(c, 3);
+        clock.advanceMillis(1_000);
+        cache.releaseIdle();
+        clock.advanceMillis(1_000);
+        assertEquals(3, cache.releaseIdle());
+        assertEquals(6, cache.releasedHugepages());
+    }
 }

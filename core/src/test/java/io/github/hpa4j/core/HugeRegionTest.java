@@ -276,4 +276,59 @@ class HugeRegionTest {
         assertEquals(11, page(alloc(region, 10, 1)));
         assertNull(region.inconsistency());
     }
+
+    @Test
+    void shouldKnowItsOwnPagesOnly() {
+        HugeRegion region = new HugeRegion(BASE, 2);
+        assertTrue(region.contains(BASE));
+        assertTrue(region.contains(BASE + 2 * Pages.HUGEPAGE - 1));
+        assertFalse(region.contains(BASE + 2 * Pages.HUGEPAGE));
+        assertFalse(region.contains(BASE - 1));
+    }
+
+    @Test
+    void shouldPreferAnExactFitToAnEarlierLargerOne() {
+        HugeRegion region = new HugeRegion(BASE, 1);
+        long a = alloc(region, 20, 1);
+        alloc(region, 1, 1);
+        long c = alloc(region, 9, 1);
+        alloc(region, 1, 1);
+        region.free(a, 20, 0);
+        region.free(c, 9, 0);
+        assertEquals(21, page(alloc(region, 9, 1)), "the 9-page hole, past the 20-page one");
+    }
+
+    @Test
+    void shouldReportTouchedPagesFromTheAllocationsStart() {
+        HugeRegion region = new HugeRegion(BASE, 1);
+        alloc(region, 10, 1);
+        long b = alloc(region, 10, 1);
+        alloc(region, 1, 1);
+        region.free(b, 10, 0);
+        PagesToClear.Builder toClear = new PagesToClear.Builder();
+        assertEquals(10, page(alloc(region, 10, 1, toClear)));
+        assertEquals(PagesToClear.all(10), toClear.build(), "every page was b's: all of it, from page 0");
+    }
+
+    @Test
+    void shouldReportEveryTouchedRunInsideOneAllocation() {
+        HugeRegion region = new HugeRegion(BASE, 1);
+        long p = alloc(region, 70, 1);
+        long q1 = alloc(region, 1, 1);
+        long r = alloc(region, 70, 1);
+        long q2 = alloc(region, 1, 1);
+        long r2 = alloc(region, 70, 1);
+        alloc(region, 1, 1);
+        region.free(p, 70, 0);
+        region.free(r, 70, 0);
+        region.free(r2, 70, 0);
+        long interval = 1_000_000_000L;
+        assertEquals(0, region.releaseIdle(hooks, budget, interval, interval));
+        assertEquals(210, region.subreleasedPages(), "the sparse hugepage gave its dirty free pages back");
+        region.free(q1, 1, interval);
+        region.free(q2, 1, interval);
+        PagesToClear.Builder toClear = new PagesToClear.Builder();
+        assertEquals(0, page(alloc(region, 212, 1, toClear)));
+        assertEquals(new PagesToClear.Builder().add(70, 1).add(141, 1).build(), toClear.build());
+    }
 }

@@ -229,4 +229,27 @@ class SmallAllocatorTest {
         assertEquals(0, small.liveRegions());
         assertEquals(4, small.stats(c).ndalloc());
     }
+
+    @Test
+    void shouldTakeABatchThatFillsItsArrayExactly() {
+        long[] out = new long[3];
+        small.allocBatch(64, 3, out, 0);
+        assertEquals(3, new HashSet<>(List.of(out[0], out[1], out[2])).size());
+        small.freeBatch(64, out, 0, 3);
+        assertEquals(0, small.stats(SmallSizeClasses.sizeToIndex(64)).curregs());
+        assertThrows(InvalidCountException.class, () -> small.allocBatch(64, 3, out, 1));
+        assertThrows(InvalidCountException.class, () -> small.freeBatch(64, out, 1, 3));
+    }
+
+    @Test
+    void shouldTakeTheLargestBatch() {
+        long[] out = new long[Shard.MAX_BATCH];
+        small.allocBatch(16, Shard.MAX_BATCH, out, 0);
+        small.freeBatch(16, out, 0, Shard.MAX_BATCH);
+        assertEquals(0, small.stats(0).curregs());
+        long[] more = new long[Shard.MAX_BATCH + 1];
+        assertThrows(InvalidCountException.class, () -> small.allocBatch(16, Shard.MAX_BATCH + 1, more, 0));
+        assertThrows(InvalidCountException.class, () -> small.freeBatch(16, more, 0, Shard.MAX_BATCH + 1));
+        assertNull(small.inconsistency());
+    }
 }

@@ -105,4 +105,12 @@ class SmallSizeClassesTest {
                     "class " + i);
         }
     }
+
+    @Test
+    void shouldServeAPageAlignmentFromTheClassesOfWholePages() {
+        assertEquals(Pages.PAGE, SmallSizeClasses.alignedUsableSize(100, Pages.PAGE));
+        assertEquals(3 * Pages.PAGE, SmallSizeClasses.alignedUsableSize(2 * Pages.PAGE + 1, Pages.PAGE));
+        assertEquals(-1, SmallSizeClasses.alignedUsableSize(100, 2 * Pages.PAGE));
+        assertEquals(-1, SmallSizeClasses.alignedUsableSize(0, 16));
+    }
 }

@@ -419,4 +419,62 @@ class ThreadCachePolicyTest {
         assertFalse(policy.gc(400 * MS, flush));
         assertEquals(2, policy.fillCount(0, 400 * MS), "refilled again, but a fill never exceeds half the bin");
     }
+
+    @Test
+    void theLowWaterMarkAfterAGcIsWhatTheFlushLeaves() {
+        ThreadCachePolicy policy =
+                new ThreadCachePolicy(PAGES, new ThreadCachePolicy.Options(64, 64, 1L << 30, 100 * MS), 0);
+        int[] flush = new int[PAGES.length];
+        policy.filled(0, 8);
+        policy.hit(0, 50 * MS);
+        assertFalse(policy.gc(100 * MS, flush), "the first interval's mark starts at zero");
+        policy.hit(0, 150 * MS);
+        assertTrue(policy.gc(200 * MS, flush));
+        assertEquals(6 - (6 >> 2), flush[0]);
+        policy.flushed(0, flush[0]);
+        assertEquals(1, policy.ncached(0));
+        // No hit this interval: the one item left lay unused, and the bin halves to 32.
+        assertTrue(policy.gc(300 * MS, flush));
+        assertEquals(1, flush[0], "only the item that is there");
+    }
+
+    @Test
+    void theFillDivisorGrowsOnlyWhileAFillStaysAtLeastOneItem() {
+        ThreadCachePolicy policy =
+                new ThreadCachePolicy(PAGES, new ThreadCachePolicy.Options(4, 4, 1L << 30, 100 * MS), 0);
+        int[] flush = new int[PAGES.length];
+        policy.filled(0, 4);
+        long now = 0;
+        // Intervals with a hit and items left unused: the divisor would grow, but stops at capacity >> 2.
+        for (int interval = 0; interval < 4; interval++) {
+            policy.hit(0, now + MS);
+            policy.filled(0, 1);
+            now += 100 * MS;
+            policy.gc(now, flush);
+            policy.flushed(0, flush[0]);
+            policy.filled(0, flush[0]);
+        }
+        for (int i = policy.ncached(0); i > 0; i--) {
+            policy.hit(0, now + MS);
+        }
+        assertEquals(1, policy.fillCount(0, now + MS), "capacity >> 2");
+        policy.filled(0, 0);
+        now += 100 * MS;
+        assertFalse(policy.gc(now, flush));
+        assertEquals(2, policy.fillCount(0, now + MS), "one refill brings it back to half the bin");
+    }
+
+    @Test
+    void optionsAcceptTheSmallestBoundsAndNameWhatTheyRefuse() {
+        ThreadCachePolicy.Options smallest = new ThreadCachePolicy.Options(1, 1, 0, 1);
+        assertEquals(1, smallest.maxPerBin());
+        assertEquals(
+                "maxPerBin must be at least 1, got 0",
+                assertThrows(IllegalArgumentException.class, () -> new ThreadCachePolicy.Options(0, 1, 1, 1))
+                        .getMessage());
+        assertEquals(
+                "initialCapacity must be in [1, maxPerBin], got 0",
+                assertThrows(IllegalArgumentException.class, () -> new ThreadCachePolicy.Options(4, 0, 1, 1))
+                        .getMessage());
+    }
 }
