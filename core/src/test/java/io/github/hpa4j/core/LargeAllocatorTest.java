@@ -199,10 +199,19 @@ class LargeAllocatorTest {
         assertTrue(a.inRegion());
         assertEquals(0, large.stats().cachedHugepages());
         LargeStats before = large.stats();
-        assertThrows(MemoryBudgetExceededException.class, () -> large.alloc(5 * MIB + 4096, 1));
+        MemoryBudgetExceededException e =
+                assertThrows(MemoryBudgetExceededException.class, () -> large.alloc(5 * MIB + 4096, 1));
+        assertEquals(
+                "memory budget of " + 8 * MIB + " bytes reached: " + 4 * MIB + " bytes held (active or dirty), "
+                        + (5 * MIB + 4096) + " more requested",
+                e.getMessage());
         assertEquals(before.curExtents(), large.stats().curExtents());
+        assertEquals(before.regions(), large.stats().regions(), "no region is opened that the budget cannot back");
         assertEquals(2L * Pages.HUGEPAGE_PAGES, budget.heldPages());
         assertNull(large.inconsistency());
+        assertEquals(1, large.stats().inRegionExtents());
+        large.free(a.address());
+        assertEquals(0, large.stats().inRegionExtents());
     }
 
     @Test
