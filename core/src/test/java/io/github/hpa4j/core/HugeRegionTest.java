@@ -331,4 +331,29 @@ class HugeRegionTest {
         assertEquals(0, page(alloc(region, 212, 1, toClear)));
         assertEquals(new PagesToClear.Builder().add(70, 1).add(141, 1).build(), toClear.build());
     }
+
+    @Test
+    void shouldSubreleaseAndAdviseTheHugepageWhereTheFreePagesAre() {
+        HugeRegion region = new HugeRegion(BASE, 2);
+        alloc(region, HP, 1); // hugepage 0, full
+        assertEquals(HP, page(alloc(region, 10, 1)));
+        long c = alloc(region, 100, 1);
+        assertEquals(HP + 10, page(c));
+        region.free(c, 100, 0);
+        long interval = 1_000_000_000L;
+        hooks.reset();
+        assertEquals(0, region.releaseIdle(hooks, budget, interval, interval));
+        long second = BASE + Pages.HUGEPAGE;
+        assertEquals(
+                List.of(
+                        new RecordingHooks.Call("dehugify", second, Pages.HUGEPAGE),
+                        new RecordingHooks.Call("purge", second + 10 * Pages.PAGE, (long) (HP - 10) << Pages.LG_PAGE)),
+                hooks.calls);
+        assertEquals(100, region.subreleasedPages());
+        assertEquals(HP + 10, page(alloc(region, HP - 10, 1)), "the rest of hugepage 1: full again");
+        hooks.reset();
+        region.releaseIdle(hooks, budget, 2 * interval, interval);
+        assertEquals(List.of(new RecordingHooks.Call("hugify", second, Pages.HUGEPAGE)), hooks.calls);
+        assertNull(region.inconsistency());
+    }
 }

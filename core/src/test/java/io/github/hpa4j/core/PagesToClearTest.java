@@ -64,4 +64,18 @@ class PagesToClearTest {
         assertThrows(IndexOutOfBoundsException.class, () -> a.runPages(-1));
         assertThrows(IndexOutOfBoundsException.class, () -> PagesToClear.NONE.runPage(0));
     }
+
+    @Test
+    void shouldKeepEveryRunOfALongPlan() {
+        PagesToClear.Builder b = new PagesToClear.Builder();
+        for (int run = 0; run < 9; run++) {
+            b.add(3 * run, 1);
+        }
+        PagesToClear p = b.build();
+        assertEquals(9, p.runCount());
+        for (int run = 0; run < 9; run++) {
+            assertEquals(3 * run, p.runPage(run));
+            assertEquals(1, p.runPages(run));
+        }
+    }
 }

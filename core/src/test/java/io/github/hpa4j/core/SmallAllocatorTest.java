@@ -252,4 +252,14 @@ class SmallAllocatorTest {
         assertThrows(InvalidCountException.class, () -> small.freeBatch(16, more, 0, Shard.MAX_BATCH + 1));
         assertNull(small.inconsistency());
     }
+
+    @Test
+    void shouldTakeABatchOfOne() {
+        long[] out = new long[1];
+        small.allocBatch(64, 1, out, 0);
+        small.freeBatch(64, out, 0, 1);
+        assertEquals(0, small.stats(SmallSizeClasses.sizeToIndex(64)).curregs());
+        assertThrows(InvalidCountException.class, () -> small.freeBatch(64, out, 0, 0));
+        assertThrows(InvalidCountException.class, () -> small.freeBatch(64, out, -1, 1));
+    }
 }
