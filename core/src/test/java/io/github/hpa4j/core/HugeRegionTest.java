@@ -356,4 +356,20 @@ class HugeRegionTest {
         assertEquals(List.of(new RecordingHooks.Call("hugify", second, Pages.HUGEPAGE)), hooks.calls);
         assertNull(region.inconsistency());
     }
+
+    @Test
+    void shouldKeepAnEmptyHugepageBackedWhenTheOsRefusesToPurgeIt() {
+        HugeRegion region = new HugeRegion(BASE, 1);
+        long a = alloc(region, 10, 1);
+        region.free(a, 10, 0);
+        long held = budget.heldPages();
+        hooks.failPurge = true;
+        assertEquals(0, region.releaseIdle(hooks, budget, 1_000, 1_000), "refused: nothing given back");
+        assertEquals(1, region.backedHugepages());
+        assertEquals(held, budget.heldPages());
+        hooks.failPurge = false;
+        assertEquals(1, region.releaseIdle(hooks, budget, 2_000, 1_000), "tried again at the next pass");
+        assertEquals(0, region.backedHugepages());
+        assertTrue(region.idle());
+    }
 }
