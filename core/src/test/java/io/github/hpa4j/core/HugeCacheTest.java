@@ -160,4 +160,16 @@ class HugeCacheTest {
         assertEquals(3, cache.releaseIdle());
         assertEquals(6, cache.releasedHugepages());
     }
+
+    @Test
+    void aCacheWithoutAReleaseIntervalGivesBackAtEveryPass() {
+        HugeCache cache = new HugeCache(allocator, hooks, clock, budget, 10, 0);
+        long a = cache.get(1);
+        cache.release(a, 1);
+        assertEquals(0, cache.nanosUntilRelease());
+        assertEquals(0, cache.releaseIdle(), "released since the last pass");
+        assertEquals(1, cache.releaseIdle());
+        assertThrows(IllegalArgumentException.class, () -> new HugeCache(allocator, hooks, clock, budget, 10, -1));
+        assertThrows(IllegalArgumentException.class, () -> new HugeCache(allocator, hooks, clock, budget, -1, 0));
+    }
 }

@@ -380,4 +380,14 @@ class LargeAllocatorTest {
         assertEquals(w.end(), next.address(), "into the fuller second region, after its allocation");
         assertNull(large.inconsistency());
     }
+
+    @Test
+    void aSizedFreeTakesTheUsableSizeOfAPackedAllocation() {
+        LargeAllocator large = large(PageBudget.UNLIMITED);
+        LargeExtent packed = large.alloc(5000, 1);
+        assertTrue(packed.inRegion());
+        assertEquals(2 * Pages.PAGE, packed.size());
+        large.free(packed.address(), packed.size());
+        assertEquals(0, large.liveExtents());
+    }
 }
