@@ -390,4 +390,23 @@ class LargeAllocatorTest {
         large.free(packed.address(), packed.size());
         assertEquals(0, large.liveExtents());
     }
+
+    @Test
+    void betweenRegionsEquallyFullTheLowerOneIsFilledFirst() {
+        LargeAllocator large =
+                new LargeAllocator(0, LargeOptions.DEFAULTS.withRegionHugepages(2), hooks, clock, PageBudget.UNLIMITED);
+        large.alloc(384 * Pages.PAGE, 1);
+        LargeExtent y = large.alloc(384 * Pages.PAGE, 1);
+        LargeExtent w = large.alloc(300 * Pages.PAGE, 1); // the second region, above the first
+        assertTrue(w.address() > y.address());
+        large.alloc(424 * Pages.PAGE, 1); // the second region too: 300 pages left there
+        LargeExtent v = large.alloc(44 * Pages.PAGE, 1); // the first, fuller: 212 left
+        large.free(y.address()); // the first has 596 free now
+        LargeExtent u = large.alloc(4 * Pages.PAGE, 1); // the second is the fuller one now
+        large.free(w.address()); // 596 free in each, the second ahead of the first in the last order
+        LargeExtent next = large.alloc(10 * Pages.PAGE, 1);
+        assertEquals(v.end(), next.address(), "equal free pages: the lower region first, best fit in it");
+        assertTrue(u.end() != next.address());
+        assertNull(large.inconsistency());
+    }
 }
