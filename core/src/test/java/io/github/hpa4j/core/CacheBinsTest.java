@@ -92,4 +92,29 @@ class CacheBinsTest {
         assertThrows(IllegalArgumentException.class, () -> new CacheBins(8, 16 * Pages.PAGE));
         assertThrows(IllegalArgumentException.class, () -> new CacheBins(SMALL_MAX, Pages.PAGE - 1));
     }
+
+    @Test
+    void theBoundsAreInclusiveAtTheirEnds() {
+        CacheBins tight = new CacheBins(SmallSizeClasses.QUANTUM, Pages.PAGE);
+        assertEquals(2, tight.last(), "one small class and one page bin");
+        assertTrue(tight.small(1));
+        assertFalse(tight.small(2));
+        assertEquals(Pages.PAGE, tight.itemBytes(2));
+        assertEquals(1, tight.ofUsable(SmallSizeClasses.QUANTUM));
+        assertEquals(CacheBins.NONE, tight.ofUsable(32), "above the small max");
+        assertEquals(2, tight.ofRequest(17), "above the small max: a whole page");
+    }
+
+    @Test
+    void anAlignedRequestTakesTheSmallestBinThatServesIt() {
+        int smallBins = SmallSizeClasses.sizeToIndex(SMALL_MAX) + 1;
+        assertEquals(bins.ofRequest(112), bins.ofRequest(100, 16), "100 B at 16 is the 112 B class");
+        assertEquals(bins.ofRequest(128), bins.ofRequest(100, 64), "rounded to 128, a class of its own");
+        assertEquals(bins.ofRequest(SMALL_MAX), bins.ofRequest(SMALL_MAX, 512), "the small max itself");
+        assertEquals(smallBins + 1, bins.ofRequest(SMALL_MAX + 1, 16), "above it, a whole page");
+        assertEquals(bins.last(), bins.ofRequest(16 * Pages.PAGE, 64), "the largest page bin at an alignment");
+        assertEquals(CacheBins.NONE, bins.ofRequest(0, 64));
+        assertEquals(CacheBins.NONE, bins.ofRequest(-5, 64));
+        assertEquals(CacheBins.NONE, bins.ofRequest(16 * Pages.PAGE + 1, 64));
+    }
 }

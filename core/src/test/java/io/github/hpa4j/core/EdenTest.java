@@ -134,4 +134,35 @@ class EdenTest {
         assertTrue(e.getMessage().contains("-3"), e.getMessage());
         assertEquals(0, hooks.calls.size());
     }
+
+    @Test
+    void shouldMapNothingMoreOnceExactlyItsReserveLimitIsMapped() {
+        Eden eden = new Eden(hooks, 2, 2 * Pages.HUGEPAGE);
+        eden.extract();
+        eden.extract();
+        assertThrows(MemoryBudgetExceededException.class, eden::extract);
+        assertEquals(1, eden.mappings());
+    }
+
+    @Test
+    void shouldHandOutAGivenBackSlabAgainUnderTheNextAge() {
+        Eden eden = new Eden(hooks, 2);
+        PageSlab first = eden.extract();
+        PageSlab second = eden.extract();
+        assertEquals(0, eden.remainingBytes());
+        eden.giveBack(first);
+        eden.giveBack(second);
+        assertEquals(2 * Pages.HUGEPAGE, eden.remainingBytes(), "given back, still mapped");
+        PageSlab again = eden.extract();
+        assertEquals(second.address(), again.address(), "the last given back comes out first");
+        assertEquals(2, again.age(), "a slab handed out again is the youngest");
+        assertEquals(3, eden.ageCounter());
+        assertEquals(Pages.HUGEPAGE, eden.remainingBytes());
+        assertEquals(1, eden.mappings(), "nothing new mapped");
+        eden.destroy();
+        assertEquals(
+                new RecordingHooks.Call("unmap", first.address(), Pages.HUGEPAGE),
+                hooks.calls.get(hooks.calls.size() - 1));
+        assertEquals(0, eden.remainingBytes());
+    }
 }

@@ -426,4 +426,16 @@ class FixedPointTest {
         assertThrows(IllegalArgumentException.class, () -> FixedPoint.ofPercent(-1));
         assertThrows(IllegalArgumentException.class, () -> FixedPoint.ofPercent(6_553_600));
     }
+
+    @Test
+    void aRatioTooLargeNamesTheBoundOfItsForm() {
+        assertEquals(
+                "not a fixed-point ratio (expected e.g. 0.25, 25% or unlimited): '65536' must be below 65536",
+                assertThrows(IllegalArgumentException.class, () -> FixedPoint.parse("65536"))
+                        .getMessage());
+        assertEquals(
+                "not a fixed-point ratio (expected e.g. 0.25, 25% or unlimited): '6553600%' must be below 6553600%",
+                assertThrows(IllegalArgumentException.class, () -> FixedPoint.parse("6553600%"))
+                        .getMessage());
+    }
 }

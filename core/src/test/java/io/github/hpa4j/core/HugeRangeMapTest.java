@@ -1,5 +1,6 @@
 package io.github.hpa4j.core;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -89,5 +90,21 @@ class HugeRangeMapTest {
             }
             assertEquals(n, map.hugepages(), "seed " + seed + " step " + step);
         }
+    }
+
+    @Test
+    void shouldContainARunsHugepagesOnlyAndVisitRunsInAddressOrder() {
+        HugeRangeMap map = new HugeRangeMap();
+        map.insert(hp(4), 1);
+        map.insert(hp(0), 2);
+        assertTrue(map.contains(hp(0)));
+        assertTrue(map.contains(hp(2) - 1));
+        assertFalse(map.contains(hp(2)), "the end of a run is not in it");
+        assertFalse(map.contains(hp(5)));
+        java.util.List<long[]> runs = new java.util.ArrayList<>();
+        map.forEach((address, length) -> runs.add(new long[] {address, length}));
+        assertEquals(2, runs.size());
+        assertArrayEquals(new long[] {hp(0), 2}, runs.get(0));
+        assertArrayEquals(new long[] {hp(4), 1}, runs.get(1));
     }
 }

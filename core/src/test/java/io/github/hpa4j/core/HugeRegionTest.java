@@ -261,4 +261,115 @@ class HugeRegionTest {
                 "tried again at a later pass, with no second advice");
         assertNull(region.inconsistency());
     }
+
+    @Test
+    void shouldTakeTheLowestOfTwoEquallyGoodFreeRanges() {
+        HugeRegion region = new HugeRegion(BASE, 1);
+        long a = alloc(region, 10, 1);
+        alloc(region, 1, 1);
+        long c = alloc(region, 10, 1);
+        alloc(region, 1, 1);
+        region.free(c, 10, 0);
+        region.free(a, 10, 0);
+        assertEquals(0, page(alloc(region, 5, 1)), "two 10-page holes: the first, as TCMalloc's best fit does");
+        assertEquals(5, page(alloc(region, 5, 1)), "then the rest of it, the smallest hole now");
+        assertEquals(11, page(alloc(region, 10, 1)));
+        assertNull(region.inconsistency());
+    }
+
+    @Test
+    void shouldKnowItsOwnPagesOnly() {
+        HugeRegion region = new HugeRegion(BASE, 2);
+        assertTrue(region.contains(BASE));
+        assertTrue(region.contains(BASE + 2 * Pages.HUGEPAGE - 1));
+        assertFalse(region.contains(BASE + 2 * Pages.HUGEPAGE));
+        assertFalse(region.contains(BASE - 1));
+    }
+
+    @Test
+    void shouldPreferAnExactFitToAnEarlierLargerOne() {
+        HugeRegion region = new HugeRegion(BASE, 1);
+        long a = alloc(region, 20, 1);
+        alloc(region, 1, 1);
+        long c = alloc(region, 9, 1);
+        alloc(region, 1, 1);
+        region.free(a, 20, 0);
+        region.free(c, 9, 0);
+        assertEquals(21, page(alloc(region, 9, 1)), "the 9-page hole, past the 20-page one");
+    }
+
+    @Test
+    void shouldReportTouchedPagesFromTheAllocationsStart() {
+        HugeRegion region = new HugeRegion(BASE, 1);
+        alloc(region, 10, 1);
+        long b = alloc(region, 10, 1);
+        alloc(region, 1, 1);
+        region.free(b, 10, 0);
+        PagesToClear.Builder toClear = new PagesToClear.Builder();
+        assertEquals(10, page(alloc(region, 10, 1, toClear)));
+        assertEquals(PagesToClear.all(10), toClear.build(), "every page was b's: all of it, from page 0");
+    }
+
+    @Test
+    void shouldReportEveryTouchedRunInsideOneAllocation() {
+        HugeRegion region = new HugeRegion(BASE, 1);
+        long p = alloc(region, 70, 1);
+        long q1 = alloc(region, 1, 1);
+        long r = alloc(region, 70, 1);
+        long q2 = alloc(region, 1, 1);
+        long r2 = alloc(region, 70, 1);
+        alloc(region, 1, 1);
+        region.free(p, 70, 0);
+        region.free(r, 70, 0);
+        region.free(r2, 70, 0);
+        long interval = 1_000_000_000L;
+        assertEquals(0, region.releaseIdle(hooks, budget, interval, interval));
+        assertEquals(210, region.subreleasedPages(), "the sparse hugepage gave its dirty free pages back");
+        region.free(q1, 1, interval);
+        region.free(q2, 1, interval);
+        PagesToClear.Builder toClear = new PagesToClear.Builder();
+        assertEquals(0, page(alloc(region, 212, 1, toClear)));
+        assertEquals(new PagesToClear.Builder().add(70, 1).add(141, 1).build(), toClear.build());
+    }
+
+    @Test
+    void shouldSubreleaseAndAdviseTheHugepageWhereTheFreePagesAre() {
+        HugeRegion region = new HugeRegion(BASE, 2);
+        alloc(region, HP, 1); // hugepage 0, full
+        assertEquals(HP, page(alloc(region, 10, 1)));
+        long c = alloc(region, 100, 1);
+        assertEquals(HP + 10, page(c));
+        region.free(c, 100, 0);
+        long interval = 1_000_000_000L;
+        hooks.reset();
+        assertEquals(0, region.releaseIdle(hooks, budget, interval, interval));
+        long second = BASE + Pages.HUGEPAGE;
+        assertEquals(
+                List.of(
+                        new RecordingHooks.Call("dehugify", second, Pages.HUGEPAGE),
+                        new RecordingHooks.Call("purge", second + 10 * Pages.PAGE, (long) (HP - 10) << Pages.LG_PAGE)),
+                hooks.calls);
+        assertEquals(100, region.subreleasedPages());
+        assertEquals(HP + 10, page(alloc(region, HP - 10, 1)), "the rest of hugepage 1: full again");
+        hooks.reset();
+        region.releaseIdle(hooks, budget, 2 * interval, interval);
+        assertEquals(List.of(new RecordingHooks.Call("hugify", second, Pages.HUGEPAGE)), hooks.calls);
+        assertNull(region.inconsistency());
+    }
+
+    @Test
+    void shouldKeepAnEmptyHugepageBackedWhenTheOsRefusesToPurgeIt() {
+        HugeRegion region = new HugeRegion(BASE, 1);
+        long a = alloc(region, 10, 1);
+        region.free(a, 10, 0);
+        long held = budget.heldPages();
+        hooks.failPurge = true;
+        assertEquals(0, region.releaseIdle(hooks, budget, 1_000, 1_000), "refused: nothing given back");
+        assertEquals(1, region.backedHugepages());
+        assertEquals(held, budget.heldPages());
+        hooks.failPurge = false;
+        assertEquals(1, region.releaseIdle(hooks, budget, 2_000, 1_000), "tried again at the next pass");
+        assertEquals(0, region.backedHugepages());
+        assertTrue(region.idle());
+    }
 }

@@ -199,10 +199,19 @@ class LargeAllocatorTest {
         assertTrue(a.inRegion());
         assertEquals(0, large.stats().cachedHugepages());
         LargeStats before = large.stats();
-        assertThrows(MemoryBudgetExceededException.class, () -> large.alloc(5 * MIB + 4096, 1));
+        MemoryBudgetExceededException e =
+                assertThrows(MemoryBudgetExceededException.class, () -> large.alloc(5 * MIB + 4096, 1));
+        assertEquals(
+                "memory budget of " + 8 * MIB + " bytes reached: " + 4 * MIB + " bytes held (active or dirty), "
+                        + (5 * MIB + 4096) + " more requested",
+                e.getMessage());
         assertEquals(before.curExtents(), large.stats().curExtents());
+        assertEquals(before.regions(), large.stats().regions(), "no region is opened that the budget cannot back");
         assertEquals(2L * Pages.HUGEPAGE_PAGES, budget.heldPages());
         assertNull(large.inconsistency());
+        assertEquals(1, large.stats().inRegionExtents());
+        large.free(a.address());
+        assertEquals(0, large.stats().inRegionExtents());
     }
 
     @Test
@@ -320,5 +329,84 @@ class LargeAllocatorTest {
         assertEquals(2, large.releaseCache());
         assertEquals(0, large.stats().cachedHugepages());
         assertEquals(0, budget.heldPages());
+    }
+
+    @Test
+    void aSizedFreeRefusesSizesBeyondTheAllocation() {
+        LargeAllocator large = large(PageBudget.UNLIMITED);
+        LargeExtent packed = large.alloc(300 * 1024, 1);
+        LargeExtent whole = large.alloc(5 * MIB, 1);
+        assertRefused(FreeRefusal.WRONG_SIZE, () -> large.free(packed.address(), packed.size() + 1));
+        assertRefused(FreeRefusal.WRONG_SIZE, () -> large.free(whole.address(), whole.size() + 1));
+        assertRefused(FreeRefusal.WRONG_SIZE, () -> large.free(packed.address(), 0));
+        large.free(packed.address(), packed.size());
+        large.free(whole.address(), whole.size());
+        assertEquals(0, large.liveExtents());
+        assertNull(large.inconsistency());
+    }
+
+    @Test
+    void anOddRegionServesUpToHalfItsHugepages() {
+        LargeAllocator large =
+                new LargeAllocator(0, LargeOptions.DEFAULTS.withRegionHugepages(3), hooks, clock, PageBudget.UNLIMITED);
+        assertEquals(3 * MIB, large.options().regionMaxAlloc());
+        assertTrue(large.usesRegion(3 * MIB), "a size of regionMaxAlloc itself is packed");
+        assertFalse(large.usesRegion(3 * MIB + 1), "one byte more is not, although it wastes a quarter");
+        LargeExtent packed = large.alloc(3 * MIB, 1);
+        assertTrue(packed.inRegion());
+        assertEquals(3 * MIB, packed.size());
+        LargeExtent whole = large.alloc(3 * MIB + 1, 1);
+        assertFalse(whole.inRegion());
+        assertEquals(4 * MIB, whole.size());
+        large.free(packed.address(), 3 * MIB - 100);
+        large.free(whole.address(), 3 * MIB + Pages.PAGE);
+        assertNull(large.inconsistency());
+    }
+
+    @Test
+    void aRegionAllocationGoesToTheFullestRegionThatFitsIt() {
+        LargeAllocator large =
+                new LargeAllocator(0, LargeOptions.DEFAULTS.withRegionHugepages(2), hooks, clock, PageBudget.UNLIMITED);
+        long pages384 = 384 * Pages.PAGE;
+        LargeExtent x = large.alloc(pages384, 1);
+        LargeExtent y = large.alloc(pages384, 1);
+        assertEquals(x.end(), y.address(), "both in the first region");
+        LargeExtent w = large.alloc(300 * Pages.PAGE, 1);
+        assertEquals(2, large.stats().regions(), "300 pages do not fit the 256 left in the first region");
+        large.free(x.address());
+        large.free(y.address());
+        // The first region is empty now (1024 free pages), the second holds 300 (724 free).
+        LargeExtent next = large.alloc(100 * Pages.PAGE, 1);
+        assertEquals(w.end(), next.address(), "into the fuller second region, after its allocation");
+        assertNull(large.inconsistency());
+    }
+
+    @Test
+    void aSizedFreeTakesTheUsableSizeOfAPackedAllocation() {
+        LargeAllocator large = large(PageBudget.UNLIMITED);
+        LargeExtent packed = large.alloc(5000, 1);
+        assertTrue(packed.inRegion());
+        assertEquals(2 * Pages.PAGE, packed.size());
+        large.free(packed.address(), packed.size());
+        assertEquals(0, large.liveExtents());
+    }
+
+    @Test
+    void betweenRegionsEquallyFullTheLowerOneIsFilledFirst() {
+        LargeAllocator large =
+                new LargeAllocator(0, LargeOptions.DEFAULTS.withRegionHugepages(2), hooks, clock, PageBudget.UNLIMITED);
+        large.alloc(384 * Pages.PAGE, 1);
+        LargeExtent y = large.alloc(384 * Pages.PAGE, 1);
+        LargeExtent w = large.alloc(300 * Pages.PAGE, 1); // the second region, above the first
+        assertTrue(w.address() > y.address());
+        large.alloc(424 * Pages.PAGE, 1); // the second region too: 300 pages left there
+        LargeExtent v = large.alloc(44 * Pages.PAGE, 1); // the first, fuller: 212 left
+        large.free(y.address()); // the first has 596 free now
+        LargeExtent u = large.alloc(4 * Pages.PAGE, 1); // the second is the fuller one now
+        large.free(w.address()); // 596 free in each, the second ahead of the first in the last order
+        LargeExtent next = large.alloc(10 * Pages.PAGE, 1);
+        assertEquals(v.end(), next.address(), "equal free pages: the lower region first, best fit in it");
+        assertTrue(u.end() != next.address());
+        assertNull(large.inconsistency());
     }
 }

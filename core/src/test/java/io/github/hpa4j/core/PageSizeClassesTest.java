@@ -174,4 +174,10 @@ class PageSizeClassesTest {
         }
         throw new AssertionError("no class fits in " + size);
     }
+
+    @Test
+    void aPageIsItsOwnFloor() {
+        assertEquals(Pages.PAGE, PageSizeClasses.quantizeFloor(Pages.PAGE));
+        assertEquals(2 * Pages.PAGE, PageSizeClasses.quantizeFloor(2 * Pages.PAGE));
+    }
 }

@@ -620,4 +620,11 @@ class PageSlabSetTest {
             return best;
         }
     }
+
+    @Test
+    void shouldPurgeAHugeSlabWithOneDirtyPageFromTheLowestList() {
+        PageSlab slab = hugeDirty(0, PAGES - 1);
+        assertEquals(0, PageSlabSet.purgeListIndex(slab), "the least dirty class, huge");
+        assertSame(slab, set.pickPurge());
+    }
 }

@@ -451,4 +451,17 @@ class PageSlabTest {
         assertFalse(slab.updating());
         assertEquals(1, set.nactive());
     }
+
+    @Test
+    void shouldSayWhetherAJobIsInFlight() {
+        PageSlab slab = new PageSlab(Pages.HUGEPAGE, 0);
+        assertFalse(slab.midPurge());
+        assertFalse(slab.midHugify());
+        slab.midPurge(true);
+        assertTrue(slab.midPurge());
+        slab.midPurge(false);
+        slab.midHugify(true);
+        assertTrue(slab.midHugify());
+        assertFalse(slab.midPurge());
+    }
 }

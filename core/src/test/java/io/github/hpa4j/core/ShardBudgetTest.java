@@ -200,4 +200,19 @@ class ShardBudgetTest {
         assertEquals(touched(shard), budget.heldPages());
         shard.freeBatch(extents);
     }
+
+    @Test
+    void aRefusedBatchNamesEveryExtentItCouldNotServe() {
+        CountingBudget budget = new CountingBudget(100);
+        Shard shard = shard(budget, ShardOptions.DEFAULTS.withDirtyMult(FixedPoint.UNLIMITED));
+        List<Extent> held = alloc(shard, 10 * Pages.PAGE, 9);
+        List<Extent> out = new ArrayList<>();
+        MemoryBudgetExceededException refused =
+                assertThrows(MemoryBudgetExceededException.class, () -> shard.allocBatch(4 * Pages.PAGE, 4, eden, out));
+        assertTrue(
+                refused.getMessage().endsWith(", " + 8 * Pages.PAGE + " more requested"),
+                "the two extents that did not fit: " + refused.getMessage());
+        shard.freeBatch(held);
+        assertNull(shard.inconsistency());
+    }
 }

@@ -466,6 +466,9 @@ class ShardTest {
         assertEquals(2 * Pages.HUGEPAGE, hooks.bytes("unmap"));
         assertThrows(ShardDisabledException.class, () -> shard.alloc(Pages.PAGE, eden));
         assertThrows(ShardDisabledException.class, () -> shard.free(out.get(20)));
+        assertEquals(0, shard.nslabs(), "a destroyed shard holds no slab");
+        assertTrue(shard.slabs().isEmpty());
+        assertEquals(0, shard.stats().npageslabs());
     }
 
     @Test

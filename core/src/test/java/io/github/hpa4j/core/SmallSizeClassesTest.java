@@ -87,4 +87,30 @@ class SmallSizeClassesTest {
         }
         assertEquals(-1, SmallSizeClasses.alignedUsableSize(64, 2 * Pages.PAGE));
     }
+
+    @Test
+    void shouldComputeTheSlabAsTheLeastCommonMultipleOfPageAndRegion() {
+        // sc.c's slab_size for some classes and region sizes, checked against the table as well.
+        assertEquals(1, SmallSizeClasses.slabSizeCompute(16));
+        assertEquals(5, SmallSizeClasses.slabSizeCompute(80));
+        assertEquals(3, SmallSizeClasses.slabSizeCompute(96));
+        assertEquals(7, SmallSizeClasses.slabSizeCompute(112));
+        assertEquals(1, SmallSizeClasses.slabSizeCompute(4096));
+        assertEquals(5, SmallSizeClasses.slabSizeCompute(5120));
+        assertEquals(7, SmallSizeClasses.slabSizeCompute(14336));
+        for (int i = 0; i < SmallSizeClasses.NBINS; i++) {
+            assertEquals(
+                    SmallSizeClasses.slabPages(i),
+                    SmallSizeClasses.slabSizeCompute(SmallSizeClasses.indexToSize(i)),
+                    "class " + i);
+        }
+    }
+
+    @Test
+    void shouldServeAPageAlignmentFromTheClassesOfWholePages() {
+        assertEquals(Pages.PAGE, SmallSizeClasses.alignedUsableSize(100, Pages.PAGE));
+        assertEquals(3 * Pages.PAGE, SmallSizeClasses.alignedUsableSize(2 * Pages.PAGE + 1, Pages.PAGE));
+        assertEquals(-1, SmallSizeClasses.alignedUsableSize(100, 2 * Pages.PAGE));
+        assertEquals(-1, SmallSizeClasses.alignedUsableSize(0, 16));
+    }
 }

@@ -362,4 +362,119 @@ class ThreadCachePolicyTest {
         assertEquals(0, policy.ncached(1));
         assertFalse(policy.gc(200 * MS, flush), "an emptied cache has nothing to flush");
     }
+
+    @Test
+    void anItemOfExactlyTheByteBoundIsCached() {
+        ThreadCachePolicy policy =
+                new ThreadCachePolicy(PAGES, new ThreadCachePolicy.Options(8, 4, 4 * Pages.PAGE, 100 * MS), 0);
+        assertEquals(0, policy.flushBeforeFree(2), "16 KiB against a 16 KiB bound: it fits an empty cache");
+        policy.pushed(2);
+        assertEquals(1, policy.flushBeforeFree(2), "a second one fits only once the first is flushed");
+    }
+
+    @Test
+    void aFullBinAtTheByteBoundFlushesOnlyItsOlderHalf() {
+        ThreadCachePolicy policy =
+                new ThreadCachePolicy(PAGES, new ThreadCachePolicy.Options(8, 8, 8 * Pages.PAGE, 100 * MS), 0);
+        policy.filled(0, 8);
+        assertEquals(8L * Pages.PAGE, policy.bytes());
+        // Flushing half the bin already makes room for the freed item under the byte bound too.
+        assertEquals(4, policy.flushBeforeFree(0));
+    }
+
+    @Test
+    void theFillDivisorStopsAtOneItemAndAtHalfTheBin() {
+        ThreadCachePolicy policy =
+                new ThreadCachePolicy(PAGES, new ThreadCachePolicy.Options(4, 4, 1L << 30, 100 * MS), 0);
+        int[] flush = new int[PAGES.length];
+        assertEquals(2, policy.fillCount(0, 0), "half of capacity 4");
+        policy.filled(0, 1);
+        assertEquals(0, policy.flushBeforeFree(0));
+        policy.pushed(0);
+        assertFalse(policy.gc(100 * MS, flush), "everything came in this interval");
+        policy.hit(0, 150 * MS);
+        assertTrue(policy.gc(200 * MS, flush), "one item lay unused for a whole interval");
+        assertEquals(1, flush[0]);
+        policy.flushed(0, 1);
+        assertEquals(1, policy.fillCount(0, 200 * MS), "the fill halved to capacity >> 2, one item");
+
+        // Run empty, refill, and overflow the bin while it is already at maxPerBin: it cannot grow.
+        policy.filled(0, 0);
+        for (int i = 0; i < 4; i++) {
+            assertEquals(0, policy.flushBeforeFree(0));
+            policy.pushed(0);
+        }
+        assertEquals(2, policy.flushBeforeFree(0), "full at maxPerBin: keep half");
+        assertEquals(4, policy.capacity(0));
+        policy.flushed(0, 2);
+        policy.pushed(0);
+        for (int i = policy.ncached(0); i > 0; i--) {
+            policy.hit(0, 250 * MS);
+        }
+        assertFalse(policy.gc(300 * MS, flush));
+        assertEquals(2, policy.fillCount(0, 300 * MS), "it was refilled in the interval: the fill doubles back");
+
+        policy.filled(0, 1);
+        policy.hit(0, 350 * MS);
+        assertFalse(policy.gc(400 * MS, flush));
+        assertEquals(2, policy.fillCount(0, 400 * MS), "refilled again, but a fill never exceeds half the bin");
+    }
+
+    @Test
+    void theLowWaterMarkAfterAGcIsWhatTheFlushLeaves() {
+        ThreadCachePolicy policy =
+                new ThreadCachePolicy(PAGES, new ThreadCachePolicy.Options(64, 64, 1L << 30, 100 * MS), 0);
+        int[] flush = new int[PAGES.length];
+        policy.filled(0, 8);
+        policy.hit(0, 50 * MS);
+        assertFalse(policy.gc(100 * MS, flush), "the first interval's mark starts at zero");
+        policy.hit(0, 150 * MS);
+        assertTrue(policy.gc(200 * MS, flush));
+        assertEquals(6 - (6 >> 2), flush[0]);
+        policy.flushed(0, flush[0]);
+        assertEquals(1, policy.ncached(0));
+        // No hit this interval: the one item left lay unused, and the bin halves to 32.
+        assertTrue(policy.gc(300 * MS, flush));
+        assertEquals(1, flush[0], "only the item that is there");
+    }
+
+    @Test
+    void theFillDivisorGrowsOnlyWhileAFillStaysAtLeastOneItem() {
+        ThreadCachePolicy policy =
+                new ThreadCachePolicy(PAGES, new ThreadCachePolicy.Options(4, 4, 1L << 30, 100 * MS), 0);
+        int[] flush = new int[PAGES.length];
+        policy.filled(0, 4);
+        long now = 0;
+        // Intervals with a hit and items left unused: the divisor would grow, but stops at capacity >> 2.
+        for (int interval = 0; interval < 4; interval++) {
+            policy.hit(0, now + MS);
+            policy.filled(0, 1);
+            now += 100 * MS;
+            policy.gc(now, flush);
+            policy.flushed(0, flush[0]);
+            policy.filled(0, flush[0]);
+        }
+        for (int i = policy.ncached(0); i > 0; i--) {
+            policy.hit(0, now + MS);
+        }
+        assertEquals(1, policy.fillCount(0, now + MS), "capacity >> 2");
+        policy.filled(0, 0);
+        now += 100 * MS;
+        assertFalse(policy.gc(now, flush));
+        assertEquals(2, policy.fillCount(0, now + MS), "one refill brings it back to half the bin");
+    }
+
+    @Test
+    void optionsAcceptTheSmallestBoundsAndNameWhatTheyRefuse() {
+        ThreadCachePolicy.Options smallest = new ThreadCachePolicy.Options(1, 1, 0, 1);
+        assertEquals(1, smallest.maxPerBin());
+        assertEquals(
+                "maxPerBin must be at least 1, got 0",
+                assertThrows(IllegalArgumentException.class, () -> new ThreadCachePolicy.Options(0, 1, 1, 1))
+                        .getMessage());
+        assertEquals(
+                "initialCapacity must be in [1, maxPerBin], got 0",
+                assertThrows(IllegalArgumentException.class, () -> new ThreadCachePolicy.Options(4, 0, 1, 1))
+                        .getMessage());
+    }
 }
