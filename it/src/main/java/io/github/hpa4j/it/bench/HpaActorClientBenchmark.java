@@ -7,7 +7,6 @@ import io.github.hpa4j.actors.Hpa4j;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -17,7 +16,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.BenchmarkParams;
-import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.infra.ThreadParams;
 
 /**
@@ -28,7 +26,7 @@ import org.openjdk.jmh.infra.ThreadParams;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-public class HpaActorClientBenchmark {
+public class HpaActorClientBenchmark extends ActorLoopState {
 
     /** One actor system and allocator for all JMH threads of the trial. */
     @State(Scope.Benchmark)
@@ -51,30 +49,16 @@ public class HpaActorClientBenchmark {
     @Param({"4096", "16384", "65536"})
     public int size;
 
-    private final ActorLoopState loop = new ActorLoopState();
     private ActorRef<ShardClient.Command> client;
-    private BenchmarkParams params;
-    private int threadIndex;
 
     @Setup
     public void start(Allocator allocator, ThreadParams thread, BenchmarkParams params) {
-        this.params = params;
-        this.threadIndex = thread.getThreadIndex();
+        bind(params, thread);
         Hpa4j hpa4j = allocator.hpa4j;
         client = allocator.system.systemActorOf(
                 ShardClient.create(hpa4j.shard(threadIndex % hpa4j.shardCount())),
                 "client-" + threadIndex,
                 Props.empty());
-    }
-
-    @Setup(Level.Iteration)
-    public void iteration(IterationParams iteration) {
-        loop.iterationStarts(iteration);
-    }
-
-    @TearDown
-    public void stop() {
-        loop.trialEnds(params, threadIndex);
     }
 
     @Benchmark
@@ -90,7 +74,7 @@ public class HpaActorClientBenchmark {
     }
 
     private void run(int count, int rounds) {
-        RoundTrips request = loop.request(size, count, rounds);
+        RoundTrips request = request(size, count, rounds);
         client.tell(new ShardClient.Start(request));
         request.done().join();
     }

@@ -1,8 +1,6 @@
 package io.github.hpa4j.it.bench;
 
-import akka.actor.typed.ActorSystem;
 import io.github.hpa4j.actors.Allocation;
-import io.github.hpa4j.actors.Hpa4j;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -13,7 +11,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * hpa4j through its CompletionStage facade from plain threads: every call is an Akka ask (temporary
@@ -24,22 +21,13 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-public class HpaAskBenchmark {
+public class HpaAskBenchmark extends Hpa4jTrial {
     @Param({"4096", "16384", "65536"})
     public int size;
 
-    private ActorSystem<Void> system;
-    private Hpa4j hpa4j;
-
     @Setup
     public void start() {
-        system = BenchAkka.start("hpa-ask", "hpa4j.cache.enabled = off");
-        hpa4j = Hpa4j.get(system);
-    }
-
-    @TearDown
-    public void stop() {
-        BenchAkka.stop(system, hpa4j);
+        startHpa4j("hpa-ask", "hpa4j.cache.enabled = off");
     }
 
     /** One ask to allocate, one ask to free. */
@@ -53,9 +41,6 @@ public class HpaAskBenchmark {
     /** One ask allocating 64, one ask freeing them. */
     @Benchmark
     public List<Allocation> batch() {
-        List<Allocation> allocations =
-                hpa4j.allocateBatch(size, Shapes.BATCH).toCompletableFuture().join();
-        hpa4j.freeBatch(allocations).toCompletableFuture().join();
-        return allocations;
+        return batchPair(size);
     }
 }

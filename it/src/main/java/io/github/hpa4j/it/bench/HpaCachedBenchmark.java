@@ -1,8 +1,6 @@
 package io.github.hpa4j.it.bench;
 
-import akka.actor.typed.ActorSystem;
 import io.github.hpa4j.actors.Allocation;
-import io.github.hpa4j.actors.Hpa4j;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -13,7 +11,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * hpa4j's public API with its front cache on (the reference settings): a pair is
@@ -26,39 +23,25 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-public class HpaCachedBenchmark {
+public class HpaCachedBenchmark extends Hpa4jTrial {
     @Param({"4096", "16384", "65536"})
     public int size;
 
     @Param({"standard"})
     public String safety;
 
-    private ActorSystem<Void> system;
-    private Hpa4j hpa4j;
-
     @Setup
     public void start() {
-        system = BenchAkka.start("hpa-cached", "hpa4j.safety.level = " + safety);
-        hpa4j = Hpa4j.get(system);
-    }
-
-    @TearDown
-    public void stop() {
-        BenchAkka.stop(system, hpa4j);
+        startHpa4j("hpa-cached", "hpa4j.safety.level = " + safety);
     }
 
     @Benchmark
     public Allocation pair() {
-        Allocation allocation = hpa4j.allocateNow(size);
-        hpa4j.freeNow(allocation);
-        return allocation;
+        return nowPair(size);
     }
 
     @Benchmark
     public List<Allocation> batch() {
-        List<Allocation> allocations =
-                hpa4j.allocateBatch(size, Shapes.BATCH).toCompletableFuture().join();
-        hpa4j.freeBatch(allocations).toCompletableFuture().join();
-        return allocations;
+        return batchPair(size);
     }
 }

@@ -62,28 +62,30 @@ public class HpaChurnBench {
     }
 
     @State(Scope.Thread)
-    public static class Slots {
-        ChurnSlots random;
-        Allocation[] held;
+    public static class Slots extends ChurnSlots<Allocation> {
         Hpa4j hpa4j;
 
         @Setup(Level.Trial)
         public void fill(Allocator allocator, ThreadParams thread) {
             hpa4j = allocator.hpa4j;
-            random = new ChurnSlots(thread.getThreadIndex() + 1);
-            held = new Allocation[ChurnSlots.SLOTS];
-            for (int i = 0; i < held.length; i++) {
-                held[i] = hpa4j.allocateNow(random.bytes());
-            }
+            fill(thread.getThreadIndex() + 1);
+        }
+
+        @Override
+        Allocation allocate(int bytes) {
+            return hpa4j.allocateNow(bytes);
+        }
+
+        @Override
+        void free(Allocation block) {
+            hpa4j.freeNow(block);
         }
 
         /* JMH may tear the allocator down first; its stop then reclaims what the slots hold. */
         @TearDown(Level.Trial)
-        public void drain() {
+        public void stopChurn() {
             try {
-                for (Allocation a : held) {
-                    hpa4j.freeNow(a);
-                }
+                drain();
             } catch (io.github.hpa4j.core.ShardDisabledException stopped) {
                 return;
             }
@@ -92,10 +94,6 @@ public class HpaChurnBench {
 
     @Benchmark
     public long churn(Slots slots) {
-        int slot = slots.random.slot();
-        slots.hpa4j.freeNow(slots.held[slot]);
-        Allocation fresh = slots.hpa4j.allocateNow(slots.random.bytes());
-        slots.held[slot] = fresh;
-        return fresh.address();
+        return slots.replace().address();
     }
 }

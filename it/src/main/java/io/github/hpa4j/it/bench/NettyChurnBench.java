@@ -29,37 +29,33 @@ public class NettyChurnBench {
     }
 
     @State(Scope.Thread)
-    public static class Slots {
-        ChurnSlots random;
-        ByteBuf[] held;
+    public static class Slots extends ChurnSlots<ByteBuf> {
         PooledByteBufAllocator allocator;
 
         @Setup(Level.Trial)
         public void fill(Allocator pool, ThreadParams thread) {
             allocator = pool.allocator;
-            random = new ChurnSlots(thread.getThreadIndex() + 1);
-            held = new ByteBuf[ChurnSlots.SLOTS];
-            for (int i = 0; i < held.length; i++) {
-                int size = random.bytes();
-                held[i] = allocator.directBuffer(size, size);
-            }
+            fill(thread.getThreadIndex() + 1);
+        }
+
+        @Override
+        ByteBuf allocate(int bytes) {
+            return allocator.directBuffer(bytes, bytes);
+        }
+
+        @Override
+        void free(ByteBuf block) {
+            block.release();
         }
 
         @TearDown(Level.Trial)
-        public void drain() {
-            for (ByteBuf b : held) {
-                b.release();
-            }
+        public void stopChurn() {
+            drain();
         }
     }
 
     @Benchmark
     public long churn(Slots slots) {
-        int slot = slots.random.slot();
-        slots.held[slot].release();
-        int size = slots.random.bytes();
-        ByteBuf fresh = slots.allocator.directBuffer(size, size);
-        slots.held[slot] = fresh;
-        return fresh.memoryAddress();
+        return slots.replace().memoryAddress();
     }
 }

@@ -6,7 +6,6 @@ import akka.actor.typed.Props;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -15,7 +14,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.BenchmarkParams;
-import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.infra.ThreadParams;
 
 /**
@@ -26,7 +24,7 @@ import org.openjdk.jmh.infra.ThreadParams;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-public class PingPongBenchmark {
+public class PingPongBenchmark extends ActorLoopState {
 
     @State(Scope.Benchmark)
     public static class Actors {
@@ -43,34 +41,20 @@ public class PingPongBenchmark {
         }
     }
 
-    private final ActorLoopState loop = new ActorLoopState();
     private ActorRef<PingPongClient.Command> client;
-    private BenchmarkParams params;
-    private int threadIndex;
 
     @Setup
     public void start(Actors actors, ThreadParams thread, BenchmarkParams params) {
-        this.params = params;
-        this.threadIndex = thread.getThreadIndex();
+        bind(params, thread);
         ActorRef<EchoActor.Ping> echo =
                 actors.system.systemActorOf(EchoActor.create(), "echo-" + threadIndex, Props.empty());
         client = actors.system.systemActorOf(PingPongClient.create(echo), "client-" + threadIndex, Props.empty());
     }
 
-    @Setup(Level.Iteration)
-    public void iteration(IterationParams iteration) {
-        loop.iterationStarts(iteration);
-    }
-
-    @TearDown
-    public void stop() {
-        loop.trialEnds(params, threadIndex);
-    }
-
     @Benchmark
     @OperationsPerInvocation(Shapes.LOOP_PAIRS)
     public void pair() {
-        RoundTrips request = loop.request(0, 1, Shapes.LOOP_PAIRS);
+        RoundTrips request = request(0, 1, Shapes.LOOP_PAIRS);
         client.tell(new PingPongClient.Start(request));
         request.done().join();
     }

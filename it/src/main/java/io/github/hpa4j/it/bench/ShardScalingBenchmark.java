@@ -1,8 +1,6 @@
 package io.github.hpa4j.it.bench;
 
-import akka.actor.typed.ActorSystem;
 import io.github.hpa4j.actors.Allocation;
-import io.github.hpa4j.actors.Hpa4j;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -12,7 +10,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Alloc+free pairs through the facade ({@code allocateNow} / {@code freeNow}) with a given shard
@@ -23,7 +20,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-public class ShardScalingBenchmark {
+public class ShardScalingBenchmark extends Hpa4jTrial {
     @Param({"16384"})
     public int size;
 
@@ -33,24 +30,13 @@ public class ShardScalingBenchmark {
     @Param({"off", "on"})
     public String cache;
 
-    private ActorSystem<Void> system;
-    private Hpa4j hpa4j;
-
     @Setup
     public void start() {
-        system = BenchAkka.start("hpa-scaling", "hpa4j.shards = " + shards + "\nhpa4j.cache.enabled = " + cache);
-        hpa4j = Hpa4j.get(system);
-    }
-
-    @TearDown
-    public void stop() {
-        BenchAkka.stop(system, hpa4j);
+        startHpa4j("hpa-scaling", "hpa4j.shards = " + shards + "\nhpa4j.cache.enabled = " + cache);
     }
 
     @Benchmark
     public Allocation pair() {
-        Allocation allocation = hpa4j.allocateNow(size);
-        hpa4j.freeNow(allocation);
-        return allocation;
+        return nowPair(size);
     }
 }
