@@ -1,5 +1,6 @@
 package io.github.hpa4j.it.bench;
 
+import io.github.hpa4j.it.bench.jmh.NettyPooledBenchmark;
 import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

@@ -16,7 +16,7 @@ import java.util.List;
  * @param hpa         the {@code opt.hpa} this configuration must show once in effect
  * @param slabMaxAlloc the {@code opt.hpa_slab_max_alloc} it must show
  */
-record JemallocConfig(String id, String mallocConf, String label, boolean hpa, long slabMaxAlloc) {
+public record JemallocConfig(String id, String mallocConf, String label, boolean hpa, long slabMaxAlloc) {
     static final JemallocConfig HPA_68K = new JemallocConfig(
             "hpa-68k", "hpa:true,hpa_slab_max_alloc:69632", "jemalloc HPA, slab max 68 KiB", true, 69632);
     static final JemallocConfig HPA =
@@ -25,7 +25,7 @@ record JemallocConfig(String id, String mallocConf, String label, boolean hpa, l
 
     static final List<JemallocConfig> ALL = List.of(HPA_68K, HPA, OFF);
 
-    static JemallocConfig byId(String id) {
+    public static JemallocConfig byId(String id) {
         return ALL.stream()
                 .filter(c -> c.id.equals(id))
                 .findFirst()
@@ -34,7 +34,7 @@ record JemallocConfig(String id, String mallocConf, String label, boolean hpa, l
     }
 
     /** Fails unless the preloaded jemalloc runs with this configuration (MALLOC_CONF can be mistyped). */
-    void verify(JemallocLibrary jemalloc) {
+    public void verify(JemallocLibrary jemalloc) {
         boolean actualHpa = jemalloc.readBoolean("opt.hpa");
         long actualMax = jemalloc.readSize("opt.hpa_slab_max_alloc");
         if (actualHpa != hpa || actualMax != slabMaxAlloc) {

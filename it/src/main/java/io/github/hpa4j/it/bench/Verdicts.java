@@ -9,6 +9,7 @@ import static io.github.hpa4j.it.bench.SpeedRow.Subject.JEMALLOC_HPA_68K;
 import static io.github.hpa4j.it.bench.SpeedRow.Subject.NETTY;
 import static io.github.hpa4j.it.bench.SpeedRow.Subject.PING_PONG;
 
+import io.github.hpa4j.it.bench.jmh.HpaCachedBenchmark;
 import io.github.hpa4j.it.text.Fmt;
 import java.util.Locale;
 import java.util.Optional;

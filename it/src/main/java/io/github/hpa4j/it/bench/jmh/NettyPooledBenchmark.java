@@ -1,5 +1,6 @@
-package io.github.hpa4j.it.bench;
+package io.github.hpa4j.it.bench.jmh;
 
+import io.github.hpa4j.it.bench.Shapes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +35,7 @@ public class NettyPooledBenchmark {
     }
 
     /** Netty's defaults, direct, with a thread cache for every thread (not only FastThreadLocalThreads). */
-    static PooledByteBufAllocator pooledDirectCachingEveryThread() {
+    public static PooledByteBufAllocator pooledDirectCachingEveryThread() {
         return new PooledByteBufAllocator(
                 true,
                 PooledByteBufAllocator.defaultNumHeapArena(),

@@ -1,9 +1,12 @@
-package io.github.hpa4j.it.bench;
+package io.github.hpa4j.it.bench.jmh;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Props;
 import io.github.hpa4j.actors.Hpa4j;
+import io.github.hpa4j.it.bench.BenchAkka;
+import io.github.hpa4j.it.bench.LatencyLog;
+import io.github.hpa4j.it.bench.Shapes;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

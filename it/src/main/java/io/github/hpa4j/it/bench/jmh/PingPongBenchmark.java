@@ -1,8 +1,10 @@
-package io.github.hpa4j.it.bench;
+package io.github.hpa4j.it.bench.jmh;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Props;
+import io.github.hpa4j.it.bench.BenchAkka;
+import io.github.hpa4j.it.bench.Shapes;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,9 +1,11 @@
-package io.github.hpa4j.it.bench;
+package io.github.hpa4j.it.bench.jmh;
 
 import akka.actor.typed.ActorSystem;
 import io.github.hpa4j.actors.Allocation;
 import io.github.hpa4j.actors.CacheStats;
 import io.github.hpa4j.actors.Hpa4j;
+import io.github.hpa4j.it.bench.BenchAkka;
+import io.github.hpa4j.it.bench.FrontSuite;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,4 +1,4 @@
-package io.github.hpa4j.it.bench;
+package io.github.hpa4j.it.bench.jmh;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;

@@ -1,4 +1,4 @@
-package io.github.hpa4j.it.bench;
+package io.github.hpa4j.it.bench.jmh;
 
 /**
  * The mixed-size churn shape every allocator runs: per thread, {@link #SLOTS} slots each holding one

@@ -1,8 +1,10 @@
-package io.github.hpa4j.it.bench;
+package io.github.hpa4j.it.bench.jmh;
 
 import akka.actor.typed.ActorSystem;
 import io.github.hpa4j.actors.Allocation;
 import io.github.hpa4j.actors.Hpa4j;
+import io.github.hpa4j.it.bench.BenchAkka;
+import io.github.hpa4j.it.bench.Shapes;
 import java.util.List;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;

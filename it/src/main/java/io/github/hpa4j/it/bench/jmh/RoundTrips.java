@@ -1,4 +1,4 @@
-package io.github.hpa4j.it.bench;
+package io.github.hpa4j.it.bench.jmh;
 
 import java.util.concurrent.CompletableFuture;
 import org.HdrHistogram.Histogram;

@@ -1,4 +1,4 @@
-package io.github.hpa4j.it.bench;
+package io.github.hpa4j.it.bench.jmh;
 
 import io.github.hpa4j.actors.Allocation;
 import java.util.concurrent.TimeUnit;

@@ -1,5 +1,6 @@
-package io.github.hpa4j.it.bench;
+package io.github.hpa4j.it.bench.jmh;
 
+import io.github.hpa4j.it.bench.LatencyLog;
 import java.util.concurrent.CompletableFuture;
 import org.HdrHistogram.Histogram;
 import org.openjdk.jmh.annotations.Level;

@@ -1,5 +1,8 @@
-package io.github.hpa4j.it.bench;
+package io.github.hpa4j.it.bench.jmh;
 
+import io.github.hpa4j.it.bench.JemallocConfig;
+import io.github.hpa4j.it.bench.JemallocLibrary;
+import io.github.hpa4j.it.bench.Shapes;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

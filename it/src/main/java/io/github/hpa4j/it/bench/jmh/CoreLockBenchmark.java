@@ -1,4 +1,4 @@
-package io.github.hpa4j.it.bench;
+package io.github.hpa4j.it.bench.jmh;
 
 import io.github.hpa4j.bridge.CountedPageHooks;
 import io.github.hpa4j.bridge.HugifyStyle;
@@ -8,6 +8,7 @@ import io.github.hpa4j.core.Eden;
 import io.github.hpa4j.core.Extent;
 import io.github.hpa4j.core.Shard;
 import io.github.hpa4j.core.ShardOptions;
+import io.github.hpa4j.it.bench.Shapes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
