@@ -1,5 +1,11 @@
 package io.github.hpa4j.it.bench;
 
+import io.github.hpa4j.it.bench.workload.GlibcMemorySubject;
+import io.github.hpa4j.it.bench.workload.HpaMemorySubject;
+import io.github.hpa4j.it.bench.workload.JdkMemorySubjects;
+import io.github.hpa4j.it.bench.workload.JemallocMemorySubject;
+import io.github.hpa4j.it.bench.workload.MemoryQualityWorkload;
+import io.github.hpa4j.it.bench.workload.MemorySubject;
 import java.util.List;
 
 /**
@@ -8,7 +14,7 @@ import java.util.List;
  * @param id    the command-line name passed to {@link MemoryQualityWorkload}
  * @param label the row name in the report
  */
-record MemoryVariant(String id, String label) {
+public record MemoryVariant(String id, String label) {
     /**
      * hpa4j in every hugify style with two shards (this machine's default), collapse with one shard
      * too, the three Java allocators it is compared with, glibc's malloc, and jemalloc itself in its
@@ -54,7 +60,7 @@ record MemoryVariant(String id, String label) {
         return isJemalloc() ? jemallocConfig().environment() : java.util.Map.of();
     }
 
-    MemorySubject open() {
+    public MemorySubject open() {
         if (isJemalloc()) {
             return new JemallocMemorySubject(jemallocConfig());
         }
@@ -73,7 +79,7 @@ record MemoryVariant(String id, String label) {
         };
     }
 
-    static MemoryVariant byId(String id) {
+    public static MemoryVariant byId(String id) {
         return java.util.stream.Stream.concat(ALL.stream(), EXTRA.stream())
                 .filter(v -> v.id.equals(id))
                 .findFirst()

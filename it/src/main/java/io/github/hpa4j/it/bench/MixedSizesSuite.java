@@ -1,12 +1,14 @@
 package io.github.hpa4j.it.bench;
 
+import io.github.hpa4j.it.bench.workload.MixedSizesWorkload;
+import io.github.hpa4j.it.bench.workload.NativeHeap;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
 /** Runs {@link MixedSizesWorkload} for every allocator that serves 16 B to 16 MiB, each in a fresh JVM. */
-final class MixedSizesSuite {
+public final class MixedSizesSuite {
     static final List<String> VARIANTS = List.of(
             "hpa4j:collapse:2",
             "hpa4j:collapse:2:jemalloc",

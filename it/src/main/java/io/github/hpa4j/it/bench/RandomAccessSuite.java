@@ -1,5 +1,6 @@
 package io.github.hpa4j.it.bench;
 
+import io.github.hpa4j.it.bench.workload.RandomAccessWorkload;
 import io.github.hpa4j.it.text.Fmt;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,7 +10,7 @@ import java.util.List;
  * Runs {@link RandomAccessWorkload} for every allocator and working-set size, each in a fresh JVM
  * (a 4 GiB working set of one allocator must not share the machine's memory with another's).
  */
-final class RandomAccessSuite {
+public final class RandomAccessSuite {
     /** The allocators compared, reference settings each; jemalloc with its HPA able to take 64 KiB blocks. */
     static final List<String> VARIANTS = List.of(
             "hpa4j:collapse:2", "netty", "netty-adaptive", "direct", "arena", "jemalloc:hpa-68k", "jemalloc:off");

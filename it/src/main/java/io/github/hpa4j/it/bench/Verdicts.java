@@ -10,6 +10,7 @@ import static io.github.hpa4j.it.bench.SpeedRow.Subject.NETTY;
 import static io.github.hpa4j.it.bench.SpeedRow.Subject.PING_PONG;
 
 import io.github.hpa4j.it.bench.jmh.HpaCachedBenchmark;
+import io.github.hpa4j.it.bench.workload.IdleFootprintWorkload;
 import io.github.hpa4j.it.text.Fmt;
 import java.util.Locale;
 import java.util.Optional;

@@ -3,6 +3,7 @@ package io.github.hpa4j.it.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.hpa4j.it.bench.workload.IdleFootprintWorkload;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;

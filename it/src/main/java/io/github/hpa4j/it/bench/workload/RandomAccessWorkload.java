@@ -1,8 +1,11 @@
-package io.github.hpa4j.it.bench;
+package io.github.hpa4j.it.bench.workload;
 
 import io.github.hpa4j.bridge.AddressRange;
 import io.github.hpa4j.bridge.SmapsReader;
 import io.github.hpa4j.bridge.SmapsReading;
+import io.github.hpa4j.it.bench.MemoryResult;
+import io.github.hpa4j.it.bench.MemoryVariant;
+import io.github.hpa4j.it.bench.RandomAccessSuite;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
@@ -27,7 +30,7 @@ import java.util.Map;
 public final class RandomAccessWorkload {
     static final int BLOCK = 64 * 1024;
     /** The settle ends at the latest after this many times its fixed part. */
-    static final int SETTLE_LIMIT_FACTOR = 5;
+    public static final int SETTLE_LIMIT_FACTOR = 5;
 
     private static final int LONGS_PER_BLOCK_SHIFT = 13; // 64 KiB / 8 bytes = 2^13
     /** Every address the blocks can have; each access is bounds-checked against it, as cheaply for all. */

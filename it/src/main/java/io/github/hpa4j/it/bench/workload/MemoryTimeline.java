@@ -1,4 +1,4 @@
-package io.github.hpa4j.it.bench;
+package io.github.hpa4j.it.bench.workload;
 
 import io.github.hpa4j.bridge.SmapsReading;
 import java.io.IOException;
@@ -13,8 +13,8 @@ import java.util.List;
  * file in {@code -Dhpa4j.bench.timelineDir}: one line {@code millis rssDelta anonHugeDelta} per sample,
  * deltas over the workload's baseline reading.
  */
-record MemoryTimeline(String variant, List<long[]> samples) {
-    static final String DIR_PROPERTY = "hpa4j.bench.timelineDir";
+public record MemoryTimeline(String variant, List<long[]> samples) {
+    public static final String DIR_PROPERTY = "hpa4j.bench.timelineDir";
 
     /** Called by the workload at its end; a no-op outside the suite (no directory given). */
     static void write(String variant, List<long[]> samples, SmapsReading base) {
@@ -39,7 +39,7 @@ record MemoryTimeline(String variant, List<long[]> samples) {
     }
 
     /** The variant's timeline, or empty samples when its JVM wrote none. */
-    static MemoryTimeline read(Path dir, String variant) {
+    public static MemoryTimeline read(Path dir, String variant) {
         List<long[]> samples = new ArrayList<>();
         Path file = file(dir, variant);
         if (Files.exists(file)) {

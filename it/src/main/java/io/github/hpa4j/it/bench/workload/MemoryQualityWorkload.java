@@ -1,6 +1,10 @@
-package io.github.hpa4j.it.bench;
+package io.github.hpa4j.it.bench.workload;
 
 import io.github.hpa4j.bridge.SmapsReading;
+import io.github.hpa4j.it.bench.MemoryResult;
+import io.github.hpa4j.it.bench.MemorySuite;
+import io.github.hpa4j.it.bench.MemoryVariant;
+import io.github.hpa4j.it.bench.MemoryWorkloadSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.github.hpa4j.it.bench;
+package io.github.hpa4j.it.bench.workload;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -11,7 +11,7 @@ import java.lang.invoke.MethodHandle;
  * {@code malloc_trim(0)} after the big free: what a C program gets from its libc when it asks for
  * memory back.
  */
-final class GlibcMemorySubject implements MemorySubject {
+public final class GlibcMemorySubject implements MemorySubject {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final MethodHandle MALLOC =
             downcall("malloc", FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));

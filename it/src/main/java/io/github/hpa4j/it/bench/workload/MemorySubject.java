@@ -1,4 +1,4 @@
-package io.github.hpa4j.it.bench;
+package io.github.hpa4j.it.bench.workload;
 
 import io.github.hpa4j.bridge.SmapsReading;
 
@@ -6,7 +6,7 @@ import io.github.hpa4j.bridge.SmapsReading;
  * One allocator under the memory-quality workload. Every allocation is touched page by page, so that
  * what the workload holds is resident whatever the allocator does on allocation (zeroing or not).
  */
-interface MemorySubject extends AutoCloseable {
+public interface MemorySubject extends AutoCloseable {
     /** Allocates {@code bytes} and touches every page of it. */
     Object allocate(int bytes);
 

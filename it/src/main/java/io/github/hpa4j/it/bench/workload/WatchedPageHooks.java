@@ -1,4 +1,4 @@
-package io.github.hpa4j.it.bench;
+package io.github.hpa4j.it.bench.workload;
 
 import io.github.hpa4j.bridge.CountedPageHooks;
 import io.github.hpa4j.bridge.PageHookStats;

@@ -1,4 +1,4 @@
-package io.github.hpa4j.it.bench;
+package io.github.hpa4j.it.bench.workload;
 
 import akka.actor.typed.ActorSystem;
 import io.github.hpa4j.actors.Allocation;
@@ -6,6 +6,9 @@ import io.github.hpa4j.actors.Hpa4j;
 import io.github.hpa4j.actors.Hpa4jSettings;
 import io.github.hpa4j.bridge.PageHooksFactory;
 import io.github.hpa4j.bridge.SystemClock;
+import io.github.hpa4j.it.bench.BenchAkka;
+import io.github.hpa4j.it.bench.MemoryResult;
+import io.github.hpa4j.it.bench.SuiteOptions;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Collections;

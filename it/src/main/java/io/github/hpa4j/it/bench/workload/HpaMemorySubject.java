@@ -1,4 +1,4 @@
-package io.github.hpa4j.it.bench;
+package io.github.hpa4j.it.bench.workload;
 
 import akka.actor.typed.ActorSystem;
 import io.github.hpa4j.actors.Allocation;
@@ -7,16 +7,17 @@ import io.github.hpa4j.actors.Hpa4jSettings;
 import io.github.hpa4j.bridge.PageHooksFactory;
 import io.github.hpa4j.bridge.SmapsReading;
 import io.github.hpa4j.bridge.SystemClock;
+import io.github.hpa4j.it.bench.BenchAkka;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /** hpa4j through its ask facade, reference settings except the hugify style, policy and shard count. */
-final class HpaMemorySubject implements MemorySubject {
+public final class HpaMemorySubject implements MemorySubject {
     private final ActorSystem<Void> system;
     private final Hpa4j hpa4j;
     private final LatencyProbe probe;
 
-    HpaMemorySubject(String hugifyStyle, int shards, String hugifyPolicy) {
+    public HpaMemorySubject(String hugifyStyle, int shards, String hugifyPolicy) {
         system = BenchAkka.start(
                 "memory",
                 "hpa4j.hugify-style = " + hugifyStyle + "\nhpa4j.shards = " + shards + "\nhpa4j.hugify-policy = "

@@ -1,13 +1,15 @@
-package io.github.hpa4j.it.bench;
+package io.github.hpa4j.it.bench.workload;
 
+import io.github.hpa4j.it.bench.JemallocConfig;
+import io.github.hpa4j.it.bench.JemallocLibrary;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /** jemalloc's malloc/free under the memory workloads, in a JVM started with it preloaded. */
-final class JemallocMemorySubject implements MemorySubject {
+public final class JemallocMemorySubject implements MemorySubject {
     private final JemallocLibrary library;
 
-    JemallocMemorySubject(JemallocConfig config) {
+    public JemallocMemorySubject(JemallocConfig config) {
         library = JemallocLibrary.load();
         config.verify(library);
         System.out.println(library.describe());

@@ -1,7 +1,8 @@
-package io.github.hpa4j.it.bench;
+package io.github.hpa4j.it.bench.workload;
 
 import io.github.hpa4j.actors.Allocation;
 import io.github.hpa4j.actors.Hpa4j;
+import io.github.hpa4j.it.bench.LatencyLog;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -11,8 +12,8 @@ import org.HdrHistogram.Histogram;
  * is dropped around the madvise, but the thread that purges is an allocating thread when deferral is
  * off); in hpa4j the madvise runs on a page worker.
  */
-final class LatencyProbe implements AutoCloseable {
-    static final int BYTES = 16 * 1024;
+public final class LatencyProbe implements AutoCloseable {
+    public static final int BYTES = 16 * 1024;
 
     private final Hpa4j hpa4j;
     private final WatchedPageHooks hooks;

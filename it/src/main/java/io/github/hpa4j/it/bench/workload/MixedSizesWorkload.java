@@ -1,7 +1,11 @@
-package io.github.hpa4j.it.bench;
+package io.github.hpa4j.it.bench.workload;
 
 import io.github.hpa4j.bridge.SmapsReader;
 import io.github.hpa4j.bridge.SmapsReading;
+import io.github.hpa4j.it.bench.LatencyLog;
+import io.github.hpa4j.it.bench.MemoryResult;
+import io.github.hpa4j.it.bench.MemoryVariant;
+import io.github.hpa4j.it.bench.MixedSizesSuite;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,8 +1,11 @@
-package io.github.hpa4j.it.bench;
+package io.github.hpa4j.it.bench.workload;
 
 import akka.actor.typed.ActorSystem;
 import io.github.hpa4j.actors.Hpa4j;
 import io.github.hpa4j.bridge.SmapsReader;
+import io.github.hpa4j.it.bench.BenchAkka;
+import io.github.hpa4j.it.bench.MemoryResult;
+import io.github.hpa4j.it.bench.MemorySuite;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,14 +21,14 @@ import java.util.Map;
  * {@link MemoryResult} line with the process's whole Rss (not a delta) and its thread count.
  */
 public final class IdleFootprintWorkload {
-    static final String AKKA = "idle:akka";
-    static final String STARTED = "idle:hpa4j";
+    public static final String AKKA = "idle:akka";
+    public static final String STARTED = "idle:hpa4j";
     static final String USED = "idle:hpa4j-used";
-    static final List<String> VARIANTS = List.of(AKKA, STARTED, USED);
+    public static final List<String> VARIANTS = List.of(AKKA, STARTED, USED);
 
     private IdleFootprintWorkload() {}
 
-    static String label(String variant) {
+    public static String label(String variant) {
         return switch (variant) {
             case AKKA -> "JVM + actor system";
             case STARTED -> "… + hpa4j started";

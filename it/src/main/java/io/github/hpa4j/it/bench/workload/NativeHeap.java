@@ -1,4 +1,4 @@
-package io.github.hpa4j.it.bench;
+package io.github.hpa4j.it.bench.workload;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -19,9 +19,9 @@ import java.util.List;
  * this is also what the JVM's periodic trim gives an application. Under a preloaded jemalloc the
  * JVM's C heap is jemalloc's, which returns it by its own decay; glibc's trim then has nothing to do.
  */
-final class NativeHeap {
+public final class NativeHeap {
     /** The JVM trims the C heap itself once a second, so that peaks and timelines see the same. */
-    static final List<String> JVM_ARGS = List.of("-XX:TrimNativeHeapInterval=1000");
+    public static final List<String> JVM_ARGS = List.of("-XX:TrimNativeHeapInterval=1000");
 
     /**
      * HotSpot keeps the arena chunks its compilers free in a pool that a periodic task empties every

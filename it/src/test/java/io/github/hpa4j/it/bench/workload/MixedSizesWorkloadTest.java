@@ -1,8 +1,9 @@
-package io.github.hpa4j.it.bench;
+package io.github.hpa4j.it.bench.workload;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.hpa4j.it.bench.SuiteOptions;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.github.hpa4j.it.bench;
+package io.github.hpa4j.it.bench.workload;
 
 import io.github.hpa4j.it.bench.jmh.NettyPooledBenchmark;
 import io.netty.buffer.AdaptiveByteBufAllocator;
@@ -10,7 +10,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 
 /** The allocators hpa4j is compared with, under the memory-quality workload. */
-final class JdkMemorySubjects {
+public final class JdkMemorySubjects {
     private JdkMemorySubjects() {}
 
     /** A Netty allocator's direct buffers, every page touched. */
@@ -45,15 +45,15 @@ final class JdkMemorySubjects {
     }
 
     /** Netty's pool, configured as in {@link NettyPooledBenchmark}. */
-    static final class NettyPooled extends NettyDirect {
-        NettyPooled() {
+    public static final class NettyPooled extends NettyDirect {
+        public NettyPooled() {
             super(NettyPooledBenchmark.pooledDirectCachingEveryThread());
         }
     }
 
     /** Netty 4.2's adaptive allocator (its default since 4.2), direct buffers, caches for every thread. */
-    static final class NettyAdaptive extends NettyDirect {
-        NettyAdaptive() {
+    public static final class NettyAdaptive extends NettyDirect {
+        public NettyAdaptive() {
             super(new AdaptiveByteBufAllocator(true, true));
         }
     }
@@ -64,7 +64,7 @@ final class JdkMemorySubjects {
     }
 
     /** {@code ByteBuffer.allocateDirect}: freed by dropping it; memory returns when a GC runs the Cleaners. */
-    static final class AllocateDirect implements MemorySubject {
+    public static final class AllocateDirect implements MemorySubject {
         @Override
         public Object allocate(int bytes) {
             ByteBuffer buffer = ByteBuffer.allocateDirect(bytes);
@@ -95,7 +95,7 @@ final class JdkMemorySubjects {
     }
 
     /** One confined arena per allocation: malloc on allocate, free on close. */
-    static final class ConfinedArena implements MemorySubject {
+    public static final class ConfinedArena implements MemorySubject {
         private record Block(Arena arena, MemorySegment segment) {}
 
         // The arena outlives this call: its Block holds it, and free() closes it.
