@@ -1,6 +1,7 @@
 package io.github.hpa4j.it.bench;
 
 import io.github.hpa4j.it.bench.workload.LatencyProbe;
+import io.github.hpa4j.it.bench.workload.MemoryVariant;
 import io.github.hpa4j.it.bench.workload.RandomAccessWorkload;
 import io.github.hpa4j.it.text.Fmt;
 import java.io.IOException;

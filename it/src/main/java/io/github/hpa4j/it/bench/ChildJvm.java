@@ -1,5 +1,6 @@
 package io.github.hpa4j.it.bench;
 
+import io.github.hpa4j.it.bench.workload.MemoryVariant;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -19,8 +19,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * caller waited on a message; and the bytes each allocator puts on the Java heap per cached pair
  * (JMH's GC profiler).
  */
-public final class FrontSuite {
-    public static final String DIR_PROPERTY = "hpa4j.bench.frontDir";
+final class FrontSuite {
     static final String HPA_LABEL = "hpa4j (front cache on)";
     static final String NETTY_LABEL = "Netty pooled (direct)";
 
@@ -85,7 +84,7 @@ public final class FrontSuite {
                 .measurementTime(options.measurement())
                 .jvm(BenchmarkSuite.javaExecutable())
                 .jvmArgs(forkJvmArgs.toArray(String[]::new))
-                .jvmArgsAppend("-D" + DIR_PROPERTY + "=" + dir)
+                .jvmArgsAppend("-D" + HpaChurnBench.DIR_PROPERTY + "=" + dir)
                 .shouldFailOnError(true)
                 .verbosity(options.smoke() ? VerboseMode.SILENT : VerboseMode.NORMAL);
         if (gc) {

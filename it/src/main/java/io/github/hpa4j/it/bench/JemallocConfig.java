@@ -17,11 +17,12 @@ import java.util.List;
  * @param slabMaxAlloc the {@code opt.hpa_slab_max_alloc} it must show
  */
 public record JemallocConfig(String id, String mallocConf, String label, boolean hpa, long slabMaxAlloc) {
-    static final JemallocConfig HPA_68K = new JemallocConfig(
+    public static final JemallocConfig HPA_68K = new JemallocConfig(
             "hpa-68k", "hpa:true,hpa_slab_max_alloc:69632", "jemalloc HPA, slab max 68 KiB", true, 69632);
-    static final JemallocConfig HPA =
+    public static final JemallocConfig HPA =
             new JemallocConfig("hpa", "hpa:true", "jemalloc HPA, slab max 64 KiB", true, 65536);
-    static final JemallocConfig OFF = new JemallocConfig("off", "hpa:false", "jemalloc without HPA", false, 65536);
+    public static final JemallocConfig OFF =
+            new JemallocConfig("off", "hpa:false", "jemalloc without HPA", false, 65536);
 
     static final List<JemallocConfig> ALL = List.of(HPA_68K, HPA, OFF);
 
@@ -45,7 +46,7 @@ public record JemallocConfig(String id, String mallocConf, String label, boolean
     }
 
     /** The environment a JVM needs to run on jemalloc with this configuration. */
-    java.util.Map<String, String> environment() {
+    public java.util.Map<String, String> environment() {
         return java.util.Map.of("LD_PRELOAD", JemallocLibrary.PATH.toString(), "MALLOC_CONF", mallocConf);
     }
 }

@@ -62,7 +62,7 @@ public final class JemallocLibrary {
     }
 
     /** Whether the library file is there at all (it is a benchmark peer, never a dependency). */
-    static boolean installed() {
+    public static boolean installed() {
         return Files.isReadable(PATH);
     }
 

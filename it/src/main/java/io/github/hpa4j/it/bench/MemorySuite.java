@@ -3,6 +3,7 @@ package io.github.hpa4j.it.bench;
 import io.github.hpa4j.it.bench.workload.IdleFootprintWorkload;
 import io.github.hpa4j.it.bench.workload.MemoryQualityWorkload;
 import io.github.hpa4j.it.bench.workload.MemoryTimeline;
+import io.github.hpa4j.it.bench.workload.MemoryVariant;
 import io.github.hpa4j.it.bench.workload.NativeHeap;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.github.hpa4j.it.bench;
 
+import io.github.hpa4j.it.bench.workload.MemoryVariant;
 import io.github.hpa4j.it.bench.workload.MixedSizesWorkload;
 import io.github.hpa4j.it.bench.workload.NativeHeap;
 import java.time.Duration;

@@ -5,7 +5,6 @@ import io.github.hpa4j.actors.Allocation;
 import io.github.hpa4j.actors.CacheStats;
 import io.github.hpa4j.actors.Hpa4j;
 import io.github.hpa4j.it.bench.BenchAkka;
-import io.github.hpa4j.it.bench.FrontSuite;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -25,6 +24,9 @@ import org.openjdk.jmh.infra.ThreadParams;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class HpaChurnBench {
+    /** Where the trial writes its cache figures, one file per thread count; unset, it writes none. */
+    public static final String DIR_PROPERTY = "hpa4j.bench.frontDir";
+
     @State(Scope.Benchmark)
     public static class Allocator {
         ActorSystem<Void> system;
@@ -42,13 +44,13 @@ public class HpaChurnBench {
             before = hpa4j.cacheStats();
         }
 
-        /* The last (measured) iteration's figures win: written for the driver to read, see FrontSuite. */
+        /* The last (measured) iteration's figures win: written for the suite's driver to read. */
         @TearDown(Level.Iteration)
         public void report(org.openjdk.jmh.infra.BenchmarkParams params) throws java.io.IOException {
             CacheStats after = hpa4j.cacheStats();
             long hits = after.hits() - before.hits();
             long misses = after.misses() - before.misses();
-            String dir = System.getProperty(FrontSuite.DIR_PROPERTY);
+            String dir = System.getProperty(DIR_PROPERTY);
             if (dir != null) {
                 java.nio.file.Files.writeString(
                         java.nio.file.Path.of(dir, "churn-" + params.getThreads() + ".txt"),

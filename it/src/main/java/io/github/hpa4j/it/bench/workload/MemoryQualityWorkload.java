@@ -3,7 +3,6 @@ package io.github.hpa4j.it.bench.workload;
 import io.github.hpa4j.bridge.SmapsReading;
 import io.github.hpa4j.it.bench.MemoryResult;
 import io.github.hpa4j.it.bench.MemorySuite;
-import io.github.hpa4j.it.bench.MemoryVariant;
 import io.github.hpa4j.it.bench.MemoryWorkloadSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -4,7 +4,6 @@ import io.github.hpa4j.bridge.AddressRange;
 import io.github.hpa4j.bridge.SmapsReader;
 import io.github.hpa4j.bridge.SmapsReading;
 import io.github.hpa4j.it.bench.MemoryResult;
-import io.github.hpa4j.it.bench.MemoryVariant;
 import io.github.hpa4j.it.bench.RandomAccessSuite;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

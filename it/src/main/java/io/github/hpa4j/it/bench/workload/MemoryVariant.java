@@ -1,11 +1,7 @@
-package io.github.hpa4j.it.bench;
+package io.github.hpa4j.it.bench.workload;
 
-import io.github.hpa4j.it.bench.workload.GlibcMemorySubject;
-import io.github.hpa4j.it.bench.workload.HpaMemorySubject;
-import io.github.hpa4j.it.bench.workload.JdkMemorySubjects;
-import io.github.hpa4j.it.bench.workload.JemallocMemorySubject;
-import io.github.hpa4j.it.bench.workload.MemoryQualityWorkload;
-import io.github.hpa4j.it.bench.workload.MemorySubject;
+import io.github.hpa4j.it.bench.JemallocConfig;
+import io.github.hpa4j.it.bench.JemallocLibrary;
 import java.util.List;
 
 /**
@@ -20,7 +16,7 @@ public record MemoryVariant(String id, String label) {
      * too, the three Java allocators it is compared with, glibc's malloc, and jemalloc itself in its
      * three configurations.
      */
-    static final List<MemoryVariant> ALL = List.of(
+    public static final List<MemoryVariant> ALL = List.of(
             new MemoryVariant("hpa4j:collapse:2", "hpa4j collapse, 2 shards"),
             new MemoryVariant("hpa4j:collapse:2:jemalloc", "hpa4j collapse, 2 shards, jemalloc's hugify policy"),
             new MemoryVariant("hpa4j:advise:2", "hpa4j advise, 2 shards"),
@@ -38,7 +34,7 @@ public record MemoryVariant(String id, String label) {
     /** Run only by the random-access and mixed-size workloads. */
     static final List<MemoryVariant> EXTRA = List.of(new MemoryVariant("netty-adaptive", "Netty adaptive direct"));
 
-    boolean isHpa4j() {
+    public boolean isHpa4j() {
         return id.startsWith("hpa4j:");
     }
 
@@ -51,12 +47,12 @@ public record MemoryVariant(String id, String label) {
     }
 
     /** Whether this machine can run the variant: jemalloc is a benchmark peer that may be missing. */
-    boolean available() {
+    public boolean available() {
         return !isJemalloc() || JemallocLibrary.installed();
     }
 
     /** What the variant's JVM needs in its environment: jemalloc preloaded with its MALLOC_CONF. */
-    java.util.Map<String, String> environment() {
+    public java.util.Map<String, String> environment() {
         return isJemalloc() ? jemallocConfig().environment() : java.util.Map.of();
     }
 
