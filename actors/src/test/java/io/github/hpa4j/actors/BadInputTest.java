@@ -1,5 +1,6 @@
 package io.github.hpa4j.actors;
 
+import static io.github.hpa4j.testkit.Stages.failureOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,8 +19,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
@@ -238,11 +237,5 @@ class BadInputTest {
         assertInstanceOf(ShardDisabledException.class, failureOf(stopped.allocateBatch(Pages.PAGE, 3)));
         assertInstanceOf(ShardDisabledException.class, failureOf(stopped.free(held.get(0))));
         assertInstanceOf(ShardDisabledException.class, failureOf(stopped.freeBatch(held)));
-    }
-
-    private static Throwable failureOf(CompletionStage<?> stage) {
-        ExecutionException e = assertThrows(
-                ExecutionException.class, () -> stage.toCompletableFuture().get(5, TimeUnit.SECONDS));
-        return e.getCause();
     }
 }

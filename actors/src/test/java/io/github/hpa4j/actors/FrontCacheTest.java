@@ -1,5 +1,7 @@
 package io.github.hpa4j.actors;
 
+import static io.github.hpa4j.testkit.Stages.failureOf;
+import static io.github.hpa4j.testkit.Stages.get;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -20,7 +22,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -70,19 +71,6 @@ class FrontCacheTest {
         assertEquals(
                 held + hpa4j.cacheStats().cachedExtents(),
                 shard.snapshot().stats().liveExtents());
-    }
-
-    private static <T> T get(CompletionStage<T> stage) throws Exception {
-        return stage.toCompletableFuture().get(5, TimeUnit.SECONDS);
-    }
-
-    private static Throwable failureOf(CompletionStage<?> stage) throws Exception {
-        try {
-            Object value = stage.toCompletableFuture().get(5, TimeUnit.SECONDS);
-            throw new AssertionError("expected a failure, got " + value);
-        } catch (ExecutionException e) {
-            return e.getCause();
-        }
     }
 
     /** Runs {@code task} on a fresh thread the facade maps to {@code shard}, and waits for it to end. */

@@ -57,16 +57,7 @@ class LargeAllocatorModelTest {
         Run(long seed, long cacheLimit) {
             this.seed = seed;
             this.random = new Random(seed);
-            PageHooks hooks = new PageHooks() {
-                @Override
-                public long map(long size) {
-                    return recording.map(size);
-                }
-
-                @Override
-                public void unmap(long address, long size) {
-                    recording.unmap(address, size);
-                }
+            PageHooks hooks = new ForwardingHooks(recording) {
 
                 @Override
                 public void purge(long address, long size) {
@@ -76,17 +67,7 @@ class LargeAllocatorModelTest {
                                 + e.getValue());
                     }
                     written.remove(address, address + size);
-                    recording.purge(address, size);
-                }
-
-                @Override
-                public void hugify(long address, long size) {
-                    recording.hugify(address, size);
-                }
-
-                @Override
-                public void dehugify(long address, long size) {
-                    recording.dehugify(address, size);
+                    super.purge(address, size);
                 }
             };
             large = new LargeAllocator(

@@ -514,15 +514,9 @@ class ShardModelTest {
          * The fake OS with checks: every call lands where the shard's state says it may. Delegates
          * to {@link RecordingHooks} for addresses, recording and injected failures.
          */
-        private final class CheckingHooks implements PageHooks {
-            @Override
-            public long map(long size) {
-                return recording.map(size);
-            }
-
-            @Override
-            public void unmap(long address, long size) {
-                recording.unmap(address, size);
+        private final class CheckingHooks extends ForwardingHooks {
+            CheckingHooks() {
+                super(recording);
             }
 
             @Override
@@ -545,7 +539,7 @@ class ShardModelTest {
                 assertTrue(
                         below == null || below.getValue().end() <= address,
                         () -> where.get() + ": purges live " + below.getValue());
-                recording.purge(address, size);
+                super.purge(address, size);
             }
 
             @Override
@@ -554,7 +548,7 @@ class ShardModelTest {
                 assertNotNull(slab, Run.this::where);
                 assertEquals(Pages.HUGEPAGE, size, Run.this::where);
                 assertTrue(slab.midHugify() && !slab.huge(), () -> where() + ": hugify of " + slab);
-                recording.hugify(address, size);
+                super.hugify(address, size);
             }
 
             @Override
@@ -563,7 +557,7 @@ class ShardModelTest {
                 assertNotNull(slab, Run.this::where);
                 assertEquals(Pages.HUGEPAGE, size, Run.this::where);
                 assertTrue(slab.midPurge() && slab.huge(), () -> where() + ": dehugify of " + slab);
-                recording.dehugify(address, size);
+                super.dehugify(address, size);
             }
         }
     }

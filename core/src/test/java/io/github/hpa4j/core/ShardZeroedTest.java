@@ -106,33 +106,14 @@ class ShardZeroedTest {
         long seed = 0x5EED_2E70L;
         Random random = new Random(seed);
         Set<Long> written = new HashSet<>();
-        PageHooks wiping = new PageHooks() {
-            @Override
-            public long map(long size) {
-                return hooks.map(size);
-            }
-
-            @Override
-            public void unmap(long address, long size) {
-                hooks.unmap(address, size);
-            }
+        PageHooks wiping = new ForwardingHooks(hooks) {
 
             @Override
             public void purge(long address, long size) {
                 for (long p = address; p < address + size; p += Pages.PAGE) {
                     written.remove(p);
                 }
-                hooks.purge(address, size);
-            }
-
-            @Override
-            public void hugify(long address, long size) {
-                hooks.hugify(address, size);
-            }
-
-            @Override
-            public void dehugify(long address, long size) {
-                hooks.dehugify(address, size);
+                super.purge(address, size);
             }
         };
         Shard shard = new Shard(

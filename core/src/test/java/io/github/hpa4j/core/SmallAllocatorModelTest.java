@@ -51,16 +51,7 @@ class SmallAllocatorModelTest {
         Run(long seed, boolean eagerPurge) {
             this.seed = seed;
             this.random = new Random(seed);
-            PageHooks hooks = new PageHooks() {
-                @Override
-                public long map(long size) {
-                    return recording.map(size);
-                }
-
-                @Override
-                public void unmap(long address, long size) {
-                    recording.unmap(address, size);
-                }
+            PageHooks hooks = new ForwardingHooks(recording) {
 
                 @Override
                 public void purge(long address, long size) {
@@ -69,17 +60,7 @@ class SmallAllocatorModelTest {
                         fail(where() + "purge of [0x" + Long.toHexString(address) + ", +" + size + ") covers the live"
                                 + " region 0x" + Long.toHexString(e.getKey()));
                     }
-                    recording.purge(address, size);
-                }
-
-                @Override
-                public void hugify(long address, long size) {
-                    recording.hugify(address, size);
-                }
-
-                @Override
-                public void dehugify(long address, long size) {
-                    recording.dehugify(address, size);
+                    super.purge(address, size);
                 }
             };
             ShardOptions options = ShardOptions.DEFAULTS

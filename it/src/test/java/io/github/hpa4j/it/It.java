@@ -1,7 +1,6 @@
 package io.github.hpa4j.it;
 
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import com.typesafe.config.Config;
@@ -10,9 +9,9 @@ import io.github.hpa4j.actors.Hpa4j;
 import io.github.hpa4j.actors.Hpa4jSettings;
 import io.github.hpa4j.bridge.PageHooksFactory;
 import io.github.hpa4j.bridge.SystemClock;
+import io.github.hpa4j.testkit.Stages;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
@@ -23,7 +22,7 @@ import java.util.function.Supplier;
 /** Small helpers shared by the integration tests: settings, waiting on stages, unwrapping failures. */
 final class It {
     /** How long a test waits for one facade call it expects to complete. */
-    static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration CALL_TIMEOUT = Stages.TIMEOUT;
 
     /**
      * Deferred work on a test's time scale: a dense slab is hugified 100 ms after it became a
@@ -56,32 +55,12 @@ final class It {
 
     /** The stage's value, failing the test if it fails or takes longer than {@link #CALL_TIMEOUT}. */
     static <T> T get(CompletionStage<T> stage) {
-        try {
-            return stage.toCompletableFuture().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        } catch (ExecutionException e) {
-            throw new AssertionError("expected success, got " + unwrap(e), unwrap(e));
-        } catch (TimeoutException e) {
-            throw new AssertionError("no answer within " + CALL_TIMEOUT, e);
-        }
+        return Stages.get(stage, CALL_TIMEOUT);
     }
 
     /** The cause the stage failed with (unwrapped), failing the test if it succeeds. */
     static Throwable failureOf(CompletionStage<?> stage) {
-        Object value;
-        try {
-            value = stage.toCompletableFuture().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        } catch (ExecutionException e) {
-            return unwrap(e);
-        } catch (TimeoutException e) {
-            throw new AssertionError("no answer within " + CALL_TIMEOUT, e);
-        }
-        return fail("expected a failure, but the call succeeded with " + value);
+        return Stages.failureOf(stage, CALL_TIMEOUT);
     }
 
     /** The stage's failure, asserted to be a {@code type}. */
@@ -92,10 +71,7 @@ final class It {
 
     /** Strips the CompletionException / ExecutionException wrappers stages add. */
     static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
+        return Stages.unwrap(t);
     }
 
     /**

@@ -9,13 +9,13 @@ import java.time.Duration;
 import org.slf4j.LoggerFactory;
 
 /** Actor systems for the benchmarks: quiet, default dispatchers, hpa4j's reference settings unless overridden. */
-final class BenchAkka {
+public final class BenchAkka {
     /** Long enough never to fire in a healthy run; a timeout here means the benchmark is broken. */
-    static final Duration ASK_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration ASK_TIMEOUT = Duration.ofSeconds(10);
 
     private BenchAkka() {}
 
-    static ActorSystem<Void> start(String name, String hpa4jOverrides) {
+    public static ActorSystem<Void> start(String name, String hpa4jOverrides) {
         // Logging starts on this thread before Akka's threads log: SLF4J then has nothing to replay
         // (it would print a notice into every forked benchmark JVM's output).
         LoggerFactory.getILoggerFactory();
@@ -28,12 +28,12 @@ final class BenchAkka {
         return ActorSystem.create(Behaviors.empty(), name, config);
     }
 
-    static ActorSystem<Void> start(String name) {
+    public static ActorSystem<Void> start(String name) {
         return start(name, "");
     }
 
     /** Stops hpa4j first (it unmaps its slabs), then the system, and waits for both. */
-    static void stop(ActorSystem<Void> system, Hpa4j hpa4j) {
+    public static void stop(ActorSystem<Void> system, Hpa4j hpa4j) {
         if (hpa4j != null) {
             hpa4j.stop().toCompletableFuture().join();
         }

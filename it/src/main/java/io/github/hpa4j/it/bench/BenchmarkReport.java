@@ -1,5 +1,9 @@
 package io.github.hpa4j.it.bench;
 
+import io.github.hpa4j.it.bench.workload.LatencyProbe;
+import io.github.hpa4j.it.bench.workload.MemoryVariant;
+import io.github.hpa4j.it.bench.workload.RandomAccessWorkload;
+import io.github.hpa4j.it.text.Fmt;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +14,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 
-/** Writes docs/BENCHMARKS.md: how it was run, where, the tables, the headline and the closing note. */
+/** Writes docs/BENCHMARKS.md: how it was run, where, the headline, the tables and the verdict table. */
 final class BenchmarkReport {
     static final String COMMAND = "mvn -B -q -pl it -am verify -DskipTests -Pbench";
 
@@ -31,7 +35,7 @@ final class BenchmarkReport {
         SpeedTables speed = new SpeedTables(results.speed());
         MemoryTables memory = new MemoryTables(results.memory());
         Path pictures = out.toAbsolutePath().getParent().resolve(PICTURES);
-        ClosingNote note = new ClosingNote(speed, memory, busy(load, machine.cores()));
+        Verdicts note = new Verdicts(speed, memory, results.front(), busy(load, machine.cores()));
         StringBuilder md = new StringBuilder();
         md.append("# hpa4j benchmarks\n\n");
         md.append("Written by `io.github.hpa4j.it.bench.BenchmarkSuite`; do not edit by hand, run it again:\n\n");
@@ -278,10 +282,8 @@ final class BenchmarkReport {
         new MixedSizesTables(results.mixedSizes()).appendTo(md);
         EverySizeTables.appendTo(md, new SpeedTables(results.everySize()));
 
-        md.append("\n## Closing note\n\n");
-        note.appendHeadline(md);
-        md.append('\n');
-        note.appendNote(md);
+        md.append("\n## Verdict\n\n");
+        note.appendVerdicts(md);
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, md.toString());
     }

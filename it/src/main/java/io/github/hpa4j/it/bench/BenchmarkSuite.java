@@ -1,5 +1,8 @@
 package io.github.hpa4j.it.bench;
 
+import io.github.hpa4j.it.bench.workload.IdleFootprintWorkload;
+import io.github.hpa4j.it.bench.workload.MemoryTimeline;
+import io.github.hpa4j.it.bench.workload.PageWorkLatencyWorkload;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

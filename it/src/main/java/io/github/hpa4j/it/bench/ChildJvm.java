@@ -1,5 +1,6 @@
 package io.github.hpa4j.it.bench;
 
+import io.github.hpa4j.it.bench.workload.MemoryVariant;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,6 +27,39 @@ final class ChildJvm {
     /** The lines other than the result that the last run printed. */
     static synchronized List<String> lastLines() {
         return List.copyOf(LAST_LINES);
+    }
+
+    /**
+     * Runs {@code mainClass} for one allocator variant, in a child JVM with {@code commonJvmArgs}
+     * then {@code sectionJvmArgs}, and says on the console when it is done; the variant's id is the
+     * workload's tag. Empty, said on the console too, when the variant's allocator is not installed.
+     *
+     * @param section the report section, as the console lines name it
+     * @param detail what the console lines add after the variant's label, or ""
+     */
+    static Optional<MemoryResult> runVariant(
+            String section,
+            MemoryVariant variant,
+            String detail,
+            List<String> commonJvmArgs,
+            List<String> sectionJvmArgs,
+            Class<?> mainClass,
+            List<String> args,
+            Duration timeout) {
+        if (!variant.available()) {
+            System.out.printf(
+                    "%s: %-28s skipped: jemalloc not installed (%s)%n",
+                    section, variant.label(), JemallocLibrary.INSTALL_HINT);
+            return Optional.empty();
+        }
+        long start = System.nanoTime();
+        List<String> jvmArgs = new ArrayList<>(commonJvmArgs);
+        jvmArgs.addAll(sectionJvmArgs);
+        MemoryResult result = run(variant.id(), jvmArgs, variant.environment(), mainClass, args, timeout);
+        System.out.printf(
+                "%s: %-28s %sdone in %.1f s%n",
+                section, variant.label(), detail.isEmpty() ? "" : detail + " ", (System.nanoTime() - start) / 1e9);
+        return Optional.of(result);
     }
 
     static synchronized MemoryResult run(

@@ -1,5 +1,6 @@
 package io.github.hpa4j.it.bench;
 
+import io.github.hpa4j.it.text.Fmt;
 import java.util.Optional;
 
 /** Pairs of the small and large sizes: hpa4j, Netty pooled and Arena.ofConfined, side by side. */

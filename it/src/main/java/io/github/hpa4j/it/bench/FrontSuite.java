@@ -1,5 +1,6 @@
 package io.github.hpa4j.it.bench;
 
+import io.github.hpa4j.it.bench.jmh.HpaChurnBench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,13 +14,12 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
- * What the front does behind the caches and on the heap: the mixed-size churn ({@link ChurnSlots})
+ * What the front does behind the caches and on the heap: the mixed-size churn ({@code ChurnSlots})
  * through hpa4j and Netty's pool, 1 and 2 threads, with the share of hpa4j's allocations whose
  * caller waited on a message; and the bytes each allocator puts on the Java heap per cached pair
  * (JMH's GC profiler).
  */
 final class FrontSuite {
-    static final String DIR_PROPERTY = "hpa4j.bench.frontDir";
     static final String HPA_LABEL = "hpa4j (front cache on)";
     static final String NETTY_LABEL = "Netty pooled (direct)";
 
@@ -72,7 +72,7 @@ final class FrontSuite {
             String include, int threads, SuiteOptions options, List<String> forkJvmArgs, Path dir, boolean gc)
             throws RunnerException {
         OptionsBuilder builder = new OptionsBuilder();
-        builder.include(java.util.regex.Pattern.quote(FrontSuite.class.getPackageName() + ".") + include)
+        builder.include(java.util.regex.Pattern.quote(HpaChurnBench.class.getPackageName() + ".") + include)
                 .param("size", options.sizes().stream().map(String::valueOf).toArray(String[]::new))
                 .threads(threads)
                 .forks(1)
@@ -84,7 +84,7 @@ final class FrontSuite {
                 .measurementTime(options.measurement())
                 .jvm(BenchmarkSuite.javaExecutable())
                 .jvmArgs(forkJvmArgs.toArray(String[]::new))
-                .jvmArgsAppend("-D" + DIR_PROPERTY + "=" + dir)
+                .jvmArgsAppend("-D" + HpaChurnBench.DIR_PROPERTY + "=" + dir)
                 .shouldFailOnError(true)
                 .verbosity(options.smoke() ? VerboseMode.SILENT : VerboseMode.NORMAL);
         if (gc) {

@@ -1,5 +1,6 @@
 package io.github.hpa4j.it.bench;
 
+import io.github.hpa4j.it.text.Fmt;
 import java.util.Locale;
 
 /** The front section of the report: churn rates as ratios to Netty, the waited share, heap bytes per pair. */

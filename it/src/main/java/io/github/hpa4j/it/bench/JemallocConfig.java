@@ -16,16 +16,17 @@ import java.util.List;
  * @param hpa         the {@code opt.hpa} this configuration must show once in effect
  * @param slabMaxAlloc the {@code opt.hpa_slab_max_alloc} it must show
  */
-record JemallocConfig(String id, String mallocConf, String label, boolean hpa, long slabMaxAlloc) {
-    static final JemallocConfig HPA_68K = new JemallocConfig(
+public record JemallocConfig(String id, String mallocConf, String label, boolean hpa, long slabMaxAlloc) {
+    public static final JemallocConfig HPA_68K = new JemallocConfig(
             "hpa-68k", "hpa:true,hpa_slab_max_alloc:69632", "jemalloc HPA, slab max 68 KiB", true, 69632);
-    static final JemallocConfig HPA =
+    public static final JemallocConfig HPA =
             new JemallocConfig("hpa", "hpa:true", "jemalloc HPA, slab max 64 KiB", true, 65536);
-    static final JemallocConfig OFF = new JemallocConfig("off", "hpa:false", "jemalloc without HPA", false, 65536);
+    public static final JemallocConfig OFF =
+            new JemallocConfig("off", "hpa:false", "jemalloc without HPA", false, 65536);
 
     static final List<JemallocConfig> ALL = List.of(HPA_68K, HPA, OFF);
 
-    static JemallocConfig byId(String id) {
+    public static JemallocConfig byId(String id) {
         return ALL.stream()
                 .filter(c -> c.id.equals(id))
                 .findFirst()
@@ -34,7 +35,7 @@ record JemallocConfig(String id, String mallocConf, String label, boolean hpa, l
     }
 
     /** Fails unless the preloaded jemalloc runs with this configuration (MALLOC_CONF can be mistyped). */
-    void verify(JemallocLibrary jemalloc) {
+    public void verify(JemallocLibrary jemalloc) {
         boolean actualHpa = jemalloc.readBoolean("opt.hpa");
         long actualMax = jemalloc.readSize("opt.hpa_slab_max_alloc");
         if (actualHpa != hpa || actualMax != slabMaxAlloc) {
@@ -45,7 +46,7 @@ record JemallocConfig(String id, String mallocConf, String label, boolean hpa, l
     }
 
     /** The environment a JVM needs to run on jemalloc with this configuration. */
-    java.util.Map<String, String> environment() {
+    public java.util.Map<String, String> environment() {
         return java.util.Map.of("LD_PRELOAD", JemallocLibrary.PATH.toString(), "MALLOC_CONF", mallocConf);
     }
 }

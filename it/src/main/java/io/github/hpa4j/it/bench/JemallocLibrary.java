@@ -26,7 +26,7 @@ import java.util.Optional;
  * deploys it; opening it late also initialises it, but then some options (observed:
  * {@code hpa_slab_max_alloc}) do not take effect.
  */
-final class JemallocLibrary {
+public final class JemallocLibrary {
     /** Debian's and Ubuntu's libjemalloc2 (jemalloc 5.3). */
     static final Path PATH = Path.of("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2");
 
@@ -62,7 +62,7 @@ final class JemallocLibrary {
     }
 
     /** Whether the library file is there at all (it is a benchmark peer, never a dependency). */
-    static boolean installed() {
+    public static boolean installed() {
         return Files.isReadable(PATH);
     }
 
@@ -82,7 +82,7 @@ final class JemallocLibrary {
     /** The preloaded jemalloc; throws with {@link #unavailability()} when there is none. */
     // Restricted FFM call, allowed at run time by --enable-native-access (hpa4j.jvm.flags).
     @SuppressWarnings("restricted")
-    static JemallocLibrary load() {
+    public static JemallocLibrary load() {
         unavailability().ifPresent(reason -> {
             throw new IllegalStateException(reason);
         });
@@ -90,7 +90,7 @@ final class JemallocLibrary {
     }
 
     /** An address from jemalloc's {@code malloc}, never 0. */
-    long malloc(long bytes) {
+    public long malloc(long bytes) {
         long address;
         try {
             address = (long) malloc.invokeExact(bytes);
@@ -103,7 +103,7 @@ final class JemallocLibrary {
         return address;
     }
 
-    void free(long address) {
+    public void free(long address) {
         try {
             free.invokeExact(address);
         } catch (Throwable t) {
@@ -128,7 +128,7 @@ final class JemallocLibrary {
     }
 
     /** Which library {@code malloc} resolved to here and, for contrast, through the default lookup. */
-    String describe() {
+    public String describe() {
         return "jemalloc " + version() + ": malloc resolved in " + libraryOf(mallocSymbol)
                 + " (Linker.defaultLookup() would give "
                 + LINKER.defaultLookup()

@@ -21,13 +21,13 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * {@code -Dhpa4j.bench.latencyDir} when the trial ends, and the driver merges the files of one
  * result by {@link #key}.
  */
-final class LatencyLog {
+public final class LatencyLog {
     static final String DIR_PROPERTY = "hpa4j.bench.latencyDir";
 
     private LatencyLog() {}
 
     /** Tracks up to an hour in nanoseconds at 3 significant digits. */
-    static Histogram newHistogram() {
+    public static Histogram newHistogram() {
         return new Histogram(3_600_000_000_000L, 3);
     }
 
@@ -45,7 +45,7 @@ final class LatencyLog {
     }
 
     /** Called by each JMH thread at trial end; a no-op outside the suite (no directory given). */
-    static void write(BenchmarkParams params, int threadIndex, Histogram histogram) {
+    public static void write(BenchmarkParams params, int threadIndex, Histogram histogram) {
         String dir = System.getProperty(DIR_PROPERTY);
         if (dir == null) {
             return;

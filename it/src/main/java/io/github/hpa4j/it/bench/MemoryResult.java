@@ -8,7 +8,7 @@ import java.util.Map;
  * {@value #PREFIX} followed by {@code key=value} pairs. Byte figures are process-wide deltas over the
  * reading taken before the workload (heap pre-touched, so the JVM's own growth is small).
  */
-record MemoryResult(String variant, Map<String, Long> values) {
+public record MemoryResult(String variant, Map<String, Long> values) {
     static final String PREFIX = "HPA4J-MEMORY-RESULT";
 
     long get(String key) {
@@ -20,7 +20,7 @@ record MemoryResult(String variant, Map<String, Long> values) {
         return values.containsKey(key);
     }
 
-    String toLine() {
+    public String toLine() {
         StringBuilder line = new StringBuilder(PREFIX).append(" variant=").append(variant);
         values.forEach((key, value) -> line.append(' ').append(key).append('=').append(value));
         return line.toString();

@@ -1,5 +1,10 @@
 package io.github.hpa4j.it.bench;
 
+import io.github.hpa4j.it.bench.workload.IdleFootprintWorkload;
+import io.github.hpa4j.it.bench.workload.MemoryQualityWorkload;
+import io.github.hpa4j.it.bench.workload.MemoryTimeline;
+import io.github.hpa4j.it.bench.workload.MemoryVariant;
+import io.github.hpa4j.it.bench.workload.NativeHeap;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +15,7 @@ import java.util.stream.Stream;
  * Runs {@link MemoryQualityWorkload} once per {@link MemoryVariant}, each in a fresh JVM, one after the
  * other, then {@link IdleFootprintWorkload} for each of its variants.
  */
-final class MemorySuite {
+public final class MemorySuite {
     /**
      * The same fixed heap everywhere, pre-touched, so that the process Rss moves with the allocator,
      * not with heap growth; the JVM's C heap trimmed as in {@link NativeHeap}, for the same reason;

@@ -1,5 +1,8 @@
 package io.github.hpa4j.it.bench;
 
+import io.github.hpa4j.it.bench.workload.IdleFootprintWorkload;
+import io.github.hpa4j.it.bench.workload.MemoryVariant;
+import io.github.hpa4j.it.text.Fmt;
 import java.util.List;
 import java.util.Optional;
 

@@ -16,7 +16,7 @@ import java.util.List;
  * @param waitMillis       after freeing 90 %, wait this long: one purge interval (5 s) and a margin;
  *                         as long before the baseline, for the JVM to settle after the warm-up
  */
-record MemoryWorkloadSpec(long seed, long workingSetBytes, int churnOps, long holdMillis, long waitMillis) {
+public record MemoryWorkloadSpec(long seed, long workingSetBytes, int churnOps, long holdMillis, long waitMillis) {
 
     List<String> toArgs() {
         List<String> args = new ArrayList<>();
@@ -28,7 +28,7 @@ record MemoryWorkloadSpec(long seed, long workingSetBytes, int churnOps, long ho
         return args;
     }
 
-    static MemoryWorkloadSpec fromArgs(String[] args, int from) {
+    public static MemoryWorkloadSpec fromArgs(String[] args, int from) {
         return new MemoryWorkloadSpec(
                 Long.parseLong(args[from]),
                 Long.parseLong(args[from + 1]),

@@ -1,5 +1,7 @@
 package io.github.hpa4j.it.bench;
 
+import io.github.hpa4j.it.bench.workload.MixedSizesWorkload;
+
 /**
  * The mixed-size workload: sizes log-uniform from {@link MixedSizesWorkload#MIN} to
  * {@link MixedSizesWorkload#MAX} (as many 16-byte requests as 1-MiB ones per doubling).

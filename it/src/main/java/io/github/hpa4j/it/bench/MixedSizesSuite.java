@@ -1,12 +1,15 @@
 package io.github.hpa4j.it.bench;
 
+import io.github.hpa4j.it.bench.workload.MemoryVariant;
+import io.github.hpa4j.it.bench.workload.MixedSizesWorkload;
+import io.github.hpa4j.it.bench.workload.NativeHeap;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
 /** Runs {@link MixedSizesWorkload} for every allocator that serves 16 B to 16 MiB, each in a fresh JVM. */
-final class MixedSizesSuite {
+public final class MixedSizesSuite {
     static final List<String> VARIANTS = List.of(
             "hpa4j:collapse:2",
             "hpa4j:collapse:2:jemalloc",
@@ -34,30 +37,21 @@ final class MixedSizesSuite {
         MixedSizesSpec spec = options.mixedSizes();
         List<MemoryResult> results = new ArrayList<>();
         for (String id : VARIANTS) {
-            MemoryVariant variant = MemoryVariant.byId(id);
-            if (!variant.available()) {
-                System.out.printf(
-                        "mixed sizes: %-28s skipped: jemalloc not installed (%s)%n",
-                        variant.label(), JemallocLibrary.INSTALL_HINT);
-                continue;
-            }
-            long start = System.nanoTime();
-            List<String> jvmArgs = new ArrayList<>(commonJvmArgs);
-            jvmArgs.addAll(JVM_ARGS);
-            results.add(ChildJvm.run(
-                    id,
-                    jvmArgs,
-                    variant.environment(),
-                    MixedSizesWorkload.class,
-                    List.of(
-                            id,
-                            Long.toString(spec.seed()),
-                            Integer.toString(spec.pairs()),
-                            Long.toString(spec.liveBytes()),
-                            Long.toString(spec.waitMillis())),
-                    Duration.ofMinutes(3)));
-            System.out.printf(
-                    "mixed sizes: %-28s done in %.1f s%n", variant.label(), (System.nanoTime() - start) / 1e9);
+            ChildJvm.runVariant(
+                            "mixed sizes",
+                            MemoryVariant.byId(id),
+                            "",
+                            commonJvmArgs,
+                            JVM_ARGS,
+                            MixedSizesWorkload.class,
+                            List.of(
+                                    id,
+                                    Long.toString(spec.seed()),
+                                    Integer.toString(spec.pairs()),
+                                    Long.toString(spec.liveBytes()),
+                                    Long.toString(spec.waitMillis())),
+                            Duration.ofMinutes(3))
+                    .ifPresent(results::add);
         }
         return results;
     }

@@ -1,5 +1,8 @@
 package io.github.hpa4j.it.bench;
 
+import io.github.hpa4j.it.bench.workload.MemoryVariant;
+import io.github.hpa4j.it.bench.workload.RandomAccessWorkload;
+import io.github.hpa4j.it.text.Fmt;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +11,7 @@ import java.util.List;
  * Runs {@link RandomAccessWorkload} for every allocator and working-set size, each in a fresh JVM
  * (a 4 GiB working set of one allocator must not share the machine's memory with another's).
  */
-final class RandomAccessSuite {
+public final class RandomAccessSuite {
     /** The allocators compared, reference settings each; jemalloc with its HPA able to take 64 KiB blocks. */
     static final List<String> VARIANTS = List.of(
             "hpa4j:collapse:2", "netty", "netty-adaptive", "direct", "arena", "jemalloc:hpa-68k", "jemalloc:off");
@@ -26,30 +29,20 @@ final class RandomAccessSuite {
         RandomAccessSpec spec = options.randomAccess();
         for (long workingSet : spec.workingSets()) {
             for (String id : VARIANTS) {
-                MemoryVariant variant = MemoryVariant.byId(id);
-                if (!variant.available()) {
-                    System.out.printf(
-                            "random access: %-28s skipped: jemalloc not installed (%s)%n",
-                            variant.label(), JemallocLibrary.INSTALL_HINT);
-                    continue;
-                }
-                long start = System.nanoTime();
-                List<String> jvmArgs = new ArrayList<>(commonJvmArgs);
-                jvmArgs.addAll(JVM_ARGS);
-                results.add(ChildJvm.run(
-                        id,
-                        jvmArgs,
-                        variant.environment(),
-                        RandomAccessWorkload.class,
-                        List.of(
-                                id,
-                                Long.toString(workingSet),
-                                Long.toString(spec.accesses()),
-                                Long.toString(spec.settleMillis())),
-                        Duration.ofMinutes(3)));
-                System.out.printf(
-                        "random access: %-28s %s done in %.1f s%n",
-                        variant.label(), Fmt.mib(workingSet), (System.nanoTime() - start) / 1e9);
+                ChildJvm.runVariant(
+                                "random access",
+                                MemoryVariant.byId(id),
+                                Fmt.mib(workingSet),
+                                commonJvmArgs,
+                                JVM_ARGS,
+                                RandomAccessWorkload.class,
+                                List.of(
+                                        id,
+                                        Long.toString(workingSet),
+                                        Long.toString(spec.accesses()),
+                                        Long.toString(spec.settleMillis())),
+                                Duration.ofMinutes(3))
+                        .ifPresent(results::add);
             }
         }
         return results;

@@ -1,5 +1,6 @@
 package io.github.hpa4j.it.bench;
 
+import io.github.hpa4j.it.bench.workload.MemoryTimeline;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

@@ -1,5 +1,7 @@
 package io.github.hpa4j.it.bench;
 
+import io.github.hpa4j.it.bench.jmh.ShardScalingBenchmark;
+
 /**
  * One {@link ShardScalingBenchmark} result.
  *

@@ -1,5 +1,6 @@
 package io.github.hpa4j.it.bench;
 
+import io.github.hpa4j.it.text.Fmt;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;

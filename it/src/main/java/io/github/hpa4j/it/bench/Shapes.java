@@ -1,13 +1,13 @@
 package io.github.hpa4j.it.bench;
 
 /** The workload shapes of the issue, shared by every speed benchmark so that rows compare. */
-final class Shapes {
+public final class Shapes {
     /** Allocations per batch: one message (or one lock hold, one arena) carries this many. */
-    static final int BATCH = 64;
+    public static final int BATCH = 64;
     /** Alloc+free pairs one actor-loop invocation runs; amortises the JMH thread's hand-off to under 1 %. */
-    static final int LOOP_PAIRS = 1000;
+    public static final int LOOP_PAIRS = 1000;
     /** Batches one actor-loop invocation runs. */
-    static final int LOOP_BATCHES = 100;
+    public static final int LOOP_BATCHES = 100;
 
     private Shapes() {}
 }

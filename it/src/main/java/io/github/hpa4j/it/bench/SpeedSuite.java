@@ -1,5 +1,10 @@
 package io.github.hpa4j.it.bench;
 
+import io.github.hpa4j.it.bench.jmh.ArenaConfinedBenchmark;
+import io.github.hpa4j.it.bench.jmh.HpaCachedBenchmark;
+import io.github.hpa4j.it.bench.jmh.JemallocBenchmark;
+import io.github.hpa4j.it.bench.jmh.NettyPooledBenchmark;
+import io.github.hpa4j.it.bench.jmh.ShardScalingBenchmark;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -36,7 +41,7 @@ final class SpeedSuite {
         for (int threads : options.threads()) {
             ChainedOptionsBuilder builder = builder(
                             options, forkJvmArgs, latencyDir, threads, BenchmarkSuite.javaExecutable())
-                    .include(Pattern.quote(SpeedSuite.class.getPackageName() + ".") + "\\w+Benchmark\\.\\w+")
+                    .include(Pattern.quote(HpaCachedBenchmark.class.getPackageName() + ".") + "\\w+Benchmark\\.\\w+")
                     .exclude(SEPARATE_RUNS);
             rows.addAll(toRows(new Runner(builder.build()).run(), latencyDir));
         }

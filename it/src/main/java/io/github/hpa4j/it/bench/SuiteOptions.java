@@ -11,7 +11,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * JMH forks of small and large pairs. The
  * smoke suite only proves that every benchmark and workload runs and that the report is complete (CI).
  */
-record SuiteOptions(
+public record SuiteOptions(
         boolean smoke,
         List<Integer> sizes,
         List<Integer> everySizes,
@@ -24,7 +24,7 @@ record SuiteOptions(
         PageWorkLatencySpec pageWorkLatency) {
 
     /** Fixed so that every allocator, and every run, sees the same sizes and victims. */
-    static final long SEED = 0x6a09e667L;
+    public static final long SEED = 0x6a09e667L;
 
     static final SuiteOptions FULL = new SuiteOptions(
             false,

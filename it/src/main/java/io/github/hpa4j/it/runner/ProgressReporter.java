@@ -3,6 +3,7 @@ package io.github.hpa4j.it.runner;
 import io.github.hpa4j.actors.AllocatorStats;
 import io.github.hpa4j.actors.Hpa4j;
 import io.github.hpa4j.core.ShardCounters;
+import io.github.hpa4j.it.text.Fmt;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
@@ -125,10 +126,10 @@ final class ProgressReporter implements AutoCloseable {
                 "[%5.1fs] %-5s  ops/s %6s  live %9s  Rss %9s  AnonHugePages %9s (%3.0f%%)  dirty %6d pages  purges %4d  hugifies %4d",
                 s.seconds(),
                 s.phase().label(),
-                Units.count(opsPerSecond),
-                Units.bytes(s.liveBytes()),
-                Units.bytes(s.rss()),
-                Units.bytes(s.anonHugePages()),
+                Fmt.rate(opsPerSecond),
+                Fmt.bytes(s.liveBytes()),
+                Fmt.bytes(s.rss()),
+                Fmt.bytes(s.anonHugePages()),
                 s.hugepageCoverage() * 100,
                 s.dirtyPages(),
                 s.purgePasses(),

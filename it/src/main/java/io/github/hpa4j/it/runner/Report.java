@@ -9,6 +9,7 @@ import io.github.hpa4j.core.FixedPoint;
 import io.github.hpa4j.core.Pages;
 import io.github.hpa4j.core.ShardCounters;
 import io.github.hpa4j.core.ShardOptions;
+import io.github.hpa4j.it.text.Fmt;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
@@ -65,7 +66,7 @@ final class Report {
                 System.getProperty("java.vendor"),
                 System.getProperty("java.vm.name"),
                 Runtime.getRuntime().availableProcessors(),
-                Units.bytes(Runtime.getRuntime().maxMemory()));
+                Fmt.bytes(Runtime.getRuntime().maxMemory()));
         PlatformFacts f = ThpSupport.facts();
         line(
                 "OS:         %s %s %s; THP enabled=%s defrag=%s, hugepage %s",
@@ -74,7 +75,7 @@ final class Report {
                 f.osArch(),
                 f.thpEnabled(),
                 f.thpDefrag(),
-                f.hugepageSize() > 0 ? Units.bytes(f.hugepageSize()) : "unknown");
+                f.hugepageSize() > 0 ? Fmt.bytes(f.hugepageSize()) : "unknown");
         line(
                 "Page hooks: Linux mmap/madvise%s",
                 f.hugepagesUnavailableReason()
@@ -101,9 +102,9 @@ final class Report {
                 h.shards(),
                 h.pageWorkers(),
                 h.hugifyStyle().name().toLowerCase(Locale.ROOT),
-                Units.bytes(so.slabMaxAlloc()),
-                Units.bytes(so.hugificationThreshold()),
-                Units.percent((double) so.hugificationThreshold() / Pages.HUGEPAGE));
+                Fmt.bytes(so.slabMaxAlloc()),
+                Fmt.bytes(so.hugificationThreshold()),
+                Fmt.percent((double) so.hugificationThreshold() / Pages.HUGEPAGE, 1));
         line(
                 "            dirty-mult %s, hugify-delay %s, min-purge-interval %s, deferral %s, eden %d hugepages",
                 FixedPoint.toString(so.dirtyMult()),
@@ -201,25 +202,25 @@ final class Report {
         line(
                 "  %-44s %14s",
                 "peak Rss of the whole JVM (VmHWM, exact)",
-                run.processPeakRss() < 0 ? "n/a" : Units.bytes(run.processPeakRss()));
+                run.processPeakRss() < 0 ? "n/a" : Fmt.bytes(run.processPeakRss()));
         line(
                 "  %-44s %14s %14s %14s",
                 "hugepage coverage (AnonHugePages / Rss)",
-                peakRss == null ? "n/a" : Units.percent(peakRss.hugepageCoverage()) + "*",
-                churnEnd == null ? "n/a" : Units.percent(churnEnd.hugepageCoverage()),
-                last == null ? "n/a" : Units.percent(last.hugepageCoverage()));
+                peakRss == null ? "n/a" : Fmt.percent(peakRss.hugepageCoverage(), 1) + "*",
+                churnEnd == null ? "n/a" : Fmt.percent(churnEnd.hugepageCoverage(), 1),
+                last == null ? "n/a" : Fmt.percent(last.hugepageCoverage(), 1));
         line(
                 "  %-44s %14s %14s %14s",
                 "fragmentation / (active + fragmentation)",
                 "",
-                churnEnd == null ? "n/a" : Units.percent(fragmentedShare(churnEnd)),
-                last == null ? "n/a" : Units.percent(fragmentedShare(last)));
+                churnEnd == null ? "n/a" : Fmt.percent(fragmentedShare(churnEnd), 1),
+                last == null ? "n/a" : Fmt.percent(fragmentedShare(last), 1));
         line(
                 "  %-44s %14s %14s %14s",
                 "address space mapped by eden",
                 "",
-                Units.bytes(run.endOfChurn().mappedBytes()),
-                Units.bytes(run.atEnd().mappedBytes()));
+                Fmt.bytes(run.endOfChurn().mappedBytes()),
+                Fmt.bytes(run.atEnd().mappedBytes()));
         if (peakRss != null) {
             line(
                     "  * coverage at the Rss peak (%.1f s, %s)",
@@ -240,7 +241,7 @@ final class Report {
         if (sample == null || field.apply(sample) < 0) {
             return "n/a";
         }
-        return Units.bytes(field.apply(sample));
+        return Fmt.bytes(field.apply(sample));
     }
 
     private static double fragmentedShare(Sample s) {
@@ -285,9 +286,9 @@ final class Report {
                 "Shutdown: the clients verified and freed everything; stopping hpa4j then reclaimed %,d live extents"
                         + " (%s), unmapped %,d slabs and %s of unused eden",
                 run.shutdown().liveExtents(),
-                Units.bytes(run.shutdown().liveBytes()),
+                Fmt.bytes(run.shutdown().liveBytes()),
                 run.shutdown().slabs(),
-                Units.bytes(run.shutdown().edenBytes()));
+                Fmt.bytes(run.shutdown().edenBytes()));
     }
 
     // Every format is a literal in this class; @FormatMethod would need Error Prone's annotations.

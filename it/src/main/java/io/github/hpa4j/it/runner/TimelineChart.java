@@ -1,5 +1,6 @@
 package io.github.hpa4j.it.runner;
 
+import io.github.hpa4j.it.text.Fmt;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -66,12 +67,12 @@ final class TimelineChart {
     private static final java.text.NumberFormat COUNT_FORMAT = new java.text.NumberFormat() {
         @Override
         public StringBuffer format(double number, StringBuffer toAppendTo, java.text.FieldPosition pos) {
-            return toAppendTo.append(Units.count(number));
+            return toAppendTo.append(Fmt.rate(number));
         }
 
         @Override
         public StringBuffer format(long number, StringBuffer toAppendTo, java.text.FieldPosition pos) {
-            return toAppendTo.append(Units.count((double) number));
+            return toAppendTo.append(Fmt.rate((double) number));
         }
 
         @Override
@@ -105,9 +106,9 @@ final class TimelineChart {
         XYPlot memory = plot(
                 new NumberAxis("MiB"),
                 new XYLineAndShapeRenderer(true, false),
-                series("Rss (hpa4j mappings)", samples, s -> Units.mib(s.rss())),
-                series("live", samples, s -> Units.mib(s.liveBytes())),
-                series("AnonHugePages", samples, s -> Units.mib(s.anonHugePages())));
+                series("Rss (hpa4j mappings)", samples, s -> Fmt.inMib(s.rss())),
+                series("live", samples, s -> Fmt.inMib(s.liveBytes())),
+                series("AnonHugePages", samples, s -> Fmt.inMib(s.anonHugePages())));
         colors(memory, RSS, LIVE, ANON_HUGE);
         memory.getRenderer().setSeriesStroke(0, new BasicStroke(4f));
         NumberAxis pages = new NumberAxis("dirty (pages)");
@@ -153,7 +154,7 @@ final class TimelineChart {
                 String.format(
                         Locale.ROOT,
                         "hpa4j workload: %s working set, %d clients, %d shards, hugify style %s",
-                        Units.bytes(o.workingSet()),
+                        Fmt.bytes(o.workingSet()),
                         o.clients(),
                         o.settings().shards(),
                         o.settings().hugifyStyle().name().toLowerCase(Locale.ROOT)),
@@ -178,10 +179,10 @@ final class TimelineChart {
                 Runtime.version().feature(),
                 Units.flagBytes(run.options().minSize()),
                 Units.flagBytes(run.options().maxSize()),
-                Units.bytes(peak.rss()),
-                Units.percent(peak.hugepageCoverage()),
-                Units.bytes(last.rss()),
-                Units.bytes(last.dirtyBytes()),
+                Fmt.bytes(peak.rss()),
+                Fmt.percent(peak.hugepageCoverage(), 1),
+                Fmt.bytes(last.rss()),
+                Fmt.bytes(last.dirtyBytes()),
                 last.hugifies(),
                 last.purgePasses());
     }

@@ -41,21 +41,6 @@ final class Units {
         }
     }
 
-    /** "256.0 MiB", "48.0 KiB", "512 B": binary units, one decimal. */
-    static String bytes(long bytes) {
-        long abs = Math.abs(bytes);
-        if (abs >= GIB) {
-            return String.format(Locale.ROOT, "%.2f GiB", bytes / (double) GIB);
-        }
-        if (abs >= MIB) {
-            return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) MIB);
-        }
-        if (abs >= KIB) {
-            return String.format(Locale.ROOT, "%.1f KiB", bytes / (double) KIB);
-        }
-        return bytes + " B";
-    }
-
     /** Sizes as the user would write them back in a flag: "64KiB", "256MiB", "12345". */
     static String flagBytes(long bytes) {
         if (bytes != 0 && bytes % GIB == 0) {
@@ -70,10 +55,6 @@ final class Units {
         return Long.toString(bytes);
     }
 
-    static double mib(long bytes) {
-        return bytes / (double) MIB;
-    }
-
     /** "60s", "1.5s", "500ms". */
     static String duration(Duration d) {
         long millis = d.toMillis();
@@ -84,21 +65,5 @@ final class Units {
             return millis / 1000 + "s";
         }
         return String.format(Locale.ROOT, "%.1fs", millis / 1000.0);
-    }
-
-    /** "38.2k", "1.23M", "950": compact counts for progress lines. */
-    static String count(double value) {
-        if (value >= 1e6) {
-            return String.format(Locale.ROOT, "%.2fM", value / 1e6);
-        }
-        if (value >= 1e4) {
-            return String.format(Locale.ROOT, "%.1fk", value / 1e3);
-        }
-        return String.format(Locale.ROOT, "%.0f", value);
-    }
-
-    /** "12.5%". */
-    static String percent(double fraction) {
-        return String.format(Locale.ROOT, "%.1f%%", fraction * 100);
     }
 }

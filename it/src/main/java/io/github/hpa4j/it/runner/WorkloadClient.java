@@ -3,6 +3,7 @@ package io.github.hpa4j.it.runner;
 import io.github.hpa4j.actors.Allocation;
 import io.github.hpa4j.actors.Hpa4j;
 import io.github.hpa4j.core.Pages;
+import io.github.hpa4j.it.text.Fmt;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -222,7 +223,7 @@ final class WorkloadClient implements AutoCloseable {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new WorkloadFailedException(
                     "client " + index + ": " + what + " failed while it held " + liveCount() + " allocations ("
-                            + Units.bytes(liveBytes) + "): " + cause,
+                            + Fmt.bytes(liveBytes) + "): " + cause,
                     cause);
         }
     }

@@ -5,6 +5,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import io.github.hpa4j.actors.AllocatorStats;
 import io.github.hpa4j.actors.Hpa4j;
 import io.github.hpa4j.actors.ShutdownReport;
+import io.github.hpa4j.it.text.Fmt;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -118,16 +119,16 @@ public final class WorkloadRunner {
                         timeline,
                         clients,
                         List.of(c -> c.growLongLived(workDeadline), c -> c.growRest(workDeadline)),
-                        "allocate until " + Units.bytes(options.workingSet()) + " are live, the long-lived "
-                                + Units.percent(options.longLived()) + " first");
+                        "allocate until " + Fmt.bytes(options.workingSet()) + " are live, the long-lived "
+                                + Fmt.percent(options.longLived(), 1) + " first");
                 runPhase(
                         Phase.CHURN,
                         progress,
                         timeline,
                         clients,
                         c -> c.churn(workDeadline),
-                        "replace random allocations, sizes " + Units.bytes(options.minSize()) + ".."
-                                + Units.bytes(options.maxSize()) + ", until " + secondsFromStart(workDeadline, start));
+                        "replace random allocations, sizes " + Fmt.bytes(options.minSize()) + ".."
+                                + Fmt.bytes(options.maxSize()) + ", until " + secondsFromStart(workDeadline, start));
                 endOfChurn = stats(allocator);
                 runPhase(
                         Phase.FREE,
@@ -135,7 +136,7 @@ public final class WorkloadRunner {
                         timeline,
                         clients,
                         c -> c.freeFraction(options.freeFraction()),
-                        "free " + Units.percent(options.freeFraction()) + " of the allocations");
+                        "free " + Fmt.percent(options.freeFraction(), 1) + " of the allocations");
                 long idleDeadline = System.nanoTime() + options.idle().toNanos();
                 runPhase(
                         Phase.IDLE,
@@ -258,10 +259,10 @@ public final class WorkloadRunner {
                 "  %d clients, working set %s (%s long-lived), sizes %s..%s, duration %s (idle %s),"
                         + " %d shards, hugify style %s, seed %d%n",
                 options.clients(),
-                Units.bytes(options.workingSet()),
-                Units.percent(options.longLived()),
-                Units.bytes(options.minSize()),
-                Units.bytes(options.maxSize()),
+                Fmt.bytes(options.workingSet()),
+                Fmt.percent(options.longLived(), 1),
+                Fmt.bytes(options.minSize()),
+                Fmt.bytes(options.maxSize()),
                 Units.duration(options.duration()),
                 Units.duration(options.idle()),
                 options.settings().shards(),

@@ -3,6 +3,8 @@ package io.github.hpa4j.it.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.hpa4j.it.bench.workload.IdleFootprintWorkload;
+import io.github.hpa4j.it.bench.workload.MemoryVariant;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +44,7 @@ class BenchmarkSmokeTest {
                 "#### Idle footprint",
                 "#### hpa4j's own mappings",
                 "### hpa4j allocation latency while purges run vs idle",
-                "## Closing note",
+                "## Verdict",
                 "## Noise",
                 "### Which library each jemalloc configuration called",
                 "## Scaling",
@@ -53,12 +55,15 @@ class BenchmarkSmokeTest {
                 EverySizeTables.HEADING)) {
             assertTrue(md.contains(heading + "\n"), "missing section " + heading);
         }
+        String verdicts = md.substring(md.indexOf("## Verdict\n"));
+        assertTrue(verdicts.contains("| Must show | Measured | Bound | Verdict |\n"), "the verdict table's header");
+        assertTrue(verdicts.contains("Hugepage coverage, loaded"), "the verdict table's memory rows");
         // Netty, allocateDirect and Arena.ofConfined have rows in both parts: look in each part alone.
         String speed = md.substring(md.indexOf("## Speed\n"), md.indexOf("## Memory quality\n"));
         String memory = md.substring(md.indexOf("## Memory quality\n"), md.indexOf("## The memory itself"));
         String randomAccess = md.substring(md.indexOf("## The memory itself"), md.indexOf("## Mixed sizes"));
         String mixed = md.substring(md.indexOf("## Mixed sizes"), md.indexOf(EverySizeTables.HEADING));
-        String everySize = md.substring(md.indexOf(EverySizeTables.HEADING), md.indexOf("## Closing note\n"));
+        String everySize = md.substring(md.indexOf(EverySizeTables.HEADING), md.indexOf("## Verdict\n"));
         for (SpeedRow.Subject subject :
                 List.of(SpeedRow.Subject.HPA_CACHED, SpeedRow.Subject.NETTY, SpeedRow.Subject.ARENA_CONFINED)) {
             List<List<String>> rows = rowsOf(everySize, subject.label);
