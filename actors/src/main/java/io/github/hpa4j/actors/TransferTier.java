@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One shard's transfer tier: per size class, extents the shard has already allocated, which any
@@ -54,6 +55,9 @@ final class TransferTier {
     private final AtomicLong takes = new AtomicLong();
     private final AtomicLong dry = new AtomicLong();
     private final AtomicLong restocks = new AtomicLong();
+    /* What the queues hold and what the restocks in flight asked for, in bytes: the total's bound reads these. */
+    private final LongAdder storedBytes = new LongAdder();
+    private final AtomicLong inFlightBytes = new AtomicLong();
     private volatile boolean closed;
 
     @SuppressWarnings("unchecked")
@@ -92,6 +96,9 @@ final class TransferTier {
                 break;
             }
             out[from + got++] = a;
+        }
+        if (got > 0) {
+            storedBytes.add(-got * bins.itemBytes(bin));
         }
         if (got == 0) {
             // The caller asks its shard now; the restock follows its ask (restockAfterMiss), so
@@ -138,22 +145,16 @@ final class TransferTier {
         long itemBytes = bins.itemBytes(bin);
         int count = (int) Math.min(goal - level, Math.max(0, totalBytes - committedBytes()) / itemBytes);
         if (count > 0 && restocking.compareAndSet(bin, 0, count)) {
+            inFlightBytes.addAndGet(count * itemBytes);
             restocks.incrementAndGet();
             landing.set(bin, new CompletableFuture<>());
             owner.restock(this, bin, itemBytes, count);
         }
     }
 
-    /*
-     * What the tier holds and has asked for. Read only when a class wants stock, which is rare next
-     * to takes; two classes deciding at once may together pass the bound by one restock each.
-     */
+    /* Two classes deciding at once may together pass the bound by one restock each. */
     private long committedBytes() {
-        long n = 0;
-        for (int bin = 1; bin < classes.length; bin++) {
-            n += (classes[bin].size() + (long) restocking.get(bin)) * bins.itemBytes(bin);
-        }
-        return n;
+        return storedBytes.sum() + inFlightBytes.get();
     }
 
     /**
@@ -174,7 +175,7 @@ final class TransferTier {
     }
 
     private void landed(int bin) {
-        restocking.set(bin, 0);
+        inFlightBytes.addAndGet(-restocking.getAndSet(bin, 0) * bins.itemBytes(bin));
         CompletableFuture<Void> waiting = landing.getAndSet(bin, null);
         if (waiting != null) {
             waiting.complete(null);
@@ -207,7 +208,11 @@ final class TransferTier {
 
     /** One extent of {@code bin}, or null: for a caller that is not a thread cache's owner. */
     Allocation takeOne(int bin) {
-        return classes[bin].poll();
+        Allocation a = classes[bin].poll();
+        if (a != null) {
+            storedBytes.add(-bins.itemBytes(bin));
+        }
+        return a;
     }
 
     /**
@@ -230,13 +235,20 @@ final class TransferTier {
     /** One retired extent back into its class, unless that is full or the tier closed. */
     boolean offer(Allocation a) {
         int bin = bins.ofUsable(a.size());
-        return !closed && bin != CacheBins.NONE && classes[bin].offer(a);
+        return !closed && bin != CacheBins.NONE && stored(bin, classes[bin].offer(a));
+    }
+
+    private boolean stored(int bin, boolean offered) {
+        if (offered) {
+            storedBytes.add(bins.itemBytes(bin));
+        }
+        return offered;
     }
 
     private List<Allocation> offerAll(int bin, List<Allocation> retired) {
         List<Allocation> overflow = new ArrayList<>(0);
         for (Allocation a : retired) {
-            if (closed || !classes[bin].offer(a)) {
+            if (closed || !stored(bin, classes[bin].offer(a))) {
                 overflow.add(a);
             }
         }
@@ -276,6 +288,7 @@ final class TransferTier {
             if (a == null) {
                 return;
             }
+            storedBytes.add(-bins.itemBytes(bin));
             out.add(a);
         }
     }
@@ -293,11 +306,7 @@ final class TransferTier {
     }
 
     long bytes() {
-        long n = 0;
-        for (int bin = 1; bin < classes.length; bin++) {
-            n += classes[bin].size() * bins.itemBytes(bin);
-        }
-        return n;
+        return storedBytes.sum();
     }
 
     /** Whether a restock is on its way to any class. */
