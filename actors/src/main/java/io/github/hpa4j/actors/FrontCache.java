@@ -110,11 +110,34 @@ final class FrontCache {
     }
 
     private Allocation hitOf(int bin) {
-        if (bin == CacheBins.NONE || closed) {
-            return null;
-        }
-        Allocation cached = local.get().allocate(bin, tick);
+        Allocation cached = takeOf(local.get(), bin);
         return cached == null ? null : handles.reissue(cached);
+    }
+
+    private Allocation takeOf(ThreadCache cache, int bin) {
+        return bin == CacheBins.NONE || closed ? null : cache.allocate(bin, tick);
+    }
+
+    /** The calling thread's cache, for a {@link Lease} confined to this thread. */
+    ThreadCache cacheOfCurrentThread() {
+        return local.get();
+    }
+
+    /**
+     * A cached extent itself, for a lease on {@code cache}'s owner thread, aligned to
+     * {@code alignment}: retired and in no stack, so that only the lease can give it back; or null.
+     */
+    Allocation take(ThreadCache cache, long bytes, long alignment) {
+        return takeOf(cache, alignment <= 1 ? binOf(bytes) : bins.ofRequest(bytes, alignment));
+    }
+
+    /** A lease on {@code cache}'s owner thread gives back what {@link #take} gave it. */
+    void free(ThreadCache cache, Allocation taken) {
+        if (closed) {
+            gateway.release(List.of(taken));
+            return;
+        }
+        cache.free(taken, tick);
     }
 
     /** The cache and the tier were empty: one ask to the thread's shard, which the tier's restock follows. */

@@ -332,6 +332,40 @@ public final class Hpa4j implements Extension {
         return hit != null ? hit : join(oneFromShards(bytes));
     }
 
+    /**
+     * A {@link Lease} for the calling thread: a holder of one allocation at a time that the thread
+     * fills and frees again, so that a pair its cache serves makes no garbage. Confined to this
+     * thread.
+     *
+     * @return an empty lease
+     */
+    public Lease lease() {
+        if (stopping.get() != null) {
+            throw ShardDisabledException.allocatorStopped();
+        }
+        return new Lease(this, front == null || handles.checked() ? null : front.cacheOfCurrentThread());
+    }
+
+    /* A lease's hit: the cached extent itself, without a new handle; null when its cache has none. */
+    Allocation leaseHit(ThreadCache cache, long bytes, AllocationOptions options) {
+        if (stopping.get() != null) {
+            throw ShardDisabledException.allocatorStopped();
+        }
+        Allocation taken = front.take(cache, bytes, options.alignment());
+        if (taken != null && options.zeroed()) {
+            handles.clear(taken.address(), taken.size());
+        }
+        return taken;
+    }
+
+    /* A lease gives back what leaseHit gave it: into its thread's cache. */
+    void leaseFree(ThreadCache cache, Allocation taken) {
+        if (stopping.get() != null) {
+            throw ShardDisabledException.allocatorStopped();
+        }
+        front.free(cache, taken);
+    }
+
     /* The thread's cache serves it without a message, or null (a miss, or the cache off). */
     private Allocation cacheHit(long bytes) {
         return stamped(front == null ? null : front.allocateHit(bytes));

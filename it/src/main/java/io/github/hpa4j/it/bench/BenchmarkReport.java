@@ -106,6 +106,7 @@ final class BenchmarkReport {
                 - **hpa4j facade + front cache**: `Hpa4j.allocateNow`/`freeNow` (`allocateBatch`/`freeBatch` for \
                 batches) with the reference settings, front cache on: a pair is served from the thread's cache; \
                 a miss is one batch refill, an overflowing bin one batch flush.
+                - **hpa4j lease + front cache**: the same settings through one `Lease` per JMH thread                 (`lease.allocate` + `lease.free`): the thread's cache without a new handle per pair.
                 - **hpa4j ask facade**: `Hpa4j.allocate`/`free` (`allocateBatch`/`freeBatch`) from the JMH \
                 thread with the front cache off, one ask per call, blocking on the answer. Reference settings: \
                 2 shards (one per core), collapse, deferral on (purges on page workers).

@@ -56,8 +56,13 @@ final class FrontSuite {
             }
         }
         List<HeapRow> heap = new ArrayList<>();
-        for (RunResult result :
-                run("(HpaCachedBenchmark|NettyPooledBenchmark)\\.pair", 1, options, forkJvmArgs, dir, true)) {
+        for (RunResult result : run(
+                "(HpaCachedBenchmark|HpaLeaseBenchmark|NettyPooledBenchmark)\\.pair",
+                1,
+                options,
+                forkJvmArgs,
+                dir,
+                true)) {
             var norm = result.getSecondaryResults().get("gc.alloc.rate.norm");
             String benchmark = result.getParams().getBenchmark();
             heap.add(new HeapRow(

@@ -40,14 +40,15 @@ final class FrontTables {
                                     100.0 * row.waited() / Math.max(1, row.allocations()))));
         }
         md.append("\n## The Java heap per cached pair\n\n");
-        md.append("JMH's GC profiler (`gc.alloc.rate.norm`), one thread, the pair rows above. An hpa4j pair makes one "
-                + "object: the new handle a hit hands out (issued per allocation so that a stale handle can never "
-                + "free its successor's memory); the cache, the tier and the free make none. One handle in "
-                + "`leak-sampling` (128) also gets a leak tracker.\n\n");
+        md.append("JMH's GC profiler (`gc.alloc.rate.norm`), one thread, the pair rows above. A facade pair makes "
+                + "one object: the new handle a hit hands out (issued per allocation so that a stale handle can "
+                + "never free its successor's memory); the cache, the tier and the free make none. One handle in "
+                + "`leak-sampling` (128) also gets a leak tracker. A lease pair reuses the lease and the cached "
+                + "extent's own record, so it makes none.\n\n");
         md.append("| Benchmark | Size | bytes per pair |\n|---|---|---|\n");
         for (FrontSuite.HeapRow row : results.heap()) {
             md.append(String.format(
-                    Locale.ROOT, "| %s | %s | %.1f |%n", row.benchmark(), Fmt.size(row.size()), row.bytesPerOp()));
+                    Locale.ROOT, "| %s | %s | %.2f |%n", row.benchmark(), Fmt.size(row.size()), row.bytesPerOp()));
         }
         md.append('\n');
         return md.toString();

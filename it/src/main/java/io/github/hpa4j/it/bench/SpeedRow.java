@@ -30,6 +30,7 @@ record SpeedRow(
     /** The benchmarked things, in report order. */
     enum Subject {
         HPA_CACHED("hpa4j facade + front cache"),
+        HPA_LEASE("hpa4j lease + front cache"),
         HPA_ASK("hpa4j ask facade"),
         HPA_ACTOR("hpa4j actor client (tell)"),
         HPA_CORE_LOCK("hpa4j core + one lock"),
@@ -72,6 +73,7 @@ record SpeedRow(
         static Subject ofBenchmarkClass(String simpleName) {
             return switch (simpleName) {
                 case "HpaCachedBenchmark" -> HPA_CACHED;
+                case "HpaLeaseBenchmark" -> HPA_LEASE;
                 case "HpaAskBenchmark" -> HPA_ASK;
                 case "HpaActorClientBenchmark" -> HPA_ACTOR;
                 case "CoreLockBenchmark" -> HPA_CORE_LOCK;

@@ -2,6 +2,7 @@ package io.github.hpa4j.it.bench;
 
 import io.github.hpa4j.it.bench.jmh.ArenaConfinedBenchmark;
 import io.github.hpa4j.it.bench.jmh.HpaCachedBenchmark;
+import io.github.hpa4j.it.bench.jmh.HpaLeaseBenchmark;
 import io.github.hpa4j.it.bench.jmh.JemallocBenchmark;
 import io.github.hpa4j.it.bench.jmh.NettyPooledBenchmark;
 import io.github.hpa4j.it.bench.jmh.ShardScalingBenchmark;
@@ -81,8 +82,11 @@ final class SpeedSuite {
         return toRows(new Runner(builder.build()).run(), latencyDir);
     }
 
-    static final List<Class<?>> EVERY_SIZE =
-            List.of(HpaCachedBenchmark.class, NettyPooledBenchmark.class, ArenaConfinedBenchmark.class);
+    static final List<Class<?>> EVERY_SIZE = List.of(
+            HpaCachedBenchmark.class,
+            HpaLeaseBenchmark.class,
+            NettyPooledBenchmark.class,
+            ArenaConfinedBenchmark.class);
 
     /** hpa4j's pairs with 1 and 2 shards, cache on and off, on 1 and 2 threads: {@link ScalingRow}s. */
     static List<ScalingRow> runScaling(SuiteOptions options, List<String> forkJvmArgs, Path latencyDir)

@@ -64,8 +64,11 @@ class BenchmarkSmokeTest {
         String randomAccess = md.substring(md.indexOf("## The memory itself"), md.indexOf("## Mixed sizes"));
         String mixed = md.substring(md.indexOf("## Mixed sizes"), md.indexOf(EverySizeTables.HEADING));
         String everySize = md.substring(md.indexOf(EverySizeTables.HEADING), md.indexOf("## Verdict\n"));
-        for (SpeedRow.Subject subject :
-                List.of(SpeedRow.Subject.HPA_CACHED, SpeedRow.Subject.NETTY, SpeedRow.Subject.ARENA_CONFINED)) {
+        for (SpeedRow.Subject subject : List.of(
+                SpeedRow.Subject.HPA_CACHED,
+                SpeedRow.Subject.HPA_LEASE,
+                SpeedRow.Subject.NETTY,
+                SpeedRow.Subject.ARENA_CONFINED)) {
             List<List<String>> rows = rowsOf(everySize, subject.label);
             assertEquals(
                     SuiteOptions.SMOKE.everySizes().size(), rows.size(), "small and large pairs of " + subject.label);
@@ -81,7 +84,8 @@ class BenchmarkSmokeTest {
                 assertTrue(rows.get(0).get(3).contains("not installed"), subject.label + ": " + rows.get(0));
                 continue;
             }
-            int expected = subject.floor() ? 1 : 2; // smoke: one size, one thread count; pair and batch
+            // Smoke: one size, one thread count; pair and batch (a lease has no batch).
+            int expected = subject.floor() || subject == SpeedRow.Subject.HPA_LEASE ? 1 : 2;
             assertEquals(expected, rows.size(), "speed rows of " + subject.label);
             for (List<String> row : rows) {
                 // Floors: | label | threads | ops/s | ... ; allocators: | label | size | threads | rate | ...
@@ -101,10 +105,11 @@ class BenchmarkSmokeTest {
         assertTrue(churn.get(0).get(5).contains("%"), "the waited share: " + churn.get(0));
         assertEquals(1, rowsOf(front, FrontSuite.NETTY_LABEL).size(), "Netty's churn row");
         assertEquals(
-                2,
+                3,
                 rowsOf(front, "HpaCachedBenchmark.pair").size()
+                        + rowsOf(front, "HpaLeaseBenchmark.pair").size()
                         + rowsOf(front, "NettyPooledBenchmark.pair").size(),
-                "heap bytes of both pairs");
+                "heap bytes of the three pairs");
         for (MemoryVariant variant : MemoryVariant.ALL) {
             List<List<String>> rows = rowsOf(memory, variant.label());
             if (!variant.available()) {
