@@ -1,6 +1,7 @@
 package io.github.hpa4j.actors;
 
 import io.github.hpa4j.bridge.AddressRange;
+import io.github.hpa4j.core.ForwardingPageHooks;
 import io.github.hpa4j.core.PageHooks;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -9,12 +10,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Page hooks that remember the regions eden mapped, so that smaps can be read for the allocator's
  * own memory only. Regions are few (one per eden refill), so a copy-on-write list is cheap.
  */
-final class MappedRegions implements PageHooks {
-    private final PageHooks delegate;
+final class MappedRegions extends ForwardingPageHooks {
     private final List<AddressRange> regions = new CopyOnWriteArrayList<>();
 
     MappedRegions(PageHooks delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /** Address space mapped so far; slabs unmapped at shutdown are not subtracted. */
@@ -30,34 +30,10 @@ final class MappedRegions implements PageHooks {
         return List.copyOf(regions);
     }
 
-    PageHooks delegate() {
-        return delegate;
-    }
-
     @Override
     public long map(long size) {
-        long address = delegate.map(size);
+        long address = super.map(size);
         regions.add(new AddressRange(address, size));
         return address;
-    }
-
-    @Override
-    public void unmap(long address, long size) {
-        delegate.unmap(address, size);
-    }
-
-    @Override
-    public void purge(long address, long size) {
-        delegate.purge(address, size);
-    }
-
-    @Override
-    public void hugify(long address, long size) {
-        delegate.hugify(address, size);
-    }
-
-    @Override
-    public void dehugify(long address, long size) {
-        delegate.dehugify(address, size);
     }
 }

@@ -1,5 +1,6 @@
 package io.github.hpa4j.actors;
 
+import io.github.hpa4j.core.ForwardingPageHooks;
 import io.github.hpa4j.core.PageHooks;
 import jdk.jfr.Event;
 
@@ -8,38 +9,27 @@ import jdk.jfr.Event;
  * event timed around the OS call and naming the job's shard. Map and unmap pass straight through:
  * jobs make neither.
  */
-final class RecordedJobHooks implements PageHooks {
-    private final PageHooks delegate;
+final class RecordedJobHooks extends ForwardingPageHooks {
     private final int shard;
 
     RecordedJobHooks(PageHooks delegate, int shard) {
-        this.delegate = delegate;
+        super(delegate);
         this.shard = shard;
     }
 
     @Override
-    public long map(long size) {
-        return delegate.map(size);
-    }
-
-    @Override
-    public void unmap(long address, long size) {
-        delegate.unmap(address, size);
-    }
-
-    @Override
     public void purge(long address, long size) {
-        timed(new PurgeEvent(), address, size, () -> delegate.purge(address, size));
+        timed(new PurgeEvent(), address, size, () -> super.purge(address, size));
     }
 
     @Override
     public void hugify(long address, long size) {
-        timed(new HugifyEvent(), address, size, () -> delegate.hugify(address, size));
+        timed(new HugifyEvent(), address, size, () -> super.hugify(address, size));
     }
 
     @Override
     public void dehugify(long address, long size) {
-        timed(new DehugifyEvent(), address, size, () -> delegate.dehugify(address, size));
+        timed(new DehugifyEvent(), address, size, () -> super.dehugify(address, size));
     }
 
     /* The event spans the OS call and says whether it succeeded; a failure still propagates. */

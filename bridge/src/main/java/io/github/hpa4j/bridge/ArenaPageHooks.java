@@ -1,5 +1,6 @@
 package io.github.hpa4j.bridge;
 
+import io.github.hpa4j.bridge.PageHookCounters.PageCall;
 import io.github.hpa4j.core.Pages;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -31,33 +32,30 @@ public final class ArenaPageHooks implements CountedPageHooks {
     private final ConcurrentHashMap<Long, Mapping> mappings = new ConcurrentHashMap<>();
     private final PageHookCounters counters = new PageHookCounters();
 
+    @Override
+    public long map(long size) {
+        return counters.map(size, () -> allocate(size));
+    }
+
     /** Allocation zero-fills, so the whole mapping is resident at once (unlike mmap). */
     // The arena outlives this call on purpose: its Mapping owns it, and unmapping the last page closes it.
     @SuppressWarnings("MustBeClosedChecker")
-    @Override
-    public long map(long size) {
+    private long allocate(long size) {
+        Arena arena = Arena.ofShared();
+        MemorySegment segment;
         try {
-            PageRanges.checkMapSize(size);
-            Arena arena = Arena.ofShared();
-            MemorySegment segment;
-            try {
-                segment = arena.allocate(size, Pages.HUGEPAGE);
-            } catch (OutOfMemoryError | IllegalArgumentException e) {
-                arena.close();
-                throw new IllegalPageRangeException("map", 0, size, "Arena.allocate failed: " + e);
-            }
-            mappings.put(segment.address(), new Mapping(arena, segment, new BitSet()));
-            PageHookCounters.add(counters.mapCalls, counters.mapBytes, size);
-            return segment.address();
-        } catch (RuntimeException e) {
-            counters.errors.increment();
-            throw e;
+            segment = arena.allocate(size, Pages.HUGEPAGE);
+        } catch (OutOfMemoryError | IllegalArgumentException e) {
+            arena.close();
+            throw new IllegalPageRangeException("map", 0, size, "Arena.allocate failed: " + e);
         }
+        mappings.put(segment.address(), new Mapping(arena, segment, new BitSet()));
+        return segment.address();
     }
 
     @Override
     public void unmap(long address, long size) {
-        counters.count("unmap", address, size, counters.unmapCalls, counters.unmapBytes, () -> {
+        counters.count(PageCall.UNMAP, address, size, () -> {
             Mapping mapping = mappingOf("unmap", address, size);
             int first = (int) ((address - mapping.segment().address()) >>> Pages.LG_PAGE);
             int last = first + (int) (size >>> Pages.LG_PAGE);
@@ -79,34 +77,20 @@ public final class ArenaPageHooks implements CountedPageHooks {
     @Override
     public void purge(long address, long size) {
         counters.count(
-                "purge",
+                PageCall.PURGE,
                 address,
                 size,
-                counters.purgeCalls,
-                counters.purgeBytes,
                 () -> slice("purge", address, size).fill((byte) 0));
     }
 
     @Override
     public void hugify(long address, long size) {
-        counters.count(
-                "hugify",
-                address,
-                size,
-                counters.hugifyCalls,
-                counters.hugifyBytes,
-                () -> slice("hugify", address, size));
+        counters.count(PageCall.HUGIFY, address, size, () -> slice("hugify", address, size));
     }
 
     @Override
     public void dehugify(long address, long size) {
-        counters.count(
-                "dehugify",
-                address,
-                size,
-                counters.dehugifyCalls,
-                counters.dehugifyBytes,
-                () -> slice("dehugify", address, size));
+        counters.count(PageCall.DEHUGIFY, address, size, () -> slice("dehugify", address, size));
     }
 
     /** The part of the one mapping holding {@code [address, address + size)}; refused otherwise. */

@@ -1,5 +1,6 @@
 package io.github.hpa4j.bridge;
 
+import io.github.hpa4j.bridge.PageHookCounters.PageCall;
 import io.github.hpa4j.core.Pages;
 import java.util.Objects;
 
@@ -51,6 +52,11 @@ public final class LinuxPageHooks implements CountedPageHooks {
         return style;
     }
 
+    @Override
+    public long map(long size) {
+        return counters.map(size, () -> mapAligned(size));
+    }
+
     /**
      * jemalloc's pages_map over-map-and-trim: map {@code size + HUGEPAGE - PAGE} (mmap returns page
      * alignment, so an aligned start lies within the first HUGEPAGE - PAGE bytes), then unmap the
@@ -64,68 +70,49 @@ public final class LinuxPageHooks implements CountedPageHooks {
      * exec): a forked child does not inherit the allocator's memory, and fork skips copying its page
      * tables.
      */
-    @Override
-    public long map(long size) {
+    private long mapAligned(long size) {
+        long overSize = size + Pages.HUGEPAGE - Pages.PAGE;
+        long raw = syscalls.mmap(overSize, PROT, FLAGS);
+        if (raw < 0) {
+            throw new NativeCallException(
+                    "map", 0, size, "mmap(0, " + overSize + ", " + MMAP_FLAGS_TEXT + ")", (int) -raw);
+        }
+        long aligned = (raw + Pages.HUGEPAGE_MASK) & ~Pages.HUGEPAGE_MASK;
+        long head = aligned - raw;
+        long tail = overSize - head - size;
         try {
-            PageRanges.checkMapSize(size);
-            long overSize = size + Pages.HUGEPAGE - Pages.PAGE;
-            long raw = syscalls.mmap(overSize, PROT, FLAGS);
-            if (raw < 0) {
-                throw new NativeCallException(
-                        "map", 0, size, "mmap(0, " + overSize + ", " + MMAP_FLAGS_TEXT + ")", (int) -raw);
+            if (head > 0) {
+                munmapOrThrow("map", raw, head);
             }
-            long aligned = (raw + Pages.HUGEPAGE_MASK) & ~Pages.HUGEPAGE_MASK;
-            long head = aligned - raw;
-            long tail = overSize - head - size;
-            try {
-                if (head > 0) {
-                    munmapOrThrow("map", raw, head);
-                }
-                if (tail > 0) {
-                    munmapOrThrow("map", aligned + size, tail);
-                }
-                madviseOrThrow("map", aligned, size, Syscalls.MADV_DONTFORK);
-                if (style == HugifyStyle.EAGER) {
-                    madviseOrThrow("map", aligned, size, Syscalls.MADV_HUGEPAGE);
-                }
-            } catch (NativeCallException e) {
-                syscalls.munmap(raw, overSize); // best effort: never leak the reservation
-                throw e;
+            if (tail > 0) {
+                munmapOrThrow("map", aligned + size, tail);
             }
-            PageHookCounters.add(counters.mapCalls, counters.mapBytes, size);
-            return aligned;
-        } catch (RuntimeException e) {
-            counters.errors.increment();
+            madviseOrThrow("map", aligned, size, Syscalls.MADV_DONTFORK);
+            if (style == HugifyStyle.EAGER) {
+                madviseOrThrow("map", aligned, size, Syscalls.MADV_HUGEPAGE);
+            }
+        } catch (NativeCallException e) {
+            syscalls.munmap(raw, overSize); // best effort: never leak the reservation
             throw e;
         }
+        return aligned;
     }
 
     @Override
     public void unmap(long address, long size) {
-        counters.count(
-                "unmap",
-                address,
-                size,
-                counters.unmapCalls,
-                counters.unmapBytes,
-                () -> munmapOrThrow("unmap", address, size));
+        counters.count(PageCall.UNMAP, address, size, () -> munmapOrThrow("unmap", address, size));
     }
 
     /** MADV_DONTNEED on private anonymous memory: the next read faults in a zero page. */
     @Override
     public void purge(long address, long size) {
         counters.count(
-                "purge",
-                address,
-                size,
-                counters.purgeCalls,
-                counters.purgeBytes,
-                () -> madviseOrThrow("purge", address, size, Syscalls.MADV_DONTNEED));
+                PageCall.PURGE, address, size, () -> madviseOrThrow("purge", address, size, Syscalls.MADV_DONTNEED));
     }
 
     @Override
     public void hugify(long address, long size) {
-        counters.count("hugify", address, size, counters.hugifyCalls, counters.hugifyBytes, () -> {
+        counters.count(PageCall.HUGIFY, address, size, () -> {
             switch (style) {
                 case ADVISE -> madviseOrThrow("hugify", address, size, Syscalls.MADV_HUGEPAGE);
                 case COLLAPSE -> {
@@ -168,7 +155,7 @@ public final class LinuxPageHooks implements CountedPageHooks {
      */
     @Override
     public void dehugify(long address, long size) {
-        counters.count("dehugify", address, size, counters.dehugifyCalls, counters.dehugifyBytes, () -> {
+        counters.count(PageCall.DEHUGIFY, address, size, () -> {
             if (style == HugifyStyle.ADVISE || style == HugifyStyle.COLLAPSE) {
                 madviseOrThrow("dehugify", address, size, Syscalls.MADV_NOHUGEPAGE);
             }

@@ -1,37 +1,70 @@
 package io.github.hpa4j.bridge;
 
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /** The counters behind {@link PageHookStats}. LongAdder: page workers update, a monitor reads rarely. */
 final class PageHookCounters {
-    final LongAdder mapCalls = new LongAdder();
-    final LongAdder mapBytes = new LongAdder();
-    final LongAdder unmapCalls = new LongAdder();
-    final LongAdder unmapBytes = new LongAdder();
-    final LongAdder purgeCalls = new LongAdder();
-    final LongAdder purgeBytes = new LongAdder();
-    final LongAdder hugifyCalls = new LongAdder();
-    final LongAdder hugifyBytes = new LongAdder();
-    final LongAdder dehugifyCalls = new LongAdder();
-    final LongAdder dehugifyBytes = new LongAdder();
+    /** The page hook calls counted each on its own, in calls and in bytes. */
+    enum PageCall {
+        MAP,
+        UNMAP,
+        PURGE,
+        HUGIFY,
+        DEHUGIFY;
+
+        /** The name a refused or failed call is reported under. */
+        final String operation = name().toLowerCase(Locale.ROOT);
+    }
+
+    private final Map<PageCall, LongAdder> calls = adders();
+    private final Map<PageCall, LongAdder> bytes = adders();
+    private final LongAdder errors = new LongAdder();
     final LongAdder collapses = new LongAdder();
     final LongAdder collapseFailures = new LongAdder();
-    final LongAdder errors = new LongAdder();
 
-    static void add(LongAdder calls, LongAdder bytes, long size) {
-        calls.increment();
-        bytes.add(size);
+    private static Map<PageCall, LongAdder> adders() {
+        Map<PageCall, LongAdder> adders = new EnumMap<>(PageCall.class);
+        for (PageCall call : PageCall.values()) {
+            adders.put(call, new LongAdder());
+        }
+        return adders;
     }
 
     /**
-     * Checks the range, makes the call, and counts it: as a success in {@code calls}/{@code bytes},
-     * or, whatever it throws, in {@code errors}.
+     * Checks the size, makes the map call, and counts it: as a success, or, whatever it throws, in
+     * {@code errors}.
+     *
+     * @return the address the call mapped
      */
-    void count(String operation, long address, long size, LongAdder calls, LongAdder bytes, Runnable call) {
-        try {
-            PageRanges.checkRange(operation, address, size);
+    long map(long size, LongSupplier call) {
+        return counted(PageCall.MAP, size, () -> {
+            PageRanges.checkMapSize(size);
+            return call.getAsLong();
+        });
+    }
+
+    /**
+     * Checks the range, makes the call, and counts it: as a success of {@code kind}, or, whatever it
+     * throws, in {@code errors}.
+     */
+    void count(PageCall kind, long address, long size, Runnable call) {
+        counted(kind, size, () -> {
+            PageRanges.checkRange(kind.operation, address, size);
             call.run();
-            add(calls, bytes, size);
+            return address;
+        });
+    }
+
+    private long counted(PageCall kind, long size, LongSupplier call) {
+        try {
+            long address = call.getAsLong();
+            calls.get(kind).increment();
+            bytes.get(kind).add(size);
+            return address;
         } catch (RuntimeException e) {
             errors.increment();
             throw e;
@@ -40,16 +73,16 @@ final class PageHookCounters {
 
     PageHookStats snapshot() {
         return new PageHookStats(
-                mapCalls.sum(),
-                mapBytes.sum(),
-                unmapCalls.sum(),
-                unmapBytes.sum(),
-                purgeCalls.sum(),
-                purgeBytes.sum(),
-                hugifyCalls.sum(),
-                hugifyBytes.sum(),
-                dehugifyCalls.sum(),
-                dehugifyBytes.sum(),
+                calls.get(PageCall.MAP).sum(),
+                bytes.get(PageCall.MAP).sum(),
+                calls.get(PageCall.UNMAP).sum(),
+                bytes.get(PageCall.UNMAP).sum(),
+                calls.get(PageCall.PURGE).sum(),
+                bytes.get(PageCall.PURGE).sum(),
+                calls.get(PageCall.HUGIFY).sum(),
+                bytes.get(PageCall.HUGIFY).sum(),
+                calls.get(PageCall.DEHUGIFY).sum(),
+                bytes.get(PageCall.DEHUGIFY).sum(),
                 collapses.sum(),
                 collapseFailures.sum(),
                 errors.sum());

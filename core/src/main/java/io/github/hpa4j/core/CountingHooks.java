@@ -1,8 +1,7 @@
 package io.github.hpa4j.core;
 
 /** Counts the calls and bytes that pass through to the OS, for the large allocator's stats. */
-final class CountingHooks implements PageHooks {
-    private final PageHooks delegate;
+final class CountingHooks extends ForwardingPageHooks {
     long maps;
     long mappedBytes;
     long unmaps;
@@ -13,12 +12,12 @@ final class CountingHooks implements PageHooks {
     long dehugifies;
 
     CountingHooks(PageHooks delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     @Override
     public long map(long size) {
-        long address = delegate.map(size);
+        long address = super.map(size);
         maps++;
         mappedBytes += size;
         return address;
@@ -26,27 +25,27 @@ final class CountingHooks implements PageHooks {
 
     @Override
     public void unmap(long address, long size) {
-        delegate.unmap(address, size);
+        super.unmap(address, size);
         unmaps++;
         unmappedBytes += size;
     }
 
     @Override
     public void purge(long address, long size) {
-        delegate.purge(address, size);
+        super.purge(address, size);
         purges++;
         purgedBytes += size;
     }
 
     @Override
     public void hugify(long address, long size) {
-        delegate.hugify(address, size);
+        super.hugify(address, size);
         hugifies++;
     }
 
     @Override
     public void dehugify(long address, long size) {
-        delegate.dehugify(address, size);
+        super.dehugify(address, size);
         dehugifies++;
     }
 }

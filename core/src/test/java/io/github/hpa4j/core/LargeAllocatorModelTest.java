@@ -57,7 +57,7 @@ class LargeAllocatorModelTest {
         Run(long seed, long cacheLimit) {
             this.seed = seed;
             this.random = new Random(seed);
-            PageHooks hooks = new ForwardingHooks(recording) {
+            PageHooks hooks = new ForwardingPageHooks(recording) {
 
                 @Override
                 public void purge(long address, long size) {

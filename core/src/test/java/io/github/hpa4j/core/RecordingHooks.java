@@ -36,26 +36,25 @@ final class RecordingHooks implements PageHooks {
 
     @Override
     public void purge(long address, long size) {
-        if (failPurge) {
-            throw new PageOperationException("madvise(MADV_DONTNEED)", address, size, "EINVAL", "injected");
-        }
-        calls.add(new Call("purge", address, size));
+        advise("purge", "madvise(MADV_DONTNEED)", failPurge, address, size);
     }
 
     @Override
     public void hugify(long address, long size) {
-        if (failHugify) {
-            throw new PageOperationException("madvise(MADV_HUGEPAGE)", address, size, "EINVAL", "injected");
-        }
-        calls.add(new Call("hugify", address, size));
+        advise("hugify", "madvise(MADV_HUGEPAGE)", failHugify, address, size);
     }
 
     @Override
     public void dehugify(long address, long size) {
-        if (failDehugify) {
-            throw new PageOperationException("madvise(MADV_NOHUGEPAGE)", address, size, "EINVAL", "injected");
+        advise("dehugify", "madvise(MADV_NOHUGEPAGE)", failDehugify, address, size);
+    }
+
+    /* A failed madvise is not recorded: the range is as it was before the call. */
+    private void advise(String op, String syscall, boolean fail, long address, long size) {
+        if (fail) {
+            throw new PageOperationException(syscall, address, size, "EINVAL", "injected");
         }
-        calls.add(new Call("dehugify", address, size));
+        calls.add(new Call(op, address, size));
     }
 
     long count(String op) {

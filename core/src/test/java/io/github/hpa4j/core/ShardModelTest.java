@@ -514,7 +514,7 @@ class ShardModelTest {
          * The fake OS with checks: every call lands where the shard's state says it may. Delegates
          * to {@link RecordingHooks} for addresses, recording and injected failures.
          */
-        private final class CheckingHooks extends ForwardingHooks {
+        private final class CheckingHooks extends ForwardingPageHooks {
             CheckingHooks() {
                 super(recording);
             }

@@ -106,7 +106,7 @@ class ShardZeroedTest {
         long seed = 0x5EED_2E70L;
         Random random = new Random(seed);
         Set<Long> written = new HashSet<>();
-        PageHooks wiping = new ForwardingHooks(hooks) {
+        PageHooks wiping = new ForwardingPageHooks(hooks) {
 
             @Override
             public void purge(long address, long size) {

@@ -51,7 +51,7 @@ class SmallAllocatorModelTest {
         Run(long seed, boolean eagerPurge) {
             this.seed = seed;
             this.random = new Random(seed);
-            PageHooks hooks = new ForwardingHooks(recording) {
+            PageHooks hooks = new ForwardingPageHooks(recording) {
 
                 @Override
                 public void purge(long address, long size) {

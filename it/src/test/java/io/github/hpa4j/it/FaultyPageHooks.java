@@ -1,7 +1,7 @@
 package io.github.hpa4j.it;
 
 import io.github.hpa4j.bridge.CountedPageHooks;
-import io.github.hpa4j.bridge.PageHookStats;
+import io.github.hpa4j.bridge.ForwardingCountedPageHooks;
 import io.github.hpa4j.core.PageOperationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -21,9 +21,7 @@ import java.util.concurrent.locks.LockSupport;
  * </ul>
  * Everything else goes to the real hooks, so memory, smaps and the call counters stay real.
  */
-final class FaultyPageHooks implements CountedPageHooks {
-    private final CountedPageHooks real;
-
+final class FaultyPageHooks extends ForwardingCountedPageHooks {
     private volatile double jobCallFailureShare;
     private volatile long jobCallLatencyNanos;
     private volatile boolean mapFails;
@@ -40,7 +38,7 @@ final class FaultyPageHooks implements CountedPageHooks {
     final AtomicLong successfulMaps = new AtomicLong();
 
     FaultyPageHooks(CountedPageHooks real) {
-        this.real = real;
+        super(real);
     }
 
     /** Fail this share (0..1) of purge and hugify calls. */
@@ -104,44 +102,29 @@ final class FaultyPageHooks implements CountedPageHooks {
             injectedMapFailures.incrementAndGet();
             throw new PageOperationException("map", 0, size, "ENOMEM", "injected by the test");
         }
-        long address = real.map(size);
+        long address = super.map(size);
         successfulMaps.incrementAndGet();
         return address;
-    }
-
-    @Override
-    public void unmap(long address, long size) {
-        real.unmap(address, size);
     }
 
     @Override
     public void purge(long address, long size) {
         delay(jobCallLatencyNanos);
         maybeFail("purge", purgeCalls, injectedPurgeFailures, address, size);
-        real.purge(address, size);
+        super.purge(address, size);
     }
 
     @Override
     public void hugify(long address, long size) {
         delay(jobCallLatencyNanos);
         maybeFail("hugify", hugifyCalls, injectedHugifyFailures, address, size);
-        real.hugify(address, size);
+        super.hugify(address, size);
     }
 
     @Override
     public void dehugify(long address, long size) {
         delay(jobCallLatencyNanos);
-        real.dehugify(address, size);
-    }
-
-    @Override
-    public PageHookStats stats() {
-        return real.stats();
-    }
-
-    @Override
-    public boolean backsHugepages() {
-        return real.backsHugepages();
+        super.dehugify(address, size);
     }
 
     /*
@@ -173,6 +156,6 @@ final class FaultyPageHooks implements CountedPageHooks {
 
     @Override
     public String toString() {
-        return "FaultyPageHooks[" + real + "]";
+        return "FaultyPageHooks[" + delegate() + "]";
     }
 }

@@ -1,7 +1,7 @@
 package io.github.hpa4j.it.bench.workload;
 
 import io.github.hpa4j.bridge.CountedPageHooks;
-import io.github.hpa4j.bridge.PageHookStats;
+import io.github.hpa4j.bridge.ForwardingCountedPageHooks;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -9,26 +9,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * probe can file each allocation under "while a purge ran", "while a hugify ran" or "idle" by what
  * actually overlapped it, not by guessing from the timeline.
  */
-final class WatchedPageHooks implements CountedPageHooks {
-    /** Calls started and finished; a call is running while started > finished. */
-    private final AtomicLong purgesStarted = new AtomicLong();
-
-    private final AtomicLong purgesFinished = new AtomicLong();
-    private final AtomicLong hugifiesStarted = new AtomicLong();
-    private final AtomicLong hugifiesFinished = new AtomicLong();
-    private final CountedPageHooks delegate;
+final class WatchedPageHooks extends ForwardingCountedPageHooks {
+    private final CallsInFlight purges = new CallsInFlight();
+    private final CallsInFlight hugifies = new CallsInFlight();
 
     WatchedPageHooks(CountedPageHooks delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /** An opaque stamp: two equal stamps with nothing running in between mean no call overlapped. */
     long purgeStamp() {
-        return purgesStarted.get() * 2 + (purgesStarted.get() > purgesFinished.get() ? 1 : 0);
+        return purges.stamp();
     }
 
     long hugifyStamp() {
-        return hugifiesStarted.get() * 2 + (hugifiesStarted.get() > hugifiesFinished.get() ? 1 : 0);
+        return hugifies.stamp();
     }
 
     /** Whether a call may have overlapped the interval between the two stamps. */
@@ -37,47 +32,32 @@ final class WatchedPageHooks implements CountedPageHooks {
     }
 
     @Override
-    public long map(long size) {
-        return delegate.map(size);
-    }
-
-    @Override
-    public void unmap(long address, long size) {
-        delegate.unmap(address, size);
-    }
-
-    @Override
     public void purge(long address, long size) {
-        purgesStarted.incrementAndGet();
-        try {
-            delegate.purge(address, size);
-        } finally {
-            purgesFinished.incrementAndGet();
-        }
+        purges.run(() -> super.purge(address, size));
     }
 
     @Override
     public void hugify(long address, long size) {
-        hugifiesStarted.incrementAndGet();
-        try {
-            delegate.hugify(address, size);
-        } finally {
-            hugifiesFinished.incrementAndGet();
+        hugifies.run(() -> super.hugify(address, size));
+    }
+
+    /** Calls of one kind started and finished; a call is running while started > finished. */
+    private static final class CallsInFlight {
+        private final AtomicLong started = new AtomicLong();
+        private final AtomicLong finished = new AtomicLong();
+
+        long stamp() {
+            long begun = started.get();
+            return begun * 2 + (begun > finished.get() ? 1 : 0);
         }
-    }
 
-    @Override
-    public void dehugify(long address, long size) {
-        delegate.dehugify(address, size);
-    }
-
-    @Override
-    public PageHookStats stats() {
-        return delegate.stats();
-    }
-
-    @Override
-    public boolean backsHugepages() {
-        return delegate.backsHugepages();
+        void run(Runnable call) {
+            started.incrementAndGet();
+            try {
+                call.run();
+            } finally {
+                finished.incrementAndGet();
+            }
+        }
     }
 }
