@@ -10,7 +10,8 @@ import java.lang.foreign.MemorySegment;
  * serves the next allocation, so a pair served by the thread's cache makes no garbage.
  *
  * <p><b>Confined to the thread that made it</b> ({@link Hpa4j#lease()}), like a confined arena: a
- * call from any other thread throws {@link WrongThreadException} and changes nothing. That is what
+ * call from any other thread throws {@link WrongThreadException} and changes nothing
+ * ({@link #toString()} excepted). That is what
  * lets the lease take and free through its thread's cache directly, with plain fields.
  *
  * <p><b>The lease is the capability.</b> Whoever holds the lease may free what it holds, and only
@@ -109,6 +110,7 @@ public final class Lease implements AutoCloseable {
 
     /** {@return whether the lease holds an allocation now} */
     public boolean holds() {
+        confined();
         return held != null;
     }
 

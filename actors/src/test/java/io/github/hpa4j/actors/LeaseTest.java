@@ -118,7 +118,13 @@ class LeaseTest {
         Lease lease = hpa4j.lease();
         long held = lease.allocate(PAGE);
         for (Runnable call : new Runnable[] {
-            lease::free, lease::close, () -> lease.allocate(PAGE), lease::address, lease::size, lease::segment
+            lease::free,
+            lease::close,
+            () -> lease.allocate(PAGE),
+            lease::address,
+            lease::size,
+            lease::segment,
+            lease::holds
         }) {
             CompletableFuture<Void> elsewhere = CompletableFuture.runAsync(call);
             ExecutionException thrown =
