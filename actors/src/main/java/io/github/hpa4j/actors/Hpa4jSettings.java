@@ -16,8 +16,10 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.TreeSet;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 
 /**
  * The validated {@code hpa4j} configuration. Every problem is reported with its key, once, when the
@@ -130,7 +132,7 @@ public record Hpa4jSettings(
         boolean deferralAllowed = booleanOf(c, "deferral-allowed");
         long hugifyDelayMs = millisOf(c, "hugify-delay");
         long minPurgeIntervalMs = millisOf(c, "min-purge-interval");
-        HugifyPolicy hugifyPolicy = hugifyPolicyOf(c);
+        HugifyPolicy hugifyPolicy = enumOf(c, "hugify-policy", HugifyPolicy.class);
         try {
             options = new ShardOptions(
                     Pages.pageCeiling(slabMaxAlloc),
@@ -147,7 +149,7 @@ public record Hpa4jSettings(
                 shards,
                 options,
                 intOf(c, "eden-hugepages"),
-                hugifyStyleOf(c),
+                enumOf(c, "hugify-style", HugifyStyle.class),
                 bytesOf(c, "stash-bytes"),
                 durationOf(c, "ask-timeout"),
                 durationOf(c, "job-retry-backoff"),
@@ -155,7 +157,7 @@ public record Hpa4jSettings(
                 intOf(c, "page-workers"),
                 cacheOf(c),
                 safetyOf(c),
-                pageHooksOf(c),
+                enumOf(c, "page-hooks", PageHookKind.class),
                 maxMemoryOf(c),
                 largeOf(c));
     }
@@ -180,21 +182,7 @@ public record Hpa4jSettings(
      * @return the settings
      */
     public Hpa4jSettings withLarge(LargeOptions value) {
-        return new Hpa4jSettings(
-                shards,
-                shardOptions,
-                edenHugepages,
-                hugifyStyle,
-                stashBytes,
-                askTimeout,
-                jobRetryBackoff,
-                jobRetryBackoffMax,
-                pageWorkers,
-                cache,
-                safety,
-                pageHooks,
-                maxMemory,
-                value);
+        return edit(d -> d.large = value);
     }
 
     /**
@@ -235,42 +223,12 @@ public record Hpa4jSettings(
      * @param value the new {@code maxMemory}
      */
     public Hpa4jSettings withMaxMemory(long value) {
-        return new Hpa4jSettings(
-                shards,
-                shardOptions,
-                edenHugepages,
-                hugifyStyle,
-                stashBytes,
-                askTimeout,
-                jobRetryBackoff,
-                jobRetryBackoffMax,
-                pageWorkers,
-                cache,
-                safety,
-                pageHooks,
-                value,
-                large);
-    }
-
-    private static PageHookKind pageHooksOf(Config c) {
-        String text = stringOf(c, "page-hooks");
-        try {
-            return PageHookKind.valueOf(text.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new Hpa4jConfigException(ROOT + ".page-hooks", "must be linux or portable; got \"" + text + "\"", e);
-        }
+        return edit(d -> d.maxMemory = value);
     }
 
     private static SafetySettings safetyOf(Config c) {
-        String level = stringOf(c, "safety.level");
-        SafetySettings.Level parsed;
-        try {
-            parsed = SafetySettings.Level.valueOf(level.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new Hpa4jConfigException(
-                    ROOT + ".safety.level", "must be one of standard, checked, paranoid; got \"" + level + "\"", e);
-        }
-        return new SafetySettings(parsed, intOf(c, "safety.leak-sampling"), bytesOf(c, "safety.quarantine-bytes"));
+        SafetySettings.Level level = enumOf(c, "safety.level", SafetySettings.Level.class);
+        return new SafetySettings(level, intOf(c, "safety.leak-sampling"), bytesOf(c, "safety.quarantine-bytes"));
     }
 
     /**
@@ -279,21 +237,7 @@ public record Hpa4jSettings(
      * @param value the new {@code safety}
      */
     public Hpa4jSettings withSafety(SafetySettings value) {
-        return new Hpa4jSettings(
-                shards,
-                shardOptions,
-                edenHugepages,
-                hugifyStyle,
-                stashBytes,
-                askTimeout,
-                jobRetryBackoff,
-                jobRetryBackoffMax,
-                pageWorkers,
-                cache,
-                value,
-                pageHooks,
-                maxMemory,
-                large);
+        return edit(d -> d.safety = value);
     }
 
     /**
@@ -302,21 +246,7 @@ public record Hpa4jSettings(
      * @param value the new {@code cache}
      */
     public Hpa4jSettings withCache(CacheSettings value) {
-        return new Hpa4jSettings(
-                shards,
-                shardOptions,
-                edenHugepages,
-                hugifyStyle,
-                stashBytes,
-                askTimeout,
-                jobRetryBackoff,
-                jobRetryBackoffMax,
-                pageWorkers,
-                value,
-                safety,
-                pageHooks,
-                maxMemory,
-                large);
+        return edit(d -> d.cache = value);
     }
 
     /**
@@ -325,21 +255,7 @@ public record Hpa4jSettings(
      * @param value the new {@code shards}
      */
     public Hpa4jSettings withShards(int value) {
-        return new Hpa4jSettings(
-                value,
-                shardOptions,
-                edenHugepages,
-                hugifyStyle,
-                stashBytes,
-                askTimeout,
-                jobRetryBackoff,
-                jobRetryBackoffMax,
-                pageWorkers,
-                cache,
-                safety,
-                pageHooks,
-                maxMemory,
-                large);
+        return edit(d -> d.shards = value);
     }
 
     /**
@@ -348,21 +264,7 @@ public record Hpa4jSettings(
      * @param value the new {@code shardOptions}
      */
     public Hpa4jSettings withShardOptions(ShardOptions value) {
-        return new Hpa4jSettings(
-                shards,
-                value,
-                edenHugepages,
-                hugifyStyle,
-                stashBytes,
-                askTimeout,
-                jobRetryBackoff,
-                jobRetryBackoffMax,
-                pageWorkers,
-                cache,
-                safety,
-                pageHooks,
-                maxMemory,
-                large);
+        return edit(d -> d.shardOptions = value);
     }
 
     /**
@@ -371,21 +273,7 @@ public record Hpa4jSettings(
      * @param value the new {@code stashBytes}
      */
     public Hpa4jSettings withStashBytes(long value) {
-        return new Hpa4jSettings(
-                shards,
-                shardOptions,
-                edenHugepages,
-                hugifyStyle,
-                value,
-                askTimeout,
-                jobRetryBackoff,
-                jobRetryBackoffMax,
-                pageWorkers,
-                cache,
-                safety,
-                pageHooks,
-                maxMemory,
-                large);
+        return edit(d -> d.stashBytes = value);
     }
 
     /**
@@ -394,21 +282,7 @@ public record Hpa4jSettings(
      * @param value the new {@code askTimeout}
      */
     public Hpa4jSettings withAskTimeout(Duration value) {
-        return new Hpa4jSettings(
-                shards,
-                shardOptions,
-                edenHugepages,
-                hugifyStyle,
-                stashBytes,
-                value,
-                jobRetryBackoff,
-                jobRetryBackoffMax,
-                pageWorkers,
-                cache,
-                safety,
-                pageHooks,
-                maxMemory,
-                large);
+        return edit(d -> d.askTimeout = value);
     }
 
     /**
@@ -417,21 +291,7 @@ public record Hpa4jSettings(
      * @param value the new {@code edenHugepages}
      */
     public Hpa4jSettings withEdenHugepages(int value) {
-        return new Hpa4jSettings(
-                shards,
-                shardOptions,
-                value,
-                hugifyStyle,
-                stashBytes,
-                askTimeout,
-                jobRetryBackoff,
-                jobRetryBackoffMax,
-                pageWorkers,
-                cache,
-                safety,
-                pageHooks,
-                maxMemory,
-                large);
+        return edit(d -> d.edenHugepages = value);
     }
 
     private static long hugificationThreshold(Config c) {
@@ -468,23 +328,17 @@ public record Hpa4jSettings(
         }
     }
 
-    private static HugifyPolicy hugifyPolicyOf(Config c) {
-        String text = stringOf(c, "hugify-policy");
+    /* A constant of the enum type, named in any case; the error lists the choices in declaration order. */
+    private static <E extends Enum<E>> E enumOf(Config c, String key, Class<E> type) {
+        String text = stringOf(c, key);
         try {
-            return HugifyPolicy.valueOf(text.trim().toUpperCase(Locale.ROOT));
+            return Enum.valueOf(type, text.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new Hpa4jConfigException(
-                    ROOT + ".hugify-policy", "must be one of jemalloc, growth; got \"" + text + "\"", e);
-        }
-    }
-
-    private static HugifyStyle hugifyStyleOf(Config c) {
-        String text = stringOf(c, "hugify-style");
-        try {
-            return HugifyStyle.valueOf(text.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new Hpa4jConfigException(
-                    ROOT + ".hugify-style", "must be one of advise, collapse, eager, none; got \"" + text + "\"", e);
+            StringJoiner choices = new StringJoiner(", ");
+            for (E constant : type.getEnumConstants()) {
+                choices.add(constant.name().toLowerCase(Locale.ROOT));
+            }
+            throw new Hpa4jConfigException(ROOT + "." + key, "must be one of " + choices + "; got \"" + text + "\"", e);
         }
     }
 
@@ -591,5 +445,65 @@ public record Hpa4jSettings(
         Duration d = durationOf(c, key);
         require(!d.isNegative(), key, "must not be negative");
         return d.toMillis();
+    }
+
+    /* The one place a changed copy is built, so each wither names only the field it changes. */
+    private Hpa4jSettings edit(Consumer<Draft> change) {
+        Draft d = new Draft(this);
+        change.accept(d);
+        return d.build();
+    }
+
+    /* The settings' fields, mutable for one wither's change; build() validates them again. */
+    private static final class Draft {
+        int shards;
+        ShardOptions shardOptions;
+        int edenHugepages;
+        HugifyStyle hugifyStyle;
+        long stashBytes;
+        Duration askTimeout;
+        Duration jobRetryBackoff;
+        Duration jobRetryBackoffMax;
+        int pageWorkers;
+        CacheSettings cache;
+        SafetySettings safety;
+        PageHookKind pageHooks;
+        long maxMemory;
+        LargeOptions large;
+
+        Draft(Hpa4jSettings s) {
+            shards = s.shards;
+            shardOptions = s.shardOptions;
+            edenHugepages = s.edenHugepages;
+            hugifyStyle = s.hugifyStyle;
+            stashBytes = s.stashBytes;
+            askTimeout = s.askTimeout;
+            jobRetryBackoff = s.jobRetryBackoff;
+            jobRetryBackoffMax = s.jobRetryBackoffMax;
+            pageWorkers = s.pageWorkers;
+            cache = s.cache;
+            safety = s.safety;
+            pageHooks = s.pageHooks;
+            maxMemory = s.maxMemory;
+            large = s.large;
+        }
+
+        Hpa4jSettings build() {
+            return new Hpa4jSettings(
+                    shards,
+                    shardOptions,
+                    edenHugepages,
+                    hugifyStyle,
+                    stashBytes,
+                    askTimeout,
+                    jobRetryBackoff,
+                    jobRetryBackoffMax,
+                    pageWorkers,
+                    cache,
+                    safety,
+                    pageHooks,
+                    maxMemory,
+                    large);
+        }
     }
 }
