@@ -35,26 +35,11 @@ public record CacheSettings(
 
     /** Refuses a bound outside its range, naming its key. */
     public CacheSettings {
-        require(
-                maxPerClass >= 1 && maxPerClass <= Shard.MAX_BATCH,
-                "max-per-class",
-                "must be in [1, " + Shard.MAX_BATCH + "], got " + maxPerClass);
-        require(
-                maxBytes >= Pages.PAGE,
-                "max-bytes",
-                "must be at least one page (" + Pages.PAGE + " bytes), got " + maxBytes);
-        require(
-                remoteBatch >= 1 && remoteBatch <= Shard.MAX_BATCH,
-                "remote-batch",
-                "must be in [1, " + Shard.MAX_BATCH + "], got " + remoteBatch);
-        require(
-                transferBytes >= Pages.PAGE,
-                "transfer-bytes",
-                "must be at least one page (" + Pages.PAGE + " bytes), got " + transferBytes);
-        require(
-                transferTotalBytes >= Pages.PAGE,
-                "transfer-total-bytes",
-                "must be at least one page (" + Pages.PAGE + " bytes), got " + transferTotalBytes);
+        requireBatchBound(maxPerClass, "max-per-class");
+        requireAtLeastAPage(maxBytes, "max-bytes");
+        requireBatchBound(remoteBatch, "remote-batch");
+        requireAtLeastAPage(transferBytes, "transfer-bytes");
+        requireAtLeastAPage(transferTotalBytes, "transfer-total-bytes");
         require(positive(sweepInterval), "sweep-interval", "must be positive");
         require(positive(idleTimeout), "idle-timeout", "must be positive");
     }
@@ -95,6 +80,15 @@ public record CacheSettings(
     public CacheSettings withTimes(Duration sweep, Duration idle) {
         return new CacheSettings(
                 enabled, maxPerClass, maxBytes, remoteBatch, transferBytes, transferTotalBytes, sweep, idle);
+    }
+
+    /* A count of extents moved in one batch, which a shard takes at most MAX_BATCH of at a time. */
+    private static void requireBatchBound(int value, String key) {
+        require(value >= 1 && value <= Shard.MAX_BATCH, key, "must be in [1, " + Shard.MAX_BATCH + "], got " + value);
+    }
+
+    private static void requireAtLeastAPage(long bytes, String key) {
+        require(bytes >= Pages.PAGE, key, "must be at least one page (" + Pages.PAGE + " bytes), got " + bytes);
     }
 
     private static boolean positive(Duration d) {
