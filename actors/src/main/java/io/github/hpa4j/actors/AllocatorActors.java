@@ -48,7 +48,7 @@ record AllocatorActors(ActorRef<EdenActor.Command> eden, List<ActorRef<ShardActo
                 shard -> shards.get(shard).tell(new ShardActor.RunDeferredWork(system.ignoreRef())));
         for (int i = 0; i < settings.shards(); i++) {
             shards.add(system.systemActorOf(
-                    ShardActor.create(
+                    ShardActor.create(new ShardActor.Wiring(
                             i,
                             settings,
                             hooks,
@@ -59,7 +59,7 @@ record AllocatorActors(ActorRef<EdenActor.Command> eden, List<ActorRef<ShardActo
                             handles,
                             budget,
                             slots.forShard(i),
-                            onBudgetRefused),
+                            onBudgetRefused)),
                     prefix + "-shard-" + i,
                     Props.empty()));
         }

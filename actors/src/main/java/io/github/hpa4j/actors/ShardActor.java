@@ -261,22 +261,22 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
 
     // ------------------------------------------------------------------ behaviour
 
-    static Behavior<Command> create(
-            int index,
-            Hpa4jSettings settings,
-            PageHooks hooks,
-            Clock clock,
-            ActorRef<EdenActor.Command> eden,
-            ActorRef<PageWorker.Command> pageWorkers,
-            Handles handles,
-            PageBudget budget,
-            JobSlots slots,
-            Runnable onBudgetRefused) {
-        return create(index, settings, hooks, hooks, clock, eden, pageWorkers, handles, budget, slots, onBudgetRefused);
-    }
-
-    /** As above, the large allocator mapping through {@code largeHooks}. */
-    static Behavior<Command> create(
+    /**
+     * What one shard actor is wired to, all given by the allocator that starts it.
+     *
+     * @param index           the shard's index among the allocator's shards
+     * @param settings        the allocator's settings
+     * @param hooks           the page hooks the shard's slabs map through
+     * @param largeHooks      the page hooks the large allocator maps through
+     * @param clock           the clock deferred work is timed by
+     * @param eden            where the shard grows from
+     * @param pageWorkers     where the shard's purge and hugify jobs run
+     * @param handles         the allocator's handle table
+     * @param budget          the memory budget shared by all shards
+     * @param slots           this shard's share of the page workers' jobs in flight
+     * @param onBudgetRefused tells every shard to purge when the budget refuses a request
+     */
+    record Wiring(
             int index,
             Hpa4jSettings settings,
             PageHooks hooks,
@@ -287,21 +287,11 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
             Handles handles,
             PageBudget budget,
             JobSlots slots,
-            Runnable onBudgetRefused) {
-        Behavior<Command> behavior = Behaviors.setup(context -> Behaviors.withTimers(timers -> new ShardActor(
-                context,
-                timers,
-                index,
-                settings,
-                hooks,
-                largeHooks,
-                clock,
-                eden,
-                pageWorkers,
-                handles,
-                budget,
-                slots,
-                onBudgetRefused)));
+            Runnable onBudgetRefused) {}
+
+    static Behavior<Command> create(Wiring wiring) {
+        Behavior<Command> behavior =
+                Behaviors.setup(context -> Behaviors.withTimers(timers -> new ShardActor(context, timers, wiring)));
         /*
          * Resume, never restart: a restart would drop the shard's metadata while its memory stays
          * mapped and its extents stay in callers' hands. Bad input never throws here; anything that
@@ -339,42 +329,40 @@ public final class ShardActor extends AbstractBehavior<ShardActor.Command> {
     private SlabGrowthEvent growth;
     private long deferredWorkDeadline = Long.MAX_VALUE;
 
-    private ShardActor(
-            ActorContext<Command> context,
-            TimerScheduler<Command> timers,
-            int index,
-            Hpa4jSettings settings,
-            PageHooks hooks,
-            PageHooks largeHooks,
-            Clock clock,
-            ActorRef<EdenActor.Command> eden,
-            ActorRef<PageWorker.Command> pageWorkers,
-            Handles handles,
-            PageBudget budget,
-            JobSlots slots,
-            Runnable onBudgetRefused) {
+    private ShardActor(ActorContext<Command> context, TimerScheduler<Command> timers, Wiring wiring) {
         super(context);
+        int index = wiring.index();
+        Hpa4jSettings settings = wiring.settings();
+        Clock clock = wiring.clock();
+        PageBudget budget = wiring.budget();
         this.index = index;
-        this.handles = handles;
-        this.onBudgetRefused = onBudgetRefused;
+        this.handles = wiring.handles();
+        this.onBudgetRefused = wiring.onBudgetRefused();
         this.settings = settings;
         this.clock = clock;
         this.timers = timers;
-        this.eden = eden;
-        this.pageWorkers = pageWorkers;
+        this.eden = wiring.eden();
+        this.pageWorkers = wiring.pageWorkers();
         this.extractReplies = context.messageAdapter(EdenActor.ExtractReply.class, ExtractReplyReceived::new);
         this.jobOutcomes = context.messageAdapter(PageWorker.JobOutcome.class, JobOutcomeReceived::new);
         // No more jobs in flight than there are page workers: more would only queue, each holding a
         // slab mid_purge where allocations cannot use it.
         this.shard = new Shard(
-                index, settings.shardOptions(), hooks, clock, this::dispatch, settings.pageWorkers(), budget, slots);
+                index,
+                settings.shardOptions(),
+                wiring.hooks(),
+                clock,
+                this::dispatch,
+                settings.pageWorkers(),
+                budget,
+                wiring.slots());
         shard.setJobRetryBackoff(
                 settings.jobRetryBackoff().toNanos(),
                 settings.jobRetryBackoffMax().toNanos());
         this.router = settings.sizeRouter();
         // Bin slabs never grow the shard here: a slab comes from eden by message, as for pages.
         this.small = new SmallAllocator(index, ShardPageSource.withoutGrowing(shard));
-        this.large = new LargeAllocator(index, settings.large(), largeHooks, clock, budget);
+        this.large = new LargeAllocator(index, settings.large(), wiring.largeHooks(), clock, budget);
     }
 
     /* Serving: every message may change what deferred work is due, so each ends by re-arming its timer. */
