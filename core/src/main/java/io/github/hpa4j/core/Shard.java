@@ -117,35 +117,14 @@ public final class Shard {
      */
     public Shard(
             int index, ShardOptions options, PageHooks hooks, Clock clock, JobExecutor executor, int maxJobsInFlight) {
-        this(index, options, hooks, clock, executor, maxJobsInFlight, PageBudget.UNLIMITED);
+        this(index, options, hooks, clock, executor, maxJobsInFlight, PageBudget.UNLIMITED, JobSlots.UNLIMITED);
     }
 
     /**
      * As above, taking the pages it touches from {@code budget}, shared with the allocator's other
-     * shards: an allocation that would touch more than the budget has left is refused with
-     * {@link MemoryBudgetExceededException}.
-     *
-     * @param index   names the shard in extents and refusals
-     * @param options the shard's settings
-     * @param hooks           the OS calls {@link #destroy()} makes
-     * @param clock           times the purge and hugify delays
-     * @param executor        runs the jobs the shard begins
-     * @param maxJobsInFlight the most jobs begun and not yet ended
-     * @param budget          the pages the allocator's shards may touch, shared
-     */
-    public Shard(
-            int index,
-            ShardOptions options,
-            PageHooks hooks,
-            Clock clock,
-            JobExecutor executor,
-            int maxJobsInFlight,
-            PageBudget budget) {
-        this(index, options, hooks, clock, executor, maxJobsInFlight, budget, JobSlots.UNLIMITED);
-    }
-
-    /**
-     * As above, each job in flight also holding one of the allocator's shared {@code slots}.
+     * shards (an allocation that would touch more than the budget has left is refused with
+     * {@link MemoryBudgetExceededException}), and each job in flight also holding one of the
+     * allocator's shared {@code slots}.
      *
      * @param index   names the shard in extents and refusals
      * @param options the shard's settings

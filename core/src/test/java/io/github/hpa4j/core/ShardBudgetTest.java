@@ -21,7 +21,7 @@ class ShardBudgetTest {
     private final Eden eden = new Eden(hooks);
 
     private Shard shard(CountingBudget budget, ShardOptions options) {
-        return new Shard(0, options, hooks, clock, null, Integer.MAX_VALUE, budget);
+        return new Shard(0, options, hooks, clock, null, Integer.MAX_VALUE, budget, JobSlots.UNLIMITED);
     }
 
     private static long touched(Shard shard) {
@@ -116,8 +116,10 @@ class ShardBudgetTest {
     @Test
     void shouldReleaseEmptyPurgedSlabsToEdenForAnotherShardToReuse() {
         CountingBudget budget = new CountingBudget(4 * Pages.HUGEPAGE_PAGES);
-        Shard first = new Shard(0, ShardOptions.DEFAULTS, hooks, clock, null, Integer.MAX_VALUE, budget);
-        Shard second = new Shard(1, ShardOptions.DEFAULTS, hooks, clock, null, Integer.MAX_VALUE, budget);
+        Shard first =
+                new Shard(0, ShardOptions.DEFAULTS, hooks, clock, null, Integer.MAX_VALUE, budget, JobSlots.UNLIMITED);
+        Shard second =
+                new Shard(1, ShardOptions.DEFAULTS, hooks, clock, null, Integer.MAX_VALUE, budget, JobSlots.UNLIMITED);
         List<Extent> kept = alloc(first, 64 * 1024, 32); // one full slab stays
         first.freeBatch(alloc(first, 64 * 1024, 64)); // two more slabs, emptied
         assertEquals(3, first.nslabs());
@@ -183,7 +185,14 @@ class ShardBudgetTest {
         CountingBudget budget = new CountingBudget(4 * Pages.HUGEPAGE_PAGES);
         List<DeferredJob> inFlight = new ArrayList<>();
         Shard shard = new Shard(
-                0, ShardOptions.DEFAULTS.withHugifyDelayMs(0), hooks, clock, inFlight::add, Integer.MAX_VALUE, budget);
+                0,
+                ShardOptions.DEFAULTS.withHugifyDelayMs(0),
+                hooks,
+                clock,
+                inFlight::add,
+                Integer.MAX_VALUE,
+                budget,
+                JobSlots.UNLIMITED);
         List<Extent> extents = alloc(shard, 16 * Pages.PAGE, 31); // 496 pages: a candidate
         shard.doDeferredWork();
         assertEquals(Pages.HUGEPAGE_PAGES, budget.heldPages(), "the 16 retained pages are taken for the hugepage");
