@@ -1,5 +1,7 @@
 package io.github.hpa4j.core;
 
+import java.util.function.Consumer;
+
 /**
  * A shard's settings: jemalloc's {@code hpa_shard_opts_t}, with its defaults.
  *
@@ -91,14 +93,7 @@ public record ShardOptions(
      * @param value the new {@code slabMaxAlloc}
      */
     public ShardOptions withSlabMaxAlloc(long value) {
-        return new ShardOptions(
-                value,
-                hugificationThreshold,
-                dirtyMult,
-                deferralAllowed,
-                hugifyDelayMs,
-                minPurgeIntervalMs,
-                hugifyPolicy);
+        return edit(d -> d.slabMaxAlloc = value);
     }
 
     /**
@@ -107,8 +102,7 @@ public record ShardOptions(
      * @param value the new {@code hugificationThreshold}
      */
     public ShardOptions withHugificationThreshold(long value) {
-        return new ShardOptions(
-                slabMaxAlloc, value, dirtyMult, deferralAllowed, hugifyDelayMs, minPurgeIntervalMs, hugifyPolicy);
+        return edit(d -> d.hugificationThreshold = value);
     }
 
     /**
@@ -117,14 +111,7 @@ public record ShardOptions(
      * @param value the new {@code dirtyMult}
      */
     public ShardOptions withDirtyMult(int value) {
-        return new ShardOptions(
-                slabMaxAlloc,
-                hugificationThreshold,
-                value,
-                deferralAllowed,
-                hugifyDelayMs,
-                minPurgeIntervalMs,
-                hugifyPolicy);
+        return edit(d -> d.dirtyMult = value);
     }
 
     /**
@@ -133,8 +120,7 @@ public record ShardOptions(
      * @param value the new {@code deferralAllowed}
      */
     public ShardOptions withDeferralAllowed(boolean value) {
-        return new ShardOptions(
-                slabMaxAlloc, hugificationThreshold, dirtyMult, value, hugifyDelayMs, minPurgeIntervalMs, hugifyPolicy);
+        return edit(d -> d.deferralAllowed = value);
     }
 
     /**
@@ -143,14 +129,7 @@ public record ShardOptions(
      * @param value the new {@code hugifyDelayMs}
      */
     public ShardOptions withHugifyDelayMs(long value) {
-        return new ShardOptions(
-                slabMaxAlloc,
-                hugificationThreshold,
-                dirtyMult,
-                deferralAllowed,
-                value,
-                minPurgeIntervalMs,
-                hugifyPolicy);
+        return edit(d -> d.hugifyDelayMs = value);
     }
 
     /**
@@ -159,8 +138,7 @@ public record ShardOptions(
      * @param value the new {@code minPurgeIntervalMs}
      */
     public ShardOptions withMinPurgeIntervalMs(long value) {
-        return new ShardOptions(
-                slabMaxAlloc, hugificationThreshold, dirtyMult, deferralAllowed, hugifyDelayMs, value, hugifyPolicy);
+        return edit(d -> d.minPurgeIntervalMs = value);
     }
 
     /**
@@ -169,13 +147,45 @@ public record ShardOptions(
      * @param value the new {@code hugifyPolicy}
      */
     public ShardOptions withHugifyPolicy(HugifyPolicy value) {
-        return new ShardOptions(
-                slabMaxAlloc,
-                hugificationThreshold,
-                dirtyMult,
-                deferralAllowed,
-                hugifyDelayMs,
-                minPurgeIntervalMs,
-                value);
+        return edit(d -> d.hugifyPolicy = value);
+    }
+
+    /* The one place a changed copy is built, so each wither names only the field it changes. */
+    private ShardOptions edit(Consumer<Draft> change) {
+        Draft d = new Draft(this);
+        change.accept(d);
+        return d.build();
+    }
+
+    /* The options' fields, mutable for one wither's change; build() validates them again. */
+    private static final class Draft {
+        long slabMaxAlloc;
+        long hugificationThreshold;
+        int dirtyMult;
+        boolean deferralAllowed;
+        long hugifyDelayMs;
+        long minPurgeIntervalMs;
+        HugifyPolicy hugifyPolicy;
+
+        Draft(ShardOptions o) {
+            slabMaxAlloc = o.slabMaxAlloc;
+            hugificationThreshold = o.hugificationThreshold;
+            dirtyMult = o.dirtyMult;
+            deferralAllowed = o.deferralAllowed;
+            hugifyDelayMs = o.hugifyDelayMs;
+            minPurgeIntervalMs = o.minPurgeIntervalMs;
+            hugifyPolicy = o.hugifyPolicy;
+        }
+
+        ShardOptions build() {
+            return new ShardOptions(
+                    slabMaxAlloc,
+                    hugificationThreshold,
+                    dirtyMult,
+                    deferralAllowed,
+                    hugifyDelayMs,
+                    minPurgeIntervalMs,
+                    hugifyPolicy);
+        }
     }
 }
