@@ -41,23 +41,14 @@ class AskTimeoutReclaimTest {
 
     @Test
     void shouldFreeTheLateReplyOfATimedOutAllocationSoNoPageLeaks() throws Exception {
-        FakePageHooks hooks = new FakePageHooks();
-        Hpa4j hpa4j = TestAllocators.start(
-                testKit,
-                TestAllocators.uncached(TestAllocators.defaults()).withAskTimeout(ASK_TIMEOUT),
-                hooks,
-                new ManualClock());
-        ShardClient shard = new ShardClient(testKit, hpa4j.shard(0));
-        Gate maps = hooks.gate(MAP);
-        try {
+        withMapsGated((hpa4j, hooks, shard, maps) -> {
             assertEquals(0, statsNow(hpa4j).reclaimed());
             maps.close();
             CompletableFuture<List<Allocation>> batch =
                     hpa4j.allocateBatch(Pages.PAGE, 100).toCompletableFuture();
             assertTrue(maps.awaitHeld(1, ShardClient.REPLY), "the allocation waits for eden");
 
-            ExecutionException failure = assertThrows(ExecutionException.class, () -> batch.get(10, TimeUnit.SECONDS));
-            assertInstanceOf(TimeoutException.class, failure.getCause(), "the caller sees the ask time out");
+            assertAskTimedOut(batch, "the caller sees the ask time out");
             ShardActor.ShardSnapshot waiting = shard.snapshot();
             assertEquals(1, waiting.stashDepth(), "the shard still holds the request");
             assertEquals(0, waiting.stats().liveExtents());
@@ -82,52 +73,30 @@ class AskTimeoutReclaimTest {
             assertEquals(1, shard.snapshot().stats().liveExtents());
             hpa4j.free(next).toCompletableFuture().get(5, TimeUnit.SECONDS);
             assertEquals(0, shard.snapshot().stats().liveExtents());
-        } finally {
-            maps.open();
-        }
+        });
     }
 
     @Test
     void shouldFreeLateRepliesOfManyTimedOutAllocations() throws Exception {
-        FakePageHooks hooks = new FakePageHooks();
-        Hpa4j hpa4j = TestAllocators.start(
-                testKit,
-                TestAllocators.uncached(TestAllocators.defaults()).withAskTimeout(ASK_TIMEOUT),
-                hooks,
-                new ManualClock());
-        Gate maps = hooks.gate(MAP);
-        try {
+        withMapsGated((hpa4j, hooks, shard, maps) -> {
             maps.close();
             List<CompletableFuture<Allocation>> asks = IntStream.range(0, 5)
                     .mapToObj(i -> hpa4j.allocate(TestAllocators.CHUNK).toCompletableFuture())
                     .toList();
             assertTrue(maps.awaitHeld(1, ShardClient.REPLY));
             for (CompletableFuture<Allocation> ask : asks) {
-                ExecutionException failure =
-                        assertThrows(ExecutionException.class, () -> ask.get(10, TimeUnit.SECONDS));
-                assertInstanceOf(TimeoutException.class, failure.getCause());
+                assertAskTimedOut(ask, "each caller sees its ask time out");
             }
             maps.open();
-            ShardClient shard = new ShardClient(testKit, hpa4j.shard(0));
-            TestProbe<Void> poller = testKit.createTestProbe();
-            poller.awaitAssert(ShardClient.REPLY, () -> {
-                assertEquals(5, statsNow(hpa4j).reclaimed());
-                ShardActor.ShardSnapshot s = shard.snapshot();
-                assertEquals(0, s.stashDepth());
-                assertEquals(0, s.stats().liveExtents());
-                return s;
-            });
-        } finally {
-            maps.open();
-        }
+            assertEquals(0, awaitReclaimed(hpa4j, shard, 5).stashDepth());
+        });
     }
 
     @Test
     void shouldReclaimOnlyItsOwnAllocationsWhenTwoAllocatorsShareASystem() throws Exception {
         FakePageHooks hooksA = new FakePageHooks();
         FakePageHooks hooksB = new FakePageHooks();
-        Hpa4jSettings settings =
-                TestAllocators.uncached(TestAllocators.defaults()).withAskTimeout(ASK_TIMEOUT);
+        Hpa4jSettings settings = timingOut();
         Hpa4j a = TestAllocators.start(testKit, settings.withShards(3), hooksA, new ManualClock());
         Hpa4j b = TestAllocators.start(testKit, settings, hooksB, new ManualClock());
 
@@ -137,14 +106,7 @@ class AskTimeoutReclaimTest {
         testKit.stop(gone);
         a.shard(2).tell(new ShardActor.Allocate(Pages.PAGE, 3, gone));
         ShardClient shardA = new ShardClient(testKit, a.shard(2));
-        TestProbe<Void> poller = testKit.createTestProbe();
-        poller.awaitAssert(ShardClient.REPLY, () -> {
-            assertEquals(3, statsNow(a).reclaimed());
-            ShardActor.ShardSnapshot s = shardA.snapshot();
-            assertEquals(1, s.stats().npageslabs(), "the allocation was served");
-            assertEquals(0, s.stats().liveExtents(), "and taken back");
-            return s;
-        });
+        assertEquals(1, awaitReclaimed(a, shardA, 3).stats().npageslabs(), "the allocation was served");
 
         // B's own late reply is still taken back by B's reclaimer, and only by it.
         Gate maps = hooksB.gate(MAP);
@@ -152,21 +114,39 @@ class AskTimeoutReclaimTest {
             maps.close();
             CompletableFuture<Allocation> late = b.allocate(Pages.PAGE).toCompletableFuture();
             assertTrue(maps.awaitHeld(1, ShardClient.REPLY));
-            ExecutionException failure = assertThrows(ExecutionException.class, () -> late.get(10, TimeUnit.SECONDS));
-            assertInstanceOf(TimeoutException.class, failure.getCause());
+            assertAskTimedOut(late, "B's caller sees its ask time out");
             maps.open();
             ShardClient shardB = new ShardClient(testKit, b.shard(0));
-            poller.awaitAssert(ShardClient.REPLY, () -> {
-                assertEquals(1, statsNow(b).reclaimed());
-                ShardActor.ShardSnapshot s = shardB.snapshot();
-                assertEquals(1, s.stats().npageslabs());
-                assertEquals(0, s.stats().liveExtents());
-                return s;
-            });
+            assertEquals(1, awaitReclaimed(b, shardB, 1).stats().npageslabs());
             assertEquals(3, statsNow(a).reclaimed(), "A took back nothing of B's");
         } finally {
             maps.open();
         }
+    }
+
+    private static void withMapsGated(GatedShard.Scenario scenario) throws Exception {
+        GatedShard.run(testKit, timingOut(), new ManualClock(), MAP, scenario);
+    }
+
+    /* Uncached, so that every facade call is an ask of its own that can time out. */
+    private static Hpa4jSettings timingOut() {
+        return TestAllocators.uncached(TestAllocators.defaults()).withAskTimeout(ASK_TIMEOUT);
+    }
+
+    private static void assertAskTimedOut(CompletableFuture<?> ask, String message) {
+        ExecutionException failure = assertThrows(ExecutionException.class, () -> ask.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(TimeoutException.class, failure.getCause(), message);
+    }
+
+    /* The reclaimer's count is read after the shards answered: await it with a shard left with no live extent. */
+    private static ShardActor.ShardSnapshot awaitReclaimed(Hpa4j hpa4j, ShardClient shard, long expected) {
+        TestProbe<Void> poller = testKit.createTestProbe();
+        return poller.awaitAssert(ShardClient.REPLY, () -> {
+            assertEquals(expected, statsNow(hpa4j).reclaimed(), "the late replies were reclaimed");
+            ShardActor.ShardSnapshot s = shard.snapshot();
+            assertEquals(0, s.stats().liveExtents(), "no live extent is left behind");
+            return s;
+        });
     }
 
     private static AllocatorStats statsNow(Hpa4j hpa4j) throws Exception {

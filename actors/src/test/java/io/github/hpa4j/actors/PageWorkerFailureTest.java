@@ -10,6 +10,7 @@ import akka.actor.testkit.typed.javadsl.ManualTime;
 import io.github.hpa4j.core.FixedPoint;
 import io.github.hpa4j.core.Pages;
 import java.util.List;
+import java.util.function.ToLongFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -34,22 +35,39 @@ class PageWorkerFailureTest {
                 """.formatted(BACKOFF_MS));
     }
 
-    @Test
-    void shouldAbortAFailedPurgeAndPurgeTheSlabAfterTheRetryBackoff() {
+    /* Shard 0 of a fresh allocator on manual time and fake page hooks. */
+    private record Rig(TimeControl time, FakePageHooks hooks, ShardClient shard) {}
+
+    private static Rig startShard(Hpa4jSettings settings) {
         TimeControl time = new TimeControl(ManualTime.get(testKit.system()));
         FakePageHooks hooks = new FakePageHooks();
-        Hpa4j hpa4j = TestAllocators.start(testKit, settings(), hooks, time.clock);
-        ShardClient shard = new ShardClient(testKit, hpa4j.shard(0));
+        Hpa4j hpa4j = TestAllocators.start(testKit, settings, hooks, time.clock);
+        return new Rig(time, hooks, new ShardClient(testKit, hpa4j.shard(0)));
+    }
+
+    /* Waits until the job has ended, aborted or done, and its counter shows it. */
+    private static ShardActor.ShardSnapshot awaitSettled(
+            ShardClient shard, ToLongFunction<ShardActor.ShardSnapshot> counter, long expected, String what) {
+        return shard.awaitSnapshot(s -> {
+            assertEquals(expected, counter.applyAsLong(s), what);
+            assertEquals(0, s.stats().jobsInFlight(), "no slab left mid_purge or mid_hugify");
+        });
+    }
+
+    @Test
+    void shouldAbortAFailedPurgeAndPurgeTheSlabAfterTheRetryBackoff() {
+        Rig rig = startShard(settings());
+        TimeControl time = rig.time();
+        FakePageHooks hooks = rig.hooks();
+        ShardClient shard = rig.shard();
 
         List<Allocation> pages = shard.allocate(Pages.PAGE, 100);
         long slab = Pages.hugepageBase(pages.get(0).address());
         hooks.failNext(PURGE, 1);
         shard.free(pages.subList(0, 50)); // a shard that never purged purges at once
 
-        ShardActor.ShardSnapshot aborted = shard.awaitSnapshot(s -> {
-            assertEquals(1, s.stats().counters().npurgeAborts(), "the failed purge was aborted");
-            assertEquals(0, s.stats().jobsInFlight(), "its slab is no longer mid_purge");
-        });
+        ShardActor.ShardSnapshot aborted =
+                awaitSettled(shard, s -> s.stats().counters().npurgeAborts(), 1, "the failed purge was aborted");
         assertEquals(50, aborted.stats().ndirty(), "the dirty pages are still counted dirty");
         assertEquals(50, aborted.stats().nactive());
         assertEquals(0, aborted.stats().npendingPurge());
@@ -66,10 +84,8 @@ class PageWorkerFailureTest {
         assertEquals(0, waiting.stats().counters().npurgePasses());
 
         time.advanceMillis(1);
-        ShardActor.ShardSnapshot purged = shard.awaitSnapshot(s -> {
-            assertEquals(1, s.stats().counters().npurgePasses(), "purged after the back-off");
-            assertEquals(0, s.stats().jobsInFlight());
-        });
+        ShardActor.ShardSnapshot purged =
+                awaitSettled(shard, s -> s.stats().counters().npurgePasses(), 1, "purged after the back-off");
         assertEquals(1, purged.stats().counters().npurgeAborts());
         assertEquals(51, purged.stats().nactive());
         assertTrue(
@@ -81,13 +97,13 @@ class PageWorkerFailureTest {
 
     @Test
     void shouldBeginNoJobDuringTheBackoffSoNoSlabWaitsMidPhaseForIt() {
-        TimeControl time = new TimeControl(ManualTime.get(testKit.system()));
-        FakePageHooks hooks = new FakePageHooks();
         // Without deferral every free runs a pass itself: during a back-off those passes begin nothing.
         Hpa4jSettings settings = settings();
         settings = settings.withShardOptions(settings.shardOptions().withDeferralAllowed(false));
-        Hpa4j hpa4j = TestAllocators.start(testKit, TestAllocators.uncached(settings), hooks, time.clock);
-        ShardClient shard = new ShardClient(testKit, hpa4j.shard(0));
+        Rig rig = startShard(TestAllocators.uncached(settings));
+        TimeControl time = rig.time();
+        FakePageHooks hooks = rig.hooks();
+        ShardClient shard = rig.shard();
         List<Allocation> pages = shard.allocate(Pages.PAGE, 2 * Pages.HUGEPAGE_PAGES); // two full slabs
         hooks.failNext(PURGE, 1);
         shard.free(pages.subList(0, 300));
@@ -112,35 +128,27 @@ class PageWorkerFailureTest {
 
     @Test
     void shouldDoubleTheBackoffOnRepeatedFailures() {
-        TimeControl time = new TimeControl(ManualTime.get(testKit.system()));
-        FakePageHooks hooks = new FakePageHooks();
-        Hpa4j hpa4j = TestAllocators.start(testKit, settings(), hooks, time.clock);
-        ShardClient shard = new ShardClient(testKit, hpa4j.shard(0));
+        Rig rig = startShard(settings());
+        TimeControl time = rig.time();
+        FakePageHooks hooks = rig.hooks();
+        ShardClient shard = rig.shard();
 
         List<Allocation> pages = shard.allocate(Pages.PAGE, 100);
         hooks.failNext(PURGE, 2);
         shard.free(pages.subList(0, 50));
-        shard.awaitSnapshot(s -> {
-            assertEquals(1, s.stats().counters().npurgeAborts());
-            assertEquals(0, s.stats().jobsInFlight());
-        });
+        awaitSettled(shard, s -> s.stats().counters().npurgeAborts(), 1, "the first purge was aborted");
 
         // Retried after 100 ms, it fails again: the next back-off is 200 ms.
         time.advanceMillis(BACKOFF_MS);
-        shard.awaitSnapshot(s -> {
-            assertEquals(2, s.stats().counters().npurgeAborts());
-            assertEquals(0, s.stats().jobsInFlight());
-        });
+        awaitSettled(shard, s -> s.stats().counters().npurgeAborts(), 2, "the retry was aborted too");
         time.advanceMillis(BACKOFF_MS);
         ShardActor.ShardSnapshot waiting = shard.snapshot();
         assertEquals(0, waiting.stats().jobsInFlight(), "not retried after 100 ms: the back-off doubled");
         assertEquals(0, waiting.stats().counters().npurgePasses());
 
         time.advanceMillis(BACKOFF_MS);
-        ShardActor.ShardSnapshot purged = shard.awaitSnapshot(s -> {
-            assertEquals(1, s.stats().counters().npurgePasses(), "purged after 200 ms");
-            assertEquals(0, s.stats().jobsInFlight());
-        });
+        ShardActor.ShardSnapshot purged =
+                awaitSettled(shard, s -> s.stats().counters().npurgePasses(), 1, "purged after 200 ms");
         assertEquals(0, purged.stats().ndirty());
         assertEquals(2, hooks.failures(PURGE));
         assertEquals(1, hooks.count(PURGE));
@@ -148,18 +156,16 @@ class PageWorkerFailureTest {
 
     @Test
     void shouldLeaveASlabWhoseHugifyFailedNonHugeAndHugifyItAfterAnotherDelay() {
-        TimeControl time = new TimeControl(ManualTime.get(testKit.system()));
-        FakePageHooks hooks = new FakePageHooks();
-        Hpa4j hpa4j = TestAllocators.start(testKit, settings(), hooks, time.clock);
-        ShardClient shard = new ShardClient(testKit, hpa4j.shard(0));
+        Rig rig = startShard(settings());
+        TimeControl time = rig.time();
+        FakePageHooks hooks = rig.hooks();
+        ShardClient shard = rig.shard();
 
         shard.allocate(Pages.PAGE, Pages.HUGEPAGE_PAGES);
         hooks.failNext(HUGIFY, 1);
         time.advanceMillis(10_000);
-        ShardActor.ShardSnapshot aborted = shard.awaitSnapshot(s -> {
-            assertEquals(1, s.stats().counters().nhugifyAborts());
-            assertEquals(0, s.stats().jobsInFlight());
-        });
+        ShardActor.ShardSnapshot aborted =
+                awaitSettled(shard, s -> s.stats().counters().nhugifyAborts(), 1, "the failed hugify was aborted");
         assertEquals(0, aborted.stats().slabs().byHuge(true).npageslabs(), "still non-huge");
         assertEquals(0, aborted.stats().counters().nhugifies());
 
@@ -167,10 +173,8 @@ class PageWorkerFailureTest {
         time.advanceMillis(9_000);
         assertEquals(0, shard.snapshot().stats().counters().nhugifies(), "not retried before another delay");
         time.advanceMillis(1_001);
-        ShardActor.ShardSnapshot hugified = shard.awaitSnapshot(s -> {
-            assertEquals(1, s.stats().counters().nhugifies());
-            assertEquals(0, s.stats().jobsInFlight());
-        });
+        ShardActor.ShardSnapshot hugified =
+                awaitSettled(shard, s -> s.stats().counters().nhugifies(), 1, "hugified after another delay");
         assertEquals(1, hugified.stats().slabs().byHuge(true).npageslabs());
         assertEquals(1, hooks.failures(HUGIFY));
         assertEquals(1, hooks.count(HUGIFY));

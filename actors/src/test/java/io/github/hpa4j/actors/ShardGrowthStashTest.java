@@ -35,13 +35,20 @@ class ShardGrowthStashTest {
         return TestAllocators.defaults().withEdenHugepages(1);
     }
 
+    private static void withMapsGated(Hpa4jSettings settings, GatedShard.Scenario scenario) throws Exception {
+        GatedShard.run(testKit, settings, new ManualClock(), MAP, scenario);
+    }
+
+    private static long hugepagesSpanned(List<Allocation> allocations) {
+        return allocations.stream()
+                .map(x -> Pages.hugepageBase(x.address()))
+                .distinct()
+                .count();
+    }
+
     @Test
     void shouldServeFreesAndFittingAllocationsWhileAnAllocationWaitsForEden() throws Exception {
-        FakePageHooks hooks = new FakePageHooks();
-        Hpa4j hpa4j = TestAllocators.start(testKit, oneHugepageEden(), hooks, new ManualClock());
-        ShardClient shard = new ShardClient(testKit, hpa4j.shard(0));
-        Gate maps = hooks.gate(MAP);
-        try {
+        withMapsGated(oneHugepageEden(), (hpa4j, hooks, shard, maps) -> {
             List<Allocation> full = shard.allocate(CHUNK, CHUNKS_PER_SLAB);
             long firstSlab = Pages.hugepageBase(full.get(0).address());
 
@@ -68,18 +75,12 @@ class ShardGrowthStashTest {
             assertEquals(2, after.stats().npageslabs(), "one slab grown, no more");
             assertEquals(2, hooks.count(MAP));
             assertNotEquals(grown.address(), fits.address());
-        } finally {
-            maps.open();
-        }
+        });
     }
 
     @Test
     void shouldAskEdenOnceForAllWaitingAllocationsAndServeThemInOrder() throws Exception {
-        FakePageHooks hooks = new FakePageHooks();
-        Hpa4j hpa4j = TestAllocators.start(testKit, oneHugepageEden(), hooks, new ManualClock());
-        ShardClient shard = new ShardClient(testKit, hpa4j.shard(0));
-        Gate maps = hooks.gate(MAP);
-        try {
+        withMapsGated(oneHugepageEden(), (hpa4j, hooks, shard, maps) -> {
             shard.allocate(CHUNK, CHUNKS_PER_SLAB);
             maps.close();
             TestProbe<ShardActor.AllocateReply> first = shard.sendAllocate(CHUNK, 20);
@@ -94,32 +95,14 @@ class ShardGrowthStashTest {
             assertEquals(3, shard.snapshot().stats().npageslabs());
             assertEquals(3, hooks.count(MAP));
             assertEquals(
-                    1,
-                    a.stream()
-                            .map(x -> Pages.hugepageBase(x.address()))
-                            .distinct()
-                            .count(),
-                    "the first waiting allocation is served whole from the first new slab");
-            assertEquals(
-                    2,
-                    b.stream()
-                            .map(x -> Pages.hugepageBase(x.address()))
-                            .distinct()
-                            .count(),
-                    "the second takes the rest of it and part of the next");
-        } finally {
-            maps.open();
-        }
+                    1, hugepagesSpanned(a), "the first waiting allocation is served whole from the first new slab");
+            assertEquals(2, hugepagesSpanned(b), "the second takes the rest of it and part of the next");
+        });
     }
 
     @Test
     void shouldAnswerOverloadedWhenTheStashIsFullAndLeakNoPages() throws Exception {
-        FakePageHooks hooks = new FakePageHooks();
-        Hpa4j hpa4j =
-                TestAllocators.start(testKit, oneHugepageEden().withStashBytes(2 * CHUNK), hooks, new ManualClock());
-        ShardClient shard = new ShardClient(testKit, hpa4j.shard(0));
-        Gate maps = hooks.gate(MAP);
-        try {
+        withMapsGated(oneHugepageEden().withStashBytes(2 * CHUNK), (hpa4j, hooks, shard, maps) -> {
             List<Allocation> full = shard.allocate(CHUNK, CHUNKS_PER_SLAB);
             maps.close();
             TestProbe<ShardActor.AllocateReply> a = shard.sendAllocate(CHUNK, 1);
@@ -149,18 +132,12 @@ class ShardGrowthStashTest {
             shard.free(served);
             shard.free(full.subList(1, CHUNKS_PER_SLAB));
             assertEquals(0, shard.snapshot().stats().nactive(), "every page came back");
-        } finally {
-            maps.open();
-        }
+        });
     }
 
     @Test
     void shouldFailWaitingAllocationsWithEdenExhaustedAndServeAgainOnceEdenCanMap() throws Exception {
-        FakePageHooks hooks = new FakePageHooks();
-        Hpa4j hpa4j = TestAllocators.start(testKit, oneHugepageEden(), hooks, new ManualClock());
-        ShardClient shard = new ShardClient(testKit, hpa4j.shard(0));
-        Gate maps = hooks.gate(MAP);
-        try {
+        withMapsGated(oneHugepageEden(), (hpa4j, hooks, shard, maps) -> {
             shard.allocate(CHUNK, CHUNKS_PER_SLAB - 1);
             maps.close();
             // The first takes the last chunk of the slab and waits for 1 more; the second waits whole.
@@ -185,8 +162,6 @@ class ShardGrowthStashTest {
             assertEquals(CHUNKS_PER_SLAB + 2, shard.snapshot().stats().liveExtents());
             assertEquals(3, recovered.size());
             assertEquals(2, hooks.count(MAP), "eden grew on the next request");
-        } finally {
-            maps.open();
-        }
+        });
     }
 }

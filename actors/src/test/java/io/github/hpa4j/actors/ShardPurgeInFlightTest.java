@@ -25,11 +25,7 @@ class ShardPurgeInFlightTest {
     @Test
     void shouldServeNoAllocationFromASlabWhosePurgeIsInFlightButAcceptFreesIntoIt() throws Exception {
         TimeControl time = new TimeControl(ManualTime.get(testKit.system()));
-        FakePageHooks hooks = new FakePageHooks();
-        Hpa4j hpa4j = TestAllocators.start(testKit, TestAllocators.defaults(), hooks, time.clock);
-        ShardClient shard = new ShardClient(testKit, hpa4j.shard(0));
-        Gate purges = hooks.gate(PURGE);
-        try {
+        GatedShard.run(testKit, TestAllocators.defaults(), time.clock, PURGE, (hpa4j, hooks, shard, purges) -> {
             List<Allocation> pages = shard.allocate(Pages.PAGE, 100);
             long purging = Pages.hugepageBase(pages.get(0).address());
             purges.close();
@@ -63,19 +59,13 @@ class ShardPurgeInFlightTest {
             // pages) is in a smaller size class than the fresh slab's (511), so it is picked first.
             Allocation reused = shard.allocate(Pages.PAGE, 1).get(0);
             assertEquals(purging, Pages.hugepageBase(reused.address()), "the purged slab serves again");
-        } finally {
-            purges.open();
-        }
+        });
     }
 
     @Test
     void shouldNotStartASecondPurgeOfTheSameSlabWhileOneIsInFlight() throws Exception {
         TimeControl time = new TimeControl(ManualTime.get(testKit.system()));
-        FakePageHooks hooks = new FakePageHooks();
-        Hpa4j hpa4j = TestAllocators.start(testKit, TestAllocators.defaults(), hooks, time.clock);
-        ShardClient shard = new ShardClient(testKit, hpa4j.shard(0));
-        Gate purges = hooks.gate(PURGE);
-        try {
+        GatedShard.run(testKit, TestAllocators.defaults(), time.clock, PURGE, (hpa4j, hooks, shard, purges) -> {
             List<Allocation> pages = shard.allocate(Pages.PAGE, 100);
             purges.close();
             shard.free(pages.subList(0, 50));
@@ -99,8 +89,6 @@ class ShardPurgeInFlightTest {
             });
             assertEquals(0, after.stats().ndirty());
             assertEquals(90 * Pages.PAGE, hooks.bytes(PURGE));
-        } finally {
-            purges.open();
-        }
+        });
     }
 }
