@@ -262,15 +262,23 @@ class HugeRegionTest {
         assertNull(region.inconsistency());
     }
 
+    /*
+     * Two free ranges from page 0, each kept apart from the next by a one-page allocation; the
+     * second is freed first, so the lower one is no older than the other.
+     */
+    private void freeTwoHoles(HugeRegion region, int firstPages, int secondPages) {
+        long first = alloc(region, firstPages, 1);
+        alloc(region, 1, 1);
+        long second = alloc(region, secondPages, 1);
+        alloc(region, 1, 1);
+        region.free(second, secondPages, 0);
+        region.free(first, firstPages, 0);
+    }
+
     @Test
     void shouldTakeTheLowestOfTwoEquallyGoodFreeRanges() {
         HugeRegion region = new HugeRegion(BASE, 1);
-        long a = alloc(region, 10, 1);
-        alloc(region, 1, 1);
-        long c = alloc(region, 10, 1);
-        alloc(region, 1, 1);
-        region.free(c, 10, 0);
-        region.free(a, 10, 0);
+        freeTwoHoles(region, 10, 10);
         assertEquals(0, page(alloc(region, 5, 1)), "two 10-page holes: the first, as TCMalloc's best fit does");
         assertEquals(5, page(alloc(region, 5, 1)), "then the rest of it, the smallest hole now");
         assertEquals(11, page(alloc(region, 10, 1)));
@@ -289,12 +297,7 @@ class HugeRegionTest {
     @Test
     void shouldPreferAnExactFitToAnEarlierLargerOne() {
         HugeRegion region = new HugeRegion(BASE, 1);
-        long a = alloc(region, 20, 1);
-        alloc(region, 1, 1);
-        long c = alloc(region, 9, 1);
-        alloc(region, 1, 1);
-        region.free(a, 20, 0);
-        region.free(c, 9, 0);
+        freeTwoHoles(region, 20, 9);
         assertEquals(21, page(alloc(region, 9, 1)), "the 9-page hole, past the 20-page one");
     }
 

@@ -24,6 +24,11 @@ class ShardBudgetTest {
         return new Shard(0, options, hooks, clock, null, Integer.MAX_VALUE, budget, JobSlots.UNLIMITED);
     }
 
+    /* Freed pages stay dirty and held, so the budget sees only what the shard touches. */
+    private Shard neverPurging(CountingBudget budget) {
+        return shard(budget, ShardOptions.DEFAULTS.withDirtyMult(FixedPoint.UNLIMITED));
+    }
+
     private static long touched(Shard shard) {
         long n = 0;
         for (PageSlab ps : shard.slabs()) {
@@ -41,7 +46,7 @@ class ShardBudgetTest {
     @Test
     void shouldRefuseAnAllocationThatWouldTouchMoreThanTheBudgetAndChangeNothing() {
         CountingBudget budget = new CountingBudget(100);
-        Shard shard = shard(budget, ShardOptions.DEFAULTS.withDirtyMult(FixedPoint.UNLIMITED));
+        Shard shard = neverPurging(budget);
         List<Extent> held = alloc(shard, 10 * Pages.PAGE, 9);
         assertEquals(90, budget.heldPages());
         ShardStats before = shard.stats();
@@ -65,7 +70,7 @@ class ShardBudgetTest {
     @Test
     void shouldServeFromDirtyPagesWithoutTakingMore() {
         CountingBudget budget = new CountingBudget(64);
-        Shard shard = shard(budget, ShardOptions.DEFAULTS.withDirtyMult(FixedPoint.UNLIMITED));
+        Shard shard = neverPurging(budget);
         List<Extent> first = alloc(shard, 16 * Pages.PAGE, 4);
         assertThrows(MemoryBudgetExceededException.class, () -> alloc(shard, Pages.PAGE, 1));
         shard.freeBatch(first);
@@ -213,7 +218,7 @@ class ShardBudgetTest {
     @Test
     void aRefusedBatchNamesEveryExtentItCouldNotServe() {
         CountingBudget budget = new CountingBudget(100);
-        Shard shard = shard(budget, ShardOptions.DEFAULTS.withDirtyMult(FixedPoint.UNLIMITED));
+        Shard shard = neverPurging(budget);
         List<Extent> held = alloc(shard, 10 * Pages.PAGE, 9);
         List<Extent> out = new ArrayList<>();
         MemoryBudgetExceededException refused =

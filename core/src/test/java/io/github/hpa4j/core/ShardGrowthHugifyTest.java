@@ -76,12 +76,7 @@ class ShardGrowthHugifyTest {
         denseThroughChurn(shard);
         assertFalse(shard.slabs().get(0).hugifyAtOnce());
         assertEquals(10_000_000_000L, shard.nanosUntilDeferredWork());
-        clock.advanceMillis(9_999);
-        shard.doDeferredWork();
-        assertEquals(0, hooks.count("hugify"), "hugified before the delay");
-        clock.advanceMillis(1);
-        shard.doDeferredWork();
-        assertEquals(1, hooks.count("hugify"), "hugified after the delay");
+        HugifyDelay.assertHugifiedAtTheDelayNotBefore(shard, clock, hooks);
     }
 
     @Test

@@ -542,20 +542,24 @@ class ShardModelTest {
                 super.purge(address, size);
             }
 
-            @Override
-            public void hugify(long address, long size) {
+            /* Hugify and dehugify act on one whole slab the model knows. */
+            private PageSlab wholeSlab(long address, long size) {
                 PageSlab slab = slabs.get(address);
                 assertNotNull(slab, Run.this::where);
                 assertEquals(Pages.HUGEPAGE, size, Run.this::where);
+                return slab;
+            }
+
+            @Override
+            public void hugify(long address, long size) {
+                PageSlab slab = wholeSlab(address, size);
                 assertTrue(slab.midHugify() && !slab.huge(), () -> where() + ": hugify of " + slab);
                 super.hugify(address, size);
             }
 
             @Override
             public void dehugify(long address, long size) {
-                PageSlab slab = slabs.get(address);
-                assertNotNull(slab, Run.this::where);
-                assertEquals(Pages.HUGEPAGE, size, Run.this::where);
+                PageSlab slab = wholeSlab(address, size);
                 assertTrue(slab.midPurge() && slab.huge(), () -> where() + ": dehugify of " + slab);
                 super.dehugify(address, size);
             }

@@ -125,13 +125,7 @@ class ShardTest {
         shard.doDeferredWork();
         assertEquals(0, hooks.count("hugify"), "hugified before the delay");
 
-        clock.advanceMillis(9_999);
-        shard.doDeferredWork();
-        assertEquals(0, hooks.count("hugify"), "hugified before the delay");
-
-        clock.advanceMillis(1);
-        shard.doDeferredWork();
-        assertEquals(1, hooks.count("hugify"), "hugify after 10 s");
+        HugifyDelay.assertHugifiedAtTheDelayNotBefore(shard, clock, hooks);
         assertTrue(shard.slabs().get(0).huge());
 
         // Free half: 256 dirty pages against 256 active is far above dirty_mult 25 %.
@@ -414,13 +408,19 @@ class ShardTest {
         assertEquals(Shard.NO_DEFERRED_WORK, shard.nanosUntilDeferredWork(), "so no timer should fire for it");
     }
 
-    @Test
-    void shouldNotReportPurgeDueWhileEveryDirtySlabIsInFlight() {
-        Shard shard = asyncShard(ShardOptions.DEFAULTS);
+    /* One slab of 100 pages, 90 of them freed and their purge begun and held in flight. */
+    private List<Extent> purgeNinetyOfAHundredPagesInFlight(Shard shard) {
         List<Extent> extents = allocPages(shard, 100);
         shard.freeBatch(extents.subList(0, 90));
         shard.doDeferredWork();
-        assertEquals(1, inFlight.size());
+        assertEquals(1, inFlight.size(), "the purge is in flight");
+        return extents;
+    }
+
+    @Test
+    void shouldNotReportPurgeDueWhileEveryDirtySlabIsInFlight() {
+        Shard shard = asyncShard(ShardOptions.DEFAULTS);
+        List<Extent> extents = purgeNinetyOfAHundredPagesInFlight(shard);
         shard.freeBatch(extents.subList(90, 95)); // more dirt in the slab being purged: 5 dirty, 5 active
         assertTrue(shard.shouldPurge());
         assertEquals(Shard.NO_DEFERRED_WORK, shard.nanosUntilDeferredWork(), "wait for the job to end");
@@ -507,10 +507,7 @@ class ShardTest {
     @Test
     void shouldNotCountPagesPendingPurgeAsDirty() {
         Shard shard = asyncShard(ShardOptions.DEFAULTS);
-        List<Extent> first = allocPages(shard, 100);
-        shard.freeBatch(first.subList(0, 90));
-        shard.doDeferredWork();
-        assertEquals(1, inFlight.size());
+        List<Extent> first = purgeNinetyOfAHundredPagesInFlight(shard);
         assertEquals(90, shard.npendingPurge());
         assertEquals(0, shard.adjustedNdirty(), "the 90 pages are on their way back to the OS");
 

@@ -51,18 +51,8 @@ class SmallAllocatorModelTest {
         Run(long seed, boolean eagerPurge) {
             this.seed = seed;
             this.random = new Random(seed);
-            PageHooks hooks = new ForwardingPageHooks(recording) {
-
-                @Override
-                public void purge(long address, long size) {
-                    Map.Entry<Long, Integer> e = live.lowerEntry(address + size);
-                    if (e != null && e.getKey() + SmallSizeClasses.indexToSize(e.getValue()) > address) {
-                        fail(where() + "purge of [0x" + Long.toHexString(address) + ", +" + size + ") covers the live"
-                                + " region 0x" + Long.toHexString(e.getKey()));
-                    }
-                    super.purge(address, size);
-                }
-            };
+            PageHooks hooks = new LivePurgeGuard<>(
+                    recording, live, e -> e.getKey() + SmallSizeClasses.indexToSize(e.getValue()), this::where);
             ShardOptions options = ShardOptions.DEFAULTS
                     .withDeferralAllowed(false)
                     .withHugifyDelayMs(0)
