@@ -203,11 +203,7 @@ class BadInputCatalogueTest {
                     () -> hpa4j.freeBatch(java.util.Arrays.asList(otherShards, onePage, null)),
                     InvalidFreeException.class,
                     FreeRefusal.NULL_EXTENT);
-            Hpa4j other = Hpa4j.start(
-                    testKit.system(),
-                    It.settings("hpa4j.shards = 1"),
-                    PageHooksFactory.create(settings.hugifyStyle()),
-                    SystemClock.INSTANCE);
+            Hpa4j other = startSecondAllocator(settings);
             Allocation foreign = It.get(other.allocate(Pages.PAGE));
             expect(
                     "free of another allocator's handle",
@@ -223,11 +219,7 @@ class BadInputCatalogueTest {
             It.get(other.stop());
 
             // After shutdown: another allocator, stopped with one extent still live.
-            Hpa4j stopped = Hpa4j.start(
-                    testKit.system(),
-                    It.settings("hpa4j.shards = 1"),
-                    PageHooksFactory.create(settings.hugifyStyle()),
-                    SystemClock.INSTANCE);
+            Hpa4j stopped = startSecondAllocator(settings);
             Allocation orphan = It.get(stopped.allocate(Pages.PAGE));
             ShutdownReport report = It.get(stopped.stop());
             assertEquals(1, report.liveExtents(), "the stop reclaimed the live extent: " + report);
@@ -274,6 +266,15 @@ class BadInputCatalogueTest {
      * Runs one case: the call must fail with {@code type} (and {@code reason}, for a refused free), and
      * shard 0's whole snapshot (bins, counters, live extents, stash) must be the same afterwards.
      */
+    /* A one-shard allocator beside the one under test, in the same system and on the same kind of hooks. */
+    private static Hpa4j startSecondAllocator(Hpa4jSettings settings) {
+        return Hpa4j.start(
+                testKit.system(),
+                It.settings("hpa4j.shards = 1"),
+                PageHooksFactory.create(settings.hugifyStyle()),
+                SystemClock.INSTANCE);
+    }
+
     private <E extends Throwable> E expect(
             String name, Supplier<CompletionStage<?>> call, Class<E> type, FreeRefusal reason) {
         assertTrue(cases.add(name), "duplicate case " + name);

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.BiConsumer;
 
 /**
  * The workload runner's command line, parsed and validated in one place: every problem is a
@@ -102,7 +101,7 @@ public record RunnerOptions(
                 if (value != null) {
                     throw new BadFlagException(name, "takes no value");
                 }
-                flag.apply().accept(builder, null);
+                flag.apply(builder, null);
                 continue;
             }
             if (value == null) {
@@ -111,7 +110,7 @@ public record RunnerOptions(
                 }
                 value = args[++i];
             }
-            flag.apply().accept(builder, value);
+            flag.apply(builder, value);
         }
         return builder.build();
     }
@@ -161,6 +160,12 @@ public record RunnerOptions(
         return keys;
     }
 
+    /** How a flag reads its value; {@code flag} is the flag's name, for the errors it names. */
+    @FunctionalInterface
+    interface Setter {
+        void set(Builder builder, String flag, String value);
+    }
+
     /** The flags, in the order --help lists them. */
     enum Flag {
         DURATION(
@@ -168,96 +173,96 @@ public record RunnerOptions(
                 "DURATION",
                 "Total run time, all phases included; churn gets what grow and idle leave." + " Default "
                         + Units.duration(DEFAULT_DURATION) + ".",
-                (b, v) -> b.duration = positive("--duration", Units.parseDuration("--duration", v))),
+                (b, f, v) -> b.duration = positive(f, Units.parseDuration(f, v))),
         CLIENTS(
                 "--clients",
                 "N",
                 "Client threads, each allocating, writing, verifying and freeing its own share"
                         + " of the working set through the CompletionStage facade. Default " + DEFAULT_CLIENTS + ".",
-                (b, v) -> b.clients = intIn("--clients", v, 1, 1024)),
+                (b, f, v) -> b.clients = intIn(f, v, 1, 1024)),
         WORKING_SET(
                 "--working-set",
                 "SIZE",
                 "Live bytes to grow to and churn around. Default " + Units.flagBytes(DEFAULT_WORKING_SET) + ".",
-                (b, v) -> b.workingSet = Units.parseBytes("--working-set", v)),
+                (b, f, v) -> b.workingSet = Units.parseBytes(f, v)),
         LONG_LIVED(
                 "--long-lived",
                 "F",
                 "Fraction of the working set allocated first and kept through churn"
                         + " (long-lived data, on slabs that stay dense and get hugified); churn replaces only the rest."
                         + " 0..1 or a percentage. Default " + DEFAULT_LONG_LIVED + ".",
-                (b, v) -> b.longLived = fraction("--long-lived", v)),
+                (b, f, v) -> b.longLived = fraction(f, v)),
         MIN_SIZE(
                 "--min-size",
                 "SIZE",
                 "Smallest request; sizes are uniform between min and max (hpa4j rounds"
                         + " each up to whole 4 KiB pages). Default " + Units.flagBytes(DEFAULT_MIN_SIZE) + ".",
-                (b, v) -> b.minSize = Units.parseBytes("--min-size", v)),
+                (b, f, v) -> b.minSize = Units.parseBytes(f, v)),
         MAX_SIZE(
                 "--max-size",
                 "SIZE",
                 "Largest request, at most hpa4j.slab-max-alloc. Default " + Units.flagBytes(DEFAULT_MAX_SIZE) + ".",
-                (b, v) -> b.maxSize = Units.parseBytes("--max-size", v)),
+                (b, f, v) -> b.maxSize = Units.parseBytes(f, v)),
         FREE_FRACTION(
                 "--free-fraction",
                 "F",
                 "Fraction of live allocations the free phase frees: 0..1 or a" + " percentage. Default "
                         + DEFAULT_FREE_FRACTION + ".",
-                (b, v) -> b.freeFraction = fraction("--free-fraction", v)),
+                (b, f, v) -> b.freeFraction = fraction(f, v)),
         IDLE(
                 "--idle",
                 "DURATION",
                 "Length of the idle phase. Default hpa4j.min-purge-interval + " + Units.duration(IDLE_MARGIN)
                         + ", so that a purge pass runs in it.",
-                (b, v) -> b.idle = Units.parseDuration("--idle", v)),
+                (b, f, v) -> b.idle = Units.parseDuration(f, v)),
         SHARDS(
                 "--shards",
                 "N",
                 "Shard actors (hpa4j.shards); 0 = one per processor. Default 0.",
-                (b, v) -> b.put("hpa4j.shards", String.valueOf(intIn("--shards", v, 0, 4096)), "--shards")),
+                (b, f, v) -> b.put("hpa4j.shards", String.valueOf(intIn(f, v, 0, 4096)), f)),
         HUGIFY_STYLE(
                 "--hugify-style",
                 "STYLE",
                 "advise, collapse, eager or none (hpa4j.hugify-style)." + " Default collapse.",
-                (b, v) -> b.put("hpa4j.hugify-style", v, "--hugify-style")),
+                (b, f, v) -> b.put("hpa4j.hugify-style", v, f)),
         SET(
                 "--set",
                 "KEY=VALUE",
                 "Any hpa4j.* setting, e.g. --set hpa4j.dirty-mult=10%; repeatable."
                         + " -Dhpa4j.KEY=VALUE among the flags, or on the java command line, does the same.",
-                (b, v) -> b.set("--set", v)),
+                (b, f, v) -> b.set(f, v)),
         FILL(
                 "--fill",
                 "MODE",
                 "words: the first and last 8 bytes of every page; full: every byte."
                         + " Written after allocate, verified before free. Default words.",
-                (b, v) -> b.fill = fillMode(v)),
+                (b, f, v) -> b.fill = fillMode(v)),
         SEED(
                 "--seed",
                 "N",
                 "Random seed for sizes, victims and patterns. Default: a new one, printed in"
                         + " the report, so that a run can be repeated.",
-                (b, v) -> b.seed = longOf("--seed", v)),
+                (b, f, v) -> b.seed = longOf(f, v)),
         OUT(
                 "--out",
                 "DIR",
                 "Directory for workload-<timestamp>.txt and .png, created if missing. Default " + DEFAULT_OUT
                         + " (relative to the repository root when run through Maven).",
-                (b, v) -> b.outDir = pathOf(v)),
-        HELP("--help", null, "Print this help and exit (also -h).", (b, v) -> b.help = true);
+                (b, f, v) -> b.outDir = pathOf(v)),
+        HELP("--help", null, "Print this help and exit (also -h).", (b, f, v) -> b.help = true);
 
         private final String flagName;
         private final String argName;
         private final String help;
         // Each setter is a lambda that captures nothing: the enum stays immutable.
         @SuppressWarnings("ImmutableEnumChecker")
-        private final BiConsumer<Builder, String> apply;
+        private final Setter setter;
 
-        Flag(String flagName, String argName, String help, BiConsumer<Builder, String> apply) {
+        Flag(String flagName, String argName, String help, Setter setter) {
             this.flagName = flagName;
             this.argName = argName;
             this.help = help;
-            this.apply = apply;
+            this.setter = setter;
         }
 
         String flagName() {
@@ -273,8 +278,9 @@ public record RunnerOptions(
             return help;
         }
 
-        BiConsumer<Builder, String> apply() {
-            return apply;
+        /** Reads {@code value} (null for a flag without value) into {@code builder}. */
+        void apply(Builder builder, String value) {
+            setter.set(builder, flagName, value);
         }
 
         static Flag named(String name) {
