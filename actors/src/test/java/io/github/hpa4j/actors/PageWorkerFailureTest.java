@@ -35,19 +35,29 @@ class PageWorkerFailureTest {
                 """.formatted(BACKOFF_MS));
     }
 
-    /* Shard 0 of a fresh allocator on manual time and fake page hooks. */
-    private record Rig(TimeControl time, FakePageHooks hooks, ShardClient shard) {}
+    /* Shard 0 of a fresh allocator on manual time and fake page hooks, one for each test. */
+    private TimeControl time;
+    private FakePageHooks hooks;
+    private ShardClient shard;
 
-    private static Rig startShard(Hpa4jSettings settings) {
-        TimeControl time = new TimeControl(ManualTime.get(testKit.system()));
-        FakePageHooks hooks = new FakePageHooks();
+    private void startShard(Hpa4jSettings settings) {
+        time = new TimeControl(ManualTime.get(testKit.system()));
+        hooks = new FakePageHooks();
         Hpa4j hpa4j = TestAllocators.start(testKit, settings, hooks, time.clock);
-        return new Rig(time, hooks, new ShardClient(testKit, hpa4j.shard(0)));
+        shard = new ShardClient(testKit, hpa4j.shard(0));
+    }
+
+    /* 100 pages of one slab, half of them freed with the next given number of purge calls failing. */
+    private List<Allocation> freeHalfWithPurgesFailing(int failures) {
+        List<Allocation> pages = shard.allocate(Pages.PAGE, 100);
+        hooks.failNext(PURGE, failures);
+        shard.free(pages.subList(0, 50)); // a shard that never purged purges at once
+        return pages;
     }
 
     /* Waits until the job has ended, aborted or done, and its counter shows it. */
-    private static ShardActor.ShardSnapshot awaitSettled(
-            ShardClient shard, ToLongFunction<ShardActor.ShardSnapshot> counter, long expected, String what) {
+    private ShardActor.ShardSnapshot awaitSettled(
+            ToLongFunction<ShardActor.ShardSnapshot> counter, long expected, String what) {
         return shard.awaitSnapshot(s -> {
             assertEquals(expected, counter.applyAsLong(s), what);
             assertEquals(0, s.stats().jobsInFlight(), "no slab left mid_purge or mid_hugify");
@@ -56,18 +66,13 @@ class PageWorkerFailureTest {
 
     @Test
     void shouldAbortAFailedPurgeAndPurgeTheSlabAfterTheRetryBackoff() {
-        Rig rig = startShard(settings());
-        TimeControl time = rig.time();
-        FakePageHooks hooks = rig.hooks();
-        ShardClient shard = rig.shard();
+        startShard(settings());
 
-        List<Allocation> pages = shard.allocate(Pages.PAGE, 100);
+        List<Allocation> pages = freeHalfWithPurgesFailing(1);
         long slab = Pages.hugepageBase(pages.get(0).address());
-        hooks.failNext(PURGE, 1);
-        shard.free(pages.subList(0, 50)); // a shard that never purged purges at once
 
         ShardActor.ShardSnapshot aborted =
-                awaitSettled(shard, s -> s.stats().counters().npurgeAborts(), 1, "the failed purge was aborted");
+                awaitSettled(s -> s.stats().counters().npurgeAborts(), 1, "the failed purge was aborted");
         assertEquals(50, aborted.stats().ndirty(), "the dirty pages are still counted dirty");
         assertEquals(50, aborted.stats().nactive());
         assertEquals(0, aborted.stats().npendingPurge());
@@ -85,7 +90,7 @@ class PageWorkerFailureTest {
 
         time.advanceMillis(1);
         ShardActor.ShardSnapshot purged =
-                awaitSettled(shard, s -> s.stats().counters().npurgePasses(), 1, "purged after the back-off");
+                awaitSettled(s -> s.stats().counters().npurgePasses(), 1, "purged after the back-off");
         assertEquals(1, purged.stats().counters().npurgeAborts());
         assertEquals(51, purged.stats().nactive());
         assertTrue(
@@ -100,10 +105,7 @@ class PageWorkerFailureTest {
         // Without deferral every free runs a pass itself: during a back-off those passes begin nothing.
         Hpa4jSettings settings = settings();
         settings = settings.withShardOptions(settings.shardOptions().withDeferralAllowed(false));
-        Rig rig = startShard(TestAllocators.uncached(settings));
-        TimeControl time = rig.time();
-        FakePageHooks hooks = rig.hooks();
-        ShardClient shard = rig.shard();
+        startShard(TestAllocators.uncached(settings));
         List<Allocation> pages = shard.allocate(Pages.PAGE, 2 * Pages.HUGEPAGE_PAGES); // two full slabs
         hooks.failNext(PURGE, 1);
         shard.free(pages.subList(0, 300));
@@ -128,19 +130,14 @@ class PageWorkerFailureTest {
 
     @Test
     void shouldDoubleTheBackoffOnRepeatedFailures() {
-        Rig rig = startShard(settings());
-        TimeControl time = rig.time();
-        FakePageHooks hooks = rig.hooks();
-        ShardClient shard = rig.shard();
+        startShard(settings());
 
-        List<Allocation> pages = shard.allocate(Pages.PAGE, 100);
-        hooks.failNext(PURGE, 2);
-        shard.free(pages.subList(0, 50));
-        awaitSettled(shard, s -> s.stats().counters().npurgeAborts(), 1, "the first purge was aborted");
+        freeHalfWithPurgesFailing(2);
+        awaitSettled(s -> s.stats().counters().npurgeAborts(), 1, "the first purge was aborted");
 
         // Retried after 100 ms, it fails again: the next back-off is 200 ms.
         time.advanceMillis(BACKOFF_MS);
-        awaitSettled(shard, s -> s.stats().counters().npurgeAborts(), 2, "the retry was aborted too");
+        awaitSettled(s -> s.stats().counters().npurgeAborts(), 2, "the retry was aborted too");
         time.advanceMillis(BACKOFF_MS);
         ShardActor.ShardSnapshot waiting = shard.snapshot();
         assertEquals(0, waiting.stats().jobsInFlight(), "not retried after 100 ms: the back-off doubled");
@@ -148,7 +145,7 @@ class PageWorkerFailureTest {
 
         time.advanceMillis(BACKOFF_MS);
         ShardActor.ShardSnapshot purged =
-                awaitSettled(shard, s -> s.stats().counters().npurgePasses(), 1, "purged after 200 ms");
+                awaitSettled(s -> s.stats().counters().npurgePasses(), 1, "purged after 200 ms");
         assertEquals(0, purged.stats().ndirty());
         assertEquals(2, hooks.failures(PURGE));
         assertEquals(1, hooks.count(PURGE));
@@ -156,16 +153,13 @@ class PageWorkerFailureTest {
 
     @Test
     void shouldLeaveASlabWhoseHugifyFailedNonHugeAndHugifyItAfterAnotherDelay() {
-        Rig rig = startShard(settings());
-        TimeControl time = rig.time();
-        FakePageHooks hooks = rig.hooks();
-        ShardClient shard = rig.shard();
+        startShard(settings());
 
         shard.allocate(Pages.PAGE, Pages.HUGEPAGE_PAGES);
         hooks.failNext(HUGIFY, 1);
         time.advanceMillis(10_000);
         ShardActor.ShardSnapshot aborted =
-                awaitSettled(shard, s -> s.stats().counters().nhugifyAborts(), 1, "the failed hugify was aborted");
+                awaitSettled(s -> s.stats().counters().nhugifyAborts(), 1, "the failed hugify was aborted");
         assertEquals(0, aborted.stats().slabs().byHuge(true).npageslabs(), "still non-huge");
         assertEquals(0, aborted.stats().counters().nhugifies());
 
@@ -174,7 +168,7 @@ class PageWorkerFailureTest {
         assertEquals(0, shard.snapshot().stats().counters().nhugifies(), "not retried before another delay");
         time.advanceMillis(1_001);
         ShardActor.ShardSnapshot hugified =
-                awaitSettled(shard, s -> s.stats().counters().nhugifies(), 1, "hugified after another delay");
+                awaitSettled(s -> s.stats().counters().nhugifies(), 1, "hugified after another delay");
         assertEquals(1, hugified.stats().slabs().byHuge(true).npageslabs());
         assertEquals(1, hooks.failures(HUGIFY));
         assertEquals(1, hooks.count(HUGIFY));
