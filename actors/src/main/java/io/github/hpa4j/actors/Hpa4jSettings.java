@@ -168,7 +168,6 @@ public record Hpa4jSettings(
         int cacheHugepages = intOf(c, "large.cache-hugepages");
         require(cacheHugepages >= 0, "large.cache-hugepages", "must not be negative, got " + cacheHugepages);
         long releaseMs = millisOf(c, "large.release-interval");
-        require(releaseMs >= 0, "large.release-interval", "must not be negative, got " + releaseMs + " ms");
         return LargeOptions.DEFAULTS
                 .withMaxAllocBytes(maxAlloc)
                 .withCacheLimitHugepages(cacheHugepages)
