@@ -10,7 +10,7 @@ import akka.actor.testkit.typed.javadsl.ManualTime;
 import io.github.hpa4j.core.FixedPoint;
 import io.github.hpa4j.core.Pages;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,13 +18,10 @@ import org.junit.jupiter.api.Test;
  * nothing lost, the shard holds new jobs for the retry back-off, and the work is done later.
  */
 class PageWorkerFailureTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = TestAllocators.manualTimeKit();
-    private static final long BACKOFF_MS = 100;
 
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
+    private static final long BACKOFF_MS = 100;
 
     private static Hpa4jSettings settings() {
         return TestAllocators.parse("""

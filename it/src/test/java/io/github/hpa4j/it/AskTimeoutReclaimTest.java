@@ -17,7 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,12 +30,8 @@ import org.junit.jupiter.api.Test;
  * dead letters, so one with no other allocator in it keeps the reclaimed count exact.
  */
 class AskTimeoutReclaimTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
-
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
 
     /** Counts timed-out calls; accepts nothing else. */
     private static final class TimeoutCounter implements ClientObserver {

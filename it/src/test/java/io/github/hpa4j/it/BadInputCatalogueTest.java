@@ -35,7 +35,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,13 +45,10 @@ import org.junit.jupiter.api.Test;
  * going on shards 1 and 2, through the facade and the protocol.
  */
 class BadInputCatalogueTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
-    private static final int QUIET = 0;
 
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
+    private static final int QUIET = 0;
 
     private Hpa4j hpa4j;
     private ExecutorService quietShardThread;

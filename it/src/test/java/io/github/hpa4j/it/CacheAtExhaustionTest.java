@@ -13,7 +13,7 @@ import io.github.hpa4j.core.EdenExhaustedException;
 import io.github.hpa4j.core.Pages;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,12 +22,8 @@ import org.junit.jupiter.api.Test;
  * and only a caller the shard truly cannot serve is refused, out of memory. Real memory.
  */
 class CacheAtExhaustionTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
-
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
 
     @Test
     void theCacheServesEveryPageTheShardHasBeforeRefusing() {

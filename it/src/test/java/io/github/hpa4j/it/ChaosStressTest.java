@@ -27,7 +27,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,15 +39,12 @@ import org.junit.jupiter.api.Test;
  * pattern checked before its free. One minute by default; {@code -Dhpa4j.chaos.seconds=N} runs longer.
  */
 class ChaosStressTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
+
     private static final int CLIENTS = 6;
     private static final int SHARDS = 3;
     private static final long BUDGET = 96L << 20;
-
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
 
     @Test
     void faultsBudgetHitsAndAStopUnderLoadLoseNoPageAndGiveOnlyTypedErrors() throws Exception {

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,12 +29,8 @@ import org.junit.jupiter.api.Test;
  * nothing is leaked, and service resumes as soon as mapping works again.
  */
 class EdenMapFailureTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
-
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
 
     /** Accepts out-of-memory failures only, checking each is the clear, typed one. */
     private static final class OutOfMemoryCounter implements ClientObserver {

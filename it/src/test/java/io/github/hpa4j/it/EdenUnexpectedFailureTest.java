@@ -16,7 +16,7 @@ import io.github.hpa4j.core.Pages;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -27,12 +27,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * cache on and off.
  */
 class EdenUnexpectedFailureTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
-
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
 
     @ParameterizedTest(name = "cache {0}")
     @ValueSource(strings = {"on", "off"})

@@ -22,7 +22,7 @@ import io.github.hpa4j.it.forked.StartWithoutNativeAccess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,12 +32,8 @@ import org.junit.jupiter.api.Test;
  * change) it still starts on the Linux hooks, hugifies nothing, and still gives freed memory back.
  */
 class FailFastStartTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
-
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
 
     @Test
     void withoutTheNativeAccessFlagHpa4jRefusesToStartSayingWhichFlag() throws Exception {

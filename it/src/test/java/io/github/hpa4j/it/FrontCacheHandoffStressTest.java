@@ -18,7 +18,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,12 +35,9 @@ class FrontCacheHandoffStressTest {
     private static final int THREADS = 4;
     private static final long OPERATIONS_PER_THREAD = Long.getLong("hpa4j.stress.handoff", 250_000L);
     private static final long SEED = 0x7_2026L;
-    private static final ActorTestKit testKit = ActorTestKit.create();
 
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
+    @AutoClose("shutdownTestKit")
+    private static final ActorTestKit testKit = ActorTestKit.create();
 
     @Test
     void extentsFreedByOtherThreadsAndShardsThroughTheCachesNeverOverlapAndAreAllAccountedFor() throws Exception {

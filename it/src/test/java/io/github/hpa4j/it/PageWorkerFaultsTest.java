@@ -14,7 +14,7 @@ import io.github.hpa4j.core.Pages;
 import io.github.hpa4j.core.ShardCounters;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,12 +23,8 @@ import org.junit.jupiter.api.Test;
  * purged, and once the OS behaves again the allocator settles with its invariants intact.
  */
 class PageWorkerFaultsTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
-
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
 
     @Test
     void failingOneInTenPageCallsAndSlowCallsAbortJobsButNeverCorruptOrLoseAPage() {

@@ -20,7 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,13 +29,10 @@ import org.junit.jupiter.api.Test;
  * answers, the stash is served in order and not a page is lost.
  */
 class StashOverflowTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
-    private static final int STASH = 8;
 
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
+    private static final int STASH = 8;
 
     @Test
     void aFullStashAnswersOverloadedGivesBackPartialReservationsAndLosesNoPageWhenEdenCatchesUp() {
