@@ -29,7 +29,8 @@ final class Fleet {
             Workload workload,
             long seed,
             ClientObserver observer) {
-        FacadeClient client = new FacadeClient(name, hpa4j, ledger, workload, seed, observer, stop::get);
+        FacadeClient client =
+                new FacadeClient(hpa4j, new ClientBook(name, hpa4j, ledger, workload, seed, observer), stop::get);
         CompletableFuture<ClientResult> result = track(new CompletableFuture<>());
         It.threadForShard(hpa4j, shard, name, () -> {
                     try {
@@ -55,7 +56,11 @@ final class Fleet {
         CompletableFuture<ClientResult> result = track(new CompletableFuture<>());
         testKit.spawn(
                 ProtocolClient.create(
-                        name, hpa4j, hpa4j.shard(shard), ledger, workload, seed, depth, observer, stop::get, result),
+                        new ClientBook(name, hpa4j, ledger, workload, seed, observer),
+                        hpa4j.shard(shard),
+                        depth,
+                        stop::get,
+                        result),
                 name);
     }
 
