@@ -8,7 +8,6 @@ import io.github.hpa4j.actors.Allocation;
 import io.github.hpa4j.actors.Hpa4j;
 import io.github.hpa4j.actors.Hpa4jSettings;
 import io.github.hpa4j.bridge.PageHooksFactory;
-import io.github.hpa4j.bridge.SystemClock;
 import io.github.hpa4j.core.EdenExhaustedException;
 import io.github.hpa4j.core.Pages;
 import java.util.ArrayList;
@@ -30,7 +29,7 @@ class CacheAtExhaustionTest {
         // One hugepage of eden per map: the first slab is all there is once maps fail.
         Hpa4jSettings settings = It.settings("hpa4j.shards = 1", "hpa4j.eden-hugepages = 1");
         FaultyPageHooks hooks = new FaultyPageHooks(PageHooksFactory.create(settings.hugifyStyle()));
-        Hpa4j hpa4j = Hpa4j.start(testKit.system(), settings, hooks, SystemClock.INSTANCE);
+        Hpa4j hpa4j = It.start(testKit, settings, hooks);
         List<Allocation> held = new ArrayList<>();
         held.add(hpa4j.allocateNow(Pages.PAGE));
         hooks.failMaps(true);

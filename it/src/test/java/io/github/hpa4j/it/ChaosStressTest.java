@@ -14,7 +14,6 @@ import io.github.hpa4j.actors.ShardActor;
 import io.github.hpa4j.actors.ShardOverloadedException;
 import io.github.hpa4j.actors.ShutdownReport;
 import io.github.hpa4j.bridge.PageHooksFactory;
-import io.github.hpa4j.bridge.SystemClock;
 import io.github.hpa4j.core.EdenExhaustedException;
 import io.github.hpa4j.core.MemoryBudgetExceededException;
 import io.github.hpa4j.core.Pages;
@@ -58,7 +57,7 @@ class ChaosStressTest {
                 "hpa4j.max-memory = " + BUDGET,
                 "hpa4j.eden-hugepages = 1");
         FaultyPageHooks hooks = new FaultyPageHooks(PageHooksFactory.create(settings.hugifyStyle()));
-        Hpa4j hpa4j = Hpa4j.start(testKit.system(), settings, hooks, SystemClock.INSTANCE);
+        Hpa4j hpa4j = It.start(testKit, settings, hooks);
         PatternLedger ledger = new PatternLedger();
         Chaos chaos = new Chaos(hooks);
 

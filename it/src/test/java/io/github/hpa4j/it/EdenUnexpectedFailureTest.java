@@ -11,7 +11,6 @@ import io.github.hpa4j.actors.AllocatorStats;
 import io.github.hpa4j.actors.Hpa4j;
 import io.github.hpa4j.actors.Hpa4jSettings;
 import io.github.hpa4j.bridge.PageHooksFactory;
-import io.github.hpa4j.bridge.SystemClock;
 import io.github.hpa4j.core.Pages;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +34,7 @@ class EdenUnexpectedFailureTest {
     void aGrowthThatThrewIsAnsweredAndTheShardServesAgainAfterwards(String cache) {
         Hpa4jSettings settings = It.settings("hpa4j.shards = 1", "hpa4j.cache.enabled = " + cache);
         FaultyPageHooks hooks = new FaultyPageHooks(PageHooksFactory.create(settings.hugifyStyle()));
-        Hpa4j hpa4j = Hpa4j.start(testKit.system(), settings, hooks, SystemClock.INSTANCE);
+        Hpa4j hpa4j = It.start(testKit, settings, hooks);
         try (LogCapture eden = new LogCapture("io.github.hpa4j.actors.EdenActor")) {
             hooks.throwOnMaps(true);
             List<CompletableFuture<Allocation>> waiting = new ArrayList<>();

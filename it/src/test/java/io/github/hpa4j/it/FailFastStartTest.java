@@ -15,7 +15,6 @@ import io.github.hpa4j.bridge.HugifyStyle;
 import io.github.hpa4j.bridge.LinuxPageHooks;
 import io.github.hpa4j.bridge.PageHooksFactory;
 import io.github.hpa4j.bridge.PlatformFacts;
-import io.github.hpa4j.bridge.SystemClock;
 import io.github.hpa4j.bridge.ThpSupport;
 import io.github.hpa4j.core.Pages;
 import io.github.hpa4j.it.forked.StartWithoutNativeAccess;
@@ -61,7 +60,7 @@ class FailFastStartTest {
                 HugifyStyle.NONE, assertInstanceOf(LinuxPageHooks.class, hooks).style());
 
         Hpa4jSettings settings = It.settings(It.FAST_DEFERRED_WORK, "hpa4j.shards = 1", "hpa4j.cache.enabled = off");
-        Hpa4j hpa4j = Hpa4j.start(testKit.system(), settings, hooks, SystemClock.INSTANCE);
+        Hpa4j hpa4j = It.start(testKit, settings, hooks);
         assertEquals("linux (hugify style none)", hpa4j.pageHooks());
         List<Allocation> live = new ArrayList<>();
         for (int i = 0; i < 8; i++) { // 4 full slabs, written

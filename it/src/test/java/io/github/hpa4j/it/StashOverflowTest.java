@@ -13,7 +13,6 @@ import io.github.hpa4j.actors.Hpa4jSettings;
 import io.github.hpa4j.actors.ShardActor;
 import io.github.hpa4j.actors.ShardOverloadedException;
 import io.github.hpa4j.bridge.PageHooksFactory;
-import io.github.hpa4j.bridge.SystemClock;
 import io.github.hpa4j.core.Pages;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,7 +45,7 @@ class StashOverflowTest {
                 "hpa4j.stash-bytes = " + STASH * 8 * 4 * Pages.PAGE,
                 "hpa4j.ask-timeout = 60s");
         FaultyPageHooks hooks = new FaultyPageHooks(PageHooksFactory.create(settings.hugifyStyle()));
-        Hpa4j hpa4j = Hpa4j.start(testKit.system(), settings, hooks, SystemClock.INSTANCE);
+        Hpa4j hpa4j = It.start(testKit, settings, hooks);
         PatternLedger ledger = new PatternLedger();
         List<PatternLedger.Tracked> live = new ArrayList<>();
 
