@@ -12,18 +12,15 @@ import java.util.concurrent.TimeUnit;
 import javax.management.JMX;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** Each allocator is one MBean on the platform server, from its start to its stop. */
 class AllocatorMBeanTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
-    private static final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
 
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
+    private static final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
 
     @Test
     void shouldShowTheStatsAsAttributesAndRunTrimAndDeferredWorkAsOperations() throws Exception {

@@ -18,7 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,13 +31,10 @@ import org.junit.jupiter.api.Test;
  * shard snapshot together.
  */
 class AskTimeoutReclaimTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
-    private static final Duration ASK_TIMEOUT = Duration.ofMillis(300);
 
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
+    private static final Duration ASK_TIMEOUT = Duration.ofMillis(300);
 
     @Test
     void shouldFreeTheLateReplyOfATimedOutAllocationSoNoPageLeaks() throws Exception {

@@ -21,7 +21,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * checked through its reply message and two GetStats snapshots, before and after, of both shards.
  */
 class BadInputTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
     /* Nothing is ever purged, so no page job can change stats between two snapshots. */
     private static final Hpa4jSettings SETTINGS = TestAllocators.parse("hpa4j.dirty-mult = unlimited");
@@ -55,11 +56,6 @@ class BadInputTest {
             live.add(zero.allocate(pages * Pages.PAGE, 1).get(0));
         }
         ofShardOne = one.allocate(Pages.PAGE, 1).get(0);
-    }
-
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
     }
 
     /** Runs {@code request} and checks that neither shard's stats moved. */

@@ -25,7 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,14 +36,11 @@ import org.junit.jupiter.api.Test;
  * memory back (the GC of unused classes, idle caches, thread death, trim, shutdown).
  */
 class FrontCacheTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
+
     private static final Duration LONG = Duration.ofHours(1);
     private static final long PAGE = Pages.PAGE;
-
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
 
     /** One shard (unless said), dirty pages never purged, a cache of 8 per class; no sweep unless set. */
     private static Hpa4j start(int shards, Duration sweep, Duration idle) {

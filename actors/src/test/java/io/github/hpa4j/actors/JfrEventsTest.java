@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * its bytes and durations, read back from the file as a user's JDK Mission Control would.
  */
 class JfrEventsTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = TestAllocators.manualTimeKit();
+
     private static final List<String> KINDS = List.of(
             "SlabGrowth",
             "EdenMap",
@@ -38,11 +40,6 @@ class JfrEventsTest {
             "CacheFlush",
             "BudgetRefusal",
             "AllocatorStop");
-
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
 
     @Test
     void shouldRecordGrowthMapsPurgesHugifiesCacheTrafficRefusalsAndStop(@TempDir Path dir) throws Exception {

@@ -17,7 +17,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,14 +27,11 @@ import org.junit.jupiter.api.Test;
  * through handles held for the caller.
  */
 class LeaseTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
+
     private static final Duration LONG = Duration.ofHours(1);
     private static final long PAGE = Pages.PAGE;
-
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
 
     private static Hpa4j start(boolean cache) {
         Hpa4jSettings settings =

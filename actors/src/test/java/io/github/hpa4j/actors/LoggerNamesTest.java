@@ -12,7 +12,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.github.hpa4j.core.Pages;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -21,12 +21,8 @@ import org.slf4j.LoggerFactory;
  * Akka's (akka.actor.ActorCell for a supervised actor's context logger).
  */
 class LoggerNamesTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = TestAllocators.manualTimeKit();
-
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
 
     @Test
     void shouldLogTheStartLineAndAShardsBackoffUnderHpa4jClassNames() throws Exception {

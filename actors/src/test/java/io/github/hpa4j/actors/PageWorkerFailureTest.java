@@ -11,7 +11,7 @@ import io.github.hpa4j.core.FixedPoint;
 import io.github.hpa4j.core.Pages;
 import java.util.List;
 import java.util.function.ToLongFunction;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,13 +19,10 @@ import org.junit.jupiter.api.Test;
  * nothing lost, the shard holds new jobs for the retry back-off, and the work is done later.
  */
 class PageWorkerFailureTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = TestAllocators.manualTimeKit();
-    private static final long BACKOFF_MS = 100;
 
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
+    private static final long BACKOFF_MS = 100;
 
     private static Hpa4jSettings settings() {
         return TestAllocators.parse("""

@@ -15,7 +15,7 @@ import io.github.hpa4j.core.EdenExhaustedException;
 import io.github.hpa4j.core.Pages;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,12 +24,8 @@ import org.junit.jupiter.api.Test;
  * hugepage at a time here, so every slab is one map call, which the test holds at a gate.
  */
 class ShardGrowthStashTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = TestAllocators.manualTimeKit();
-
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
 
     private static Hpa4jSettings oneHugepageEden() {
         return TestAllocators.defaults().withEdenHugepages(1);

@@ -10,17 +10,13 @@ import akka.actor.testkit.typed.javadsl.ManualTime;
 import io.github.hpa4j.core.Pages;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** DESIGN's invariant: a slab in mid_purge serves no allocation; frees into it are allowed. */
 class ShardPurgeInFlightTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = TestAllocators.manualTimeKit();
-
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
 
     @Test
     void shouldServeNoAllocationFromASlabWhosePurgeIsInFlightButAcceptFreesIntoIt() throws Exception {

@@ -14,17 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** Two shards: every allocation names its shard, and a free reaches that shard only. */
 class ShardRoutingTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
-
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
 
     private static Hpa4j twoShards(FakePageHooks hooks) {
         // The cache off: every facade free goes to the shards, where the test can see it.

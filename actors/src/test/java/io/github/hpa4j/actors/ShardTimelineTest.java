@@ -12,7 +12,7 @@ import io.github.hpa4j.core.Pages;
 import io.github.hpa4j.core.ShardCounters;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,13 +22,10 @@ import org.junit.jupiter.api.Test;
  * policy.
  */
 class ShardTimelineTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = TestAllocators.manualTimeKit();
-    private static final int HALF = Pages.HUGEPAGE_PAGES / 2;
 
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
+    private static final int HALF = Pages.HUGEPAGE_PAGES / 2;
 
     @Test
     void shouldHugifyAfterTheDelayDehugifyAndPurgeAfterFreeingHalfThenHugifyAgain() {

@@ -11,7 +11,7 @@ import io.github.hpa4j.core.Pages;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -22,13 +22,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * shards, cache on and off.
  */
 class AllOrNothingBatchTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
-    private static final int SHARDS = 3;
 
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
+    private static final int SHARDS = 3;
 
     @ParameterizedTest(name = "cache {0}")
     @ValueSource(strings = {"on", "off"})

@@ -10,14 +10,12 @@ import io.github.hpa4j.actors.AllocatorStats;
 import io.github.hpa4j.actors.Hpa4j;
 import io.github.hpa4j.actors.Hpa4jSettings;
 import io.github.hpa4j.bridge.PageHooksFactory;
-import io.github.hpa4j.bridge.SystemClock;
-import io.github.hpa4j.core.Pages;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,12 +28,8 @@ import org.junit.jupiter.api.Test;
  * dead letters, so one with no other allocator in it keeps the reclaimed count exact.
  */
 class AskTimeoutReclaimTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
-
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
 
     /** Counts timed-out calls; accepts nothing else. */
     private static final class TimeoutCounter implements ClientObserver {
@@ -76,15 +70,15 @@ class AskTimeoutReclaimTest {
                 "hpa4j.ask-timeout = 5ms");
         FaultyPageHooks hooks = new FaultyPageHooks(PageHooksFactory.create(settings.hugifyStyle()));
         hooks.slowMaps(Duration.ofMillis(20).toNanos());
-        Hpa4j hpa4j = Hpa4j.start(testKit.system(), settings, hooks, SystemClock.INSTANCE);
+        Hpa4j hpa4j = It.start(testKit, settings, hooks);
         PatternLedger ledger = new PatternLedger();
-        int maxPages = (int) (settings.shardOptions().slabMaxAlloc() / Pages.PAGE);
+        int maxPages = Workload.maxPages(settings);
         Workload workload = new Workload(100_000, 64, 0.2, maxPages, 128, 512, 32, 64);
         TimeoutCounter timeouts = new TimeoutCounter();
 
-        Fleet fleet = new Fleet();
+        Fleet fleet = new Fleet(testKit, hpa4j, ledger);
         for (int i = 0; i < 8; i++) {
-            fleet.facade("facade-" + i, hpa4j, i % 2, ledger, workload, 0x713E0L + i, timeouts);
+            fleet.facade("facade-" + i, i % 2, workload, 0x713E0L + i, timeouts);
         }
         List<ClientResult> results = fleet.await(Duration.ofMinutes(3));
         List<PatternLedger.Tracked> live = Fleet.live(results);

@@ -35,7 +35,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,13 +45,10 @@ import org.junit.jupiter.api.Test;
  * going on shards 1 and 2, through the facade and the protocol.
  */
 class BadInputCatalogueTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
-    private static final int QUIET = 0;
 
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
+    private static final int QUIET = 0;
 
     private Hpa4j hpa4j;
     private ExecutorService quietShardThread;
@@ -60,27 +57,17 @@ class BadInputCatalogueTest {
     @Test
     void everyKindOfBadInputGetsItsTypedErrorAndLeavesTheShardUnchangedWhileTrafficGoesOn() throws Exception {
         Hpa4jSettings settings = It.settings(It.FAST_DEFERRED_WORK, "hpa4j.shards = 3", "hpa4j.ask-timeout = 60s");
-        hpa4j = Hpa4j.start(
-                testKit.system(), settings, PageHooksFactory.create(settings.hugifyStyle()), SystemClock.INSTANCE);
+        hpa4j = It.startOnRealMemory(testKit, settings);
         long maxSize = settings.shardOptions().slabMaxAlloc();
         quietShardThread = Executors.newSingleThreadExecutor(It.threadsForShard(hpa4j, QUIET, "quiet-shard-client"));
         PatternLedger ledger = new PatternLedger();
         try {
             // Background traffic on shards 1 and 2, open-ended until the catalogue is through.
-            Fleet traffic = new Fleet();
+            Fleet traffic = new Fleet(testKit, hpa4j, ledger);
             Workload open = new Workload(Long.MAX_VALUE, 64, 0.2, (int) (maxSize / Pages.PAGE), 64, 256, 16, 0);
             for (int shard = 1; shard <= 2; shard++) {
-                traffic.facade("facade-" + shard, hpa4j, shard, ledger, open, 0xBAD0L + shard, ClientObserver.STRICT);
-                traffic.protocol(
-                        testKit,
-                        "protocol-" + shard,
-                        hpa4j,
-                        shard,
-                        ledger,
-                        open,
-                        0xBAD1L + shard,
-                        4,
-                        ClientObserver.STRICT);
+                traffic.facade("facade-" + shard, shard, open, 0xBAD0L + shard, ClientObserver.STRICT);
+                traffic.protocol("protocol-" + shard, shard, open, 0xBAD1L + shard, 4, ClientObserver.STRICT);
             }
 
             // What the cases refer to: on shard 0 eight 3-page and eight 1-page extents, one freed again;

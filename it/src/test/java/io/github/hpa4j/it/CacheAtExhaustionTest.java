@@ -8,12 +8,11 @@ import io.github.hpa4j.actors.Allocation;
 import io.github.hpa4j.actors.Hpa4j;
 import io.github.hpa4j.actors.Hpa4jSettings;
 import io.github.hpa4j.bridge.PageHooksFactory;
-import io.github.hpa4j.bridge.SystemClock;
 import io.github.hpa4j.core.EdenExhaustedException;
 import io.github.hpa4j.core.Pages;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,19 +21,15 @@ import org.junit.jupiter.api.Test;
  * and only a caller the shard truly cannot serve is refused, out of memory. Real memory.
  */
 class CacheAtExhaustionTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
-
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
 
     @Test
     void theCacheServesEveryPageTheShardHasBeforeRefusing() {
         // One hugepage of eden per map: the first slab is all there is once maps fail.
         Hpa4jSettings settings = It.settings("hpa4j.shards = 1", "hpa4j.eden-hugepages = 1");
         FaultyPageHooks hooks = new FaultyPageHooks(PageHooksFactory.create(settings.hugifyStyle()));
-        Hpa4j hpa4j = Hpa4j.start(testKit.system(), settings, hooks, SystemClock.INSTANCE);
+        Hpa4j hpa4j = It.start(testKit, settings, hooks);
         List<Allocation> held = new ArrayList<>();
         held.add(hpa4j.allocateNow(Pages.PAGE));
         hooks.failMaps(true);

@@ -14,7 +14,6 @@ import io.github.hpa4j.actors.ShardActor;
 import io.github.hpa4j.actors.ShardOverloadedException;
 import io.github.hpa4j.actors.ShutdownReport;
 import io.github.hpa4j.bridge.PageHooksFactory;
-import io.github.hpa4j.bridge.SystemClock;
 import io.github.hpa4j.core.EdenExhaustedException;
 import io.github.hpa4j.core.MemoryBudgetExceededException;
 import io.github.hpa4j.core.Pages;
@@ -27,7 +26,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,15 +38,12 @@ import org.junit.jupiter.api.Test;
  * pattern checked before its free. One minute by default; {@code -Dhpa4j.chaos.seconds=N} runs longer.
  */
 class ChaosStressTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
+
     private static final int CLIENTS = 6;
     private static final int SHARDS = 3;
     private static final long BUDGET = 96L << 20;
-
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
 
     @Test
     void faultsBudgetHitsAndAStopUnderLoadLoseNoPageAndGiveOnlyTypedErrors() throws Exception {
@@ -61,7 +57,7 @@ class ChaosStressTest {
                 "hpa4j.max-memory = " + BUDGET,
                 "hpa4j.eden-hugepages = 1");
         FaultyPageHooks hooks = new FaultyPageHooks(PageHooksFactory.create(settings.hugifyStyle()));
-        Hpa4j hpa4j = Hpa4j.start(testKit.system(), settings, hooks, SystemClock.INSTANCE);
+        Hpa4j hpa4j = It.start(testKit, settings, hooks);
         PatternLedger ledger = new PatternLedger();
         Chaos chaos = new Chaos(hooks);
 

@@ -15,7 +15,7 @@ import io.github.hpa4j.core.Pages;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -27,13 +27,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * it is quarantined.
  */
 class CheckedModeTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
-    private static final long QUARANTINE = 1L << 20;
 
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
+    private static final long QUARANTINE = 1L << 20;
 
     private static Hpa4j start(String cache) {
         return It.startOnRealMemory(

@@ -9,16 +9,14 @@ import io.github.hpa4j.actors.AllocatorStats;
 import io.github.hpa4j.actors.Hpa4j;
 import io.github.hpa4j.actors.Hpa4jSettings;
 import io.github.hpa4j.actors.ShutdownReport;
-import io.github.hpa4j.bridge.PageHooksFactory;
-import io.github.hpa4j.bridge.SystemClock;
 import io.github.hpa4j.bridge.ThpSupport;
 import io.github.hpa4j.core.Pages;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -50,12 +48,8 @@ class ConcurrentStressTest {
     /** Requests each actor client keeps in flight. */
     static final int PIPELINE_DEPTH = 4;
 
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
-
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
 
     /**
      * Run with the front cache on and off: the facade clients then go through their thread
@@ -70,11 +64,10 @@ class ConcurrentStressTest {
                 "hpa4j.shards = " + SHARDS,
                 // A loaded 2-core machine must never time a healthy reply out here.
                 "hpa4j.ask-timeout = 60s");
-        Hpa4j hpa4j = Hpa4j.start(
-                testKit.system(), settings, PageHooksFactory.create(settings.hugifyStyle()), SystemClock.INSTANCE);
+        Hpa4j hpa4j = It.startOnRealMemory(testKit, settings);
         PatternLedger ledger = new PatternLedger();
         int clients = FACADE_CLIENTS + PROTOCOL_CLIENTS;
-        int maxPages = (int) (settings.shardOptions().slabMaxAlloc() / Pages.PAGE);
+        int maxPages = Workload.maxPages(settings);
         /*
          * Working sets swing between a low mark of at most 32 and a high mark of 128..512 allocations
          * per client (about 35 KiB each on average): at most ~280 MiB live over 16 clients, plus the
@@ -94,21 +87,13 @@ class ConcurrentStressTest {
                 SEED,
                 maxPages);
 
-        Fleet fleet = new Fleet();
+        Fleet fleet = new Fleet(testKit, hpa4j, ledger);
         for (int i = 0; i < FACADE_CLIENTS; i++) {
-            fleet.facade("facade-" + i, hpa4j, i % SHARDS, ledger, workload, SEED + i, ClientObserver.STRICT);
+            fleet.facade("facade-" + i, i % SHARDS, workload, SEED + i, ClientObserver.STRICT);
         }
         for (int i = 0; i < PROTOCOL_CLIENTS; i++) {
             fleet.protocol(
-                    testKit,
-                    "protocol-" + i,
-                    hpa4j,
-                    i % SHARDS,
-                    ledger,
-                    workload,
-                    SEED + 100 + i,
-                    PIPELINE_DEPTH,
-                    ClientObserver.STRICT);
+                    "protocol-" + i, i % SHARDS, workload, SEED + 100 + i, PIPELINE_DEPTH, ClientObserver.STRICT);
         }
         long start = System.nanoTime();
         List<ClientResult> results = fleet.await(budget());

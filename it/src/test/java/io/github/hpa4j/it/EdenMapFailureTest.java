@@ -10,17 +10,15 @@ import io.github.hpa4j.actors.AllocatorStats;
 import io.github.hpa4j.actors.Hpa4j;
 import io.github.hpa4j.actors.Hpa4jSettings;
 import io.github.hpa4j.bridge.PageHooksFactory;
-import io.github.hpa4j.bridge.SystemClock;
 import io.github.hpa4j.core.EdenExhaustedException;
 import io.github.hpa4j.core.PageOperationException;
-import io.github.hpa4j.core.Pages;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,12 +27,8 @@ import org.junit.jupiter.api.Test;
  * nothing is leaked, and service resumes as soon as mapping works again.
  */
 class EdenMapFailureTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
-
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
 
     /** Accepts out-of-memory failures only, checking each is the clear, typed one. */
     private static final class OutOfMemoryCounter implements ClientObserver {
@@ -67,25 +61,16 @@ class EdenMapFailureTest {
                 "hpa4j.eden-hugepages = 1",
                 "hpa4j.ask-timeout = 60s");
         FaultyPageHooks hooks = new FaultyPageHooks(PageHooksFactory.create(settings.hugifyStyle()));
-        Hpa4j hpa4j = Hpa4j.start(testKit.system(), settings, hooks, SystemClock.INSTANCE);
+        Hpa4j hpa4j = It.start(testKit, settings, hooks);
         PatternLedger ledger = new PatternLedger();
-        int maxPages = (int) (settings.shardOptions().slabMaxAlloc() / Pages.PAGE);
+        int maxPages = Workload.maxPages(settings);
 
         // 1. Normal traffic leaves a few dozen slabs, partly used.
-        Fleet warmUp = new Fleet();
+        Fleet warmUp = new Fleet(testKit, hpa4j, ledger);
         Workload mixed = new Workload(50_000, 64, 0.2, maxPages, 128, 384, 32, 96);
         for (int i = 0; i < 4; i++) {
-            warmUp.facade("warm-facade-" + i, hpa4j, i % 2, ledger, mixed, 0xEDE0L + i, ClientObserver.STRICT);
-            warmUp.protocol(
-                    testKit,
-                    "warm-protocol-" + i,
-                    hpa4j,
-                    i % 2,
-                    ledger,
-                    mixed,
-                    0xEDE0L + 10 + i,
-                    4,
-                    ClientObserver.STRICT);
+            warmUp.facade("warm-facade-" + i, i % 2, mixed, 0xEDE0L + i, ClientObserver.STRICT);
+            warmUp.protocol("warm-protocol-" + i, i % 2, mixed, 0xEDE0L + 10 + i, 4, ClientObserver.STRICT);
         }
         List<PatternLedger.Tracked> live = new ArrayList<>(Fleet.live(warmUp.await(Duration.ofMinutes(2))));
         long mappedBefore = It.get(hpa4j.stats()).mappedBytes();
@@ -94,24 +79,15 @@ class EdenMapFailureTest {
         hooks.failMaps(true);
         Workload growOnly =
                 new Workload(Long.MAX_VALUE, 64, 0.2, maxPages, Integer.MAX_VALUE / 2, Integer.MAX_VALUE / 2, 0, 0);
-        Fleet starved = new Fleet();
+        Fleet starved = new Fleet(testKit, hpa4j, ledger);
         List<OutOfMemoryCounter> counters = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             OutOfMemoryCounter facadeCounter = new OutOfMemoryCounter();
             OutOfMemoryCounter protocolCounter = new OutOfMemoryCounter();
             counters.add(facadeCounter);
             counters.add(protocolCounter);
-            starved.facade("starved-facade-" + i, hpa4j, i % 2, ledger, growOnly, 0xEDE1L + i, facadeCounter);
-            starved.protocol(
-                    testKit,
-                    "starved-protocol-" + i,
-                    hpa4j,
-                    i % 2,
-                    ledger,
-                    growOnly,
-                    0xEDE1L + 10 + i,
-                    2,
-                    protocolCounter);
+            starved.facade("starved-facade-" + i, i % 2, growOnly, 0xEDE1L + i, facadeCounter);
+            starved.protocol("starved-protocol-" + i, i % 2, growOnly, 0xEDE1L + 10 + i, 2, protocolCounter);
         }
         await("every client told out of memory").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             for (OutOfMemoryCounter counter : counters) {

@@ -11,12 +11,11 @@ import io.github.hpa4j.actors.AllocatorStats;
 import io.github.hpa4j.actors.Hpa4j;
 import io.github.hpa4j.actors.Hpa4jSettings;
 import io.github.hpa4j.bridge.PageHooksFactory;
-import io.github.hpa4j.bridge.SystemClock;
 import io.github.hpa4j.core.Pages;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -27,19 +26,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * cache on and off.
  */
 class EdenUnexpectedFailureTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
-
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
 
     @ParameterizedTest(name = "cache {0}")
     @ValueSource(strings = {"on", "off"})
     void aGrowthThatThrewIsAnsweredAndTheShardServesAgainAfterwards(String cache) {
         Hpa4jSettings settings = It.settings("hpa4j.shards = 1", "hpa4j.cache.enabled = " + cache);
         FaultyPageHooks hooks = new FaultyPageHooks(PageHooksFactory.create(settings.hugifyStyle()));
-        Hpa4j hpa4j = Hpa4j.start(testKit.system(), settings, hooks, SystemClock.INSTANCE);
+        Hpa4j hpa4j = It.start(testKit, settings, hooks);
         try (LogCapture eden = new LogCapture("io.github.hpa4j.actors.EdenActor")) {
             hooks.throwOnMaps(true);
             List<CompletableFuture<Allocation>> waiting = new ArrayList<>();

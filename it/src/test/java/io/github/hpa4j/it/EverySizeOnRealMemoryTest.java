@@ -29,8 +29,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +39,9 @@ import org.junit.jupiter.api.Test;
  * pages and large extents, aligned and zeroed as asked, each freed through its own layer.
  */
 class EverySizeOnRealMemoryTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
+
     private static final long GIB = 1L << 30;
     /*
      * One shard and no front cache: a free goes straight back to the layer that served it, so the
@@ -56,11 +58,6 @@ class EverySizeOnRealMemoryTest {
                 "hpa4j.cache.enabled = off",
                 "hpa4j.large.release-interval = 100ms",
                 "hpa4j.min-purge-interval = 100ms");
-    }
-
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
     }
 
     /* Powers of two from 1 B to 1 GiB and their neighbours. */

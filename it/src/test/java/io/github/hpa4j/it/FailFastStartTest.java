@@ -15,14 +15,13 @@ import io.github.hpa4j.bridge.HugifyStyle;
 import io.github.hpa4j.bridge.LinuxPageHooks;
 import io.github.hpa4j.bridge.PageHooksFactory;
 import io.github.hpa4j.bridge.PlatformFacts;
-import io.github.hpa4j.bridge.SystemClock;
 import io.github.hpa4j.bridge.ThpSupport;
 import io.github.hpa4j.core.Pages;
 import io.github.hpa4j.it.forked.StartWithoutNativeAccess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,12 +31,8 @@ import org.junit.jupiter.api.Test;
  * change) it still starts on the Linux hooks, hugifies nothing, and still gives freed memory back.
  */
 class FailFastStartTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
-
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
 
     @Test
     void withoutTheNativeAccessFlagHpa4jRefusesToStartSayingWhichFlag() throws Exception {
@@ -65,7 +60,7 @@ class FailFastStartTest {
                 HugifyStyle.NONE, assertInstanceOf(LinuxPageHooks.class, hooks).style());
 
         Hpa4jSettings settings = It.settings(It.FAST_DEFERRED_WORK, "hpa4j.shards = 1", "hpa4j.cache.enabled = off");
-        Hpa4j hpa4j = Hpa4j.start(testKit.system(), settings, hooks, SystemClock.INSTANCE);
+        Hpa4j hpa4j = It.start(testKit, settings, hooks);
         assertEquals("linux (hugify style none)", hpa4j.pageHooks());
         List<Allocation> live = new ArrayList<>();
         for (int i = 0; i < 8; i++) { // 4 full slabs, written

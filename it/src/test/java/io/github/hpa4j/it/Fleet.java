@@ -16,20 +16,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * protocol. The first client to fail stops the others, and {@link #await} reports that failure.
  */
 final class Fleet {
+    private final ActorTestKit testKit;
+    private final Hpa4j hpa4j;
+    private final PatternLedger ledger;
     private final AtomicBoolean stop = new AtomicBoolean();
     private final List<CompletableFuture<ClientResult>> results = new ArrayList<>();
     private final CompletableFuture<Void> firstFailure = new CompletableFuture<>();
 
+    /** Clients of {@code hpa4j}, their actors in {@code testKit}, their allocations in {@code ledger}. */
+    Fleet(ActorTestKit testKit, Hpa4j hpa4j, PatternLedger ledger) {
+        this.testKit = testKit;
+        this.hpa4j = hpa4j;
+        this.ledger = ledger;
+    }
+
     /** A plain thread that the facade maps to {@code shard}. */
-    void facade(
-            String name,
-            Hpa4j hpa4j,
-            int shard,
-            PatternLedger ledger,
-            Workload workload,
-            long seed,
-            ClientObserver observer) {
-        FacadeClient client = new FacadeClient(name, hpa4j, ledger, workload, seed, observer, stop::get);
+    void facade(String name, int shard, Workload workload, long seed, ClientObserver observer) {
+        FacadeClient client =
+                new FacadeClient(hpa4j, new ClientBook(name, hpa4j, ledger, workload, seed, observer), stop::get);
         CompletableFuture<ClientResult> result = track(new CompletableFuture<>());
         It.threadForShard(hpa4j, shard, name, () -> {
                     try {
@@ -42,20 +46,15 @@ final class Fleet {
     }
 
     /** An actor speaking the shard protocol to {@code shard} with {@code depth} requests in flight. */
-    void protocol(
-            ActorTestKit testKit,
-            String name,
-            Hpa4j hpa4j,
-            int shard,
-            PatternLedger ledger,
-            Workload workload,
-            long seed,
-            int depth,
-            ClientObserver observer) {
+    void protocol(String name, int shard, Workload workload, long seed, int depth, ClientObserver observer) {
         CompletableFuture<ClientResult> result = track(new CompletableFuture<>());
         testKit.spawn(
                 ProtocolClient.create(
-                        name, hpa4j, hpa4j.shard(shard), ledger, workload, seed, depth, observer, stop::get, result),
+                        new ClientBook(name, hpa4j, ledger, workload, seed, observer),
+                        hpa4j.shard(shard),
+                        depth,
+                        stop::get,
+                        result),
                 name);
     }
 

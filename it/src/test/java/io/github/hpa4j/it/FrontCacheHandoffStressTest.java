@@ -8,8 +8,6 @@ import io.github.hpa4j.actors.Allocation;
 import io.github.hpa4j.actors.CacheStats;
 import io.github.hpa4j.actors.Hpa4j;
 import io.github.hpa4j.actors.Hpa4jSettings;
-import io.github.hpa4j.bridge.PageHooksFactory;
-import io.github.hpa4j.bridge.SystemClock;
 import io.github.hpa4j.core.Pages;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +16,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,12 +33,9 @@ class FrontCacheHandoffStressTest {
     private static final int THREADS = 4;
     private static final long OPERATIONS_PER_THREAD = Long.getLong("hpa4j.stress.handoff", 250_000L);
     private static final long SEED = 0x7_2026L;
-    private static final ActorTestKit testKit = ActorTestKit.create();
 
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
+    @AutoClose("shutdownTestKit")
+    private static final ActorTestKit testKit = ActorTestKit.create();
 
     @Test
     void extentsFreedByOtherThreadsAndShardsThroughTheCachesNeverOverlapAndAreAllAccountedFor() throws Exception {
@@ -53,8 +48,7 @@ class FrontCacheHandoffStressTest {
                 "hpa4j.cache.sweep-interval = 10ms",
                 "hpa4j.cache.idle-timeout = 30ms",
                 "hpa4j.ask-timeout = 60s");
-        Hpa4j hpa4j = Hpa4j.start(
-                testKit.system(), settings, PageHooksFactory.create(settings.hugifyStyle()), SystemClock.INSTANCE);
+        Hpa4j hpa4j = It.startOnRealMemory(testKit, settings);
         PatternLedger ledger = new PatternLedger();
         ConcurrentLinkedQueue<PatternLedger.Tracked> shared = new ConcurrentLinkedQueue<>();
         List<CompletableFuture<Void>> results = new ArrayList<>();
@@ -93,7 +87,7 @@ class FrontCacheHandoffStressTest {
     private static void run(
             Hpa4j hpa4j, PatternLedger ledger, ConcurrentLinkedQueue<PatternLedger.Tracked> shared, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        int maxPages = (int) (hpa4j.settings().shardOptions().slabMaxAlloc() / Pages.PAGE);
+        int maxPages = Workload.maxPages(hpa4j.settings());
         for (long ops = 0; ops < OPERATIONS_PER_THREAD; ops++) {
             boolean allocate = shared.size() < 64 || (shared.size() < 2048 && random.nextBoolean());
             if (allocate) {

@@ -9,7 +9,7 @@ import io.github.hpa4j.actors.AllocatorStats;
 import io.github.hpa4j.actors.Hpa4j;
 import io.github.hpa4j.core.Pages;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,15 +20,11 @@ import org.junit.jupiter.api.Test;
  * allocation takes from the tier, and the cache gives back what no allocation needed. Real memory.
  */
 class FrontHoldsLittleTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
     /* Pages per slot: 1 .. 15 and one more of 8, 128 pages in all. */
     private static final int[] PAGES = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 8};
     private static final long WORKING_SET = 128 * Pages.PAGE;
-
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
 
     @Test
     void aSteadyWorkingSetOf512KiBLeavesLessThan256KiBActiveBeyondIt() {

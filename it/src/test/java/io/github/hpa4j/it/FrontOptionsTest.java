@@ -12,7 +12,7 @@ import io.github.hpa4j.core.Pages;
 import io.github.hpa4j.core.SizeKind;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,12 +21,8 @@ import org.junit.jupiter.api.Test;
  * whole, and to a request aligned up to a page; a bad alignment still gets the shard's typed refusal.
  */
 class FrontOptionsTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
-
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
 
     @Test
     void shouldServeZeroedAndAlignedRequestsFromTheFrontAndClearAZeroedHit() {

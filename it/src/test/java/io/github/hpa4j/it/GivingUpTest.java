@@ -18,7 +18,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -29,13 +29,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * 500 tries of each, real memory, cache on and off.
  */
 class GivingUpTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
-    private static final int TRIES = 500;
 
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
+    private static final int TRIES = 500;
 
     private static Hpa4j start(String cache) {
         // 500 batches of up to 80 x 64 KiB wait together: more than the default 1 GiB a shard holds waiting.

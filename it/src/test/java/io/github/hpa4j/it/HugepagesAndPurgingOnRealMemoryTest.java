@@ -9,8 +9,6 @@ import io.github.hpa4j.actors.Allocation;
 import io.github.hpa4j.actors.AllocatorStats;
 import io.github.hpa4j.actors.Hpa4j;
 import io.github.hpa4j.actors.Hpa4jSettings;
-import io.github.hpa4j.bridge.PageHooksFactory;
-import io.github.hpa4j.bridge.SystemClock;
 import io.github.hpa4j.bridge.ThpSupport;
 import io.github.hpa4j.core.Pages;
 import java.time.Duration;
@@ -19,8 +17,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,12 +28,8 @@ import org.junit.jupiter.api.Test;
  * background timer alone (no forced deferred work), with a 100 ms hugify delay and purge interval.
  */
 class HugepagesAndPurgingOnRealMemoryTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
-
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
 
     @BeforeEach
     void requireThp() {
@@ -50,8 +44,7 @@ class HugepagesAndPurgingOnRealMemoryTest {
                 "hpa4j.shards = 1",
                 "hpa4j.hugify-style = collapse",
                 "hpa4j.cache.enabled = off");
-        Hpa4j hpa4j = Hpa4j.start(
-                testKit.system(), settings, PageHooksFactory.create(settings.hugifyStyle()), SystemClock.INSTANCE);
+        Hpa4j hpa4j = It.startOnRealMemory(testKit, settings);
         PatternLedger ledger = new PatternLedger();
         int slabs = 8;
         List<PatternLedger.Tracked> live = new ArrayList<>();
@@ -111,8 +104,7 @@ class HugepagesAndPurgingOnRealMemoryTest {
         // Hugify style none: hugifying is a counted no-op, so the kernel keeps 4 KiB pages and Rss
         // shows what purging alone gives back.
         Hpa4jSettings settings = It.settings(It.FAST_DEFERRED_WORK, "hpa4j.shards = 2", "hpa4j.hugify-style = none");
-        Hpa4j hpa4j = Hpa4j.start(
-                testKit.system(), settings, PageHooksFactory.create(settings.hugifyStyle()), SystemClock.INSTANCE);
+        Hpa4j hpa4j = It.startOnRealMemory(testKit, settings);
         PatternLedger ledger = new PatternLedger();
         Random random = new Random(0x2026_05L); // fixed: which extents are kept does not matter
         List<PatternLedger.Tracked> live = new ArrayList<>();

@@ -9,6 +9,7 @@ import io.github.hpa4j.actors.Hpa4j;
 import io.github.hpa4j.actors.Hpa4jSettings;
 import io.github.hpa4j.bridge.PageHooksFactory;
 import io.github.hpa4j.bridge.SystemClock;
+import io.github.hpa4j.core.PageHooks;
 import io.github.hpa4j.testkit.Stages;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -19,7 +20,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
-/** Small helpers shared by the integration tests: settings, waiting on stages, unwrapping failures. */
+/**
+ * Small helpers shared by the integration tests: settings, starting allocators, waiting on stages,
+ * unwrapping failures.
+ */
 final class It {
     /** How long a test waits for one facade call it expects to complete. */
     static final Duration CALL_TIMEOUT = Stages.TIMEOUT;
@@ -48,9 +52,17 @@ final class It {
 
     /** An allocator on real memory in {@code kit}'s system, with {@code overrides} on reference.conf. */
     static Hpa4j startOnRealMemory(ActorTestKit kit, String... overrides) {
-        Hpa4jSettings settings = settings(overrides);
-        return Hpa4j.start(
-                kit.system(), settings, PageHooksFactory.create(settings.hugifyStyle()), SystemClock.INSTANCE);
+        return startOnRealMemory(kit, settings(overrides));
+    }
+
+    /** An allocator with {@code settings} on real memory in {@code kit}'s system. */
+    static Hpa4j startOnRealMemory(ActorTestKit kit, Hpa4jSettings settings) {
+        return start(kit, settings, PageHooksFactory.create(settings.hugifyStyle()));
+    }
+
+    /** An allocator with {@code settings} in {@code kit}'s system, its page calls made through {@code hooks}. */
+    static Hpa4j start(ActorTestKit kit, Hpa4jSettings settings, PageHooks hooks) {
+        return Hpa4j.start(kit.system(), settings, hooks, SystemClock.INSTANCE);
     }
 
     /** The stage's value, failing the test if it fails or takes longer than {@link #CALL_TIMEOUT}. */

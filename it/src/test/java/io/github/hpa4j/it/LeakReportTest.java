@@ -10,7 +10,7 @@ import io.github.hpa4j.actors.Hpa4j;
 import io.github.hpa4j.core.Pages;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -21,13 +21,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * and off.
  */
 class LeakReportTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
-    private static final int LEAKED = 20;
 
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
+    private static final int LEAKED = 20;
 
     private static Hpa4j start(String cache, String level) {
         return It.startOnRealMemory(

@@ -18,7 +18,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,16 +28,13 @@ import org.junit.jupiter.api.Test;
  * segment once the allocator has stopped.
  */
 class LeaseOnRealMemoryTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
+
     private static final int THREADS = 4;
     private static final int PAIRS_PER_THREAD = 40_000;
     /* One stamp every this many bytes: an overlap of two holders overwrites at least one. */
     private static final long STRIDE = 512;
-
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
 
     @Test
     void leasesAndHandlesNeverShareAByteUnderConcurrency() throws Exception {

@@ -13,7 +13,7 @@ import io.github.hpa4j.core.Pages;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,15 +24,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * freed goes back to the OS when another shard is refused, and the refused shard is then served.
  */
 class MemoryBudgetTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
+
     private static final long BUDGET = 64L << 20;
     private static final long EDEN_REGION = 16 * Pages.HUGEPAGE;
     private static final long BLOCK = 64 * 1024;
-
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
 
     @ParameterizedTest(name = "cache {0}")
     @ValueSource(strings = {"on", "off"})

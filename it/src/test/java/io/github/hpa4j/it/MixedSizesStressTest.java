@@ -22,7 +22,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * large extents; once everything is freed, nothing is held anywhere.
  */
 class MixedSizesStressTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
     /* Fixed, so that a failure replays; printed with every failure. */
     private static final long SEED = 0x5EED_12L;
@@ -47,11 +48,6 @@ class MixedSizesStressTest {
     /* Live ranges, start to end, over every thread: a new allocation that meets one is an overlap. */
     private final TreeMap<Long, Held> ranges = new TreeMap<>();
     private final AtomicLong serials = new AtomicLong(1);
-
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
 
     private record Held(long serial, Allocation allocation) {
         long start() {

@@ -9,12 +9,10 @@ import io.github.hpa4j.actors.AllocatorStats;
 import io.github.hpa4j.actors.Hpa4j;
 import io.github.hpa4j.actors.Hpa4jSettings;
 import io.github.hpa4j.bridge.PageHooksFactory;
-import io.github.hpa4j.bridge.SystemClock;
-import io.github.hpa4j.core.Pages;
 import io.github.hpa4j.core.ShardCounters;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,12 +21,8 @@ import org.junit.jupiter.api.Test;
  * purged, and once the OS behaves again the allocator settles with its invariants intact.
  */
 class PageWorkerFaultsTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
-
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
 
     @Test
     void failingOneInTenPageCallsAndSlowCallsAbortJobsButNeverCorruptOrLoseAPage() {
@@ -43,24 +37,15 @@ class PageWorkerFaultsTest {
         FaultyPageHooks hooks = new FaultyPageHooks(PageHooksFactory.create(settings.hugifyStyle()));
         hooks.failJobCalls(0.10);
         hooks.slowJobCalls(Duration.ofMillis(1).toNanos());
-        Hpa4j hpa4j = Hpa4j.start(testKit.system(), settings, hooks, SystemClock.INSTANCE);
+        Hpa4j hpa4j = It.start(testKit, settings, hooks);
         PatternLedger ledger = new PatternLedger();
-        int maxPages = (int) (settings.shardOptions().slabMaxAlloc() / Pages.PAGE);
+        int maxPages = Workload.maxPages(settings);
         Workload workload = new Workload(150_000, 64, 0.2, maxPages, 128, 512, 32, 64);
 
-        Fleet fleet = new Fleet();
+        Fleet fleet = new Fleet(testKit, hpa4j, ledger);
         for (int i = 0; i < 4; i++) {
-            fleet.facade("facade-" + i, hpa4j, i % 2, ledger, workload, 0xFA17L + i, ClientObserver.STRICT);
-            fleet.protocol(
-                    testKit,
-                    "protocol-" + i,
-                    hpa4j,
-                    i % 2,
-                    ledger,
-                    workload,
-                    0xFA17L + 10 + i,
-                    4,
-                    ClientObserver.STRICT);
+            fleet.facade("facade-" + i, i % 2, workload, 0xFA17L + i, ClientObserver.STRICT);
+            fleet.protocol("protocol-" + i, i % 2, workload, 0xFA17L + 10 + i, 4, ClientObserver.STRICT);
         }
         List<ClientResult> results = fleet.await(Duration.ofMinutes(5));
         List<PatternLedger.Tracked> live = Fleet.live(results);

@@ -2,8 +2,8 @@ package io.github.hpa4j.it;
 
 import io.github.hpa4j.actors.Allocation;
 import io.github.hpa4j.core.Pages;
+import io.github.hpa4j.it.memory.SegmentWords;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -31,7 +31,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * foreign pattern found in a victim names the allocation that wrote it.
  */
 final class PatternLedger {
-    private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG;
     private static final int SERIAL_BITS = 28;
     private static final long SERIAL_MASK = (1L << SERIAL_BITS) - 1;
 
@@ -82,23 +81,18 @@ final class PatternLedger {
                         + Long.toHexString(page) + " belongs to live " + owner);
             }
         }
-        MemorySegment segment = tracked.segment;
         long pattern = tracked.pattern;
-        for (long offset = 0, size = segment.byteSize(); offset < size; offset += 8) {
-            segment.set(WORD, offset, pattern);
-        }
+        SegmentWords.fill(tracked.segment, _ -> pattern);
         return tracked;
     }
 
     /** Checks every word of {@code tracked}; fails naming the victim and, if known, the writer. */
     void verify(Tracked tracked) {
-        MemorySegment segment = tracked.segment;
         long pattern = tracked.pattern;
-        for (long offset = 0, size = segment.byteSize(); offset < size; offset += 8) {
-            long found = segment.get(WORD, offset);
-            if (found != pattern) {
-                throw new AssertionError(describeCorruption(tracked, offset, found));
-            }
+        long offset = SegmentWords.firstMismatch(tracked.segment, _ -> pattern);
+        if (offset >= 0) {
+            throw new AssertionError(
+                    describeCorruption(tracked, offset, tracked.segment.get(SegmentWords.WORD, offset)));
         }
     }
 

@@ -13,7 +13,7 @@ import io.github.hpa4j.core.InvalidFreeException;
 import io.github.hpa4j.core.Pages;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,13 +24,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * off; then close() through try-with-resources.
  */
 class StaleHandleTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
-    private static final int REUSES = 10_000;
 
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
+    private static final int REUSES = 10_000;
 
     private static Hpa4j start(String cache) {
         return It.startOnRealMemory(testKit, "hpa4j.shards = 1", "hpa4j.cache.enabled = " + cache);

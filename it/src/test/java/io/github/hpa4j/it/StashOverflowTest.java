@@ -13,14 +13,13 @@ import io.github.hpa4j.actors.Hpa4jSettings;
 import io.github.hpa4j.actors.ShardActor;
 import io.github.hpa4j.actors.ShardOverloadedException;
 import io.github.hpa4j.bridge.PageHooksFactory;
-import io.github.hpa4j.bridge.SystemClock;
 import io.github.hpa4j.core.Pages;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,13 +28,10 @@ import org.junit.jupiter.api.Test;
  * answers, the stash is served in order and not a page is lost.
  */
 class StashOverflowTest {
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit testKit = ActorTestKit.create();
-    private static final int STASH = 8;
 
-    @AfterAll
-    static void shutdown() {
-        testKit.shutdownTestKit();
-    }
+    private static final int STASH = 8;
 
     @Test
     void aFullStashAnswersOverloadedGivesBackPartialReservationsAndLosesNoPageWhenEdenCatchesUp() {
@@ -49,7 +45,7 @@ class StashOverflowTest {
                 "hpa4j.stash-bytes = " + STASH * 8 * 4 * Pages.PAGE,
                 "hpa4j.ask-timeout = 60s");
         FaultyPageHooks hooks = new FaultyPageHooks(PageHooksFactory.create(settings.hugifyStyle()));
-        Hpa4j hpa4j = Hpa4j.start(testKit.system(), settings, hooks, SystemClock.INSTANCE);
+        Hpa4j hpa4j = It.start(testKit, settings, hooks);
         PatternLedger ledger = new PatternLedger();
         List<PatternLedger.Tracked> live = new ArrayList<>();
 

@@ -1,5 +1,6 @@
 package io.github.hpa4j.it;
 
+import io.github.hpa4j.actors.Hpa4jSettings;
 import io.github.hpa4j.core.Pages;
 import io.github.hpa4j.core.SizeRouter;
 import java.util.SplittableRandom;
@@ -34,6 +35,11 @@ record Workload(
         int highMax,
         int lowMax,
         int endLive) {
+
+    /** The most pages a request may ask for and still be served from a slab under {@code settings}. */
+    static int maxPages(Hpa4jSettings settings) {
+        return (int) (settings.shardOptions().slabMaxAlloc() / Pages.PAGE);
+    }
 
     /** One decision of a client. */
     static final class Plan {

@@ -20,6 +20,16 @@ public record MemoryResult(String variant, Map<String, Long> values) {
         return values.containsKey(key);
     }
 
+    /**
+     * Prints this result as the one line the driver reads, then ends the workload's JVM: Akka and
+     * Netty leave non-daemon threads behind, and the JVM has nothing else to do.
+     */
+    public void printAndExit() {
+        System.out.println(toLine());
+        System.out.flush();
+        System.exit(0);
+    }
+
     public String toLine() {
         StringBuilder line = new StringBuilder(PREFIX).append(" variant=").append(variant);
         values.forEach((key, value) -> line.append(' ').append(key).append('=').append(value));

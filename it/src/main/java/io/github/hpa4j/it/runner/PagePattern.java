@@ -2,6 +2,7 @@ package io.github.hpa4j.it.runner;
 
 import io.github.hpa4j.actors.Allocation;
 import io.github.hpa4j.core.Pages;
+import io.github.hpa4j.it.memory.SegmentWords;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -12,7 +13,7 @@ import java.lang.foreign.ValueLayout;
  */
 final class PagePattern {
     private static final long PAGE = Pages.PAGE;
-    private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG;
+    private static final ValueLayout.OfLong WORD = SegmentWords.WORD;
 
     private final FillMode mode;
 
@@ -24,9 +25,7 @@ final class PagePattern {
         MemorySegment segment = allocation.segment();
         long size = allocation.size();
         if (mode == FillMode.FULL) {
-            for (long offset = 0; offset < size; offset += WORD.byteSize()) {
-                segment.set(WORD, offset, expected(tag, offset));
-            }
+            SegmentWords.fill(segment, offset -> expected(tag, offset));
             return;
         }
         for (long page = 0; page < size; page += PAGE) {
@@ -41,8 +40,9 @@ final class PagePattern {
         MemorySegment segment = allocation.segment();
         long size = allocation.size();
         if (mode == FillMode.FULL) {
-            for (long offset = 0; offset < size; offset += WORD.byteSize()) {
-                check(segment, allocation, tag, serial, offset);
+            long mismatch = SegmentWords.firstMismatch(segment, offset -> expected(tag, offset));
+            if (mismatch >= 0) {
+                check(segment, allocation, tag, serial, mismatch);
             }
             return;
         }

@@ -45,11 +45,8 @@ final class ProgressReporter implements AutoCloseable {
         this.out = out;
         this.startNanos = startNanos;
         this.statsTimeout = allocator.settings().askTimeout().multipliedBy(2);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "workload-progress");
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("workload-progress").daemon().factory());
     }
 
     // The task runs until the scheduler is shut down; its future has nothing else to tell.

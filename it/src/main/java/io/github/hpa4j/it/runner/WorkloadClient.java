@@ -62,11 +62,8 @@ final class WorkloadClient implements AutoCloseable {
         // Distinct, reproducible streams per client from one seed.
         this.random = new SplittableRandom(options.seed() + 0x9E3779B97F4A7C15L * (index + 1));
         this.aborted = aborted;
-        this.thread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "workload-client-" + index);
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = Executors.newSingleThreadExecutor(
+                Thread.ofPlatform().name("workload-client-" + index).daemon().factory());
     }
 
     /**

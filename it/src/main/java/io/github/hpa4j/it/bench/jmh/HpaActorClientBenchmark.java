@@ -52,7 +52,7 @@ public class HpaActorClientBenchmark extends ActorLoopState {
     @Param({"4096", "16384", "65536"})
     public int size;
 
-    private ActorRef<ShardClient.Command> client;
+    private ActorRef<RoundTripClient.Command> client;
 
     @Setup
     public void start(Allocator allocator, ThreadParams thread, BenchmarkParams params) {
@@ -78,7 +78,7 @@ public class HpaActorClientBenchmark extends ActorLoopState {
 
     private void run(int count, int rounds) {
         RoundTrips request = request(size, count, rounds);
-        client.tell(new ShardClient.Start(request));
+        client.tell(new RoundTripClient.Start(request));
         request.done().join();
     }
 }

@@ -43,7 +43,7 @@ public class PingPongBenchmark extends ActorLoopState {
         }
     }
 
-    private ActorRef<PingPongClient.Command> client;
+    private ActorRef<RoundTripClient.Command> client;
 
     @Setup
     public void start(Actors actors, ThreadParams thread, BenchmarkParams params) {
@@ -57,7 +57,7 @@ public class PingPongBenchmark extends ActorLoopState {
     @OperationsPerInvocation(Shapes.LOOP_PAIRS)
     public void pair() {
         RoundTrips request = request(0, 1, Shapes.LOOP_PAIRS);
-        client.tell(new PingPongClient.Start(request));
+        client.tell(new RoundTripClient.Start(request));
         request.done().join();
     }
 }

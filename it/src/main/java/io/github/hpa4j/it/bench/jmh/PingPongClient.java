@@ -2,21 +2,16 @@ package io.github.hpa4j.it.bench.jmh;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
-import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.ReceiveBuilder;
 
 /**
  * The actor-to-actor floor: two ping-pong round trips per operation, through a message adapter,
  * exactly the message pattern of {@link ShardClient}'s Allocate/Allocated + Free/Freed, with no
  * allocator behind it.
  */
-final class PingPongClient extends AbstractBehavior<PingPongClient.Command> {
-    sealed interface Command {}
-
-    record Start(RoundTrips request) implements Command {}
-
+final class PingPongClient extends RoundTripClient {
     private record PongReceived(EchoActor.Pong pong) implements Command {}
 
     static Behavior<Command> create(ActorRef<EchoActor.Ping> echo) {
@@ -25,10 +20,7 @@ final class PingPongClient extends AbstractBehavior<PingPongClient.Command> {
 
     private final ActorRef<EchoActor.Ping> echo;
     private final ActorRef<EchoActor.Pong> pongs;
-    private RoundTrips request;
-    private int roundsLeft;
     private boolean secondLeg;
-    private long startNanos;
 
     private PingPongClient(ActorContext<Command> context, ActorRef<EchoActor.Ping> echo) {
         super(context);
@@ -37,39 +29,22 @@ final class PingPongClient extends AbstractBehavior<PingPongClient.Command> {
     }
 
     @Override
-    public Receive<Command> createReceive() {
-        return newReceiveBuilder()
-                .onMessage(Start.class, this::onStart)
-                .onMessage(PongReceived.class, this::onPong)
-                .build();
+    ReceiveBuilder<Command> onReplies(ReceiveBuilder<Command> builder) {
+        return builder.onMessage(PongReceived.class, this::onPong);
     }
 
-    private Behavior<Command> onStart(Start start) {
-        request = start.request();
-        roundsLeft = request.rounds();
-        ping();
-        return this;
-    }
-
-    private void ping() {
-        startNanos = System.nanoTime();
+    @Override
+    void startRound(RoundTrips request) {
         secondLeg = false;
         echo.tell(new EchoActor.Ping(pongs));
     }
 
     private Behavior<Command> onPong(PongReceived received) {
-        if (!secondLeg) {
+        if (secondLeg) {
+            roundDone();
+        } else {
             secondLeg = true;
             echo.tell(new EchoActor.Ping(pongs));
-            return this;
-        }
-        if (request.latencies() != null) {
-            request.latencies().recordValue(System.nanoTime() - startNanos);
-        }
-        if (--roundsLeft > 0) {
-            ping();
-        } else {
-            request.done().complete(null);
         }
         return this;
     }

@@ -2,21 +2,16 @@ package io.github.hpa4j.it.bench.jmh;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
-import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.ReceiveBuilder;
 import io.github.hpa4j.actors.ShardActor;
 
 /**
  * An actor that uses hpa4j the way actors should: the shard protocol with {@code replyTo} (message
  * adapters), no ask, no future per operation. One operation is Allocate then Free of what came back.
  */
-final class ShardClient extends AbstractBehavior<ShardClient.Command> {
-    sealed interface Command {}
-
-    record Start(RoundTrips request) implements Command {}
-
+final class ShardClient extends RoundTripClient {
     private record AllocateReplyReceived(ShardActor.AllocateReply reply) implements Command {}
 
     private record FreeReplyReceived(ShardActor.FreeReply reply) implements Command {}
@@ -28,9 +23,6 @@ final class ShardClient extends AbstractBehavior<ShardClient.Command> {
     private final ActorRef<ShardActor.Command> shard;
     private final ActorRef<ShardActor.AllocateReply> allocateReplies;
     private final ActorRef<ShardActor.FreeReply> freeReplies;
-    private RoundTrips request;
-    private int roundsLeft;
-    private long startNanos;
 
     private ShardClient(ActorContext<Command> context, ActorRef<ShardActor.Command> shard) {
         super(context);
@@ -40,23 +32,13 @@ final class ShardClient extends AbstractBehavior<ShardClient.Command> {
     }
 
     @Override
-    public Receive<Command> createReceive() {
-        return newReceiveBuilder()
-                .onMessage(Start.class, this::onStart)
-                .onMessage(AllocateReplyReceived.class, this::onAllocateReply)
-                .onMessage(FreeReplyReceived.class, this::onFreeReply)
-                .build();
+    ReceiveBuilder<Command> onReplies(ReceiveBuilder<Command> builder) {
+        return builder.onMessage(AllocateReplyReceived.class, this::onAllocateReply)
+                .onMessage(FreeReplyReceived.class, this::onFreeReply);
     }
 
-    private Behavior<Command> onStart(Start start) {
-        request = start.request();
-        roundsLeft = request.rounds();
-        allocate();
-        return this;
-    }
-
-    private void allocate() {
-        startNanos = System.nanoTime();
+    @Override
+    void startRound(RoundTrips request) {
         shard.tell(new ShardActor.Allocate(request.bytes(), request.count(), allocateReplies));
     }
 
@@ -64,24 +46,15 @@ final class ShardClient extends AbstractBehavior<ShardClient.Command> {
         switch (received.reply()) {
             case ShardActor.Allocated allocated ->
                 shard.tell(new ShardActor.Free(allocated.allocations(), freeReplies));
-            case ShardActor.AllocateFailed failed -> request.done().completeExceptionally(failed.error());
+            case ShardActor.AllocateFailed failed -> roundFailed(failed.error());
         }
         return this;
     }
 
     private Behavior<Command> onFreeReply(FreeReplyReceived received) {
         switch (received.reply()) {
-            case ShardActor.Freed freed -> {
-                if (request.latencies() != null) {
-                    request.latencies().recordValue(System.nanoTime() - startNanos);
-                }
-                if (--roundsLeft > 0) {
-                    allocate();
-                } else {
-                    request.done().complete(null);
-                }
-            }
-            case ShardActor.FreeFailed failed -> request.done().completeExceptionally(failed.error());
+            case ShardActor.Freed _ -> roundDone();
+            case ShardActor.FreeFailed failed -> roundFailed(failed.error());
         }
         return this;
     }

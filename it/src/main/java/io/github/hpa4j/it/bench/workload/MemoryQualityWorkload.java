@@ -36,10 +36,7 @@ public final class MemoryQualityWorkload {
                 RssSampler rss = new RssSampler()) {
             run(variant.id(), subject, spec, rss, out);
         }
-        System.out.println(new MemoryResult(variant.id(), out).toLine());
-        System.out.flush();
-        // Akka and Netty leave non-daemon threads behind; this JVM has nothing else to do.
-        System.exit(0);
+        new MemoryResult(variant.id(), out).printAndExit();
     }
 
     private static void run(

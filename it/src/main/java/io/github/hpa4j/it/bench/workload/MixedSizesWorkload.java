@@ -41,9 +41,7 @@ public final class MixedSizesWorkload {
             memory(subject, new Random(seed + 1), liveBytes, waitMillis, out);
             speed(subject, new Random(seed), pairs, out);
         }
-        System.out.println(new MemoryResult(variant.id(), out).toLine());
-        System.out.flush();
-        System.exit(0);
+        new MemoryResult(variant.id(), out).printAndExit();
     }
 
     /** Log-uniform in [MIN, MAX]. */

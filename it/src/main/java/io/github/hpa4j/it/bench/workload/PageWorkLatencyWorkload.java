@@ -66,9 +66,7 @@ public final class PageWorkLatencyWorkload {
         } finally {
             BenchAkka.stop(system, hpa4j);
         }
-        System.out.println(new MemoryResult("page-work-latency", out).toLine());
-        System.out.flush();
-        System.exit(0);
+        new MemoryResult("page-work-latency", out).printAndExit();
     }
 
     private static void put(Map<String, Long> out, String name, Histogram histogram) {

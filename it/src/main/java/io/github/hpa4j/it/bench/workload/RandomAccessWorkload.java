@@ -51,10 +51,7 @@ public final class RandomAccessWorkload {
         try (MemorySubject subject = variant.open()) {
             run(subject, workingSet, accesses, settleMillis, out);
         }
-        System.out.println(new MemoryResult(variant.id(), out).toLine());
-        System.out.flush();
-        // Akka and Netty leave non-daemon threads behind; this JVM has nothing else to do.
-        System.exit(0);
+        new MemoryResult(variant.id(), out).printAndExit();
     }
 
     private static void run(
