@@ -287,9 +287,10 @@ public final class Hpa4j implements Extension {
             return CompletableFuture.failedFuture(ShardDisabledException.allocatorStopped());
         }
         Allocation hit = cacheHit(bytes, options);
-        if (hit != null) {
-            return CompletableFuture.completedFuture(hit);
-        }
+        return hit != null ? CompletableFuture.completedFuture(hit) : oneFromShards(bytes, options);
+    }
+
+    private CompletableFuture<Allocation> oneFromShards(long bytes, AllocationOptions options) {
         CompletableFuture<Allocation> result = new CompletableFuture<>();
         deliver(
                 gateway.allocate(gateway.shardOfCurrentThread(), bytes, 1, options),
@@ -356,6 +357,11 @@ public final class Hpa4j implements Extension {
             handles.clear(taken.address(), taken.size());
         }
         return taken;
+    }
+
+    /* A lease's miss: its cache was looked at already, so straight to the shards, as allocateNow after a miss. */
+    Allocation leaseMiss(long bytes, AllocationOptions options) {
+        return join(options.plain() ? oneFromShards(bytes) : oneFromShards(bytes, options));
     }
 
     /* A lease gives back what leaseHit gave it: into its thread's cache. */

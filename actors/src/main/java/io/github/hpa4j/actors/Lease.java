@@ -69,12 +69,17 @@ public final class Lease implements AutoCloseable {
         if (held != null) {
             throw new IllegalStateException(this + " holds an allocation: free it first");
         }
-        Allocation hit = cache == null ? null : allocator.leaseHit(cache, bytes, options);
+        if (cache == null) {
+            held = allocator.allocateNow(bytes, options);
+            taken = false;
+            return held.address();
+        }
+        Allocation hit = allocator.leaseHit(cache, bytes, options);
         if (hit != null) {
             held = hit;
             taken = true;
         } else {
-            held = allocator.allocateNow(bytes, options);
+            held = allocator.leaseMiss(bytes, options);
             taken = false;
         }
         return held.address();

@@ -51,6 +51,9 @@ class LeaseTest {
         Lease lease = hpa4j.lease();
         assertFalse(lease.holds());
         long first = lease.allocate(PAGE);
+        CacheStats miss = hpa4j.cacheStats();
+        assertEquals(1, miss.misses(), "the empty cache missed once");
+        assertEquals(1, miss.waits(), "and the lease waited for one ask");
         assertTrue(lease.holds());
         assertEquals(PAGE, lease.size());
         assertEquals(first, lease.address());
